@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import { parseEncryptionKey } from './shared/crypto.js';
+import { ConfigError } from './shared/errors.js';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const telegramIds = z
+  .string()
+  .trim()
+  .default('')
+  .transform((value, ctx) => {
+    const parts = value === '' ? [] : value.split(',').map((part) => part.trim());
+    const ids: number[] = [];
+    for (const part of parts) {
+      if (!/^\d{1,16}$/.test(part)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${part}" is not a Telegram user id (digits, comma separated)`,
+        });
+        return z.NEVER;
+      }
+      ids.push(Number(part));
+    }
+    return ids;
+  });
+
+const url = (what: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => URL.canParse(value), `must be a URL (${what})`)
+    .transform((value) => value.replace(/\/+$/, ''));
+
+const extraHeaders = z
+  .string()
+  .trim()
+  .default('{}')
+  .transform((value, ctx) => {
+    try {
+      const parsed: unknown = JSON.parse(value);
+      const headers = z.record(z.string(), z.string()).safeParse(parsed);
+      if (headers.success) return headers.data;
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({ code: 'custom', message: 'must be a JSON object of header names to string values' });
+    return z.NEVER;
+  });
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: optionalText.pipe(url('postgres://user@host:5432/db').optional()),
+  DATABASE_APP_URL: optionalText.pipe(url('postgres://service_role@host:5432/db').optional()),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+
+  ENCRYPTION_KEY: z
+    .string({ error: 'is required: 32 random bytes as 64 hex characters or base64 (openssl rand -hex 32)' })
+    .trim()
+    .transform((value, ctx) => {
+      const key = parseEncryptionKey(value);
+      if (!key) {
+        ctx.addIssue({ code: 'custom', message: 'must be 32 bytes as 64 hex characters or base64' });
+        return z.NEVER;
+      }
+      return key;
+    }),
+
+  MASTER_BOT_TOKEN: optionalText,
+  OPERATOR_TELEGRAM_IDS: telegramIds,
+  OPERATOR_API_TOKEN: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+
+  TELEGRAM_API_ROOT: url('Bot API root without a trailing slash').default('https://api.telegram.org'),
+  BOT_MODE: z.enum(['polling', 'webhook']).default('polling'),
+  PUBLIC_BASE_URL: optionalText.pipe(url('https://bots.example.com').optional()),
+  HTTP_HOST: z.string().trim().default('0.0.0.0'),
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+
+  REMNAWAVE_URL: optionalText.pipe(url('https://panel.example.com').optional()),
+  REMNAWAVE_TOKEN: optionalText,
+  REMNAWAVE_EXTRA_HEADERS: extraHeaders,
+
+  ZARINPAL_BASE_URL: url('https://payment.zarinpal.com').default('https://payment.zarinpal.com'),
+  ZARINPAL_SANDBOX_BASE_URL: url('https://sandbox.zarinpal.com').default('https://sandbox.zarinpal.com'),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  readonly env: Env['NODE_ENV'];
+  readonly logLevel: Env['LOG_LEVEL'];
+  readonly database: {
+    /** Owner connection: migrations. Absent → embedded PGlite in `dataDir`. */
+    readonly url: string | undefined;
+    /** Service-role connection; absent → the owner connection switches to the service role. */
+    readonly appUrl: string | undefined;
+    readonly poolMax: number;
+    readonly dataDir: string;
+  };
+  readonly encryptionKey: Buffer;
+  readonly operators: { readonly telegramIds: readonly number[]; readonly apiToken: string | undefined };
+  readonly telegram: {
+    readonly apiRoot: string;
+    readonly masterBotToken: string | undefined;
+    readonly mode: 'polling' | 'webhook';
+  };
+  readonly http: { readonly host: string; readonly port: number; readonly publicBaseUrl: string | undefined };
+  readonly remnawave:
+    | { readonly url: string; readonly token: string; readonly extraHeaders: Record<string, string> }
+    | undefined;
+  readonly zarinpal: { readonly baseUrl: string; readonly sandboxBaseUrl: string };
+}
+
+/** Parses the environment once; throws a ConfigError naming every bad or missing variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.BOT_MODE === 'webhook' && !e.PUBLIC_BASE_URL) {
+    problems.push('PUBLIC_BASE_URL: is required when BOT_MODE=webhook (Telegram must reach it over HTTPS)');
+  }
+  if (e.DATABASE_APP_URL && !e.DATABASE_URL) {
+    problems.push('DATABASE_APP_URL: needs DATABASE_URL too (the owner connection that runs migrations)');
+  }
+  if ((e.REMNAWAVE_URL === undefined) !== (e.REMNAWAVE_TOKEN === undefined)) {
+    problems.push('REMNAWAVE_URL and REMNAWAVE_TOKEN: set both or neither');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    database: {
+      url: e.DATABASE_URL,
+      appUrl: e.DATABASE_APP_URL,
+      poolMax: e.DATABASE_POOL_MAX,
+      dataDir: e.DATA_DIR,
+    },
+    encryptionKey: e.ENCRYPTION_KEY,
+    operators: { telegramIds: e.OPERATOR_TELEGRAM_IDS, apiToken: e.OPERATOR_API_TOKEN },
+    telegram: { apiRoot: e.TELEGRAM_API_ROOT, masterBotToken: e.MASTER_BOT_TOKEN, mode: e.BOT_MODE },
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, publicBaseUrl: e.PUBLIC_BASE_URL },
+    remnawave:
+      e.REMNAWAVE_URL && e.REMNAWAVE_TOKEN
+        ? { url: e.REMNAWAVE_URL, token: e.REMNAWAVE_TOKEN, extraHeaders: e.REMNAWAVE_EXTRA_HEADERS }
+        : undefined,
+    zarinpal: { baseUrl: e.ZARINPAL_BASE_URL, sandboxBaseUrl: e.ZARINPAL_SANDBOX_BASE_URL },
+  };
+}

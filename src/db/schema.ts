@@ -1,0 +1,216 @@
+// Drizzle view of the tables that migrations/*.sql create. The SQL files are the source of truth
+// (they also carry row-level security); test/db/schema-drift.test.ts checks the two agree.
+import {
+  bigint,
+  bigserial,
+  boolean,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
+
+const id = () => bigserial('id', { mode: 'number' }).primaryKey();
+const botId = () => bigint('bot_id', { mode: 'number' }).notNull();
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+export const bots = pgTable('bots', {
+  id: id(),
+  name: text('name').notNull(),
+  tokenCiphertext: text('token_ciphertext').notNull(),
+  telegramBotId: bigint('telegram_bot_id', { mode: 'number' }).notNull(),
+  username: text('username'),
+  botInfo: jsonb('bot_info').$type<Record<string, unknown>>(),
+  apiTokenHash: text('api_token_hash').notNull(),
+  isMaster: boolean('is_master').notNull().default(false),
+  isActive: boolean('is_active').notNull().default(true),
+  adminTelegramIds: bigint('admin_telegram_ids', { mode: 'number' }).array().notNull().default([]),
+  zarinpalMerchantId: text('zarinpal_merchant_id'),
+  zarinpalSandbox: boolean('zarinpal_sandbox').notNull().default(false),
+  currency: text('currency').$type<Currency>().notNull().default('IRT'),
+  walletBalance: bigint('wallet_balance', { mode: 'number' }).notNull().default(0),
+  wholesalePricePerGb: bigint('wholesale_price_per_gb', { mode: 'number' }).notNull().default(0),
+  trafficConsumedBytes: bigint('traffic_consumed_bytes', { mode: 'number' }).notNull().default(0),
+  trafficSoldBytes: bigint('traffic_sold_bytes', { mode: 'number' }).notNull().default(0),
+  createdBy: bigint('created_by', { mode: 'number' }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export type Currency = 'IRT' | 'USD' | 'RUB';
+
+export const botFeatureFlags = pgTable(
+  'bot_feature_flags',
+  {
+    botId: botId(),
+    featureKey: text('feature_key').notNull(),
+    enabled: boolean('enabled').notNull(),
+    config: jsonb('config').$type<Record<string, unknown>>().notNull().default({}),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.featureKey] })],
+);
+
+export const botConfigurations = pgTable(
+  'bot_configurations',
+  {
+    botId: botId(),
+    configKey: text('config_key').notNull(),
+    value: jsonb('value').$type<unknown>().notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.configKey] })],
+);
+
+export const tenantPaymentCards = pgTable('tenant_payment_cards', {
+  id: id(),
+  botId: botId(),
+  cardNumber: text('card_number').notNull(),
+  holderName: text('holder_name').notNull(),
+  bankName: text('bank_name'),
+  weight: integer('weight').notNull().default(1),
+  successCount: integer('success_count').notNull().default(0),
+  failureCount: integer('failure_count').notNull().default(0),
+  usageCount: integer('usage_count').notNull().default(0),
+  isActive: boolean('is_active').notNull().default(true),
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  currentSince: timestamp('current_since', { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const botPlans = pgTable('bot_plans', {
+  id: id(),
+  botId: botId(),
+  name: text('name').notNull(),
+  periodDays: integer('period_days').notNull(),
+  price: bigint('price', { mode: 'number' }).notNull(),
+  trafficGb: integer('traffic_gb').notNull().default(0),
+  deviceLimit: integer('device_limit').notNull().default(1),
+  isActive: boolean('is_active').notNull().default(true),
+  sortOrder: integer('sort_order').notNull().default(0),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export type Language = 'fa' | 'en' | 'ru';
+
+export const customers = pgTable('customers', {
+  id: id(),
+  botId: botId(),
+  telegramId: bigint('telegram_id', { mode: 'number' }).notNull(),
+  username: text('username'),
+  firstName: text('first_name'),
+  lastName: text('last_name'),
+  language: text('language').$type<Language>().notNull().default('fa'),
+  hasChosenLanguage: boolean('has_chosen_language').notNull().default(false),
+  balance: bigint('balance', { mode: 'number' }).notNull().default(0),
+  referralCode: text('referral_code').notNull(),
+  referredBy: bigint('referred_by', { mode: 'number' }),
+  rulesAcceptedAt: timestamp('rules_accepted_at', { withTimezone: true }),
+  isBlocked: boolean('is_blocked').notNull().default(false),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export type SubscriptionStatus = 'pending' | 'active' | 'expired' | 'limited' | 'disabled';
+
+export const subscriptions = pgTable('subscriptions', {
+  id: id(),
+  botId: botId(),
+  customerId: bigint('customer_id', { mode: 'number' }).notNull(),
+  planId: bigint('plan_id', { mode: 'number' }),
+  isTrial: boolean('is_trial').notNull().default(false),
+  status: text('status').$type<SubscriptionStatus>().notNull().default('pending'),
+  panelUsername: text('panel_username').notNull(),
+  panelUserId: bigint('panel_user_id', { mode: 'number' }),
+  subscriptionUrl: text('subscription_url'),
+  expiresAt: timestamp('expires_at', { withTimezone: true }),
+  trafficLimitBytes: bigint('traffic_limit_bytes', { mode: 'number' }).notNull().default(0),
+  deviceLimit: integer('device_limit').notNull().default(1),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export type LedgerKind =
+  | 'admin_credit'
+  | 'admin_debit'
+  | 'topup'
+  | 'purchase'
+  | 'renewal'
+  | 'refund'
+  | 'referral_bonus'
+  | 'promo'
+  | 'migration';
+
+export const ledgerTransactions = pgTable('ledger_transactions', {
+  id: id(),
+  botId: botId(),
+  customerId: bigint('customer_id', { mode: 'number' }).notNull(),
+  amount: bigint('amount', { mode: 'number' }).notNull(),
+  balanceAfter: bigint('balance_after', { mode: 'number' }).notNull(),
+  kind: text('kind').$type<LedgerKind>().notNull(),
+  reason: text('reason'),
+  externalRef: text('external_ref'),
+  createdBy: bigint('created_by', { mode: 'number' }),
+  createdAt: createdAt(),
+});
+
+export const cardToCardPayments = pgTable('card_to_card_payments', {
+  id: id(),
+  botId: botId(),
+  customerId: bigint('customer_id', { mode: 'number' }).notNull(),
+  transactionId: bigint('transaction_id', { mode: 'number' }),
+  cardId: bigint('card_id', { mode: 'number' }),
+  amount: bigint('amount', { mode: 'number' }).notNull(),
+  trackingNumber: text('tracking_number').notNull(),
+  receiptType: text('receipt_type').$type<'image' | 'text' | 'both'>().notNull(),
+  receiptText: text('receipt_text'),
+  receiptFileId: text('receipt_file_id'),
+  receiptFileUniqueId: text('receipt_file_unique_id'),
+  status: text('status')
+    .$type<'pending' | 'approved' | 'rejected' | 'expired'>()
+    .notNull()
+    .default('pending'),
+  reviewedBy: bigint('reviewed_by', { mode: 'number' }),
+  reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
+  adminNotes: text('admin_notes'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const zarinpalPayments = pgTable('zarinpal_payments', {
+  id: id(),
+  botId: botId(),
+  customerId: bigint('customer_id', { mode: 'number' }).notNull(),
+  transactionId: bigint('transaction_id', { mode: 'number' }),
+  amount: bigint('amount', { mode: 'number' }).notNull(),
+  gatewayAmount: bigint('gateway_amount', { mode: 'number' }).notNull(),
+  currency: text('currency').$type<'IRT' | 'IRR'>().notNull(),
+  merchantId: text('merchant_id').notNull(),
+  authority: text('authority'),
+  refId: text('ref_id'),
+  cardPanMasked: text('card_pan_masked'),
+  status: text('status').$type<'pending' | 'paid' | 'failed' | 'cancelled'>().notNull().default('pending'),
+  failureCode: integer('failure_code'),
+  callbackUrl: text('callback_url').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const schema = {
+  bots,
+  botFeatureFlags,
+  botConfigurations,
+  tenantPaymentCards,
+  botPlans,
+  customers,
+  subscriptions,
+  ledgerTransactions,
+  cardToCardPayments,
+  zarinpalPayments,
+};
+export type Schema = typeof schema;

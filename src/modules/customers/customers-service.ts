@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { and, asc, eq, getTableColumns, ilike, or, sql } from 'drizzle-orm';
+import type { Database } from '../../db/database.js';
+import { customers, type Language } from '../../db/schema.js';
+import { inTenant } from '../../db/tenant-tx.js';
+import type { BotId, CustomerId } from '../../shared/ids.js';
+
+export type Customer = typeof customers.$inferSelect & { readonly id: CustomerId };
+
+export interface TelegramProfile {
+  readonly telegramId: number;
+  readonly username?: string | undefined;
+  readonly firstName?: string | undefined;
+  readonly lastName?: string | undefined;
+}
+
+export interface Page {
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+const REFERRAL_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+/** 10 characters of a 31-letter alphabet: collisions are not a practical concern. */
+const newReferralCode = () =>
+  Array.from(randomBytes(10), (byte) => REFERRAL_ALPHABET[byte % REFERRAL_ALPHABET.length]).join('');
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
+
+export function createCustomersService({ db, botId }: { db: Database; botId: BotId }) {
+  const asCustomer = (row: typeof customers.$inferSelect) => row as Customer;
+  const byId = (id: CustomerId) => and(eq(customers.botId, botId), eq(customers.id, id));
+
+  const findOne = async (where: ReturnType<typeof eq>) => {
+    const [row] = await inTenant(db, botId, (tx) =>
+      tx
+        .select()
+        .from(customers)
+        .where(and(eq(customers.botId, botId), where)),
+    );
+    return row ? asCustomer(row) : undefined;
+  };
+
+  return {
+    /**
+     * Registers the Telegram user as a customer of this tenant, or refreshes the profile of an
+     * existing one. `language` is used for a new customer and for one who never chose a language.
+     */
+    async register(
+      profile: TelegramProfile,
+      language: Language,
+    ): Promise<{ customer: Customer; isNew: boolean }> {
+      const [row] = await inTenant(db, botId, (tx) =>
+        tx
+          .insert(customers)
+          .values({
+            botId,
+            telegramId: profile.telegramId,
+            username: profile.username ?? null,
+            firstName: profile.firstName ?? null,
+            lastName: profile.lastName ?? null,
+            language,
+            referralCode: newReferralCode(),
+          })
+          .onConflictDoUpdate({
+            target: [customers.botId, customers.telegramId],
+            set: {
+              username: profile.username ?? null,
+              firstName: profile.firstName ?? null,
+              lastName: profile.lastName ?? null,
+              language: sql`case when ${customers.hasChosenLanguage} then ${customers.language} else ${language} end`,
+              updatedAt: new Date(),
+            },
+          })
+          // xmax = 0 only for a freshly inserted row version
+          .returning({ ...getTableColumns(customers), isNew: sql<boolean>`(xmax = 0)` }),
+      );
+      const { isNew, ...customer } = row!;
+      return { customer: asCustomer(customer), isNew };
+    },
+    get: (id: CustomerId) => findOne(eq(customers.id, id)),
+    getByTelegramId: (telegramId: number) => findOne(eq(customers.telegramId, telegramId)),
+    getByReferralCode: (code: string) => findOne(eq(customers.referralCode, code)),
+    /** By Telegram id, @username or name fragment. */
+    async search(query: string, page: Page = {}): Promise<Customer[]> {
+      const text = query.trim().replace(/^@/, '');
+      const pattern = `%${escapeLike(text)}%`;
+      const match = /^\d{1,16}$/.test(text)
+        ? or(eq(customers.telegramId, Number(text)), eq(customers.id, Number(text)))
+        : or(
+            ilike(customers.username, pattern),
+            ilike(customers.firstName, pattern),
+            ilike(customers.lastName, pattern),
+          );
+      const rows = await inTenant(db, botId, (tx) =>
+        tx
+          .select()
+          .from(customers)
+          .where(and(eq(customers.botId, botId), match))
+          .orderBy(asc(customers.id))
+          .limit(page.limit ?? 20)
+          .offset(page.offset ?? 0),
+      );
+      return rows.map(asCustomer);
+    },
+    async findAll(page: Page = {}): Promise<Customer[]> {
+      const rows = await inTenant(db, botId, (tx) =>
+        tx
+          .select()
+          .from(customers)
+          .where(eq(customers.botId, botId))
+          .orderBy(asc(customers.id))
+          .limit(page.limit ?? 50)
+          .offset(page.offset ?? 0),
+      );
+      return rows.map(asCustomer);
+    },
+    async setLanguage(id: CustomerId, language: Language): Promise<void> {
+      await inTenant(db, botId, (tx) =>
+        tx
+          .update(customers)
+          .set({ language, hasChosenLanguage: true, updatedAt: new Date() })
+          .where(byId(id)),
+      );
+    },
+    async acceptRules(id: CustomerId): Promise<void> {
+      await inTenant(db, botId, (tx) =>
+        tx.update(customers).set({ rulesAcceptedAt: new Date(), updatedAt: new Date() }).where(byId(id)),
+      );
+    },
+    /**
+     * Records who invited the customer: only once, only a customer of this tenant, never oneself.
+     * Returns whether it was recorded.
+     */
+    async setReferrer(id: CustomerId, referralCode: string): Promise<boolean> {
+      return inTenant(db, botId, async (tx) => {
+        const [referrer] = await tx
+          .select({ id: customers.id })
+          .from(customers)
+          .where(and(eq(customers.botId, botId), eq(customers.referralCode, referralCode)));
+        if (!referrer || referrer.id === id) return false;
+        const updated = await tx
+          .update(customers)
+          .set({ referredBy: referrer.id, updatedAt: new Date() })
+          .where(and(byId(id), sql`${customers.referredBy} is null`))
+          .returning({ id: customers.id });
+        return updated.length > 0;
+      });
+    },
+  };
+}
+
+export type CustomersService = ReturnType<typeof createCustomersService>;

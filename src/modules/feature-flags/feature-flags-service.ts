@@ -1,0 +1,111 @@
+import { and, eq } from 'drizzle-orm';
+import type { ChangeBus } from '../../db/change-bus.js';
+import type { Database } from '../../db/database.js';
+import { botFeatureFlags } from '../../db/schema.js';
+import { inTenant } from '../../db/tenant-tx.js';
+import type { BotId } from '../../shared/ids.js';
+import { err, type Invalid, ok, type Result } from '../../shared/result.js';
+import type { TenantCache } from '../../shared/tenant-cache.js';
+import { FEATURE_KEYS, FEATURES, type FeatureKey, isFeatureKey } from './features.js';
+
+export interface FeatureFlag {
+  readonly key: FeatureKey;
+  readonly enabled: boolean;
+  readonly config: Readonly<Record<string, unknown>>;
+  /** `tenant` when a row sets it, `default` when the built-in default applies. */
+  readonly source: 'default' | 'tenant';
+}
+
+export type FlagRows = ReadonlyMap<FeatureKey, { enabled: boolean; config: Record<string, unknown> }>;
+
+export interface FeatureFlagsDeps {
+  readonly db: Database;
+  readonly botId: BotId;
+  readonly cache: TenantCache<FlagRows>;
+  readonly bus: ChangeBus;
+}
+
+const unknownFeature = (key: string): Invalid => ({
+  code: 'invalid',
+  field: 'key',
+  message: `unknown feature "${key}"; expected one of: ${FEATURE_KEYS.join(', ')}`,
+});
+
+export function createFeatureFlagsService({ db, botId, cache, bus }: FeatureFlagsDeps) {
+  const load = () =>
+    cache.get(botId, () =>
+      inTenant(db, botId, async (tx) => {
+        const rows = await tx.select().from(botFeatureFlags).where(eq(botFeatureFlags.botId, botId));
+        const map = new Map<FeatureKey, { enabled: boolean; config: Record<string, unknown> }>();
+        for (const row of rows) {
+          if (isFeatureKey(row.featureKey))
+            map.set(row.featureKey, { enabled: row.enabled, config: row.config });
+        }
+        return map;
+      }),
+    );
+
+  const toFlag = (key: FeatureKey, rows: FlagRows): FeatureFlag => {
+    const row = rows.get(key);
+    return row
+      ? { key, enabled: row.enabled, config: row.config, source: 'tenant' }
+      : { key, enabled: FEATURES[key].default, config: {}, source: 'default' };
+  };
+
+  const change = async <T>(work: Parameters<typeof inTenant<T>>[2]): Promise<T> => {
+    const result = await inTenant(db, botId, async (tx) => {
+      const value = await work(tx);
+      await bus.publish(tx, { kind: 'flags', botId });
+      return value;
+    });
+    cache.invalidate(botId);
+    return result;
+  };
+
+  return {
+    async get(key: FeatureKey): Promise<FeatureFlag> {
+      return toFlag(key, await load());
+    },
+    async isEnabled(key: FeatureKey): Promise<boolean> {
+      return toFlag(key, await load()).enabled;
+    },
+    async config(key: FeatureKey): Promise<Readonly<Record<string, unknown>>> {
+      return toFlag(key, await load()).config;
+    },
+    async list(): Promise<FeatureFlag[]> {
+      const rows = await load();
+      return FEATURE_KEYS.map((key) => toFlag(key, rows));
+    },
+    async set(
+      key: string,
+      enabled: boolean,
+      config: Record<string, unknown> = {},
+    ): Promise<Result<FeatureFlag, Invalid>> {
+      if (!isFeatureKey(key)) return err(unknownFeature(key));
+      await change(async (tx) => {
+        await tx
+          .insert(botFeatureFlags)
+          .values({ botId, featureKey: key, enabled, config })
+          .onConflictDoUpdate({
+            target: [botFeatureFlags.botId, botFeatureFlags.featureKey],
+            set: { enabled, config, updatedAt: new Date() },
+          });
+      });
+      return ok({ key, enabled, config, source: 'tenant' });
+    },
+    /** Removes the tenant's row: the feature falls back to its default. */
+    async delete(key: string): Promise<Result<{ deleted: boolean }, Invalid>> {
+      if (!isFeatureKey(key)) return err(unknownFeature(key));
+      const deleted = await change(async (tx) => {
+        const rows = await tx
+          .delete(botFeatureFlags)
+          .where(and(eq(botFeatureFlags.botId, botId), eq(botFeatureFlags.featureKey, key)))
+          .returning({ key: botFeatureFlags.featureKey });
+        return rows.length > 0;
+      });
+      return ok({ deleted });
+    },
+  };
+}
+
+export type FeatureFlagsService = ReturnType<typeof createFeatureFlagsService>;

@@ -1,0 +1,161 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Database } from '../../db/database.js';
+import { customers, type LedgerKind, ledgerTransactions } from '../../db/schema.js';
+import { inTenant, type TenantTx } from '../../db/tenant-tx.js';
+import type { BotId, CustomerId, LedgerEntryId } from '../../shared/ids.js';
+import type { Invalid } from '../../shared/result.js';
+import { parseInput } from '../../shared/validation.js';
+
+export type LedgerEntry = typeof ledgerTransactions.$inferSelect & { readonly id: LedgerEntryId };
+
+export interface PostingInput {
+  readonly customerId: CustomerId;
+  /** Positive credits, negative debits; integer currency units. */
+  readonly amount: number;
+  readonly kind: LedgerKind;
+  readonly reason?: string | undefined;
+  /** A payment id, order id...: money moves at most once per reference and tenant. */
+  readonly externalRef?: string | undefined;
+  readonly createdBy?: number | undefined;
+}
+
+export type PostingResult =
+  | { readonly status: 'posted'; readonly entry: LedgerEntry; readonly balance: number }
+  | { readonly status: 'duplicate'; readonly entry: LedgerEntry; readonly balance: number }
+  | { readonly status: 'insufficient'; readonly balance: number; readonly missing: number }
+  | { readonly status: 'no_customer' };
+
+const MAX_AMOUNT = 1_000_000_000_000;
+const postingInput = z.object({
+  customerId: z.number().int().positive(),
+  amount: z
+    .number()
+    .int('must be a whole number')
+    .refine((value) => value !== 0, 'must not be zero')
+    .refine((value) => Math.abs(value) <= MAX_AMOUNT, 'is too large'),
+  kind: z.string(),
+  reason: z.string().max(500).optional(),
+  externalRef: z.string().min(1).max(200).optional(),
+  createdBy: z.number().int().optional(),
+});
+
+/**
+ * Posts one entry inside the caller's transaction: the customer row is locked first, so two
+ * postings for one customer run one after the other and the reference check that follows cannot
+ * race. Callers that pay for something post in the same transaction as the state change.
+ */
+export async function postEntry(tx: TenantTx, botId: BotId, input: PostingInput): Promise<PostingResult> {
+  const [customer] = await tx
+    .select({ balance: customers.balance })
+    .from(customers)
+    .where(and(eq(customers.botId, botId), eq(customers.id, input.customerId)))
+    .for('update');
+  if (!customer) return { status: 'no_customer' };
+  if (input.externalRef !== undefined) {
+    const [existing] = await tx
+      .select()
+      .from(ledgerTransactions)
+      .where(and(eq(ledgerTransactions.botId, botId), eq(ledgerTransactions.externalRef, input.externalRef)));
+    if (existing) return { status: 'duplicate', entry: existing as LedgerEntry, balance: customer.balance };
+  }
+  const balance = customer.balance + input.amount;
+  if (balance < 0) return { status: 'insufficient', balance: customer.balance, missing: -balance };
+  await tx
+    .update(customers)
+    .set({ balance, updatedAt: new Date() })
+    .where(and(eq(customers.botId, botId), eq(customers.id, input.customerId)));
+  const [entry] = await tx
+    .insert(ledgerTransactions)
+    .values({
+      botId,
+      customerId: input.customerId,
+      amount: input.amount,
+      balanceAfter: balance,
+      kind: input.kind,
+      reason: input.reason ?? null,
+      externalRef: input.externalRef ?? null,
+      createdBy: input.createdBy ?? null,
+    })
+    .returning();
+  return { status: 'posted', entry: entry as LedgerEntry, balance };
+}
+
+export function createLedgerService({ db, botId }: { db: Database; botId: BotId }) {
+  const post = async (
+    input: PostingInput,
+  ): Promise<PostingResult | { status: 'invalid'; error: Invalid }> => {
+    const parsed = parseInput(postingInput, input);
+    if (!parsed.ok) return { status: 'invalid', error: parsed.error };
+    return inTenant(db, botId, (tx) => postEntry(tx, botId, input));
+  };
+
+  return {
+    /** Adds money to a customer balance (admin credit, top-up...). */
+    credit: (input: PostingInput) =>
+      input.amount > 0
+        ? post(input)
+        : Promise.resolve({
+            status: 'invalid' as const,
+            error: { code: 'invalid' as const, field: 'amount', message: 'amount: must be positive' },
+          }),
+    /** Takes money from a customer balance; refuses to go below zero. */
+    debit: (input: PostingInput) =>
+      input.amount > 0
+        ? post({ ...input, amount: -input.amount })
+        : Promise.resolve({
+            status: 'invalid' as const,
+            error: { code: 'invalid' as const, field: 'amount', message: 'amount: must be positive' },
+          }),
+    async balance(customerId: CustomerId): Promise<number | undefined> {
+      const [row] = await inTenant(db, botId, (tx) =>
+        tx
+          .select({ balance: customers.balance })
+          .from(customers)
+          .where(and(eq(customers.botId, botId), eq(customers.id, customerId))),
+      );
+      return row?.balance;
+    },
+    async entries(customerId: CustomerId, limit = 50): Promise<LedgerEntry[]> {
+      const rows = await inTenant(db, botId, (tx) =>
+        tx
+          .select()
+          .from(ledgerTransactions)
+          .where(and(eq(ledgerTransactions.botId, botId), eq(ledgerTransactions.customerId, customerId)))
+          .orderBy(desc(ledgerTransactions.id))
+          .limit(limit),
+      );
+      return rows as LedgerEntry[];
+    },
+    /** Customers whose stored balance differs from the sum of their entries (should be none). */
+    async findImbalances(): Promise<{ customerId: CustomerId; balance: number; ledgerSum: number }[]> {
+      const rows = await inTenant(db, botId, (tx) =>
+        tx
+          .select({
+            customerId: customers.id,
+            balance: customers.balance,
+            ledgerSum: sql<string>`coalesce(sum(${ledgerTransactions.amount}), 0)`,
+          })
+          .from(customers)
+          .leftJoin(
+            ledgerTransactions,
+            and(
+              eq(ledgerTransactions.botId, customers.botId),
+              eq(ledgerTransactions.customerId, customers.id),
+            ),
+          )
+          .where(eq(customers.botId, botId))
+          .groupBy(customers.id, customers.balance),
+      );
+      return rows
+        .map((row) => ({
+          customerId: row.customerId as CustomerId,
+          balance: row.balance,
+          ledgerSum: Number(row.ledgerSum),
+        }))
+        .filter((row) => row.balance !== row.ledgerSum);
+    },
+  };
+}
+
+export type LedgerService = ReturnType<typeof createLedgerService>;
