@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import { type App, createApp } from './app.js';
+import type { Config } from './config.js';
+import { type DatabaseHandle, openDatabase } from './db/database.js';
+import { createSecretBox } from './shared/crypto.js';
+import type { Logger } from './shared/logger.js';
+
+export interface Runtime {
+  readonly database: DatabaseHandle;
+  readonly app: App;
+  close(): Promise<void>;
+}
+
+/** Database (migrated) and business core: what both the service and the CLI stand on. */
+export async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  const database = await openDatabase({
+    url: config.database.url,
+    appUrl: config.database.appUrl,
+    dataDir: join(config.database.dataDir, 'pglite'),
+    poolMax: config.database.poolMax,
+    logger: logger.child({ component: 'db' }),
+  });
+  if (database.migrations?.applied.length) {
+    logger.info({ applied: database.migrations.applied }, 'database migrated');
+  }
+  const app = createApp({ database, secrets: createSecretBox(config.encryptionKey), logger });
+  await app.start();
+  return {
+    database,
+    app,
+    async close() {
+      await app.stop();
+      await database.close();
+    },
+  };
+}
+
+/** Reads `.env` from the working directory when there is one; real environment variables win. */
+export function loadDotEnv(path = '.env'): void {
+  try {
+    process.loadEnvFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}

@@ -1,0 +1,190 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  botConfigurations,
+  botFeatureFlags,
+  botPlans,
+  customers,
+  subscriptions,
+  tenantPaymentCards,
+} from '../src/db/schema.js';
+import { inTenant } from '../src/db/tenant-tx.js';
+import type { BotId, CardId, CustomerId, PlanId } from '../src/shared/ids.js';
+import { BACKENDS, createTenant, createTestApp, type TestApp } from './support/database.js';
+import { rejection } from './support/errors.js';
+
+const TENANT_TABLES = [
+  'bot_feature_flags',
+  'bot_configurations',
+  'tenant_payment_cards',
+  'bot_plans',
+  'customers',
+  'subscriptions',
+  'ledger_transactions',
+  'card_to_card_payments',
+  'zarinpal_payments',
+  'bots',
+];
+
+describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
+  let t: TestApp;
+  let a: BotId;
+  let b: BotId;
+  let bPlan: PlanId;
+  let bCard: CardId;
+  let bCustomer: CustomerId;
+
+  beforeAll(async () => {
+    t = await createTestApp(backend);
+    a = (await createTenant(t.app, 'A')).tenant.id;
+    b = (await createTenant(t.app, 'B')).tenant.id;
+    for (const id of [a, b]) {
+      const shop = t.app.forTenant(id);
+      await shop.flags.set('zarinpal', id === b);
+      await shop.flags.set('polls', true);
+      await shop.settings.set('trial_days', id === b ? 7 : 5, 'tenant');
+      await shop.settings.set('reports_time', '10:00', 'tenant');
+      const plan = await shop.plans.create({ name: `plan-${id}`, periodDays: 30, price: 100_000 });
+      const card = await shop.cards.create({
+        cardNumber: id === b ? '6037991234567893' : '6219861034529007',
+        holderName: 'X',
+      });
+      const { customer } = await shop.customers.register({ telegramId: 42, firstName: `c-${id}` }, 'fa');
+      await shop.ledger.credit({ customerId: customer.id, amount: 1000, kind: 'admin_credit' });
+      if (id === b) {
+        if (!plan.ok || !card.ok) throw new Error('fixture');
+        bPlan = plan.value.id;
+        bCard = card.value.id;
+        bCustomer = customer.id;
+      }
+    }
+  });
+  afterAll(() => t.close());
+
+  it("tenant A's services cannot read or change tenant B's rows", async () => {
+    const shopA = t.app.forTenant(a);
+    const shopB = t.app.forTenant(b);
+
+    expect(await shopA.plans.get(bPlan)).toBeUndefined();
+    expect(await shopA.plans.update(bPlan, { price: 1 })).toEqual({ ok: true, value: undefined });
+    expect(await shopA.plans.deactivate(bPlan)).toBeUndefined();
+    expect(await shopA.plans.delete(bPlan)).toBe(false);
+    expect(await shopB.plans.get(bPlan)).toMatchObject({ price: 100_000, isActive: true });
+    expect((await shopA.plans.findAll()).map((p) => p.botId)).toEqual([a]);
+
+    expect(await shopA.cards.get(bCard)).toBeUndefined();
+    expect(await shopA.cards.deactivate(bCard)).toBeUndefined();
+    await shopA.cards.recordSuccess(bCard);
+    expect(await shopA.cards.delete(bCard)).toBe(false);
+    expect(await shopB.cards.get(bCard)).toMatchObject({ isActive: true, successCount: 0 });
+    expect((await shopA.cards.findAll()).map((c) => c.botId)).toEqual([a]);
+
+    expect(await shopA.customers.get(bCustomer)).toBeUndefined();
+    await shopA.customers.setLanguage(bCustomer, 'ru');
+    expect(await shopA.ledger.credit({ customerId: bCustomer, amount: 5, kind: 'admin_credit' })).toEqual({
+      status: 'no_customer',
+    });
+    expect(await shopB.customers.get(bCustomer)).toMatchObject({ language: 'fa', balance: 1000 });
+    expect((await shopA.customers.search('c-')).map((c) => c.botId)).toEqual([a]);
+
+    expect(await shopA.flags.isEnabled('zarinpal')).toBe(false);
+    expect(await shopB.flags.isEnabled('zarinpal')).toBe(true);
+    await shopA.flags.delete('zarinpal');
+    expect(await shopB.flags.get('zarinpal')).toMatchObject({ enabled: true, source: 'tenant' });
+
+    expect(await shopA.settings.get('trial_days')).toBe(5);
+    expect(await shopB.settings.get('trial_days')).toBe(7);
+    await shopA.settings.reset('trial_days', 'operator');
+    expect(await shopB.settings.get('trial_days')).toBe(7);
+  });
+
+  it('row-level security shows a tenant transaction only its own rows, even without a bot_id filter', async () => {
+    const seen = await inTenant(t.database.handle.db, a, async (tx) => ({
+      flags: await tx.select().from(botFeatureFlags),
+      settings: await tx.select().from(botConfigurations),
+      plans: await tx.select().from(botPlans),
+      cards: await tx.select().from(tenantPaymentCards),
+      customers: await tx.select().from(customers),
+    }));
+    for (const [table, rows] of Object.entries(seen)) {
+      expect(rows.length, table).toBeGreaterThan(0);
+      expect(new Set(rows.map((row) => row.botId)), table).toEqual(new Set([a]));
+    }
+  });
+
+  it('a tenant transaction cannot write a row for another tenant', async () => {
+    expect(
+      await rejection(
+        inTenant(t.database.handle.db, a, (tx) =>
+          tx.insert(botPlans).values({ botId: b, name: 'smuggled', periodDays: 1, price: 1 }),
+        ),
+      ),
+    ).toMatch(/row-level security/);
+    expect(
+      await rejection(
+        inTenant(t.database.handle.db, a, (tx) => tx.update(botPlans).set({ botId: b }).where(sql`true`)),
+      ),
+    ).toMatch(/row-level security/);
+  });
+
+  it('a raw query as the service role with no tenant set reads nothing and cannot insert', async () => {
+    const [role] = await t.database.handle.query<{ user: string }>('SELECT current_user AS user');
+    expect(role?.user).toBe('remnafleet_app');
+    for (const table of TENANT_TABLES) {
+      const rows = await t.database.handle.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+      expect(rows[0]?.n, table).toBe(0);
+    }
+    expect(
+      await rejection(
+        t.database.handle.query(
+          `INSERT INTO bot_plans (bot_id, name, period_days, price) VALUES ($1, 'x', 1, 1)`,
+          [a],
+        ),
+      ),
+    ).toMatch(/row-level security/);
+    expect(
+      await rejection(
+        t.database.handle.query(
+          `INSERT INTO bots (name, token_ciphertext, telegram_bot_id, api_token_hash) VALUES ('x', 'x', 1, 'x')`,
+        ),
+      ),
+    ).toMatch(/row-level security/);
+  });
+
+  it('the database refuses a reference from one tenant row to another tenant row', async () => {
+    const db = t.database.handle.db;
+    // A subscription of tenant A pointing at tenant B's customer and plan
+    expect(
+      await rejection(
+        inTenant(db, a, (tx) =>
+          tx.insert(subscriptions).values({ botId: a, customerId: bCustomer, panelUsername: 'smuggled' }),
+        ),
+      ),
+    ).toMatch(/foreign key/);
+    const [aCustomer] = await inTenant(db, a, (tx) => tx.select().from(customers));
+    expect(
+      await rejection(
+        inTenant(db, a, (tx) =>
+          tx
+            .insert(subscriptions)
+            .values({ botId: a, customerId: aCustomer!.id, planId: bPlan, panelUsername: 'p2' }),
+        ),
+      ),
+    ).toMatch(/foreign key/);
+    expect(
+      await rejection(
+        inTenant(db, a, (tx) =>
+          tx.execute(sql`insert into card_to_card_payments (bot_id, customer_id, card_id, amount, tracking_number, receipt_type)
+                       values (${a}, ${aCustomer!.id}, ${bCard}, 1000, 'T1', 'text')`),
+        ),
+      ),
+    ).toMatch(/foreign key/);
+    expect(
+      await rejection(
+        inTenant(db, a, (tx) =>
+          tx.execute(sql`update customers set referred_by = ${bCustomer} where id = ${aCustomer!.id}`),
+        ),
+      ),
+    ).toMatch(/foreign key/);
+  });
+});
