@@ -1,0 +1,774 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { z } from 'zod';
+import { domainError, parseOrThrow, SIM_ERRORS, SimHttpError } from './errors.js';
+import {
+  createFaultBook,
+  matchesRequest,
+  type SimFaultAction,
+  type SimFaultHandle,
+  type SimFaultSpec,
+  type SimRequestMatch,
+} from './faults.js';
+import {
+  type AddDeviceResult,
+  createSimStore,
+  type SimDeviceInfo,
+  type SimSquad,
+  type SimUser,
+  type SimUserPatch,
+  type SimUserRecord,
+  type SimUserRef,
+} from './store.js';
+
+export interface RemnawaveSimOptions {
+  /** 0 (default) picks a free port. */
+  port?: number | undefined;
+  /** Default 127.0.0.1. */
+  host?: string | undefined;
+  /** Default: a random token, readable from the returned sim. */
+  apiToken?: string | undefined;
+  /** Drop requests lacking `X-Forwarded-For` / `X-Forwarded-Proto: https`, as production panels do. Default true. */
+  requireForwardedHeaders?: boolean | undefined;
+  /** Base clock; `advanceTime` adds an offset on top. Default `() => new Date()`. */
+  now?: (() => Date) | undefined;
+  /** Subscription URLs are `{subscriptionBaseUrl}/{shortUuid}`. Default `{baseUrl}/api/sub`. */
+  subscriptionBaseUrl?: string | undefined;
+  /** Reported by `/api/system/metadata`. Default `3.3.2`. */
+  version?: string | undefined;
+  /** Page size of `/api/users/stream` when the request gives none. Default 50. */
+  streamPageSize?: number | undefined;
+  /** Device limit for users whose own limit is null. Default 0 (unlimited). */
+  hwidFallbackDeviceLimit?: number | undefined;
+}
+
+export type SimRequestOutcome = 'pending' | 'answered' | 'dropped' | 'hung' | 'committed-no-answer';
+
+export interface SimRequestLogEntry {
+  seq: number;
+  method: string;
+  path: string;
+  /** Raw query string including `?`, or empty. */
+  query: string;
+  at: Date;
+  /** Status sent, or null when no answer was sent. */
+  status: number | null;
+  outcome: SimRequestOutcome;
+  /** Kind of the fault applied to this request, if any. */
+  fault: SimFaultAction['kind'] | 'down' | null;
+  /** Request headers, lower-cased, with `authorization` redacted. */
+  headers: Record<string, string>;
+}
+
+export type SimDownMode = 'unavailable' | 'refuse';
+
+export type UserJsonHook = (json: Record<string, unknown>) => Record<string, unknown>;
+
+interface Reply {
+  status: number;
+  /** Wrapped as `{response: json}`. */
+  json?: unknown;
+  /** Sent as is (subscription content). */
+  text?: { contentType: string; body: string; headers?: Record<string, string> };
+}
+
+interface RouteContext {
+  params: string[];
+  query: URLSearchParams;
+  body: unknown;
+  headers: IncomingHttpHeaders;
+}
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  /** Subscription fetches come from VPN apps: no token and no proxy headers. */
+  public?: boolean;
+  handle: (ctx: RouteContext) => Reply;
+}
+
+const MAX_BODY_BYTES = 1_000_000;
+
+export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
+  const host = opts.host ?? '127.0.0.1';
+  const apiToken = opts.apiToken ?? `sim-${randomBytes(16).toString('hex')}`;
+  const requireForwardedHeaders = opts.requireForwardedHeaders ?? true;
+  const version = opts.version ?? '3.3.2';
+  const streamPageSize = opts.streamPageSize ?? 50;
+  const baseNow = opts.now ?? (() => new Date());
+  let offsetMs = 0;
+  const clock = (): Date => new Date(baseNow().getTime() + offsetMs);
+  const startedAt = clock();
+
+  let baseUrl = '';
+  const store = createSimStore({
+    clock,
+    subscriptionBaseUrl: () => opts.subscriptionBaseUrl ?? `${baseUrl}/api/sub`,
+    hwidFallbackDeviceLimit: opts.hwidFallbackDeviceLimit ?? 0,
+  });
+  const faults = createFaultBook();
+  const log: SimRequestLogEntry[] = [];
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let seq = 0;
+  let down: SimDownMode | null = null;
+  let closed = false;
+  let userJsonHook: UserJsonHook | null = null;
+
+  // ------------------------------------------------------------------------------------------
+  // JSON shapes as a 3.x panel sends them (including fields our client must ignore)
+
+  const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+  function userJson(user: SimUserRecord): Record<string, unknown> {
+    const json: Record<string, unknown> = {
+      id: user.id,
+      uuid: user.uuid,
+      shortUuid: user.shortUuid,
+      username: user.username,
+      status: user.status,
+      trafficLimitBytes: user.trafficLimitBytes,
+      trafficLimitStrategy: user.trafficLimitStrategy,
+      expireAt: iso(user.expireAt),
+      telegramId: user.telegramId,
+      email: user.email,
+      description: user.description,
+      tag: user.tag,
+      hwidDeviceLimit: user.hwidDeviceLimit,
+      externalSquadUuid: user.externalSquadUuid,
+      trojanPassword: user.trojanPassword,
+      vlessUuid: user.vlessUuid,
+      ssPassword: user.ssPassword,
+      lastTriggeredThreshold: 0,
+      subRevokedAt: iso(user.subRevokedAt),
+      subLastUserAgent: user.subLastUserAgent,
+      subLastOpenedAt: iso(user.subLastOpenedAt),
+      lastTrafficResetAt: iso(user.lastTrafficResetAt),
+      createdAt: iso(user.createdAt),
+      updatedAt: iso(user.updatedAt),
+      subscriptionUrl: store.subscriptionUrl(user),
+      activeInternalSquads: user.activeInternalSquads.map((uuid) => ({
+        uuid,
+        name: store.squads.find((s) => s.uuid === uuid)?.name ?? '',
+      })),
+      userTraffic: {
+        usedTrafficBytes: user.usedTrafficBytes,
+        lifetimeUsedTrafficBytes: user.lifetimeUsedTrafficBytes,
+        onlineAt: iso(user.onlineAt),
+        firstConnectedAt: iso(user.firstConnectedAt),
+        lastConnectedNodeUuid: user.onlineAt ? (store.nodes[0]?.uuid ?? null) : null,
+      },
+      happ: { cryptoLink: `happ://crypt3/sim-${user.shortUuid}` },
+    };
+    return userJsonHook ? userJsonHook(json) : json;
+  }
+
+  function devicesJson(user: SimUserRecord) {
+    return {
+      total: user.devices.length,
+      devices: user.devices.map((d) => ({
+        hwid: d.hwid,
+        userId: user.id,
+        userUuid: user.uuid,
+        platform: d.platform,
+        osVersion: d.osVersion,
+        deviceModel: d.deviceModel,
+        userAgent: d.userAgent,
+        createdAt: iso(d.createdAt),
+        updatedAt: iso(d.updatedAt),
+      })),
+    };
+  }
+
+  function squadJson(squad: SimSquad) {
+    return {
+      uuid: squad.uuid,
+      viewPosition: squad.viewPosition,
+      name: squad.name,
+      info: { membersCount: store.squadMembers(squad.uuid), inboundsCount: 1 },
+      inbounds: [],
+      createdAt: iso(squad.createdAt),
+      updatedAt: iso(squad.createdAt),
+    };
+  }
+
+  function statsJson() {
+    const users = store.allUsers();
+    const now = clock().getTime();
+    const statusCounts: Record<string, number> = { ACTIVE: 0, DISABLED: 0, LIMITED: 0, EXPIRED: 0 };
+    for (const u of users) statusCounts[u.status] = (statusCounts[u.status] ?? 0) + 1;
+    const onlineWithin = (ms: number) => users.filter((u) => u.onlineAt && now - u.onlineAt.getTime() <= ms);
+    const totalBytes = store.nodes.reduce((sum, n) => sum + n.trafficUsedBytes, 0);
+    return {
+      cpu: { cores: 4, physicalCores: 2 },
+      memory: { total: 8e9, free: 4e9, used: 4e9, active: 3e9, available: 5e9 },
+      uptime: Math.round((now - startedAt.getTime()) / 1000),
+      timestamp: now,
+      users: { statusCounts, totalUsers: users.length },
+      onlineStats: {
+        onlineNow: onlineWithin(60_000).length,
+        lastDay: onlineWithin(86_400_000).length,
+        lastWeek: onlineWithin(7 * 86_400_000).length,
+        neverOnline: users.filter((u) => !u.onlineAt).length,
+      },
+      // The real panel serialises this bigint counter as a string.
+      nodes: { totalOnline: onlineWithin(60_000).length, totalBytesLifetime: String(totalBytes) },
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Routes (first match wins, so fixed paths come before `:id`)
+
+  const userId = (raw: string | undefined): number => {
+    if (raw === undefined || !/^\d+$/.test(raw)) {
+      throw new SimHttpError(400, 'Validation failed', {
+        validationErrors: [{ code: 'invalid_type', message: 'Expected number', path: ['id'] }],
+      });
+    }
+    return Number(raw);
+  };
+
+  const route = (method: string, path: string, handle: Route['handle'], isPublic = false): Route => ({
+    method,
+    pattern: new RegExp(`^${path.replace(/:[a-zA-Z]+/g, '([^/]+)')}$`),
+    handle,
+    ...(isPublic ? { public: true } : {}),
+  });
+
+  const streamQuery = z.object({
+    telegramId: z.coerce.number().int().optional(),
+    email: z.string().optional(),
+    tag: z.string().optional(),
+    cursor: z.coerce.number().int().optional(),
+    size: z.coerce.number().int().min(1).max(1000).optional(),
+  });
+
+  const resolveBody = z
+    .object({
+      id: z.number().int().optional(),
+      uuid: z.string().optional(),
+      username: z.string().optional(),
+      shortUuid: z.string().optional(),
+    })
+    .refine((b) => Object.values(b).some((v) => v !== undefined), {
+      message: 'One of id, uuid, username or shortUuid is required',
+    });
+
+  const deviceBody = z.object({ userId: z.number().int(), hwid: z.string().min(1) });
+  const createDeviceBody = deviceBody.extend({
+    platform: z.string().optional(),
+    osVersion: z.string().optional(),
+    deviceModel: z.string().optional(),
+    userAgent: z.string().optional(),
+  });
+  const usageQuery = z.object({ start: z.iso.date(), end: z.iso.date() });
+
+  const routes: Route[] = [
+    route('POST', '/api/users', ({ body }) => ({ status: 201, json: userJson(store.createUser(body)) })),
+    route('PATCH', '/api/users', ({ body }) => ({ status: 200, json: userJson(store.updateUser(body)) })),
+    route('GET', '/api/users/stream', ({ query }) => {
+      const q = parseOrThrow(streamQuery, Object.fromEntries(query));
+      const page = store.streamUsers({ ...q, size: q.size ?? streamPageSize });
+      return {
+        status: 200,
+        json: { users: page.users.map(userJson), nextCursor: page.nextCursor, hasMore: page.hasMore },
+      };
+    }),
+    route('POST', '/api/users/resolve', ({ body }) => ({
+      status: 200,
+      json: store.resolve(parseOrThrow(resolveBody, body)),
+    })),
+    route('GET', '/api/users/by-username/:username', ({ params }) => ({
+      status: 200,
+      json: userJson(store.mustGet(decodeURIComponent(params[0] ?? ''))),
+    })),
+    route('GET', '/api/users/by-short-uuid/:shortUuid', ({ params }) => {
+      const user = store.byShortUuid(decodeURIComponent(params[0] ?? ''));
+      if (!user) throw domainError(SIM_ERRORS.USER_BY_PARAMS_NOT_FOUND);
+      return { status: 200, json: userJson(user) };
+    }),
+    route('GET', '/api/users/:id', ({ params }) => ({
+      status: 200,
+      json: userJson(store.mustGet(userId(params[0]))),
+    })),
+    route('DELETE', '/api/users/:id', ({ params }) => {
+      store.deleteUser(userId(params[0]));
+      return { status: 204 };
+    }),
+    route('POST', '/api/users/:id/actions/enable', ({ params }) => ({
+      status: 200,
+      json: userJson(store.enableUser(userId(params[0]))),
+    })),
+    route('POST', '/api/users/:id/actions/disable', ({ params }) => ({
+      status: 200,
+      json: userJson(store.disableUser(userId(params[0]))),
+    })),
+    route('POST', '/api/users/:id/actions/reset-traffic', ({ params }) => ({
+      status: 200,
+      json: userJson(store.resetTraffic(userId(params[0]))),
+    })),
+    route('POST', '/api/users/:id/actions/revoke', ({ params, body }) => {
+      const revokeBody = parseOrThrow(z.object({ shortUuid: z.string().min(6).optional() }), body ?? {});
+      return {
+        status: 200,
+        json: userJson(store.revokeSubscription(userId(params[0]), revokeBody.shortUuid)),
+      };
+    }),
+    route('GET', '/api/hwid/devices/:id', ({ params }) => ({
+      status: 200,
+      json: devicesJson(store.mustGet(userId(params[0]))),
+    })),
+    route('POST', '/api/hwid/devices', ({ body }) => {
+      const { userId: id, hwid, ...info } = parseOrThrow(createDeviceBody, body);
+      const result = store.addDevice(id, hwid, info);
+      if (result === 'exists') throw domainError(SIM_ERRORS.HWID_DEVICE_EXISTS);
+      if (result === 'limit-reached') throw domainError(SIM_ERRORS.HWID_DEVICE_LIMIT);
+      return { status: 200, json: devicesJson(store.mustGet(id)) };
+    }),
+    route('POST', '/api/hwid/devices/delete', ({ body }) => {
+      const { userId: id, hwid } = parseOrThrow(deviceBody, body);
+      return { status: 200, json: devicesJson(store.deleteDevice(id, hwid)) };
+    }),
+    route('POST', '/api/hwid/devices/delete-all', ({ body }) => {
+      const { userId: id } = parseOrThrow(deviceBody.pick({ userId: true }), body);
+      return { status: 200, json: devicesJson(store.deleteAllDevices(id)) };
+    }),
+    route('GET', '/api/bandwidth-stats/users/:id', ({ params, query }) => {
+      const { start, end } = parseOrThrow(usageQuery, Object.fromEntries(query));
+      return { status: 200, json: store.usage(userId(params[0]), start, end) };
+    }),
+    route('GET', '/api/internal-squads', () => ({
+      status: 200,
+      json: { total: store.squads.length, internalSquads: store.squads.map(squadJson) },
+    })),
+    route('GET', '/api/nodes', () => ({
+      status: 200,
+      json: store.nodes.map((n, i) => ({
+        ...n,
+        isConnecting: false,
+        lastStatusChange: iso(startedAt),
+        lastStatusMessage: null,
+        xrayVersion: '25.8.3',
+        nodeVersion: '2.1.0',
+        xrayUptime: '3600',
+        isTrafficTrackingActive: false,
+        trafficResetDay: null,
+        trafficLimitBytes: null,
+        trafficUsedBytes: String(n.trafficUsedBytes),
+        notifyPercent: null,
+        viewPosition: i + 1,
+        consumptionMultiplier: 1,
+        tags: [],
+        createdAt: iso(startedAt),
+        updatedAt: iso(startedAt),
+      })),
+    })),
+    route('GET', '/api/system/stats', () => ({ status: 200, json: statsJson() })),
+    route('GET', '/api/system/metadata', () => ({
+      status: 200,
+      json: {
+        version,
+        build: { time: iso(startedAt), number: 'sim' },
+        git: { backend: { commitSha: 'sim', branch: 'sim', commitUrl: null } },
+      },
+    })),
+    route(
+      'GET',
+      '/api/sub/:shortUuid',
+      ({ params, headers }) => subscription(decodeURIComponent(params[0] ?? ''), headers),
+      true,
+    ),
+  ];
+
+  function subscription(shortUuid: string, headers: IncomingHttpHeaders): Reply {
+    const user = store.byShortUuid(shortUuid);
+    if (!user) throw domainError(SIM_ERRORS.USER_BY_PARAMS_NOT_FOUND);
+    const userAgent = header(headers, 'user-agent');
+    const hwid = header(headers, 'x-hwid');
+    let limited = false;
+    if (hwid) {
+      const info: SimDeviceInfo = {};
+      const platform = header(headers, 'x-device-os');
+      const osVersion = header(headers, 'x-ver-os');
+      const deviceModel = header(headers, 'x-device-model');
+      if (platform) info.platform = platform;
+      if (osVersion) info.osVersion = osVersion;
+      if (deviceModel) info.deviceModel = deviceModel;
+      if (userAgent) info.userAgent = userAgent;
+      limited = store.addDevice(user.id, hwid, info) === 'limit-reached';
+    }
+    user.subLastOpenedAt = clock();
+    user.subLastUserAgent = userAgent ?? null;
+    const lines =
+      user.status === 'ACTIVE' && !limited
+        ? store.nodes.map(
+            (n) => `vless://${user.vlessUuid}@${n.address}:443?security=reality&type=tcp#${n.name}`,
+          )
+        : [];
+    return {
+      status: 200,
+      text: {
+        contentType: 'text/plain; charset=utf-8',
+        body: Buffer.from(lines.join('\n')).toString('base64'),
+        headers: {
+          'subscription-userinfo': `upload=0; download=${user.usedTrafficBytes}; total=${user.trafficLimitBytes}; expire=${Math.floor(user.expireAt.getTime() / 1000)}`,
+          ...(limited ? { 'x-hwid-limit': 'true' } : {}),
+        },
+      },
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // HTTP plumbing
+
+  function dispatch(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    req: IncomingMessage,
+    body: unknown,
+  ): { reply: Reply } | { status: number; raw: unknown } {
+    for (const r of routes) {
+      if (r.method !== method) continue;
+      const match = r.pattern.exec(path);
+      if (!match) continue;
+      if (!r.public && req.headers.authorization !== `Bearer ${apiToken}`) {
+        return { status: 401, raw: { message: 'Unauthorized', statusCode: 401 } };
+      }
+      return { reply: r.handle({ params: match.slice(1), query, body, headers: req.headers }) };
+    }
+    // Nest's own 404 for an unknown route; the client must not mistake it for "user not found".
+    return { status: 404, raw: { message: `Cannot ${method} ${path}`, error: 'Not Found', statusCode: 404 } };
+  }
+
+  function sendJson(
+    res: ServerResponse,
+    status: number,
+    payload: unknown,
+    extraHeaders: Record<string, string> = {},
+  ) {
+    const text = JSON.stringify(payload);
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      ...extraHeaders,
+    });
+    res.end(text);
+  }
+
+  function errorBody(err: SimHttpError, path: string): unknown {
+    if (err.validationErrors) {
+      return { statusCode: err.status, message: 'Validation failed', errors: err.validationErrors };
+    }
+    if (err.errorCode) {
+      return { timestamp: clock().toISOString(), path, message: err.message, errorCode: err.errorCode };
+    }
+    return { statusCode: err.status, message: err.message };
+  }
+
+  function wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', 'http://sim.invalid');
+    const path = url.pathname;
+    const entry: SimRequestLogEntry = {
+      seq: ++seq,
+      method,
+      path,
+      query: url.search,
+      at: clock(),
+      status: null,
+      outcome: 'pending',
+      fault: null,
+      headers: loggableHeaders(req.headers),
+    };
+    log.push(entry);
+
+    const answer = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      entry.status = status;
+      entry.outcome = 'answered';
+      sendJson(res, status, payload, headers);
+    };
+    const drop = () => {
+      entry.outcome = 'dropped';
+      req.socket.destroy();
+    };
+
+    if (down === 'unavailable') {
+      entry.fault = 'down';
+      entry.status = 503;
+      entry.outcome = 'answered';
+      res.writeHead(503, { 'content-type': 'text/html' });
+      res.end('<html><body><h1>503 Service Unavailable</h1></body></html>');
+      return;
+    }
+
+    const isPublic = routes.some((r) => r.public && r.method === method && r.pattern.test(path));
+    if (requireForwardedHeaders && !isPublic && !hasForwardedHeaders(req.headers)) {
+      drop();
+      return;
+    }
+
+    const fault = faults.take(method, path);
+    let commit: 'hang' | 'drop' | null = null;
+    if (fault) {
+      entry.fault = fault.kind;
+      switch (fault.kind) {
+        case 'status': {
+          const headers: Record<string, string> =
+            fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
+          answer(
+            fault.status,
+            fault.body ?? { statusCode: fault.status, message: 'Injected fault' },
+            headers,
+          );
+          return;
+        }
+        case 'drop':
+          drop();
+          return;
+        case 'hang':
+          if (fault.delayMs === undefined) {
+            entry.outcome = 'hung';
+            return;
+          }
+          await wait(fault.delayMs);
+          if (closed || req.socket.destroyed) return;
+          break;
+        case 'commit-then-hang':
+          commit = 'hang';
+          break;
+        case 'commit-then-drop':
+          commit = 'drop';
+          break;
+      }
+    }
+
+    let status: number;
+    let payload: unknown;
+    let text: Reply['text'];
+    try {
+      const body = await readJsonBody(req);
+      const result = dispatch(method, path, url.searchParams, req, body);
+      if ('reply' in result) {
+        status = result.reply.status;
+        payload = result.reply.json === undefined ? undefined : { response: result.reply.json };
+        text = result.reply.text;
+      } else {
+        status = result.status;
+        payload = result.raw;
+      }
+    } catch (err) {
+      const httpErr =
+        err instanceof SimHttpError
+          ? err
+          : new SimHttpError(500, err instanceof Error ? err.message : 'error');
+      status = httpErr.status;
+      payload = errorBody(httpErr, path);
+    }
+
+    if (commit === 'hang') {
+      entry.outcome = 'committed-no-answer';
+      return;
+    }
+    if (commit === 'drop') {
+      entry.outcome = 'committed-no-answer';
+      req.socket.destroy();
+      return;
+    }
+
+    if (text) {
+      entry.status = status;
+      entry.outcome = 'answered';
+      res.writeHead(status, { 'content-type': text.contentType, ...(text.headers ?? {}) });
+      res.end(text.body);
+    } else if (payload === undefined) {
+      entry.status = status;
+      entry.outcome = 'answered';
+      res.writeHead(status);
+      res.end();
+    } else {
+      answer(status, payload);
+    }
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      // Last resort: the sim must never crash the test process.
+      if (!res.headersSent && !req.socket.destroyed) {
+        sendJson(res, 500, { statusCode: 500, message: err instanceof Error ? err.message : 'sim error' });
+      }
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+
+  const stopListening = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.closeAllConnections();
+      if (!server.listening) {
+        resolve();
+        return;
+      }
+      server.close(() => resolve());
+    });
+
+  await listen(opts.port ?? 0);
+  const port = (server.address() as AddressInfo).port;
+  baseUrl = `http://${host}:${port}`;
+
+  const userOrThrow = (ref: SimUserRef): SimUserRecord => {
+    const user = store.lookup(ref);
+    if (!user) throw new Error(`sim: no user ${String(ref)}`);
+    return user;
+  };
+
+  return {
+    baseUrl,
+    port,
+    apiToken,
+
+    /** Closes at once, destroying hanging requests and keep-alive connections. */
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      await stopListening();
+    },
+
+    // --- clock
+    now: clock,
+    /** Moves the sim clock forward (or back with a negative value). */
+    advanceTime(ms: number): void {
+      offsetMs += ms;
+    },
+
+    // --- state
+    users: (): SimUser[] => store.allUsers().map(store.snapshot),
+    getUser(ref: SimUserRef): SimUser | undefined {
+      const user = store.lookup(ref);
+      return user ? store.snapshot(user) : undefined;
+    },
+    /** Sets the user's current used traffic (absolute), as if nodes had reported it. */
+    setUsage(ref: SimUserRef, bytes: number): SimUser {
+      userOrThrow(ref);
+      return store.snapshot(store.setUsage(ref, bytes));
+    },
+    /** Writes fields directly, bypassing the panel's rules (e.g. an expiry in the past). */
+    patchUser(ref: SimUserRef, patch: SimUserPatch): SimUser {
+      userOrThrow(ref);
+      return store.snapshot(store.patchUser(ref, patch));
+    },
+    /** Registers a device as a VPN app fetching the subscription would; respects the device limit. */
+    addDevice(ref: SimUserRef, hwid: string, info?: SimDeviceInfo): AddDeviceResult {
+      userOrThrow(ref);
+      return store.addDevice(ref, hwid, info);
+    },
+    addSquad: (name: string): string => store.addSquad(name),
+    squads: (): SimSquad[] => store.squads.map((s) => ({ ...s })),
+    /** Rewrites every user JSON the sim sends (extra fields, numbers as strings...); null to reset. */
+    setUserJsonHook(hook: UserJsonHook | null): void {
+      userJsonHook = hook;
+    },
+
+    // --- request log
+    requests: (match: SimRequestMatch = {}): SimRequestLogEntry[] =>
+      log
+        .filter((e) => matchesRequest(match, e.method, e.path))
+        .map((e) => ({ ...e, headers: { ...e.headers } })),
+    requestCount: (match: SimRequestMatch = {}): number =>
+      log.filter((e) => matchesRequest(match, e.method, e.path)).length,
+    clearRequestLog(): void {
+      log.length = 0;
+    },
+
+    // --- faults
+    addFault: (spec: SimFaultSpec): SimFaultHandle => faults.add(spec),
+    clearFaults: (): void => faults.clear(),
+    /**
+     * `unavailable` (default): a proxy answers 503 to everything. `refuse`: nothing listens, so
+     * connections are refused. Setting false restores service on the same port.
+     */
+    async setDown(isDown: boolean, mode: SimDownMode = 'unavailable'): Promise<void> {
+      if (closed) return;
+      const wasRefusing = down === 'refuse';
+      down = isDown ? mode : null;
+      if (isDown && mode === 'refuse' && !wasRefusing) await stopListening();
+      if ((!isDown || mode !== 'refuse') && wasRefusing) await listen(port);
+    },
+  };
+}
+
+export type RemnawaveSim = Awaited<ReturnType<typeof startRemnawaveSim>>;
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function loggableHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name] = name === 'authorization' ? '[redacted]' : Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function hasForwardedHeaders(headers: IncomingHttpHeaders): boolean {
+  const forwardedFor = header(headers, 'x-forwarded-for');
+  const proto = header(headers, 'x-forwarded-proto');
+  return Boolean(forwardedFor?.trim()) && proto?.trim().toLowerCase() === 'https';
+}
+
+function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new SimHttpError(413, 'Payload too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (text.trim() === '') {
+        resolve(undefined);
+        return;
+      }
+      try {
+        resolve(JSON.parse(text));
+      } catch {
+        reject(new SimHttpError(400, 'Body is not valid JSON'));
+      }
+    });
+    req.on('error', reject);
+  });
+}

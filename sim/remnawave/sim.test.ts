@@ -1,0 +1,417 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type RemnawaveSim, startRemnawaveSim } from './index.js';
+
+const DAY = 86_400_000;
+
+let sim: RemnawaveSim;
+
+interface RawResult {
+  status: number;
+  json: unknown;
+  headers: Headers;
+}
+
+async function raw(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<RawResult> {
+  const res = await fetch(`${sim.baseUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${sim.apiToken}`,
+      'x-forwarded-for': '127.0.0.1',
+      'x-forwarded-proto': 'https',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(2_000),
+  });
+  const text = await res.text();
+  let json: unknown = text;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // not JSON (empty 204, HTML, base64 subscription)
+  }
+  return { status: res.status, json, headers: res.headers };
+}
+
+function future(days = 30): string {
+  return new Date(sim.now().getTime() + days * DAY).toISOString();
+}
+
+async function createUser(extra: Record<string, unknown> = {}) {
+  const res = await raw('POST', '/api/users', { username: 'alice_1', expireAt: future(), ...extra });
+  expect(res.status).toBe(201);
+  return (res.json as { response: { id: number; shortUuid: string; subscriptionUrl: string } }).response;
+}
+
+beforeEach(async () => {
+  sim = await startRemnawaveSim();
+});
+
+afterEach(async () => {
+  await sim.close();
+});
+
+describe('remnawave sim: connection rules', () => {
+  it('drops requests without forwarded headers, with no HTTP response', async () => {
+    await expect(
+      fetch(`${sim.baseUrl}/api/system/metadata`, {
+        headers: { authorization: `Bearer ${sim.apiToken}` },
+        signal: AbortSignal.timeout(2_000),
+      }),
+    ).rejects.toThrow(/fetch failed/);
+    await expect(
+      fetch(`${sim.baseUrl}/api/system/metadata`, {
+        headers: {
+          authorization: `Bearer ${sim.apiToken}`,
+          'x-forwarded-for': '1.2.3.4',
+          'x-forwarded-proto': 'http',
+        },
+        signal: AbortSignal.timeout(2_000),
+      }),
+    ).rejects.toThrow(/fetch failed/);
+    expect(sim.requests()[0]?.outcome).toBe('dropped');
+  });
+
+  it('accepts requests without forwarded headers when not required', async () => {
+    const open = await startRemnawaveSim({ requireForwardedHeaders: false, apiToken: 'tok' });
+    try {
+      const res = await fetch(`${open.baseUrl}/api/system/metadata`, {
+        headers: { authorization: 'Bearer tok' },
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ response: { version: '3.3.2' } });
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('answers 401 to a wrong token and a framework 404 to an unknown route', async () => {
+    const unauthorized = await raw('GET', '/api/nodes', undefined, { authorization: 'Bearer nope' });
+    expect(unauthorized.status).toBe(401);
+    expect(unauthorized.json).toEqual({ message: 'Unauthorized', statusCode: 401 });
+
+    const missing = await raw('GET', '/api/nope');
+    expect(missing.status).toBe(404);
+    expect(missing.json).toMatchObject({ message: 'Cannot GET /api/nope' });
+  });
+
+  it('logs requests with the token redacted', async () => {
+    await raw('GET', '/api/nodes');
+    await raw('GET', '/api/internal-squads');
+    expect(sim.requestCount()).toBe(2);
+    expect(sim.requestCount({ method: 'GET', path: '/api/nodes' })).toBe(1);
+    const [entry] = sim.requests({ path: '/api/nodes' });
+    expect(entry?.headers.authorization).toBe('[redacted]');
+    expect(entry?.status).toBe(200);
+    sim.clearRequestLog();
+    expect(sim.requestCount()).toBe(0);
+  });
+});
+
+describe('remnawave sim: users', () => {
+  it('creates a user wrapped in {response} with a subscription URL and squads', async () => {
+    const [squad] = sim.squads();
+    const user = await createUser({ activeInternalSquads: [squad?.uuid], telegramId: 42, tag: 'TENANT_1' });
+    expect(user).toMatchObject({
+      id: 1,
+      username: 'alice_1',
+      status: 'ACTIVE',
+      telegramId: 42,
+      tag: 'TENANT_1',
+      activeInternalSquads: [{ uuid: squad?.uuid, name: 'Default-Squad' }],
+      userTraffic: { usedTrafficBytes: 0 },
+    });
+    expect(user.subscriptionUrl).toBe(`${sim.baseUrl}/api/sub/${user.shortUuid}`);
+    expect(sim.getUser('alice_1')?.id).toBe(1);
+  });
+
+  it('validates username and tag with the validation body shape', async () => {
+    for (const username of ['ab', 'a'.repeat(37), 'has space', 'ünï']) {
+      const res = await raw('POST', '/api/users', { username, expireAt: future() });
+      expect(res.status).toBe(400);
+      expect(res.json).toMatchObject({ statusCode: 400, message: 'Validation failed' });
+      expect((res.json as { errors: unknown[] }).errors.length).toBeGreaterThan(0);
+    }
+    const badTag = await raw('POST', '/api/users', { username: 'bob', expireAt: future(), tag: 'lower' });
+    expect(badTag.status).toBe(400);
+    const longTag = await raw('POST', '/api/users', {
+      username: 'bob',
+      expireAt: future(),
+      tag: 'A'.repeat(17),
+    });
+    expect(longTag.status).toBe(400);
+    expect(sim.users()).toHaveLength(0);
+  });
+
+  it('rejects a duplicate username with A019 and an unknown squad with A018', async () => {
+    await createUser();
+    const dup = await raw('POST', '/api/users', { username: 'alice_1', expireAt: future() });
+    expect(dup.status).toBe(400);
+    expect(dup.json).toMatchObject({ errorCode: 'A019', path: '/api/users' });
+
+    const squad = await raw('POST', '/api/users', {
+      username: 'carol',
+      expireAt: future(),
+      activeInternalSquads: ['00000000-0000-4000-8000-000000000000'],
+    });
+    expect(squad.status).toBe(500);
+    expect(squad.json).toMatchObject({ errorCode: 'A018' });
+    expect(sim.getUser('carol')).toBeUndefined();
+  });
+
+  it('answers A063 for a missing user and A025 for deleting one; delete is 204', async () => {
+    expect((await raw('GET', '/api/users/99')).json).toMatchObject({ errorCode: 'A063' });
+    expect((await raw('GET', '/api/users/by-username/ghost')).json).toMatchObject({ errorCode: 'A063' });
+    const user = await createUser();
+    const del = await raw('DELETE', `/api/users/${user.id}`);
+    expect(del.status).toBe(204);
+    expect(del.json).toBe('');
+    const again = await raw('DELETE', `/api/users/${user.id}`);
+    expect(again.status).toBe(404);
+    expect(again.json).toMatchObject({ errorCode: 'A025' });
+  });
+
+  it('applies PATCH rules: past expiry rejected, squads replaced, status re-evaluated', async () => {
+    const [a, b] = sim.squads();
+    const user = await createUser({ activeInternalSquads: [a?.uuid] });
+
+    const past = await raw('PATCH', '/api/users', {
+      id: user.id,
+      expireAt: new Date(sim.now().getTime() - DAY).toISOString(),
+    });
+    expect(past.status).toBe(400);
+    expect(past.json).toMatchObject({ message: 'Validation failed' });
+
+    const replaced = await raw('PATCH', '/api/users', { id: user.id, activeInternalSquads: [b?.uuid] });
+    expect(replaced.json).toMatchObject({ response: { activeInternalSquads: [{ uuid: b?.uuid }] } });
+
+    const limited = await raw('PATCH', '/api/users', { id: user.id, status: 'LIMITED' });
+    expect(limited.status).toBe(400);
+
+    sim.advanceTime(31 * DAY);
+    expect(sim.getUser(user.id)?.status).toBe('EXPIRED');
+    const renewed = await raw('PATCH', '/api/users', { id: user.id, expireAt: future(30) });
+    expect(renewed.json).toMatchObject({ response: { status: 'ACTIVE' } });
+  });
+
+  it('moves to LIMITED past the traffic limit and back when the limit is raised or traffic reset', async () => {
+    const user = await createUser({ trafficLimitBytes: 1000 });
+    sim.setUsage(user.id, 1500);
+    expect(sim.getUser(user.id)?.status).toBe('LIMITED');
+    const raised = await raw('PATCH', '/api/users', { id: user.id, trafficLimitBytes: 5000 });
+    expect(raised.json).toMatchObject({ response: { status: 'ACTIVE', trafficLimitBytes: 5000 } });
+
+    sim.setUsage(user.id, 6000);
+    expect(sim.getUser(user.id)?.status).toBe('LIMITED');
+    const reset = await raw('POST', `/api/users/${user.id}/actions/reset-traffic`);
+    expect(reset.json).toMatchObject({
+      response: { status: 'ACTIVE', userTraffic: { usedTrafficBytes: 0 } },
+    });
+    expect(sim.getUser(user.id)?.lifetimeUsedTrafficBytes).toBe(6000);
+  });
+
+  it('rejects repeated enable / disable with A030 / A029', async () => {
+    const user = await createUser();
+    expect((await raw('POST', `/api/users/${user.id}/actions/enable`)).json).toMatchObject({
+      errorCode: 'A030',
+    });
+    expect((await raw('POST', `/api/users/${user.id}/actions/disable`)).json).toMatchObject({
+      response: { status: 'DISABLED' },
+    });
+    expect((await raw('POST', `/api/users/${user.id}/actions/disable`)).json).toMatchObject({
+      errorCode: 'A029',
+    });
+    expect((await raw('POST', `/api/users/${user.id}/actions/enable`)).json).toMatchObject({
+      response: { status: 'ACTIVE' },
+    });
+  });
+
+  it('revoke issues a new short uuid and subscription URL', async () => {
+    const user = await createUser();
+    const revoked = (await raw('POST', `/api/users/${user.id}/actions/revoke`, {})).json as {
+      response: { shortUuid: string; subscriptionUrl: string };
+    };
+    expect(revoked.response.shortUuid).not.toBe(user.shortUuid);
+    expect(revoked.response.subscriptionUrl).not.toBe(user.subscriptionUrl);
+    expect(revoked.response.subscriptionUrl.endsWith(revoked.response.shortUuid)).toBe(true);
+  });
+
+  it('streams users by telegram id with a cursor, and resolves ids', async () => {
+    const paged = await startRemnawaveSim({ streamPageSize: 2, apiToken: 't' });
+    try {
+      const headers = {
+        authorization: 'Bearer t',
+        'x-forwarded-for': '127.0.0.1',
+        'x-forwarded-proto': 'https',
+        'content-type': 'application/json',
+      };
+      for (let i = 0; i < 5; i++) {
+        await fetch(`${paged.baseUrl}/api/users`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({
+            username: `tg_${i}`,
+            expireAt: new Date(Date.now() + DAY).toISOString(),
+            telegramId: i === 2 ? 7 : 77,
+          }),
+        });
+      }
+      const first = (await (
+        await fetch(`${paged.baseUrl}/api/users/stream?telegramId=77`, { headers })
+      ).json()) as {
+        response: { users: { username: string }[]; nextCursor: string | null; hasMore: boolean };
+      };
+      expect(first.response.users.map((u) => u.username)).toEqual(['tg_0', 'tg_1']);
+      expect(first.response.hasMore).toBe(true);
+      const second = (await (
+        await fetch(`${paged.baseUrl}/api/users/stream?telegramId=77&cursor=${first.response.nextCursor}`, {
+          headers,
+        })
+      ).json()) as { response: { users: { username: string }[]; hasMore: boolean } };
+      expect(second.response.users.map((u) => u.username)).toEqual(['tg_3', 'tg_4']);
+      expect(second.response.hasMore).toBe(false);
+
+      const resolved = await fetch(`${paged.baseUrl}/api/users/resolve`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ username: 'tg_2' }),
+      });
+      expect(await resolved.json()).toMatchObject({ response: { id: 3, username: 'tg_2' } });
+    } finally {
+      await paged.close();
+    }
+  });
+});
+
+describe('remnawave sim: devices, usage, catalogue', () => {
+  it('adds, lists and deletes devices, honouring the device limit', async () => {
+    const user = await createUser({ hwidDeviceLimit: 2 });
+    expect(sim.addDevice(user.id, 'hw-1', { platform: 'iOS' })).toBe('added');
+    expect(sim.addDevice(user.id, 'hw-1')).toBe('exists');
+    expect(sim.addDevice(user.id, 'hw-2')).toBe('added');
+    expect(sim.addDevice(user.id, 'hw-3')).toBe('limit-reached');
+    const overApi = await raw('POST', '/api/hwid/devices', { userId: user.id, hwid: 'hw-3' });
+    expect(overApi.json).toMatchObject({ errorCode: 'A099' });
+
+    const list = await raw('GET', `/api/hwid/devices/${user.id}`);
+    expect(list.json).toMatchObject({
+      response: { total: 2, devices: [{ hwid: 'hw-1', platform: 'iOS' }, {}] },
+    });
+    const afterOne = await raw('POST', '/api/hwid/devices/delete', { userId: user.id, hwid: 'hw-1' });
+    expect(afterOne.json).toMatchObject({ response: { total: 1 } });
+    const afterAll = await raw('POST', '/api/hwid/devices/delete-all', { userId: user.id });
+    expect(afterAll.json).toMatchObject({ response: { total: 0, devices: [] } });
+  });
+
+  it('serves the subscription publicly and registers the fetching device', async () => {
+    const user = await createUser({ hwidDeviceLimit: 1 });
+    const res = await fetch(user.subscriptionUrl, {
+      headers: { 'x-hwid': 'phone-1', 'user-agent': 'Happ/1' },
+    });
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.text(), 'base64').toString()).toContain('vless://');
+    expect(sim.getUser(user.id)?.devices.map((d) => d.hwid)).toEqual(['phone-1']);
+    const second = await fetch(user.subscriptionUrl, { headers: { 'x-hwid': 'phone-2' } });
+    expect(second.headers.get('x-hwid-limit')).toBe('true');
+  });
+
+  it('reports usage per day, squads, nodes, stats and metadata', async () => {
+    const user = await createUser();
+    sim.setUsage(user.id, 2048);
+    const today = sim.now().toISOString().slice(0, 10);
+    const usage = await raw('GET', `/api/bandwidth-stats/users/${user.id}?start=${today}&end=${today}`);
+    expect(usage.json).toMatchObject({ response: { categories: [today], sparklineData: [2048] } });
+
+    const squadUuid = sim.addSquad('Extra');
+    const squads = (await raw('GET', '/api/internal-squads')).json as {
+      response: { total: number; internalSquads: { uuid: string }[] };
+    };
+    expect(squads.response.total).toBe(3);
+    expect(squads.response.internalSquads.map((s) => s.uuid)).toContain(squadUuid);
+
+    expect(((await raw('GET', '/api/nodes')).json as { response: unknown[] }).response).toHaveLength(2);
+    expect((await raw('GET', '/api/system/stats')).json).toMatchObject({
+      response: {
+        users: { totalUsers: 1, statusCounts: { ACTIVE: 1 } },
+        nodes: { totalBytesLifetime: '2048' },
+      },
+    });
+    expect((await raw('GET', '/api/system/metadata')).json).toMatchObject({ response: { version: '3.3.2' } });
+  });
+});
+
+describe('remnawave sim: faults', () => {
+  it('answers an injected status for the next N matching requests only', async () => {
+    const fault = sim.addFault({ kind: 'status', status: 503, method: 'GET', path: '/api/nodes', times: 2 });
+    expect((await raw('GET', '/api/internal-squads')).status).toBe(200);
+    expect((await raw('GET', '/api/nodes')).status).toBe(503);
+    expect((await raw('GET', '/api/nodes')).status).toBe(503);
+    expect((await raw('GET', '/api/nodes')).status).toBe(200);
+    expect(fault.hits).toBe(2);
+  });
+
+  it('matches path patterns and lasts until cleared when unbounded', async () => {
+    const fault = sim.addFault({ kind: 'status', status: 429, retryAfterSeconds: 1, path: '/api/users/:id' });
+    const res = await raw('GET', '/api/users/1');
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect((await raw('GET', '/api/users/2')).status).toBe(429);
+    expect((await raw('GET', '/api/nodes')).status).toBe(200);
+    fault.clear();
+    expect((await raw('GET', '/api/users/1')).status).toBe(404);
+  });
+
+  it('drops the connection on demand', async () => {
+    sim.addFault({ kind: 'drop', times: 1 });
+    await expect(raw('GET', '/api/nodes')).rejects.toThrow(/fetch failed/);
+    expect((await raw('GET', '/api/nodes')).status).toBe(200);
+  });
+
+  it('commits a create and never answers, and close() ends hanging requests promptly', async () => {
+    sim.addFault({ kind: 'commit-then-hang', method: 'POST', path: '/api/users' });
+    sim.addFault({ kind: 'hang', path: '/api/nodes' });
+    const hungCreate = raw('POST', '/api/users', { username: 'ghost_1', expireAt: future() }).catch((e) => e);
+    const hungGet = raw('GET', '/api/nodes').catch((e) => e);
+    await vi.waitFor(() => {
+      expect(sim.getUser('ghost_1')).toBeDefined();
+      expect(sim.requestCount({ path: '/api/nodes' })).toBe(1);
+    });
+    expect(sim.requests({ method: 'POST' })[0]?.outcome).toBe('committed-no-answer');
+
+    const started = Date.now();
+    await sim.close();
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(await hungCreate).toBeInstanceOf(Error);
+    expect(await hungGet).toBeInstanceOf(Error);
+  });
+
+  it('delays then answers with a finite hang', async () => {
+    sim.addFault({ kind: 'hang', delayMs: 100, times: 1 });
+    const started = Date.now();
+    expect((await raw('GET', '/api/nodes')).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+  });
+
+  it('goes down with 503 or refused connections and comes back on the same port', async () => {
+    await sim.setDown(true);
+    const down = await raw('GET', '/api/nodes');
+    expect(down.status).toBe(503);
+    await sim.setDown(false);
+    expect((await raw('GET', '/api/nodes')).status).toBe(200);
+
+    await sim.setDown(true, 'refuse');
+    // A pooled keep-alive socket may fail first with a socket error; a fresh connection is refused.
+    await raw('GET', '/api/nodes').catch(() => undefined);
+    const refused = await raw('GET', '/api/nodes').catch((e: Error) => e);
+    expect(refused).toBeInstanceOf(Error);
+    expect((refused as Error & { cause?: { code?: string } }).cause?.code).toBe('ECONNREFUSED');
+    await sim.setDown(false);
+    expect((await raw('GET', '/api/nodes')).status).toBe(200);
+  });
+});
