@@ -5,8 +5,10 @@ import { createCustomersService } from './modules/customers/customers-service.js
 import { createFeatureFlagsService, type FlagRows } from './modules/feature-flags/feature-flags-service.js';
 import { createLedgerService } from './modules/ledger/ledger-service.js';
 import { createPlansService } from './modules/plans/plans-service.js';
+import { createSessionsService } from './modules/sessions/sessions-service.js';
 import { createSettingsService, type SettingRows } from './modules/settings/settings-service.js';
 import { createTenantRegistry } from './modules/tenants/tenant-registry.js';
+import { createUpdatesService } from './modules/updates/updates-service.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import type { SecretBox } from './shared/crypto.js';
 import type { BotId } from './shared/ids.js';
@@ -71,6 +73,8 @@ export function createApp(deps: AppDeps) {
       }),
       customers: createCustomersService({ db, botId }),
       ledger: createLedgerService({ db, botId }),
+      updates: createUpdatesService({ db, botId }),
+      sessions: createSessionsService({ db, botId }),
     };
   };
 

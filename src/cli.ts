@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { type Config, loadConfig } from './config.js';
+import { loadDotEnv, openRuntime } from './runtime.js';
 import { ConfigError } from './shared/errors.js';
 import { createLogger } from './shared/logger.js';
-import { loadDotEnv, openRuntime } from './runtime.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -61,7 +61,8 @@ async function main(argv: string[]): Promise<void> {
           .split(',')
           .map((part) => part.trim())
           .filter(Boolean);
-        if (admins.some((id) => !/^\d+$/.test(id))) fail('--admins must be Telegram user ids separated by commas');
+        if (admins.some((id) => !/^\d+$/.test(id)))
+          fail('--admins must be Telegram user ids separated by commas');
         const created = await runtime.app.platform.tenants.create({
           name: values.name,
           token: values.token,
@@ -82,7 +83,9 @@ async function main(argv: string[]): Promise<void> {
           ? await runtime.app.platform.tenants.findAll({ limit: 10_000 })
           : await runtime.app.platform.tenants.findActive();
         if (tenants.length === 0) {
-          process.stdout.write('No tenants yet. Add one with: npm run cli -- tenant:create --name NAME --token TOKEN\n');
+          process.stdout.write(
+            'No tenants yet. Add one with: npm run cli -- tenant:create --name NAME --token TOKEN\n',
+          );
           return;
         }
         const rows = tenants.map((t) => [
@@ -95,7 +98,12 @@ async function main(argv: string[]): Promise<void> {
         const header = ['ID', 'NAME', 'BOT', 'STATUS', ''];
         const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
         for (const row of [header, ...rows]) {
-          process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()}\n`);
+          process.stdout.write(
+            `${row
+              .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+              .join('  ')
+              .trimEnd()}\n`,
+          );
         }
         return;
       }

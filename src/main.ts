@@ -1,7 +1,8 @@
 import { loadConfig } from './config.js';
+import { startPlatform } from './platform.js';
+import { loadDotEnv, openRuntime } from './runtime.js';
 import { ConfigError } from './shared/errors.js';
 import { createLogger } from './shared/logger.js';
-import { loadDotEnv, openRuntime } from './runtime.js';
 
 /** The composition root: the only place that reads the environment. */
 async function main(): Promise<void> {
@@ -18,13 +19,31 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel });
   const runtime = await openRuntime(config, logger);
-  logger.info({ database: runtime.database.kind }, 'remnafleet started');
+  const platform = await startPlatform(runtime.app, logger, {
+    apiRoot: config.telegram.apiRoot,
+    mode: config.telegram.mode,
+    publicBaseUrl: config.http.publicBaseUrl,
+    secretKey: config.encryptionKey,
+    http: config.http,
+    masterBotToken: config.telegram.masterBotToken,
+    operatorTelegramIds: config.operators.telegramIds,
+  });
+  logger.info(
+    {
+      database: runtime.database.kind,
+      mode: config.telegram.mode,
+      http: platform.url,
+      bots: platform.fleet.status().length,
+    },
+    'remnafleet started',
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal }, 'shutting down: no new updates, finishing the ones in flight');
+    await platform.stop();
     await runtime.close();
     logger.info('stopped');
     process.exit(0);

@@ -19,7 +19,11 @@ describe('configuration', () => {
     const config = loadConfig({ ENCRYPTION_KEY: KEY });
     expect(config.database).toEqual({ url: undefined, appUrl: undefined, poolMax: 10, dataDir: './data' });
     expect(config.encryptionKey).toHaveLength(32);
-    expect(config.telegram).toEqual({ apiRoot: 'https://api.telegram.org', masterBotToken: undefined, mode: 'polling' });
+    expect(config.telegram).toEqual({
+      apiRoot: 'https://api.telegram.org',
+      masterBotToken: undefined,
+      mode: 'polling',
+    });
     expect(config.remnawave).toBeUndefined();
   });
 
@@ -30,8 +34,17 @@ describe('configuration', () => {
       OPERATOR_TELEGRAM_IDS: '12,abc',
       LOG_LEVEL: 'loud',
     });
-    for (const name of ['ENCRYPTION_KEY', 'DATABASE_URL', 'HTTP_PORT', 'OPERATOR_TELEGRAM_IDS', 'LOG_LEVEL']) {
-      expect(found.some((problem) => problem.startsWith(`${name}:`)), name).toBe(true);
+    for (const name of [
+      'ENCRYPTION_KEY',
+      'DATABASE_URL',
+      'HTTP_PORT',
+      'OPERATOR_TELEGRAM_IDS',
+      'LOG_LEVEL',
+    ]) {
+      expect(
+        found.some((problem) => problem.startsWith(`${name}:`)),
+        name,
+      ).toBe(true);
     }
   });
 
@@ -58,6 +71,10 @@ describe('configuration', () => {
     });
     expect(config.operators.telegramIds).toEqual([1, 22, 333]);
     expect(config.telegram.apiRoot).toBe('http://127.0.0.1:8081');
-    expect(config.remnawave).toEqual({ url: 'https://panel.example.com', token: 't', extraHeaders: { 'X-Api-Key': 'k' } });
+    expect(config.remnawave).toEqual({
+      url: 'https://panel.example.com',
+      token: 't',
+      extraHeaders: { 'X-Api-Key': 'k' },
+    });
   });
 });

@@ -38,8 +38,13 @@ export const bots = pgTable('bots', {
   createdBy: bigint('created_by', { mode: 'number' }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
+  healthStatus: text('health_status').$type<BotHealth>().notNull().default('unknown'),
+  healthError: text('health_error'),
+  healthChangedAt: timestamp('health_changed_at', { withTimezone: true }),
+  webhookFingerprint: text('webhook_fingerprint'),
 });
 
+export type BotHealth = 'unknown' | 'healthy' | 'unauthorized' | 'failing';
 export type Currency = 'IRT' | 'USD' | 'RUB';
 
 export const botFeatureFlags = pgTable(
@@ -201,6 +206,27 @@ export const zarinpalPayments = pgTable('zarinpal_payments', {
   updatedAt: updatedAt(),
 });
 
+export const processedUpdates = pgTable(
+  'processed_updates',
+  {
+    botId: botId(),
+    updateId: bigint('update_id', { mode: 'number' }).notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.updateId] })],
+);
+
+export const botSessions = pgTable(
+  'bot_sessions',
+  {
+    botId: botId(),
+    sessionKey: text('session_key').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.sessionKey] })],
+);
+
 export const schema = {
   bots,
   botFeatureFlags,
@@ -212,5 +238,7 @@ export const schema = {
   ledgerTransactions,
   cardToCardPayments,
   zarinpalPayments,
+  processedUpdates,
+  botSessions,
 };
 export type Schema = typeof schema;

@@ -114,6 +114,16 @@ export function createCustomersService({ db, botId }: { db: Database; botId: Bot
       );
       return rows.map(asCustomer);
     },
+    /** How many customers this customer invited. */
+    async countReferred(id: CustomerId): Promise<number> {
+      const [row] = await inTenant(db, botId, (tx) =>
+        tx
+          .select({ count: sql<number>`count(*)::int` })
+          .from(customers)
+          .where(and(eq(customers.botId, botId), eq(customers.referredBy, id))),
+      );
+      return row?.count ?? 0;
+    },
     async setLanguage(id: CustomerId, language: Language): Promise<void> {
       await inTenant(db, botId, (tx) =>
         tx

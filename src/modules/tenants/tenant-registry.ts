@@ -2,7 +2,7 @@ import { and, asc, eq, getTableColumns } from 'drizzle-orm';
 import { z } from 'zod';
 import type { ChangeBus } from '../../db/change-bus.js';
 import type { Database } from '../../db/database.js';
-import { bots } from '../../db/schema.js';
+import { type BotHealth, bots } from '../../db/schema.js';
 import { inPlatform, type PlatformTx } from '../../db/tenant-tx.js';
 import { generateApiToken, hashApiToken, type SecretBox } from '../../shared/crypto.js';
 import { asBotId, type BotId } from '../../shared/ids.js';
@@ -181,6 +181,21 @@ export function createTenantRegistry({ db, secrets, bus }: TenantRegistryDeps) {
           .update(bots)
           .set({ botInfo, username: botInfo.username ?? null })
           .where(eq(bots.id, id)),
+      ).then(() => undefined),
+    /**
+     * Records the bot's health when it changes (a revoked token, a failing handler, recovery).
+     * Not announced: health is reported, not a reason to restart anything.
+     */
+    setHealth: (id: BotId, status: BotHealth, error: string | null = null) =>
+      inPlatform(db, (tx) =>
+        tx
+          .update(bots)
+          .set({ healthStatus: status, healthError: error, healthChangedAt: new Date() })
+          .where(eq(bots.id, id)),
+      ).then(() => undefined),
+    setWebhookFingerprint: (id: BotId, fingerprint: string | null) =>
+      inPlatform(db, (tx) =>
+        tx.update(bots).set({ webhookFingerprint: fingerprint }).where(eq(bots.id, id)),
       ).then(() => undefined),
     activate: (id: BotId) => change(id, { isActive: true }),
     deactivate: (id: BotId) => change(id, { isActive: false }),

@@ -1,0 +1,52 @@
+## Errors
+error-apology = Sorry, something went wrong on our side. Please try again in a moment.
+feature-disabled = This option is not available in this shop.
+section-unavailable = This section is not open yet. Please check back soon.
+
+## Language
+choose-language = Please choose your language:
+language-changed = Language set to English.
+
+## Rules
+rules-default-text =
+    By using this service you agree to:
+    • use it lawfully and not resell access without permission;
+    • not share your subscription link with others;
+    • accept that refunds follow the shop's policy.
+rules-prompt = Please read the rules and accept them to continue:
+rules-accept = ✅ I accept
+rules-accepted = Thank you. The rules are accepted.
+
+## Required channel
+channel-required = To use this bot, please join our channel first, then press "I've joined".
+channel-join = 📢 Join the channel
+channel-check = ✅ I've joined
+channel-not-joined = You have not joined the channel yet.
+
+## Main menu
+welcome = Welcome, { $name }!
+welcome-back = Welcome back, { $name }!
+menu-title = Main menu: what would you like to do?
+menu-buy = 🛒 Buy a subscription
+menu-subscription = 📱 My subscription
+menu-trial = 🎁 Free trial
+menu-topup = 💳 Top up balance
+menu-balance = 💰 Balance: { $balance }
+menu-referral = 👥 Invite friends
+menu-promo = 🏷 Promo code
+menu-support = 🆘 Support
+menu-language = 🌐 Language
+menu-server-status = 📊 Server status
+menu-mini-app = 📲 Open the app
+back-to-menu = ⬅️ Main menu
+
+## Support
+support-contact = For help, write to @{ $username }.
+support-no-contact = Support is not reachable through the bot right now.
+
+## Referral
+referral-info =
+    Invite your friends with this link:
+    { $link }
+
+    Friends who joined through you: { $count }

@@ -1,0 +1,408 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { autoRetry } from '@grammyjs/auto-retry';
+import { type RunnerHandle, run } from '@grammyjs/runner';
+import { Api, Bot, type Composer, GrammyError } from 'grammy';
+import type { Update, UserFromGetMe } from 'grammy/types';
+import type { App } from '../app.js';
+import type { BotHealth } from '../db/schema.js';
+import type { Tenant } from '../modules/tenants/tenant-registry.js';
+import type { BotId } from '../shared/ids.js';
+import type { Logger } from '../shared/logger.js';
+import type { BotContext } from './context.js';
+import type { Translator } from './i18n.js';
+
+/** Updates the features need; pre-checkout queries must be asked for explicitly. */
+export const ALLOWED_UPDATES = [
+  'message',
+  'edited_message',
+  'callback_query',
+  'pre_checkout_query',
+  'my_chat_member',
+] as const;
+
+export interface FleetOptions {
+  readonly apiRoot: string;
+  readonly mode: 'polling' | 'webhook';
+  /** Webhook mode: Telegram posts to `${publicBaseUrl}/tg/${botId}`. */
+  readonly publicBaseUrl?: string | undefined;
+  /** Derives each bot's webhook secret; never sent anywhere itself. */
+  readonly secretKey: Buffer;
+  /** Safety net behind change notifications (default 30 s). */
+  readonly reconcileIntervalMs?: number;
+  /** Bots started at once (default 32): start-up without a request storm. */
+  readonly startConcurrency?: number;
+  /**
+   * Every bot is probed once per interval (default 10 min), spread evenly: a webhook bot whose
+   * token was revoked receives nothing, so only a call tells. Also re-sets a webhook changed behind our back.
+   */
+  readonly healthProbeIntervalMs?: number;
+  /** Cap on auto-retry waits for 429 on interactive paths (default 30 s). */
+  readonly maxRetryDelaySeconds?: number;
+}
+
+export interface FleetDeps {
+  readonly app: App;
+  readonly handler: Composer<BotContext>;
+  readonly translator: Translator;
+  readonly logger: Logger;
+  readonly options: FleetOptions;
+}
+
+export type BotState = 'starting' | 'running' | 'stopped' | 'unauthorized' | 'failed';
+
+interface Entry {
+  tenant: Tenant;
+  token: string;
+  state: BotState;
+  bot: Bot<BotContext> | undefined;
+  runner: RunnerHandle | undefined;
+  health: BotHealth;
+  /** Serialises start/stop/refresh of this bot. */
+  lock: Promise<void>;
+}
+
+export interface FleetBotStatus {
+  readonly botId: BotId;
+  readonly name: string;
+  readonly username: string | null;
+  readonly state: BotState;
+  readonly health: BotHealth;
+}
+
+export type WebhookOutcome = 'handled' | 'unknown_bot' | 'forbidden';
+
+const isUnauthorized = (error: unknown) => error instanceof GrammyError && error.error_code === 401;
+
+/**
+ * Runs every active tenant bot and the master bot in one process, and follows changes to the
+ * tenant registry (made here or by another process) without a restart.
+ */
+export function createFleet({ app, handler, translator, logger, options }: FleetDeps) {
+  const log = logger.child({ component: 'fleet' });
+  const entries = new Map<BotId, Entry>();
+  const tenants = app.platform.tenants;
+  let timer: NodeJS.Timeout | undefined;
+  let probeTimer: NodeJS.Timeout | undefined;
+  let probeCursor = 0;
+  let unsubscribe: (() => void) | undefined;
+  let stopping = false;
+  /** Updates being handled right now, so shutdown can wait for them. */
+  const inFlight = new Set<Promise<void>>();
+
+  const webhookSecret = (botId: BotId) =>
+    createHmac('sha256', options.secretKey).update(`webhook:${botId}`).digest('base64url');
+  const webhookUrl = (botId: BotId) => `${options.publicBaseUrl}/tg/${botId}`;
+
+  const setHealth = async (entry: Entry, health: BotHealth, error: string | null = null) => {
+    if (entry.health === health) return;
+    entry.health = health;
+    await tenants.setHealth(entry.tenant.id, health, error).catch((err: unknown) => {
+      log.warn({ err, botId: entry.tenant.id }, 'could not record bot health');
+    });
+  };
+
+  const markUnauthorized = async (entry: Entry, error: unknown) => {
+    if (entry.state === 'unauthorized') return;
+    log.error({ botId: entry.tenant.id, err: error }, 'bot token rejected by Telegram (401); bot stopped');
+    entry.state = 'unauthorized';
+    const runner = entry.runner;
+    entry.runner = undefined;
+    if (runner?.isRunning()) void runner.stop();
+    await setHealth(entry, 'unauthorized', 'Telegram rejected the token (401): revoked or wrong');
+  };
+
+  const createBot = (entry: Entry, botInfo: UserFromGetMe): Bot<BotContext> => {
+    const bot = new Bot<BotContext>(entry.token, { botInfo, client: { apiRoot: options.apiRoot } });
+    bot.api.config.use(
+      autoRetry({
+        maxRetryAttempts: 3,
+        maxDelaySeconds: options.maxRetryDelaySeconds ?? 30,
+        rethrowHttpErrors: false,
+      }),
+    );
+    // A 401 on any call means the token is gone: mark the bot, whatever the caller does with the error.
+    bot.api.config.use(async (prev, method, payload, signal) => {
+      const result = await prev(method, payload, signal);
+      if (!result.ok && result.error_code === 401) void markUnauthorized(entry, result.description);
+      return result;
+    });
+    const shop = { tenant: entry.tenant, services: app.forTenant(entry.tenant.id) };
+    bot.use(async (ctx, next) => {
+      ctx.shop = { ...shop, tenant: entry.tenant };
+      const handling = next();
+      inFlight.add(handling);
+      try {
+        await handling;
+      } finally {
+        inFlight.delete(handling);
+      }
+    });
+    bot.errorBoundary(async (error) => {
+      const ctx = error.ctx;
+      (ctx.logger ?? log).error(
+        { err: error.error, botId: entry.tenant.id, updateId: ctx.update.update_id },
+        'handler failed',
+      );
+      await setHealth(entry, 'failing', String((error.error as Error)?.message ?? error.error).slice(0, 500));
+      const chatId = ctx.chat?.id;
+      if (chatId === undefined || ctx.chat?.type !== 'private') return;
+      const t = ctx.t ?? translator.forLanguage(entry.tenant.isMaster ? 'en' : 'fa');
+      await ctx.api.sendMessage(chatId, t('error-apology')).catch(() => undefined);
+    }, handler);
+    return bot;
+  };
+
+  /** getMe once per bot ever: the answer is cached in the registry. */
+  const resolveBotInfo = async (entry: Entry): Promise<UserFromGetMe> => {
+    const cached = entry.tenant.botInfo as UserFromGetMe | null;
+    if (cached?.id && cached.username) return cached;
+    const me = await new Api(entry.token, { apiRoot: options.apiRoot }).getMe();
+    await tenants.cacheBotInfo(
+      entry.tenant.id,
+      me as unknown as Record<string, unknown> & { username: string },
+    );
+    return me;
+  };
+
+  const startPolling = (entry: Entry, bot: Bot<BotContext>) => {
+    const runner = run(bot, {
+      runner: {
+        fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: 25 },
+        silent: true,
+        maxRetryTime: 60 * 60_000,
+      },
+      sink: { concurrency: 50 },
+    });
+    entry.runner = runner;
+    runner.task()?.catch(async (error: unknown) => {
+      if (entry.runner !== runner || stopping) return;
+      entry.runner = undefined;
+      if (isUnauthorized(error)) return markUnauthorized(entry, error);
+      if (error instanceof GrammyError && error.error_code === 409) {
+        // a webhook was left set (or another poller runs): take over once
+        log.warn({ botId: entry.tenant.id }, 'getUpdates conflict (409); deleting webhook and polling again');
+        await bot.api.deleteWebhook().catch(() => undefined);
+      } else {
+        log.error({ err: error, botId: entry.tenant.id }, 'polling stopped; restarting');
+        await setHealth(entry, 'failing', String((error as Error)?.message ?? error).slice(0, 500));
+      }
+      setTimeout(() => {
+        if (entry.state === 'running' && !entry.runner && !stopping) startPolling(entry, bot);
+      }, 1000).unref();
+    });
+  };
+
+  const startEntry = async (entry: Entry): Promise<void> => {
+    entry.state = 'starting';
+    try {
+      const botInfo = await resolveBotInfo(entry);
+      const bot = createBot(entry, botInfo);
+      entry.bot = bot;
+      if (options.mode === 'webhook') {
+        const secret = webhookSecret(entry.tenant.id);
+        const url = webhookUrl(entry.tenant.id);
+        const fingerprint = createHash('sha256')
+          .update(JSON.stringify([url, secret, ALLOWED_UPDATES, entry.token]))
+          .digest('hex');
+        if (entry.tenant.webhookFingerprint !== fingerprint) {
+          await bot.api.setWebhook(url, {
+            secret_token: secret,
+            allowed_updates: [...ALLOWED_UPDATES],
+            max_connections: 40,
+          });
+          await tenants.setWebhookFingerprint(entry.tenant.id, fingerprint);
+        }
+      } else {
+        if (entry.tenant.webhookFingerprint) {
+          await bot.api.deleteWebhook();
+          await tenants.setWebhookFingerprint(entry.tenant.id, null);
+        }
+        startPolling(entry, bot);
+      }
+      entry.state = 'running';
+      if (entry.health !== 'failing') await setHealth(entry, 'healthy');
+      log.info({ botId: entry.tenant.id, username: botInfo.username }, 'bot started');
+    } catch (error) {
+      if (isUnauthorized(error)) return markUnauthorized(entry, error);
+      entry.state = 'failed';
+      log.error({ err: error, botId: entry.tenant.id }, 'bot failed to start; will retry');
+      await setHealth(entry, 'failing', String((error as Error)?.message ?? error).slice(0, 500));
+    }
+  };
+
+  const stopEntry = async (entry: Entry): Promise<void> => {
+    const runner = entry.runner;
+    entry.runner = undefined;
+    entry.state = 'stopped';
+    if (runner?.isRunning()) await runner.stop();
+  };
+
+  /** Serialises work on one bot: a burst of changes to one tenant applies in order. */
+  const withLock = (botId: BotId, work: () => Promise<void>): Promise<void> => {
+    const entry = entries.get(botId);
+    const previous = entry?.lock ?? Promise.resolve();
+    const next = previous.then(work, work);
+    if (entry) entry.lock = next.catch(() => undefined);
+    return next;
+  };
+
+  /** Brings one bot in line with the registry: start, stop, or restart with a new token. */
+  const refresh = async (botId: BotId): Promise<void> => {
+    const tenant = await tenants.get(botId);
+    const current = entries.get(botId);
+    if (!tenant || !tenant.isActive) {
+      if (current) {
+        await withLock(botId, () => stopEntry(current));
+        entries.delete(botId);
+        log.info({ botId }, tenant ? 'bot deactivated' : 'bot removed');
+      }
+      return;
+    }
+    const token = await tenants.revealToken(botId);
+    if (!token) return;
+    if (current && current.token === token && current.state !== 'failed') {
+      current.tenant = tenant; // names, admins, settings columns: picked up without a restart
+      return;
+    }
+    if (current) {
+      await withLock(botId, async () => {
+        await stopEntry(current);
+        current.token = token;
+        current.tenant = tenant;
+        current.bot = undefined;
+        current.health = tenant.healthStatus === 'unauthorized' ? 'unknown' : tenant.healthStatus;
+        await startEntry(current);
+      });
+      return;
+    }
+    const entry: Entry = {
+      tenant,
+      token,
+      state: 'starting',
+      bot: undefined,
+      runner: undefined,
+      health: tenant.healthStatus,
+      lock: Promise.resolve(),
+    };
+    entries.set(botId, entry);
+    await withLock(botId, () => startEntry(entry));
+  };
+
+  const probe = async (entry: Entry): Promise<void> => {
+    if (entry.state !== 'running' || !entry.bot) return;
+    try {
+      if (options.mode === 'webhook') {
+        const info = await entry.bot.api.getWebhookInfo();
+        if (info.url !== webhookUrl(entry.tenant.id)) {
+          log.warn({ botId: entry.tenant.id }, 'webhook was changed outside the fleet; setting it again');
+          await tenants.setWebhookFingerprint(entry.tenant.id, null);
+          entry.tenant = { ...entry.tenant, webhookFingerprint: null };
+          await withLock(entry.tenant.id, () => startEntry(entry));
+        }
+      } else {
+        await entry.bot.api.getMe();
+      }
+    } catch (error) {
+      if (isUnauthorized(error)) await markUnauthorized(entry, error);
+      else log.warn({ err: error, botId: entry.tenant.id }, 'health probe failed');
+    }
+  };
+
+  const probeSome = async (tickMs: number, intervalMs: number): Promise<void> => {
+    const running = [...entries.values()];
+    if (running.length === 0) return;
+    const count = Math.max(1, Math.ceil((running.length * tickMs) / intervalMs));
+    const batch = Array.from(
+      { length: Math.min(count, running.length) },
+      (_, i) => running[(probeCursor + i) % running.length]!,
+    );
+    probeCursor = (probeCursor + batch.length) % running.length;
+    await Promise.all(batch.map(probe));
+  };
+
+  const reconcileAll = async (): Promise<void> => {
+    const active = await tenants.findActive();
+    const activeIds = new Set(active.map((tenant) => tenant.id));
+    const ids = [...new Set([...activeIds, ...entries.keys()])];
+    const concurrency = options.startConcurrency ?? 32;
+    for (let index = 0; index < ids.length; index += concurrency) {
+      await Promise.all(
+        ids
+          .slice(index, index + concurrency)
+          .map((id) =>
+            refresh(id).catch((error: unknown) =>
+              log.error({ err: error, botId: id }, 'could not refresh bot'),
+            ),
+          ),
+      );
+    }
+  };
+
+  return {
+    async start(): Promise<void> {
+      if (options.mode === 'webhook' && !options.publicBaseUrl)
+        throw new Error('webhook mode needs publicBaseUrl');
+      unsubscribe = app.events.subscribe((event) => {
+        if (event === 'reset') void reconcileAll();
+        else if (event.kind === 'tenant') {
+          refresh(event.botId as BotId).catch((error: unknown) =>
+            log.error({ err: error, botId: event.botId }, 'could not apply tenant change'),
+          );
+        }
+      });
+      await reconcileAll();
+      timer = setInterval(() => {
+        reconcileAll().catch((error: unknown) => log.error({ err: error }, 'fleet reconcile failed'));
+      }, options.reconcileIntervalMs ?? 30_000);
+      timer.unref();
+      const probeInterval = options.healthProbeIntervalMs ?? 10 * 60_000;
+      const tick = Math.min(1000, probeInterval);
+      probeTimer = setInterval(() => {
+        probeSome(tick, probeInterval).catch((error: unknown) =>
+          log.error({ err: error }, 'health probe failed'),
+        );
+      }, tick);
+      probeTimer.unref();
+    },
+
+    /** Webhook entry point: checks the bot's secret, then handles the update to completion. */
+    async handleWebhook(
+      botId: number,
+      secretHeader: string | undefined,
+      update: Update,
+    ): Promise<WebhookOutcome> {
+      const entry = entries.get(botId as BotId);
+      if (!entry?.bot || entry.state !== 'running') return 'unknown_bot';
+      const expected = Buffer.from(webhookSecret(entry.tenant.id));
+      const given = Buffer.from(secretHeader ?? '');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'forbidden';
+      await entry.bot.handleUpdate(update);
+      return 'handled';
+    },
+
+    /** Applies a change to one tenant now (the registry's notification does the same within a moment). */
+    refresh,
+
+    status(): FleetBotStatus[] {
+      return [...entries.values()].map((entry) => ({
+        botId: entry.tenant.id,
+        name: entry.tenant.name,
+        username: entry.tenant.username,
+        state: entry.state,
+        health: entry.health,
+      }));
+    },
+
+    /** Stops taking updates and waits for the ones in flight. */
+    async stop(): Promise<void> {
+      stopping = true;
+      if (timer) clearInterval(timer);
+      if (probeTimer) clearInterval(probeTimer);
+      unsubscribe?.();
+      await Promise.all([...entries.values()].map((entry) => stopEntry(entry)));
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+export type Fleet = ReturnType<typeof createFleet>;

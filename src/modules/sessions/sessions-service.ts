@@ -1,0 +1,34 @@
+import { and, eq } from 'drizzle-orm';
+import type { Database } from '../../db/database.js';
+import { botSessions } from '../../db/schema.js';
+import { inTenant } from '../../db/tenant-tx.js';
+import type { BotId } from '../../shared/ids.js';
+
+/** Conversation state of one tenant's chats, persisted so a restart loses nothing. */
+export function createSessionsService({ db, botId }: { db: Database; botId: BotId }) {
+  const byKey = (key: string) => and(eq(botSessions.botId, botId), eq(botSessions.sessionKey, key));
+  return {
+    async read(key: string): Promise<Record<string, unknown> | undefined> {
+      const [row] = await inTenant(db, botId, (tx) =>
+        tx.select({ data: botSessions.data }).from(botSessions).where(byKey(key)),
+      );
+      return row?.data;
+    },
+    async write(key: string, data: Record<string, unknown>): Promise<void> {
+      await inTenant(db, botId, (tx) =>
+        tx
+          .insert(botSessions)
+          .values({ botId, sessionKey: key, data })
+          .onConflictDoUpdate({
+            target: [botSessions.botId, botSessions.sessionKey],
+            set: { data, updatedAt: new Date() },
+          }),
+      );
+    },
+    async delete(key: string): Promise<void> {
+      await inTenant(db, botId, (tx) => tx.delete(botSessions).where(byKey(key)));
+    },
+  };
+}
+
+export type SessionsService = ReturnType<typeof createSessionsService>;

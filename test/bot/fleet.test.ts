@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../support/database.js';
+import { eventually, type FleetHarness, startFleetHarness } from '../support/fleet.js';
+
+const MODES = ['polling', 'webhook'] as const;
+const cases = BACKENDS.flatMap((backend) => MODES.map((mode) => [backend, mode] as const));
+
+describe.each(cases)('fleet on %s in %s mode', (backend, mode) => {
+  let h: FleetHarness;
+  beforeAll(async () => {
+    h = await startFleetHarness(backend, mode);
+  });
+  afterAll(() => h.close());
+
+  it('runs three bots in one process, each answering its own customers', async () => {
+    const shops = await Promise.all(['Alpha', 'Beta', 'Gamma'].map((name) => h.addTenant(name)));
+    const user = h.sim.user({ firstName: 'Sara' });
+    for (const shop of shops) user.start(shop.bot);
+    for (const shop of shops) {
+      const menu = await h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot && m.buttons.length > 0);
+      expect(menu.text).toContain('Sara');
+      expect(menu.buttons.flat().map((b) => b.callbackData)).toContain('menu:buy');
+    }
+    expect(h.platform.fleet.status().filter((s) => s.state === 'running')).toHaveLength(3);
+  });
+
+  it('treats the same Telegram user in two tenants as two customers', async () => {
+    const [a, b] = await Promise.all([h.addTenant('ShopA'), h.addTenant('ShopB')]);
+    const user = h.sim.user({ firstName: 'Reza', username: 'reza' });
+    user.start(a!.bot);
+    user.start(b!.bot);
+    await h.sim.waitForMessage(a!.bot, user, (m) => m.fromBot);
+    await h.sim.waitForMessage(b!.bot, user, (m) => m.fromBot);
+    const inA = await h.testApp.app.forTenant(a!.id).customers.getByTelegramId(user.id);
+    const inB = await h.testApp.app.forTenant(b!.id).customers.getByTelegramId(user.id);
+    expect(inA?.botId).toBe(a!.id);
+    expect(inB?.botId).toBe(b!.id);
+    expect(inA?.id).not.toBe(inB?.id);
+  });
+
+  it('starts a tenant added at runtime and stops one deactivated at runtime, without a restart', async () => {
+    const bot = h.sim.addBot({ username: `late_${mode}_bot` });
+    const created = await h.testApp.app.platform.tenants.create({ name: 'Late', token: bot.token });
+    if (!created.ok) throw new Error(created.error.message);
+    const id = created.value.tenant.id;
+    // no explicit refresh: the registry's change notification must start it
+    await eventually(
+      () => h.platform.fleet.status().some((s) => s.botId === id && s.state === 'running'),
+      'late bot running',
+      2000,
+    );
+    const user = h.sim.user({ firstName: 'Late' });
+    user.start(bot);
+    await h.sim.waitForMessage(bot, user, (m) => m.fromBot);
+
+    await h.testApp.app.platform.tenants.deactivate(id);
+    await eventually(() => !h.platform.fleet.status().some((s) => s.botId === id), 'bot stopped', 2000);
+    const mark = h.sim.mark();
+    user.sendText(bot, 'hello?');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(h.sim.calls({ botId: bot.id, method: 'sendMessage' }).filter((c) => c.seq > mark)).toHaveLength(0);
+  });
+
+  it('marks a bot with a revoked token unhealthy and keeps the others serving', async () => {
+    const [healthy, revoked] = await Promise.all([h.addTenant('Healthy'), h.addTenant('Revoked')]);
+    const user = h.sim.user({ firstName: 'Nima' });
+    h.sim.revokeToken(revoked!.bot.token);
+    // polling notices on its next getUpdates; webhook mode on the next API call
+    user.start(revoked!.bot);
+    await eventually(
+      async () => (await h.testApp.app.platform.tenants.get(revoked!.id))?.healthStatus === 'unauthorized',
+      'revoked bot marked unauthorized',
+      5000,
+    );
+    user.start(healthy!.bot);
+    const menu = await h.sim.waitForMessage(healthy!.bot, user, (m) => m.fromBot && m.buttons.length > 0);
+    expect(menu.text).toContain('Nima');
+  });
+
+  it('waits out a 429 and still answers', async () => {
+    const shop = await h.addTenant('Limited');
+    h.sim.fault({ botId: shop.bot, method: 'sendMessage', kind: 'rate-limit', retryAfter: 1, times: 1 });
+    const user = h.sim.user({ firstName: 'Ali' });
+    const started = Date.now();
+    user.start(shop.bot);
+    await h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot, { timeoutMs: 5000 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+  });
+});
+
+describe.each(BACKENDS)('webhook delivery on %s', (backend) => {
+  let h: FleetHarness;
+  beforeAll(async () => {
+    h = await startFleetHarness(backend, 'webhook');
+  });
+  afterAll(() => h.close());
+
+  it('sets each webhook with its own secret and the right allowed_updates', async () => {
+    const shop = await h.addTenant('Hooked');
+    const info = h.sim.webhookInfo(shop.bot);
+    expect(info.url).toBe(`${h.platform.url}/tg/${shop.id}`);
+    expect(info.allowed_updates).toEqual(
+      expect.arrayContaining(['message', 'callback_query', 'pre_checkout_query']),
+    );
+  });
+
+  it('handles an update delivered twice only once', async () => {
+    const shop = await h.addTenant('Twice');
+    const user = h.sim.user({ firstName: 'Dup' });
+    const sent = user.start(shop.bot);
+    await h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot);
+    h.sim.redeliver(shop.bot, sent.updateId);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(h.sim.calls({ botId: shop.bot.id, method: 'sendMessage' })).toHaveLength(1);
+  });
+
+  it('refuses a webhook call without the bot secret', async () => {
+    const shop = await h.addTenant('Secret');
+    const response = await fetch(`${h.platform.url}/tg/${shop.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'wrong' },
+      body: JSON.stringify({ update_id: 1 }),
+    });
+    expect(response.status).toBe(401);
+  });
+});

@@ -1,0 +1,86 @@
+import { createServer as createNetServer } from 'node:net';
+import type { SimBot, TelegramSim } from '../../sim/telegram/index.js';
+import { startTelegramSim } from '../../sim/telegram/index.js';
+import { type Platform, startPlatform } from '../../src/platform.js';
+import type { BotId } from '../../src/shared/ids.js';
+import { createSilentLogger } from '../../src/shared/logger.js';
+import { type Backend, createTestApp, TEST_ENCRYPTION_KEY, type TestApp } from './database.js';
+
+export interface FleetHarness {
+  readonly sim: TelegramSim;
+  readonly testApp: TestApp;
+  readonly platform: Platform;
+  /** A tenant whose bot lives in the simulator; started in the fleet before this resolves. */
+  addTenant(
+    name: string,
+    options?: { isMaster?: boolean; adminTelegramIds?: number[] },
+  ): Promise<ShopUnderTest>;
+  close(): Promise<void>;
+}
+
+export interface ShopUnderTest {
+  readonly id: BotId;
+  readonly bot: SimBot;
+  readonly apiToken: string;
+}
+
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** The whole platform against the Telegram simulator, over real HTTP, as production runs it. */
+export async function startFleetHarness(
+  backend: Backend,
+  mode: 'polling' | 'webhook',
+): Promise<FleetHarness> {
+  const sim = await startTelegramSim({ webhookRetryBaseMs: 20, webhookRetryMaxMs: 200 });
+  const testApp = await createTestApp(backend);
+  const port = await freePort();
+  const platform = await startPlatform(testApp.app, createSilentLogger(), {
+    apiRoot: sim.apiRoot,
+    mode,
+    publicBaseUrl: `http://127.0.0.1:${port}`,
+    secretKey: TEST_ENCRYPTION_KEY,
+    http: { host: '127.0.0.1', port },
+    healthProbeIntervalMs: 300,
+  });
+  return {
+    sim,
+    testApp,
+    platform,
+    async addTenant(name, options = {}) {
+      const bot = sim.addBot({
+        username: `${name.toLowerCase().replace(/\W/g, '')}_${Date.now() % 100_000}_bot`,
+      });
+      const created = await testApp.app.platform.tenants.create({ name, token: bot.token, ...options });
+      if (!created.ok) throw new Error(created.error.message);
+      const id = created.value.tenant.id;
+      await platform.fleet.refresh(id);
+      // skip the language and rules steps unless a test wants them
+      const settings = testApp.app.forTenant(id).settings;
+      await settings.set('language_selection_enabled', false, 'operator');
+      await settings.set('skip_rules_acceptance', true, 'operator');
+      return { id, bot, apiToken: created.value.apiToken };
+    },
+    async close() {
+      await platform.stop();
+      await testApp.close();
+      await sim.close();
+    },
+  };
+}
+
+/** Polls until `check` returns true, or fails with `message` after `timeoutMs`. */
+export async function eventually(check: () => boolean | Promise<boolean>, message: string, timeoutMs = 3000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`timed out: ${message}`);
+}
