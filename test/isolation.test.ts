@@ -23,6 +23,8 @@ const TENANT_TABLES = [
   'ledger_transactions',
   'card_to_card_payments',
   'zarinpal_payments',
+  'processed_updates',
+  'bot_sessions',
   'bots',
 ];
 
@@ -96,6 +98,21 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
     expect(await shopB.settings.get('trial_days')).toBe(7);
     await shopA.settings.reset('trial_days', 'operator');
     expect(await shopB.settings.get('trial_days')).toBe(7);
+  });
+
+  it("sessions and processed updates of one tenant never affect another's", async () => {
+    const shopA = t.app.forTenant(a);
+    const shopB = t.app.forTenant(b);
+    await shopB.sessions.write('42', { awaiting: 'receipt' });
+    expect(await shopA.sessions.read('42')).toBeUndefined();
+    await shopA.sessions.write('42', { awaiting: 'amount' });
+    expect(await shopB.sessions.read('42')).toEqual({ awaiting: 'receipt' });
+    await shopA.sessions.delete('42');
+    expect(await shopB.sessions.read('42')).toEqual({ awaiting: 'receipt' });
+
+    expect(await shopA.updates.claim(7)).toBe(true);
+    expect(await shopB.updates.claim(7)).toBe(true);
+    expect(await shopA.updates.claim(7)).toBe(false);
   });
 
   it('row-level security shows a tenant transaction only its own rows, even without a bot_id filter', async () => {

@@ -250,7 +250,7 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
   const refresh = async (botId: BotId): Promise<void> => {
     const tenant = await tenants.get(botId);
     const current = entries.get(botId);
-    if (!tenant || !tenant.isActive) {
+    if (!tenant?.isActive) {
       if (current) {
         await withLock(botId, () => stopEntry(current));
         entries.delete(botId);
