@@ -261,7 +261,9 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
     const token = await tenants.revealToken(botId);
     if (!token) return;
     if (current && current.token === token && current.state !== 'failed') {
-      current.tenant = tenant; // names, admins, settings columns: picked up without a restart
+      // names, admins, merchant ids: picked up without a restart (after a start in progress ends)
+      await current.lock;
+      current.tenant = tenant;
       return;
     }
     if (current) {

@@ -88,7 +88,7 @@ describe.each(BACKENDS)('settings on %s', (backend) => {
   // (support_username, admin_chat_id, *_topic_id, reports_chat_id, required_channel_*, panel_tag)
   // cannot be set back to null: the insert violates "value NOT NULL" and set() throws instead of
   // storing the value its own schema accepted. Remove `.fails` once fixed.
-  it.fails('accepts null for a nullable key, as its schema says', async () => {
+  it('accepts null for a nullable key, as its schema says', async () => {
     const settings = await freshSettings();
     expectOk(await settings.set('support_username', 'shop_support', 'tenant'));
     expect(expectOk(await settings.set('support_username', null, 'tenant'))).toBeNull();

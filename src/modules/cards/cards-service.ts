@@ -1,11 +1,12 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/errors.js';
 import { tenantPaymentCards } from '../../db/schema.js';
 import { inTenant, type TenantTx } from '../../db/tenant-tx.js';
 import type { Clock } from '../../shared/clock.js';
 import type { BotId, CardId } from '../../shared/ids.js';
-import { type Invalid, ok, type Result } from '../../shared/result.js';
+import { type Invalid, invalid, ok, type Result } from '../../shared/result.js';
 import { parseInput } from '../../shared/validation.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import { normaliseCardNumber } from './card-number.js';
@@ -147,11 +148,7 @@ export function createCardsService({ db, botId, settings, clock, random = Math.r
           .onConflictDoNothing()
           .returning(),
       );
-      if (!row)
-        return {
-          ok: false,
-          error: { code: 'invalid', field: 'cardNumber', message: 'this card is already added' },
-        };
+      if (!row) return invalid('cardNumber: this card is already added', 'cardNumber');
       return ok(asCard(row));
     },
     async get(id: CardId): Promise<PaymentCard | undefined> {
@@ -174,7 +171,12 @@ export function createCardsService({ db, botId, settings, clock, random = Math.r
       const values = Object.fromEntries(
         Object.entries(parsed.value).filter(([, value]) => value !== undefined),
       );
-      return ok(await patch(id, values));
+      try {
+        return ok(await patch(id, values));
+      } catch (error) {
+        if (isUniqueViolation(error)) return invalid('cardNumber: this card is already added', 'cardNumber');
+        throw error;
+      }
     },
     activate: (id: CardId) => patch(id, { isActive: true }),
     deactivate: (id: CardId) => patch(id, { isActive: false }),

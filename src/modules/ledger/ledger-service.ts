@@ -42,8 +42,8 @@ const postingInput = z.object({
 
 /**
  * Posts one entry inside the caller's transaction: the customer row is locked first, so two
- * postings for one customer run one after the other and the reference check that follows cannot
- * race. Callers that pay for something post in the same transaction as the state change.
+ * postings for one customer run one after the other, and a reference is locked before it is
+ * checked, so the same reference never moves money twice. Callers that pay for something post in the same transaction as the state change.
  */
 export async function postEntry(tx: TenantTx, botId: BotId, input: PostingInput): Promise<PostingResult> {
   const [customer] = await tx
@@ -53,6 +53,11 @@ export async function postEntry(tx: TenantTx, botId: BotId, input: PostingInput)
     .for('update');
   if (!customer) return { status: 'no_customer' };
   if (input.externalRef !== undefined) {
+    // The customer lock does not cover the same reference posted for another customer at the same
+    // moment: serialise on the reference itself, then the check below sees any committed twin.
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(hashtextextended(${`${botId}:${input.externalRef}`}, 0))`,
+    );
     const [existing] = await tx
       .select()
       .from(ledgerTransactions)

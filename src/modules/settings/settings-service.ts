@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { ChangeBus } from '../../db/change-bus.js';
 import type { Database } from '../../db/database.js';
 import { botConfigurations } from '../../db/schema.js';
@@ -124,13 +124,15 @@ export function createSettingsService({ db, botId, cache, bus }: SettingsDeps) {
         });
       }
       const stored = parsed.data as unknown;
+      // a JavaScript null would be bound as SQL NULL; the setting's value is the JSON null
+      const json = stored === null ? sql`'null'::jsonb` : stored;
       await write(async (tx) => {
         await tx
           .insert(botConfigurations)
-          .values({ botId, configKey: checked.value, value: stored })
+          .values({ botId, configKey: checked.value, value: json })
           .onConflictDoUpdate({
             target: [botConfigurations.botId, botConfigurations.configKey],
-            set: { value: stored, updatedAt: new Date() },
+            set: { value: json, updatedAt: new Date() },
           });
       });
       return ok(stored);

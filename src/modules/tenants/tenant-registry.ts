@@ -2,6 +2,7 @@ import { and, asc, eq, getTableColumns } from 'drizzle-orm';
 import { z } from 'zod';
 import type { ChangeBus } from '../../db/change-bus.js';
 import type { Database } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/errors.js';
 import { type BotHealth, bots } from '../../db/schema.js';
 import { inPlatform, type PlatformTx } from '../../db/tenant-tx.js';
 import { generateApiToken, hashApiToken, type SecretBox } from '../../shared/crypto.js';
@@ -66,6 +67,24 @@ const toTenant = (row: Omit<BotRow, 'tokenCiphertext' | 'apiTokenHash'>): Tenant
   id: asBotId(row.id),
 });
 
+/**
+ * The checks before an insert answer the common case; two writers racing past them meet the
+ * unique constraints, which are turned into the same conflict answer.
+ */
+async function conflictOnRace<T>(work: Promise<T>): Promise<T | { ok: false; error: Conflict }> {
+  try {
+    return await work;
+  } catch (error) {
+    if (isUniqueViolation(error, 'bots_telegram_bot_id_key')) {
+      return err({ code: 'conflict', message: 'this bot is already a tenant' });
+    }
+    if (isUniqueViolation(error, 'bots_single_master')) {
+      return err({ code: 'conflict', message: 'there is already a master bot' });
+    }
+    throw error;
+  }
+}
+
 export interface TenantRegistryDeps {
   readonly db: Database;
   readonly secrets: SecretBox;
@@ -107,35 +126,37 @@ export function createTenantRegistry({ db, secrets, bus }: TenantRegistryDeps) {
       const { token, ...rest } = parsed.value;
       const telegramBotId = telegramBotIdOfToken(token)!;
       const apiToken = generateApiToken();
-      return inPlatform(db, async (tx) => {
-        if (await isTelegramBotTaken(tx, telegramBotId)) {
-          return err({ code: 'conflict' as const, message: `bot ${telegramBotId} is already a tenant` });
-        }
-        if (rest.isMaster) {
-          const [master] = await tx.select({ id: bots.id }).from(bots).where(eq(bots.isMaster, true));
-          if (master)
-            return err({
-              code: 'conflict' as const,
-              message: `tenant ${master.id} is already the master bot`,
-            });
-        }
-        const [row] = await tx
-          .insert(bots)
-          .values({
-            name: rest.name,
-            isMaster: rest.isMaster,
-            adminTelegramIds: rest.adminTelegramIds,
-            createdBy: rest.createdBy ?? null,
-            botInfo: rest.botInfo ?? null,
-            username: rest.username ?? null,
-            tokenCiphertext: secrets.seal(token),
-            telegramBotId,
-            apiTokenHash: hashApiToken(apiToken),
-          })
-          .returning(publicColumns);
-        await bus.publish(tx, { kind: 'tenant', botId: row!.id });
-        return ok({ tenant: toTenant(row!), apiToken });
-      });
+      return conflictOnRace(
+        inPlatform(db, async (tx) => {
+          if (await isTelegramBotTaken(tx, telegramBotId)) {
+            return err({ code: 'conflict' as const, message: `bot ${telegramBotId} is already a tenant` });
+          }
+          if (rest.isMaster) {
+            const [master] = await tx.select({ id: bots.id }).from(bots).where(eq(bots.isMaster, true));
+            if (master)
+              return err({
+                code: 'conflict' as const,
+                message: `tenant ${master.id} is already the master bot`,
+              });
+          }
+          const [row] = await tx
+            .insert(bots)
+            .values({
+              name: rest.name,
+              isMaster: rest.isMaster,
+              adminTelegramIds: rest.adminTelegramIds,
+              createdBy: rest.createdBy ?? null,
+              botInfo: rest.botInfo ?? null,
+              username: rest.username ?? null,
+              tokenCiphertext: secrets.seal(token),
+              telegramBotId,
+              apiTokenHash: hashApiToken(apiToken),
+            })
+            .returning(publicColumns);
+          await bus.publish(tx, { kind: 'tenant', botId: row!.id });
+          return ok({ tenant: toTenant(row!), apiToken });
+        }),
+      );
     },
     get: (id: BotId) => findOne(eq(bots.id, id)),
     getByTelegramBotId: (telegramBotId: number) => findOne(eq(bots.telegramBotId, telegramBotId)),
@@ -204,30 +225,32 @@ export function createTenantRegistry({ db, secrets, bus }: TenantRegistryDeps) {
       const parsed = parseInput(botToken, token);
       if (!parsed.ok) return parsed;
       const telegramBotId = telegramBotIdOfToken(parsed.value)!;
-      return inPlatform(db, async (tx) => {
-        if (await isTelegramBotTaken(tx, telegramBotId, id)) {
-          return err({ code: 'conflict' as const, message: `bot ${telegramBotId} is already a tenant` });
-        }
-        const [current] = await tx
-          .select({ telegramBotId: bots.telegramBotId })
-          .from(bots)
-          .where(eq(bots.id, id));
-        if (!current) return ok(undefined);
-        const sameBot = current.telegramBotId === telegramBotId;
-        const [row] = await tx
-          .update(bots)
-          .set({
-            tokenCiphertext: secrets.seal(parsed.value),
-            telegramBotId,
-            // another bot: what we cached about the old one no longer holds
-            ...(sameBot ? {} : { botInfo: null, username: null }),
-            updatedAt: new Date(),
-          })
-          .where(eq(bots.id, id))
-          .returning(publicColumns);
-        await bus.publish(tx, { kind: 'tenant', botId: id });
-        return ok(row ? toTenant(row) : undefined);
-      });
+      return conflictOnRace(
+        inPlatform(db, async (tx) => {
+          if (await isTelegramBotTaken(tx, telegramBotId, id)) {
+            return err({ code: 'conflict' as const, message: `bot ${telegramBotId} is already a tenant` });
+          }
+          const [current] = await tx
+            .select({ telegramBotId: bots.telegramBotId })
+            .from(bots)
+            .where(eq(bots.id, id));
+          if (!current) return ok(undefined);
+          const sameBot = current.telegramBotId === telegramBotId;
+          const [row] = await tx
+            .update(bots)
+            .set({
+              tokenCiphertext: secrets.seal(parsed.value),
+              telegramBotId,
+              // another bot: what we cached about the old one no longer holds
+              ...(sameBot ? {} : { botInfo: null, username: null }),
+              updatedAt: new Date(),
+            })
+            .where(eq(bots.id, id))
+            .returning(publicColumns);
+          await bus.publish(tx, { kind: 'tenant', botId: id });
+          return ok(row ? toTenant(row) : undefined);
+        }),
+      );
     },
     /** Replaces the tenant's API token; the old one stops working at once. */
     async rotateApiToken(id: BotId): Promise<string | undefined> {
