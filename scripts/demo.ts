@@ -6,8 +6,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTelegramSim } from '../sim/telegram/index.js';
 import type { CallRecord, SimBot, SimUser, TelegramSim } from '../sim/telegram/index.js';
+import { startTelegramSim } from '../sim/telegram/index.js';
 import { createApp } from '../src/app.js';
 import { openDatabase } from '../src/db/database.js';
 import { startPlatform } from '../src/platform.js';
@@ -15,7 +15,14 @@ import { createSecretBox } from '../src/shared/crypto.js';
 import { createLogger } from '../src/shared/logger.js';
 
 const color = process.stdout.isTTY
-  ? { dim: '\x1b[2m', bold: '\x1b[1m', cyan: '\x1b[36m', green: '\x1b[32m', yellow: '\x1b[33m', reset: '\x1b[0m' }
+  ? {
+      dim: '\x1b[2m',
+      bold: '\x1b[1m',
+      cyan: '\x1b[36m',
+      green: '\x1b[32m',
+      yellow: '\x1b[33m',
+      reset: '\x1b[0m',
+    }
   : { dim: '', bold: '', cyan: '', green: '', yellow: '', reset: '' };
 const print = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -27,7 +34,8 @@ function printBotCall(call: CallRecord): void {
   const params = call.params as { text?: string; reply_markup?: Keyboard | string; show_alert?: boolean };
   const method = call.method;
   if (method === 'answerCallbackQuery') {
-    if (params.text) print(`   ${color.yellow}🔔 ${params.show_alert ? 'alert' : 'toast'}: ${params.text}${color.reset}`);
+    if (params.text)
+      print(`   ${color.yellow}🔔 ${params.show_alert ? 'alert' : 'toast'}: ${params.text}${color.reset}`);
     return;
   }
   if (method !== 'sendMessage' && method !== 'editMessageText') return;
@@ -35,7 +43,10 @@ function printBotCall(call: CallRecord): void {
   const lines = String(params.text ?? '').split('\n');
   print(`   ${color.green}${prefix} ${lines[0]}${color.reset}`);
   for (const line of lines.slice(1)) print(`      ${color.green}${line}${color.reset}`);
-  const markup = typeof params.reply_markup === 'string' ? (JSON.parse(params.reply_markup) as Keyboard) : params.reply_markup;
+  const markup =
+    typeof params.reply_markup === 'string'
+      ? (JSON.parse(params.reply_markup) as Keyboard)
+      : params.reply_markup;
   for (const row of markup?.inline_keyboard ?? []) {
     print(`      ${color.dim}${row.map((button) => `[ ${button.text} ]`).join(' ')}${color.reset}`);
   }
@@ -70,7 +81,9 @@ async function main(): Promise<void> {
   const app = createApp({ database, secrets: createSecretBox(secretKey), logger });
   await app.start();
 
-  print(`${color.bold}Remnafleet demo${color.reset} ${color.dim}(embedded PGlite in ${dataDir}, Telegram simulator at ${sim.apiRoot})${color.reset}`);
+  print(
+    `${color.bold}Remnafleet demo${color.reset} ${color.dim}(embedded PGlite in ${dataDir}, Telegram simulator at ${sim.apiRoot})${color.reset}`,
+  );
   const masterBot = sim.addBot({ username: 'fleet_master_bot', firstName: 'Fleet Master' });
   const tehranBot = sim.addBot({ username: 'tehran_vpn_bot', firstName: 'Tehran VPN' });
   const globalBot = sim.addBot({ username: 'global_vpn_bot', firstName: 'Global VPN' });
@@ -85,8 +98,16 @@ async function main(): Promise<void> {
   });
 
   const tenants = app.platform.tenants;
-  const tehran = await tenants.create({ name: 'Tehran VPN', token: tehranBot.token, adminTelegramIds: [2000] });
-  const global = await tenants.create({ name: 'Global VPN', token: globalBot.token, adminTelegramIds: [3000] });
+  const tehran = await tenants.create({
+    name: 'Tehran VPN',
+    token: tehranBot.token,
+    adminTelegramIds: [2000],
+  });
+  const global = await tenants.create({
+    name: 'Global VPN',
+    token: globalBot.token,
+    adminTelegramIds: [3000],
+  });
   if (!tehran.ok || !global.ok) throw new Error('could not create the demo tenants');
 
   const tehranShop = app.forTenant(tehran.value.tenant.id);
@@ -97,7 +118,10 @@ async function main(): Promise<void> {
   await globalShop.settings.set('skip_rules_acceptance', true, 'tenant');
   await globalShop.flags.set('trial_subscription', false);
   await globalShop.flags.set('zarinpal', true);
-  await Promise.all([platform.fleet.refresh(tehran.value.tenant.id), platform.fleet.refresh(global.value.tenant.id)]);
+  await Promise.all([
+    platform.fleet.refresh(tehran.value.tenant.id),
+    platform.fleet.refresh(global.value.tenant.id),
+  ]);
 
   print();
   print(`${color.bold}Fleet${color.reset}`);
@@ -106,7 +130,9 @@ async function main(): Promise<void> {
   }
 
   print();
-  print(`${color.bold}Tenant 1: @${tehranBot.username}${color.reset} ${color.dim}(Persian, language choice and rules)${color.reset}`);
+  print(
+    `${color.bold}Tenant 1: @${tehranBot.username}${color.reset} ${color.dim}(Persian, language choice and rules)${color.reset}`,
+  );
   const sara = sim.user({ firstName: 'Sara', username: 'sara', languageCode: 'fa' });
   await step(sim, tehranBot, '/start', () => sara.start(tehranBot));
   await step(sim, tehranBot, 'chooses فارسی', press(sara, tehranBot, 'lang:fa'));
@@ -115,7 +141,9 @@ async function main(): Promise<void> {
   await step(sim, tehranBot, 'opens Invite friends', press(sara, tehranBot, 'menu:referral'));
 
   print();
-  print(`${color.bold}Tenant 2: @${globalBot.username}${color.reset} ${color.dim}(English default, Zarinpal on, no trial, rules skipped)${color.reset}`);
+  print(
+    `${color.bold}Tenant 2: @${globalBot.username}${color.reset} ${color.dim}(English default, Zarinpal on, no trial, rules skipped)${color.reset}`,
+  );
   const john = sim.user({ firstName: 'John', username: 'john', languageCode: 'en' });
   await step(sim, globalBot, '/start', () => john.start(globalBot));
   await step(sim, globalBot, 'chooses English', press(john, globalBot, 'lang:en'));
@@ -127,7 +155,9 @@ async function main(): Promise<void> {
   await step(sim, globalBot, 'Sara sends /start to Global VPN too', () => sara.start(globalBot));
   const inTehran = await tehranShop.customers.getByTelegramId(sara.id);
   const inGlobal = await globalShop.customers.getByTelegramId(sara.id);
-  print(`   customer #${inTehran?.id} in Tehran VPN (language ${inTehran?.language}), customer #${inGlobal?.id} in Global VPN (language ${inGlobal?.language})`);
+  print(
+    `   customer #${inTehran?.id} in Tehran VPN (language ${inTehran?.language}), customer #${inGlobal?.id} in Global VPN (language ${inGlobal?.language})`,
+  );
 
   await platform.stop();
   await app.stop();
