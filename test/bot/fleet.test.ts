@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../support/database.js';
+import { createApp } from '../../src/app.js';
+import { openDatabase } from '../../src/db/database.js';
+import { createSecretBox } from '../../src/shared/crypto.js';
+import { createSilentLogger } from '../../src/shared/logger.js';
+import { BACKENDS, TEST_ENCRYPTION_KEY } from '../support/database.js';
 import { eventually, type FleetHarness, startFleetHarness } from '../support/fleet.js';
 
 const MODES = ['polling', 'webhook'] as const;
@@ -60,6 +64,58 @@ describe.each(cases)('fleet on %s in %s mode', (backend, mode) => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(h.sim.calls({ botId: bot.id, method: 'sendMessage' }).filter((c) => c.seq > mark)).toHaveLength(0);
   });
+
+  it('switches to a new token of the same bot without a restart', async () => {
+    const shop = await h.addTenant('Rotated');
+    const user = h.sim.user({ firstName: 'Rota' });
+    const newToken = h.sim.reissueToken(shop.bot);
+    const changed = await h.testApp.app.platform.tenants.changeToken(shop.id, newToken);
+    expect(changed.ok).toBe(true);
+    await eventually(
+      () => h.platform.fleet.status().some((s) => s.botId === shop.id && s.state === 'running'),
+      'bot running with the new token',
+    );
+    user.start(shop.bot);
+    const menu = await h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot, { timeoutMs: 3000 });
+    expect(menu.text).toContain('Rota');
+  });
+
+  it.skipIf(backend !== 'postgres')(
+    'applies a tenant added by another process within two seconds',
+    async () => {
+      const other = await openDatabase({
+        url: h.testApp.database.url,
+        logger: createSilentLogger(),
+        migrate: false,
+      });
+      try {
+        const otherApp = createApp({
+          database: other,
+          secrets: createSecretBox(TEST_ENCRYPTION_KEY),
+          logger: createSilentLogger(),
+        });
+        const bot = h.sim.addBot({ username: `remote_${mode}_bot` });
+        const created = await otherApp.platform.tenants.create({ name: 'Remote', token: bot.token });
+        if (!created.ok) throw new Error(created.error.message);
+        await eventually(
+          () =>
+            h.platform.fleet
+              .status()
+              .some((s) => s.botId === created.value.tenant.id && s.state === 'running'),
+          'bot added by another process running',
+          2000,
+        );
+        await otherApp.platform.tenants.deactivate(created.value.tenant.id);
+        await eventually(
+          () => !h.platform.fleet.status().some((s) => s.botId === created.value.tenant.id),
+          'bot deactivated by another process stopped',
+          2000,
+        );
+      } finally {
+        await other.close();
+      }
+    },
+  );
 
   it('marks a bot with a revoked token unhealthy and keeps the others serving', async () => {
     const [healthy, revoked] = await Promise.all([h.addTenant('Healthy'), h.addTenant('Revoked')]);

@@ -1,0 +1,246 @@
+/**
+ * `npm run bench:fleet`: throughput, latency, start-up time and memory of the fleet in webhook
+ * mode against the Telegram simulator and PostgreSQL, with 1, 100 and 1,000 tenants. Prints
+ * figures; asserts nothing. Needs PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL, default
+ * postgresql://postgres@127.0.0.1:5432/test (a scratch database is created and dropped).
+ *
+ * Options (environment): BENCH_TENANTS=1,100,1000  BENCH_USERS=200  BENCH_SECONDS=8  BENCH_RATE=500
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import type { SimBot, SimUser, TelegramSim } from '../sim/telegram/index.js';
+import { startTelegramSim } from '../sim/telegram/index.js';
+import { createApp } from '../src/app.js';
+import { openDatabase } from '../src/db/database.js';
+import { createSecretBox } from '../src/shared/crypto.js';
+import { createSilentLogger } from '../src/shared/logger.js';
+
+const ADMIN_URL =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  'postgresql://postgres@127.0.0.1:5432/test';
+const TENANT_COUNTS = (process.env.BENCH_TENANTS ?? '1,100,1000').split(',').map(Number);
+const USERS = Number(process.env.BENCH_USERS ?? 200);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const RATE = Number(process.env.BENCH_RATE ?? 500);
+const SERVER = fileURLToPath(new URL('./fleet-server.ts', import.meta.url));
+
+const print = (line = '') => process.stdout.write(`${line}\n`);
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `rf_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: ADMIN_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+interface ServerHandle {
+  child: ChildProcess;
+  ready: { startupMs: number; bots: number; rss: number };
+  rss(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function startServer(env: Record<string, string>): Promise<ServerHandle> {
+  const child = fork(SERVER, [], {
+    execArgv: ['--import', 'tsx', '--expose-gc'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = <T>(type: string) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (message: { type: string } & T) => {
+        if (message.type !== type) return;
+        child.off('message', onMessage);
+        resolve(message);
+      };
+      child.on('message', onMessage);
+      child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+    });
+  const ready = await next<{ startupMs: number; bots: number; rss: number }>('ready');
+  return {
+    child,
+    ready,
+    async rss() {
+      const reply = next<{ rss: number }>('rss');
+      child.send({ type: 'rss' });
+      return (await reply).rss;
+    },
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ type: 'stop' });
+      await exited;
+    },
+  };
+}
+
+/** One customer action: send, then wait for the bot's reply in that chat. Returns the latency. */
+async function act(sim: TelegramSim, bot: SimBot, user: SimUser, first: boolean): Promise<number> {
+  const since = sim.mark();
+  const started = performance.now();
+  if (first) user.start(bot);
+  else user.pressButton(bot, 'menu:support');
+  await sim.waitForCall({ botId: bot.id, method: 'sendMessage', chatId: user.id, since, timeoutMs: 10_000 });
+  return performance.now() - started;
+}
+
+async function load(
+  sim: TelegramSim,
+  customers: { bot: SimBot; user: SimUser; started: boolean }[],
+  seconds: number,
+  ratePerSecond: number | undefined,
+): Promise<{ count: number; errors: number; seconds: number; latencies: number[] }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const begin = performance.now();
+  // Paced: each customer acts at a fixed interval so the whole fleet sees `ratePerSecond`.
+  const interval = ratePerSecond ? (customers.length / ratePerSecond) * 1000 : 0;
+  await Promise.all(
+    customers.map(async (customer, index) => {
+      if (interval)
+        await new Promise((resolve) => setTimeout(resolve, (index / customers.length) * interval));
+      while (performance.now() < deadline) {
+        const turn = performance.now();
+        try {
+          latencies.push(await act(sim, customer.bot, customer.user, !customer.started));
+          customer.started = true;
+        } catch {
+          errors += 1;
+        }
+        const wait = interval - (performance.now() - turn);
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }),
+  );
+  return {
+    count: latencies.length,
+    errors,
+    seconds: (performance.now() - begin) / 1000,
+    latencies: latencies.sort((a, b) => a - b),
+  };
+}
+
+async function benchmark(tenants: number, baselineRss: number | undefined): Promise<number> {
+  const scratch = await scratchDatabase();
+  const sim = await startTelegramSim({ recordCalls: false, maxMessagesPerChat: 20 });
+  const secretKey = randomBytes(32);
+  try {
+    // Tenants, created as an operator would, with bot info cached and onboarding steps off.
+    const setupStarted = performance.now();
+    const database = await openDatabase({ url: scratch.url, logger: createSilentLogger(), poolMax: 20 });
+    const app = createApp({ database, secrets: createSecretBox(secretKey), logger: createSilentLogger() });
+    const bots: SimBot[] = [];
+    for (let i = 0; i < tenants; i += 1) bots.push(sim.addBot({ username: `bench_${i}_bot` }));
+    for (let i = 0; i < tenants; i += 50) {
+      await Promise.all(
+        bots.slice(i, i + 50).map(async (bot) => {
+          const created = await app.platform.tenants.create({
+            name: bot.username,
+            token: bot.token,
+            botInfo: {
+              id: bot.id,
+              is_bot: true,
+              first_name: bot.firstName,
+              username: bot.username,
+              can_join_groups: true,
+              can_read_all_group_messages: false,
+              supports_inline_queries: false,
+              can_connect_to_business: false,
+              has_main_web_app: false,
+            },
+            username: bot.username,
+          });
+          if (!created.ok) throw new Error(created.error.message);
+          const settings = app.forTenant(created.value.tenant.id).settings;
+          await settings.set('language_selection_enabled', false, 'operator');
+          await settings.set('skip_rules_acceptance', true, 'operator');
+          await settings.set('support_username', '@bench_support', 'operator');
+        }),
+      );
+    }
+    await database.close();
+    const setupSeconds = (performance.now() - setupStarted) / 1000;
+
+    const env = {
+      BENCH_DATABASE_URL: scratch.url,
+      BENCH_API_ROOT: sim.apiRoot,
+      BENCH_SECRET_KEY: secretKey.toString('hex'),
+      BENCH_PORT: String(await freePort()),
+    };
+    const cold = await startServer(env); // first start: sets every webhook
+    await cold.stop();
+    const server = await startServer({ ...env, BENCH_PORT: String(await freePort()) }); // restart: cached
+    const idleRss = await server.rss();
+
+    const customers = Array.from({ length: USERS }, (_, i) => ({
+      bot: bots[i % bots.length]!,
+      user: sim.user({ firstName: `User${i}` }),
+      started: false,
+    }));
+    await load(sim, customers, 2, undefined); // warm-up
+    const max = await load(sim, customers, SECONDS, undefined);
+    const paced = await load(sim, customers, SECONDS, RATE);
+    const busyRss = await server.rss();
+    await server.stop();
+
+    print(
+      `\n== ${tenants} tenant${tenants === 1 ? '' : 's'} (${USERS} concurrent customers; setup ${setupSeconds.toFixed(1)} s)`,
+    );
+    print(
+      `start-up      first start ${(cold.ready.startupMs / 1000).toFixed(2)} s (sets ${tenants} webhooks), restart ${(server.ready.startupMs / 1000).toFixed(2)} s`,
+    );
+    print(
+      `throughput    ${(max.count / max.seconds).toFixed(0)} updates/s sustained over ${max.seconds.toFixed(1)} s; latency p50 ${percentile(max.latencies, 50).toFixed(1)} ms, p99 ${percentile(max.latencies, 99).toFixed(1)} ms; errors ${max.errors}`,
+    );
+    print(
+      `at ${RATE}/s     achieved ${(paced.count / paced.seconds).toFixed(0)} updates/s; latency p50 ${percentile(paced.latencies, 50).toFixed(1)} ms, p99 ${percentile(paced.latencies, 99).toFixed(1)} ms; errors ${paced.errors}`,
+    );
+    const perTenant =
+      baselineRss !== undefined && tenants > 1
+        ? `, ${((idleRss - baselineRss) / (tenants - 1) / 1024).toFixed(1)} KB per idle tenant (vs 1 tenant)`
+        : '';
+    print(`memory        RSS idle ${mb(idleRss)}${perTenant}; after load ${mb(busyRss)}`);
+    return idleRss;
+  } finally {
+    await sim.close();
+    await scratch.drop();
+  }
+}
+
+print(
+  `Remnafleet fleet benchmark: webhook mode, PostgreSQL at ${new URL(ADMIN_URL).host}, Node ${process.version}`,
+);
+print('latency = from the update entering the simulator to the bot reply reaching it');
+let baseline: number | undefined;
+for (const tenants of TENANT_COUNTS) {
+  const rss = await benchmark(tenants, baseline);
+  if (tenants === 1) baseline = rss;
+}
