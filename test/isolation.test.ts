@@ -107,12 +107,21 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
     expect(await shopA.sessions.read('42')).toBeUndefined();
     await shopA.sessions.write('42', { awaiting: 'amount' });
     expect(await shopB.sessions.read('42')).toEqual({ awaiting: 'receipt' });
+
+    const admit = { updateId: 7, sessionKey: '42', telegramId: 42 };
+    expect(await shopA.updates.admit(admit)).toMatchObject({
+      duplicate: false,
+      session: { awaiting: 'amount' },
+      customer: { botId: a },
+    });
+    expect(await shopB.updates.admit(admit)).toMatchObject({
+      duplicate: false,
+      session: { awaiting: 'receipt' },
+      customer: { botId: b },
+    });
+    expect(await shopA.updates.admit(admit)).toEqual({ duplicate: true });
     await shopA.sessions.delete('42');
     expect(await shopB.sessions.read('42')).toEqual({ awaiting: 'receipt' });
-
-    expect(await shopA.updates.claim(7)).toBe(true);
-    expect(await shopB.updates.claim(7)).toBe(true);
-    expect(await shopA.updates.claim(7)).toBe(false);
   });
 
   it('row-level security shows a tenant transaction only its own rows, even without a bot_id filter', async () => {

@@ -12,45 +12,40 @@ export interface PipelineDeps {
 const sessionKey = (ctx: BotContext): string | undefined => (ctx.chat ? String(ctx.chat.id) : undefined);
 
 /**
- * Middleware every update passes before the features: deduplication, ordering per chat, a child
- * logger, the persisted session and the customer with their language.
+ * Middleware every update passes before the features: ordering per chat, then in one transaction
+ * deduplication, the persisted session and the customer; a child logger and the language.
  */
 export function createPipeline({ logger, translator }: PipelineDeps): Composer<BotContext> {
   const pipeline = new Composer<BotContext>();
-
-  pipeline.use(async (ctx, next) => {
-    Object.assign(ctx, { translator });
-    ctx.logger = logger.child({ botId: ctx.shop.tenant.id, updateId: ctx.update.update_id });
-    // Telegram re-sends an update it thinks was not handled; a second delivery is dropped here.
-    if (!(await ctx.shop.services.updates.claim(ctx.update.update_id))) {
-      ctx.logger.debug('duplicate update dropped');
-      return;
-    }
-    const started = performance.now();
-    await next();
-    ctx.logger.debug({ ms: Math.round(performance.now() - started) }, 'update handled');
-  });
 
   // Updates of one chat are handled one after another (sessions, onboarding order), chats in parallel.
   pipeline.use(sequentialize((ctx: BotContext) => sessionKey(ctx)));
 
   pipeline.use(async (ctx, next) => {
+    Object.assign(ctx, { translator });
+    ctx.logger = logger.child({ botId: ctx.shop.tenant.id, updateId: ctx.update.update_id });
     const key = sessionKey(ctx);
-    const stored = key ? await ctx.shop.services.sessions.read(key) : undefined;
-    ctx.session = { ...(stored ?? {}) };
+    const from = ctx.from && !ctx.from.is_bot ? ctx.from : undefined;
+    const admission = await ctx.shop.services.updates.admit({
+      updateId: ctx.update.update_id,
+      sessionKey: key,
+      telegramId: from?.id,
+    });
+    // Telegram re-sends an update it thinks was not handled; a second delivery is dropped here.
+    if (admission.duplicate) {
+      ctx.logger.debug('duplicate update dropped');
+      return;
+    }
+    ctx.session = { ...(admission.session ?? {}) };
+    ctx.customer = admission.customer;
+    ctx.language = ctx.customer?.language ?? (await ctx.shop.services.settings.get('default_language'));
+    ctx.t = translator.forLanguage(ctx.language);
     const before = JSON.stringify(ctx.session);
+    const started = performance.now();
     await next();
     if (key && JSON.stringify(ctx.session) !== before)
       await ctx.shop.services.sessions.write(key, ctx.session);
-  });
-
-  pipeline.use(async (ctx, next) => {
-    const from = ctx.from;
-    ctx.customer =
-      from && !from.is_bot ? await ctx.shop.services.customers.getByTelegramId(from.id) : undefined;
-    ctx.language = ctx.customer?.language ?? (await ctx.shop.services.settings.get('default_language'));
-    ctx.t = translator.forLanguage(ctx.language);
-    await next();
+    ctx.logger.debug({ ms: Math.round(performance.now() - started) }, 'update handled');
   });
 
   return pipeline;
