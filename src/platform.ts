@@ -86,8 +86,12 @@ export async function startPlatform(app: App, logger: Logger, options: PlatformO
     server,
     url,
     async stop() {
-      await server.close();
+      // No new requests (Fastify answers 503, so Telegram keeps those updates for later), the
+      // updates in flight finish, then connections still held open (webhook retries) are cut.
+      const closing = server.close();
       await fleet.stop();
+      server.server.closeAllConnections();
+      await closing;
     },
   };
 }

@@ -180,3 +180,23 @@ describe.each(BACKENDS)('webhook delivery on %s', (backend) => {
     expect(response.status).toBe(401);
   });
 });
+
+describe.each(MODES)('graceful shutdown in %s mode', (mode) => {
+  it('stops taking updates but finishes the ones in flight', async () => {
+    const h = await startFleetHarness('pglite', mode);
+    try {
+      const shop = await h.addTenant('Closing');
+      h.sim.fault({ botId: shop.bot, method: 'sendMessage', kind: 'delay', ms: 600, times: 1 });
+      const user = h.sim.user({ firstName: 'Last' });
+      user.start(shop.bot);
+      // give the update time to reach the handler, which then waits on the slow sendMessage
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(h.sim.calls({ botId: shop.bot.id, method: 'sendMessage' })).toHaveLength(0);
+      await h.platform.stop();
+      expect(h.sim.calls({ botId: shop.bot.id, method: 'sendMessage', ok: true })).toHaveLength(1);
+    } finally {
+      await h.testApp.close();
+      await h.sim.close();
+    }
+  });
+});
