@@ -8,15 +8,14 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import type { SimBot, SimUser, TelegramSim } from '../sim/telegram/index.js';
 import { startTelegramSim } from '../sim/telegram/index.js';
 import { createApp } from '../src/app.js';
 import { openDatabase } from '../src/db/database.js';
 import { createSecretBox } from '../src/shared/crypto.js';
 import { createSilentLogger } from '../src/shared/logger.js';
+import { createScratchDatabase, freePort } from '../test/support/database.js';
 
 const ADMIN_URL =
   process.env.BENCH_DATABASE_URL ??
@@ -32,34 +31,6 @@ const print = (line = '') => process.stdout.write(`${line}\n`);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `rf_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: ADMIN_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
 
 interface ServerHandle {
   child: ChildProcess;
@@ -154,7 +125,7 @@ async function load(
 }
 
 async function benchmark(tenants: number, baselineRss: number | undefined): Promise<number> {
-  const scratch = await scratchDatabase();
+  const scratch = await createScratchDatabase(ADMIN_URL, 'rf_bench');
   const sim = await startTelegramSim({ recordCalls: false, maxMessagesPerChat: 20 });
   const secretKey = randomBytes(32);
   try {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer as createNetServer } from 'node:net';
 import pg from 'pg';
 import { type App, createApp } from '../../src/app.js';
 import { type DatabaseHandle, openDatabase } from '../../src/db/database.js';
@@ -21,10 +22,12 @@ export interface TestDatabase {
 }
 
 /** A scratch PostgreSQL database per call, dropped on close, so test files never share state. */
-export async function createScratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = process.env.TEST_DATABASE_URL;
+export async function createScratchDatabase(
+  adminUrl = process.env.TEST_DATABASE_URL,
+  prefix = 'rf_test',
+): Promise<{ url: string; drop(): Promise<void> }> {
   if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `rf_test_${randomBytes(6).toString('hex')}`;
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
@@ -86,6 +89,16 @@ export async function createTestApp(
       await database.close();
     },
   };
+}
+
+/** A TCP port free right now on 127.0.0.1 (for servers whose URL must be known before they listen). */
+export async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
 }
 
 let nextBotId = 100_000;

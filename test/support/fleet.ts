@@ -1,10 +1,9 @@
-import { createServer as createNetServer } from 'node:net';
 import type { SimBot, TelegramSim } from '../../sim/telegram/index.js';
 import { startTelegramSim } from '../../sim/telegram/index.js';
 import { type Platform, startPlatform } from '../../src/platform.js';
 import type { BotId } from '../../src/shared/ids.js';
 import { createSilentLogger } from '../../src/shared/logger.js';
-import { type Backend, createTestApp, TEST_ENCRYPTION_KEY, type TestApp } from './database.js';
+import { type Backend, createTestApp, freePort, TEST_ENCRYPTION_KEY, type TestApp } from './database.js';
 
 export interface FleetHarness {
   readonly sim: TelegramSim;
@@ -22,15 +21,6 @@ export interface ShopUnderTest {
   readonly id: BotId;
   readonly bot: SimBot;
   readonly apiToken: string;
-}
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /** The whole platform against the Telegram simulator, over real HTTP, as production runs it. */
