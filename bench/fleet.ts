@@ -82,7 +82,8 @@ async function act(sim: TelegramSim, bot: SimBot, user: SimUser, first: boolean)
   const since = sim.mark();
   const started = performance.now();
   if (first) user.start(bot);
-  else user.pressButton(bot, 'menu:support');
+  // alternate Support and its Back button, so the button pressed is always on the latest message
+  else user.pressButton(bot, /^menu:(support|home)$/);
   await sim.waitForCall({ botId: bot.id, method: 'sendMessage', chatId: user.id, since, timeoutMs: 10_000 });
   return performance.now() - started;
 }
