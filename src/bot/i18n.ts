@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundle';
@@ -27,15 +27,21 @@ export function createTranslator(dir = LOCALES_DIR): Translator {
   for (const language of LANGUAGES) {
     // Bidi isolation marks around placeables break Telegram usernames and links.
     const bundle = new FluentBundle(language, { useIsolating: false });
-    const resource = new FluentResource(readFileSync(join(dir, `${language}.ftl`), 'utf8'));
-    const errors = bundle.addResource(resource);
-    if (errors.length > 0)
-      throw new Error(`locales/${language}.ftl: ${errors.map((e) => e.message).join('; ')}`);
+    const ids: string[] = [];
+    // One file per area (core, shop, payments, admin...) so features own their texts.
+    for (const file of readdirSync(join(dir, language))
+      .filter((name) => name.endsWith('.ftl'))
+      .sort()) {
+      const resource = new FluentResource(readFileSync(join(dir, language, file), 'utf8'));
+      const errors = bundle.addResource(resource);
+      if (errors.length > 0)
+        throw new Error(`locales/${language}/${file}: ${errors.map((e) => e.message).join('; ')}`);
+      ids.push(
+        ...resource.body.flatMap((entry) => ('id' in entry && !entry.id.startsWith('-') ? [entry.id] : [])),
+      );
+    }
     bundles.set(language, bundle);
-    keys.set(
-      language,
-      resource.body.flatMap((entry) => ('id' in entry && !entry.id.startsWith('-') ? [entry.id] : [])),
-    );
+    keys.set(language, ids);
   }
   const format = (language: Language, key: string, args?: TranslateArgs): string | undefined => {
     const bundle = bundles.get(language);

@@ -136,6 +136,55 @@ export const subscriptions = pgTable('subscriptions', {
   expiresAt: timestamp('expires_at', { withTimezone: true }),
   trafficLimitBytes: bigint('traffic_limit_bytes', { mode: 'number' }).notNull().default(0),
   deviceLimit: integer('device_limit').notNull().default(1),
+  panelShortUuid: text('panel_short_uuid'),
+  usedTrafficBytes: bigint('used_traffic_bytes', { mode: 'number' }).notNull().default(0),
+  syncedAt: timestamp('synced_at', { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
+
+export const jobs = pgTable('jobs', {
+  id: id(),
+  botId: botId(),
+  name: text('name').notNull(),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+  dedupeKey: text('dedupe_key'),
+  status: text('status').$type<JobStatus>().notNull().default('queued'),
+  attempts: integer('attempts').notNull().default(0),
+  maxAttempts: integer('max_attempts').notNull().default(20),
+  runAt: timestamp('run_at', { withTimezone: true }).notNull().defaultNow(),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  lastError: text('last_error'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+});
+
+export type OrderKind = 'purchase' | 'renewal' | 'trial';
+export type OrderStatus = 'created' | 'paid' | 'provisioning' | 'active' | 'cancelled';
+
+export const orders = pgTable('orders', {
+  id: id(),
+  botId: botId(),
+  customerId: bigint('customer_id', { mode: 'number' }).notNull(),
+  kind: text('kind').$type<OrderKind>().notNull(),
+  planId: bigint('plan_id', { mode: 'number' }),
+  subscriptionId: bigint('subscription_id', { mode: 'number' }),
+  status: text('status').$type<OrderStatus>().notNull().default('created'),
+  planName: text('plan_name'),
+  price: bigint('price', { mode: 'number' }).notNull(),
+  currency: text('currency').$type<Currency>().notNull(),
+  periodDays: integer('period_days').notNull(),
+  trafficGb: integer('traffic_gb').notNull(),
+  deviceLimit: integer('device_limit').notNull(),
+  targetExpiresAt: timestamp('target_expires_at', { withTimezone: true }),
+  transactionId: bigint('transaction_id', { mode: 'number' }),
+  idempotencyKey: text('idempotency_key'),
+  lastError: text('last_error'),
+  paidAt: timestamp('paid_at', { withTimezone: true }),
+  activatedAt: timestamp('activated_at', { withTimezone: true }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -240,5 +289,7 @@ export const schema = {
   zarinpalPayments,
   processedUpdates,
   botSessions,
+  jobs,
+  orders,
 };
 export type Schema = typeof schema;

@@ -59,10 +59,14 @@ export function createMenuSectionsFeature() {
     });
   });
 
-  // Sections built by later features answer honestly until they exist.
-  feature.callbackQuery(/^menu:(buy|subscription|trial|topup|promo|server_status)$/, async (ctx) => {
+  return feature;
+}
+
+/** Mounted after every feature: a menu section nobody handled answers honestly instead of spinning. */
+export function createUnavailableSectionsFeature() {
+  const feature = new Composer<BotContext>();
+  feature.callbackQuery(/^menu:/, async (ctx) => {
     await ctx.answerCallbackQuery({ text: ctx.t('section-unavailable'), show_alert: true });
   });
-
   return feature;
 }
