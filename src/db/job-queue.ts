@@ -1,0 +1,159 @@
+import { sql } from 'drizzle-orm';
+import type { BotId } from '../shared/ids.js';
+import type { Database } from './database.js';
+import { type JobStatus, jobs } from './schema.js';
+import { inPlatform, type PlatformTx, type TenantTx } from './tenant-tx.js';
+
+/** Both drivers answer raw queries with `{ rows }`; the generic database type leaves it unknown. */
+const rowsOf = <Row = Record<string, unknown>>(result: unknown): Row[] => (result as { rows: Row[] }).rows;
+
+/** Woken on every enqueue (delivered at commit), so a runner needs no tight polling. */
+export const JOBS_CHANNEL = 'remnafleet_jobs';
+
+export interface EnqueueInput {
+  readonly name: string;
+  readonly payload?: Record<string, unknown>;
+  /** At most one job per key and tenant, ever (until pruned): enqueueing twice is harmless. */
+  readonly dedupeKey?: string;
+  readonly delayMs?: number;
+  readonly maxAttempts?: number;
+}
+
+export interface JobRow {
+  readonly id: number;
+  readonly botId: BotId;
+  readonly name: string;
+  readonly payload: Record<string, unknown>;
+  readonly attempts: number;
+  readonly maxAttempts: number;
+}
+
+/**
+ * Enqueues inside the caller's transaction, so a job exists exactly when the state change that
+ * needs it was committed. Returns false when a job with the same dedupe key already exists.
+ */
+export async function enqueueJob(
+  tx: TenantTx | PlatformTx,
+  botId: BotId,
+  input: EnqueueInput,
+): Promise<boolean> {
+  const rows = await tx
+    .insert(jobs)
+    .values({
+      botId,
+      name: input.name,
+      payload: input.payload ?? {},
+      dedupeKey: input.dedupeKey ?? null,
+      runAt: sql`now() + make_interval(secs => ${(input.delayMs ?? 0) / 1000})`,
+      ...(input.maxAttempts === undefined ? {} : { maxAttempts: input.maxAttempts }),
+    })
+    .onConflictDoNothing()
+    .returning({ id: jobs.id });
+  if (rows.length > 0) await tx.execute(sql`select pg_notify(${JOBS_CHANNEL}, '')`);
+  return rows.length > 0;
+}
+
+/**
+ * The queue as the runner sees it: across tenants, in platform transactions. Claims use
+ * `FOR UPDATE SKIP LOCKED`, so several processes share the work without taking a job twice; a
+ * claim is a lease, and a job whose lease ran out (its worker died) is claimed again.
+ */
+export function createJobStore(db: Database) {
+  return {
+    async claim(limit: number, leaseMs: number): Promise<JobRow[]> {
+      if (limit <= 0) return [];
+      return inPlatform(db, async (tx) => {
+        const result = await tx.execute(sql`
+          UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_at = now(),
+                 locked_until = now() + make_interval(secs => ${leaseMs / 1000})
+           WHERE id IN (
+             SELECT id FROM jobs
+              WHERE (status = 'queued' AND run_at <= now())
+                 OR (status = 'running' AND locked_until < now())
+              ORDER BY run_at, id
+              LIMIT ${limit}
+              FOR UPDATE SKIP LOCKED)
+          RETURNING id, bot_id, name, payload, attempts, max_attempts`);
+        return rowsOf(result).map((row) => ({
+          id: Number(row.id),
+          botId: Number(row.bot_id) as BotId,
+          name: String(row.name),
+          payload: (row.payload ?? {}) as Record<string, unknown>,
+          attempts: Number(row.attempts),
+          maxAttempts: Number(row.max_attempts),
+        }));
+      });
+    },
+
+    async complete(id: number): Promise<void> {
+      await inPlatform(db, (tx) =>
+        tx.execute(sql`
+          UPDATE jobs SET status = 'done', locked_until = NULL, last_error = NULL,
+                 finished_at = now(), updated_at = now()
+           WHERE id = ${id}`),
+      );
+    },
+
+    /** Back to the queue after `delayMs`, or failed for good when `final`. */
+    async fail(id: number, error: string, retry: { final: boolean; delayMs: number }): Promise<void> {
+      const status: JobStatus = retry.final ? 'failed' : 'queued';
+      await inPlatform(db, (tx) =>
+        tx.execute(sql`
+          UPDATE jobs SET status = ${status}, locked_until = NULL, last_error = ${error.slice(0, 2000)},
+                 run_at = now() + make_interval(secs => ${retry.delayMs / 1000}),
+                 finished_at = CASE WHEN ${retry.final} THEN now() END, updated_at = now()
+           WHERE id = ${id}`),
+      );
+    },
+
+    /** Enqueues `name` once per active tenant and `dedupeKey`: fleet-wide schedules. */
+    async enqueueForActiveTenants(name: string, dedupeKey: string, maxAttempts = 3): Promise<number> {
+      return inPlatform(db, async (tx) => {
+        const result = await tx.execute(sql`
+          INSERT INTO jobs (bot_id, name, payload, dedupe_key, max_attempts)
+          SELECT id, ${name}, '{}'::jsonb, ${dedupeKey}, ${maxAttempts} FROM bots WHERE is_active
+          ON CONFLICT DO NOTHING
+          RETURNING id`);
+        if (rowsOf(result).length > 0) await tx.execute(sql`select pg_notify(${JOBS_CHANNEL}, '')`);
+        return rowsOf(result).length;
+      });
+    },
+
+    /** Forgets finished jobs: done ones after `doneAgeMs`, failed ones after `failedAgeMs`. */
+    async prune(doneAgeMs: number, failedAgeMs: number): Promise<number> {
+      return inPlatform(db, async (tx) => {
+        const result = await tx.execute(sql`
+          DELETE FROM jobs
+           WHERE (status = 'done' AND finished_at < now() - make_interval(secs => ${doneAgeMs / 1000}))
+              OR (status = 'failed' AND finished_at < now() - make_interval(secs => ${failedAgeMs / 1000}))
+          RETURNING id`);
+        return rowsOf(result).length;
+      });
+    },
+
+    /** Jobs running or due now (the runner's `drain`). */
+    async countDue(): Promise<number> {
+      const result = await inPlatform(db, (tx) =>
+        tx.execute(sql`
+          SELECT count(*)::int AS n FROM jobs
+           WHERE status = 'running' OR (status = 'queued' AND run_at <= now())`),
+      );
+      return Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
+    },
+
+    /** For operators and tests: counts by status, optionally for one job name. */
+    async counts(name?: string): Promise<Record<JobStatus, number>> {
+      const rows = await inPlatform(db, (tx) =>
+        tx.execute(sql`
+          SELECT status, count(*)::int AS n FROM jobs
+           WHERE ${name ?? null}::text IS NULL OR name = ${name ?? null}
+           GROUP BY status`),
+      );
+      const counts: Record<JobStatus, number> = { queued: 0, running: 0, done: 0, failed: 0 };
+      for (const row of rowsOf<{ status: JobStatus; n: number }>(rows)) counts[row.status] = Number(row.n);
+      return counts;
+    },
+  };
+}
+
+export type JobStore = ReturnType<typeof createJobStore>;

@@ -1,0 +1,185 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DatabaseHandle } from '../db/database.js';
+import { createJobStore, JOBS_CHANNEL, type JobRow } from '../db/job-queue.js';
+import type { Logger } from '../shared/logger.js';
+import { type JobDefinition, PermanentJobError, RetryLater } from './define.js';
+
+export interface Schedule {
+  /** The job enqueued for every active tenant once per interval. */
+  readonly name: string;
+  readonly everyMs: number;
+}
+
+export interface JobRunnerOptions {
+  /** Jobs run at the same time in this process (default 4). */
+  readonly concurrency?: number;
+  /** Fallback poll when no notification arrives (default 1 s): delayed retries become due silently. */
+  readonly pollIntervalMs?: number;
+  readonly schedules?: readonly Schedule[];
+  /** Finished jobs are kept this long for inspection (default 7 days; failed ones 30 days). */
+  readonly keepDoneMs?: number;
+  readonly keepFailedMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+export const defaultBackoffMs = (attempt: number): number => {
+  const base = Math.min(300_000, 1000 * 2 ** Math.min(attempt - 1, 20));
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+};
+
+/**
+ * Runs the PostgreSQL job queue: claims due jobs across tenants, runs each with a timeout, retries
+ * failures with backoff, and enqueues the fleet-wide schedules. Several processes may run it.
+ */
+export function createJobRunner(deps: {
+  readonly database: DatabaseHandle;
+  readonly logger: Logger;
+  readonly definitions: readonly JobDefinition<never>[];
+  readonly options?: JobRunnerOptions;
+}) {
+  const { database, logger } = deps;
+  const store = createJobStore(database.db);
+  const options = deps.options ?? {};
+  const concurrency = options.concurrency ?? 4;
+  const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const byName = new Map<string, JobDefinition<unknown>>();
+  for (const definition of deps.definitions) {
+    byName.set(definition.name, definition as unknown as JobDefinition<unknown>);
+  }
+  const inFlight = new Set<Promise<void>>();
+  let running = false;
+  let wake: (() => void) | undefined;
+  let loop: Promise<void> | undefined;
+  let unlisten: (() => Promise<void>) | undefined;
+  let lastScheduleTick = 0;
+
+  const execute = async (job: JobRow): Promise<void> => {
+    const definition = byName.get(job.name);
+    const log = logger.child({ job: job.name, jobId: job.id, botId: job.botId, attempt: job.attempts });
+    if (!definition) {
+      log.error('no handler for this job name; failing it');
+      await store.fail(job.id, `unknown job "${job.name}"`, { final: true, delayMs: 0 });
+      return;
+    }
+    const payload = definition.payload.safeParse(job.payload);
+    if (!payload.success) {
+      log.error({ issues: payload.error.issues }, 'invalid job payload; failing it');
+      await store.fail(job.id, `invalid payload: ${payload.error.message}`, { final: true, delayMs: 0 });
+      return;
+    }
+    const timeoutMs = definition.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const started = performance.now();
+    try {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        await Promise.race([
+          definition.handler({
+            botId: job.botId,
+            payload: payload.data,
+            attempt: job.attempts,
+            isLastAttempt: job.attempts >= job.maxAttempts,
+            logger: log,
+          }),
+          timeout,
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
+      await store.complete(job.id);
+      log.debug({ ms: Math.round(performance.now() - started) }, 'job done');
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const final = error instanceof PermanentJobError || job.attempts >= job.maxAttempts;
+      const delayMs =
+        error instanceof RetryLater
+          ? error.delayMs
+          : (definition.backoffMs ?? defaultBackoffMs)(job.attempts);
+      if (final) log.error({ err: error }, 'job failed for good');
+      else log.warn({ err: message, retryInMs: delayMs }, 'job failed; will retry');
+      await store.fail(job.id, message, { final, delayMs });
+    }
+  };
+
+  const tickSchedules = async () => {
+    const now = Date.now();
+    if (now - lastScheduleTick < 1000) return;
+    lastScheduleTick = now;
+    for (const schedule of options.schedules ?? []) {
+      // the window number makes the key: every process computes the same one, the first insert wins
+      const window = Math.floor(now / schedule.everyMs);
+      await store.enqueueForActiveTenants(schedule.name, `${schedule.name}:${window}`);
+    }
+  };
+
+  const run = async () => {
+    let lastPrune = 0;
+    while (running) {
+      try {
+        await tickSchedules();
+        if (Date.now() - lastPrune > 600_000) {
+          lastPrune = Date.now();
+          const pruned = await store.prune(
+            options.keepDoneMs ?? 7 * 86_400_000,
+            options.keepFailedMs ?? 30 * 86_400_000,
+          );
+          if (pruned > 0) logger.info({ pruned }, 'pruned finished jobs');
+        }
+        const free = concurrency - inFlight.size;
+        const jobs = free > 0 ? await store.claim(free, 60_000 + DEFAULT_TIMEOUT_MS) : [];
+        for (const job of jobs) {
+          const task = execute(job)
+            .catch((error: unknown) => logger.error({ err: error, jobId: job.id }, 'job bookkeeping failed'))
+            .finally(() => {
+              inFlight.delete(task);
+              wake?.();
+            });
+          inFlight.add(task);
+        }
+        // a full batch suggests more are due: look again at once
+        if (jobs.length > 0 && jobs.length === free) continue;
+      } catch (error) {
+        logger.error({ err: error }, 'job runner loop failed; retrying');
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, pollIntervalMs).unref();
+      });
+      wake = undefined;
+    }
+  };
+
+  return {
+    async start(): Promise<void> {
+      if (running) return;
+      running = true;
+      unlisten = await database.listen(JOBS_CHANNEL, () => wake?.());
+      loop = run();
+    },
+    /** Stops claiming and waits for the jobs in flight (a job cut short is retried after its lease). */
+    async stop(): Promise<void> {
+      running = false;
+      wake?.();
+      await loop;
+      await Promise.allSettled([...inFlight]);
+      await unlisten?.();
+      unlisten = undefined;
+    },
+    /** Runs until no job is due (tests and the demo). */
+    async drain(timeoutMs = 30_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        if (inFlight.size === 0 && (await store.countDue()) === 0) return;
+        wake?.();
+        await sleep(20);
+      }
+      throw new Error(`jobs still due after ${timeoutMs} ms`);
+    },
+    store,
+  };
+}
+
+export type JobRunner = ReturnType<typeof createJobRunner>;
