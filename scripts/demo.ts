@@ -6,13 +6,19 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startRemnawaveSim } from '../sim/remnawave/index.js';
 import type { CallRecord, SimBot, SimUser, TelegramSim } from '../sim/telegram/index.js';
 import { startTelegramSim } from '../sim/telegram/index.js';
+import { startZarinpalSim } from '../sim/zarinpal/index.js';
 import { createApp } from '../src/app.js';
 import { openDatabase } from '../src/db/database.js';
+import { createRemnawaveClient } from '../src/integrations/remnawave/client.js';
+import { createRemnawavePanel } from '../src/integrations/remnawave/vpn-panel.js';
+import { createZarinpalGateways } from '../src/integrations/zarinpal/payment-gateway.js';
 import { startPlatform } from '../src/platform.js';
 import { createSecretBox } from '../src/shared/crypto.js';
 import { createLogger } from '../src/shared/logger.js';
+import { freePort } from '../test/support/database.js';
 
 const color = process.stdout.isTTY
   ? {
@@ -38,9 +44,18 @@ function printBotCall(call: CallRecord): void {
       print(`   ${color.yellow}🔔 ${params.show_alert ? 'alert' : 'toast'}: ${params.text}${color.reset}`);
     return;
   }
-  if (method !== 'sendMessage' && method !== 'editMessageText') return;
-  const prefix = method === 'editMessageText' ? '🤖 (edited)' : '🤖';
-  const lines = String(params.text ?? '').split('\n');
+  const caption = String((params as { caption?: string }).caption ?? '');
+  if (method === 'sendPhoto')
+    print(
+      `   ${color.green}🤖 🖼  [${caption.startsWith('🧾') ? 'receipt photo' : 'QR code image'}]${color.reset}`,
+    );
+  else if (method !== 'sendMessage' && method !== 'editMessageText' && method !== 'editMessageCaption')
+    return;
+  const prefix = method.startsWith('edit') ? '🤖 (edited)' : '🤖';
+  const raw = String(params.text ?? (params as { caption?: string }).caption ?? '');
+  // HTML messages (the card number in <code>) are shown as the customer reads them
+  const shown = (params as { parse_mode?: string }).parse_mode === 'HTML' ? raw.replace(/<[^>]+>/g, '') : raw;
+  const lines = shown.split('\n');
   print(`   ${color.green}${prefix} ${lines[0]}${color.reset}`);
   for (const line of lines.slice(1)) print(`      ${color.green}${line}${color.reset}`);
   const markup =
@@ -53,11 +68,24 @@ function printBotCall(call: CallRecord): void {
 }
 
 /** Performs a customer action, waits until the bot has answered and gone quiet, prints the answer. */
-async function step(sim: TelegramSim, bot: SimBot, label: string, action: () => void): Promise<void> {
+async function step(
+  sim: TelegramSim,
+  bot: SimBot,
+  label: string,
+  action: () => unknown,
+  /** A call that must come before the step is over, e.g. a notice sent by a background job. */
+  until?: string,
+): Promise<void> {
   print(`   ${color.cyan}👤 ${label}${color.reset}`);
   const mark = sim.mark();
-  action();
-  await sim.waitForCall({ botId: bot.id, since: mark, match: (_p, call) => call.method !== 'getUpdates' });
+  await action();
+  await sim.waitForCall({
+    botId: bot.id,
+    since: mark,
+    ...(until ? { method: until } : {}),
+    match: (_p, call) => call.method !== 'getUpdates',
+    timeoutMs: 15_000,
+  });
   let seen = mark;
   for (;;) {
     const later = sim.calls({ botId: bot.id, since: seen }).filter((call) => call.method !== 'getUpdates');
@@ -78,11 +106,23 @@ async function main(): Promise<void> {
   const sim = await startTelegramSim();
   const database = await openDatabase({ dataDir, logger });
   const secretKey = Buffer.alloc(32, 1);
-  const app = createApp({ database, secrets: createSecretBox(secretKey), logger });
+  const panelSim = await startRemnawaveSim();
+  const squad = panelSim.addSquad('Germany');
+  const panel = createRemnawavePanel(
+    createRemnawaveClient({ baseUrl: panelSim.baseUrl, apiToken: panelSim.apiToken }),
+  );
+  // the Zarinpal gateway simulator; its callbacks come back to our HTTP server, so its port is chosen first
+  const zarinpalSim = await startZarinpalSim();
+  const port = await freePort();
+  const zarinpal = {
+    gateways: createZarinpalGateways({ baseUrl: zarinpalSim.baseUrl, sandboxBaseUrl: zarinpalSim.baseUrl }),
+    callbackBaseUrl: `http://127.0.0.1:${port}`,
+  };
+  const app = createApp({ database, secrets: createSecretBox(secretKey), logger, panel, zarinpal });
   await app.start();
 
   print(
-    `${color.bold}Remnafleet demo${color.reset} ${color.dim}(embedded PGlite in ${dataDir}, Telegram simulator at ${sim.apiRoot})${color.reset}`,
+    `${color.bold}Remnafleet demo${color.reset} ${color.dim}(embedded PGlite in ${dataDir}, Telegram simulator at ${sim.apiRoot}, Remnawave simulator at ${panelSim.baseUrl})${color.reset}`,
   );
   const masterBot = sim.addBot({ username: 'fleet_master_bot', firstName: 'Fleet Master' });
   const tehranBot = sim.addBot({ username: 'tehran_vpn_bot', firstName: 'Tehran VPN' });
@@ -92,7 +132,7 @@ async function main(): Promise<void> {
     apiRoot: sim.apiRoot,
     mode: 'polling',
     secretKey,
-    http: { host: '127.0.0.1', port: 0 },
+    http: { host: '127.0.0.1', port },
     masterBotToken: masterBot.token,
     operatorTelegramIds: [1000],
   });
@@ -113,11 +153,31 @@ async function main(): Promise<void> {
   const tehranShop = app.forTenant(tehran.value.tenant.id);
   await tehranShop.settings.set('support_username', '@tehran_support', 'tenant');
   await tehranShop.flags.set('referral_program', true);
+  await tehranShop.settings.set('panel_squads', [squad], 'operator');
+  await tehranShop.settings.set('panel_tag', 'TEHRAN', 'operator');
+  const monthly = await tehranShop.plans.create({
+    name: 'یک ماهه ۵۰ گیگ',
+    periodDays: 30,
+    price: 120_000,
+    trafficGb: 50,
+    deviceLimit: 2,
+  });
+  await tehranShop.plans.create({
+    name: 'سه ماهه ۱۵۰ گیگ',
+    periodDays: 90,
+    price: 300_000,
+    trafficGb: 150,
+    deviceLimit: 3,
+  });
+  if (!monthly.ok) throw new Error('could not create the demo plans');
   const globalShop = app.forTenant(global.value.tenant.id);
   await globalShop.settings.set('default_language', 'en', 'tenant');
   await globalShop.settings.set('skip_rules_acceptance', true, 'tenant');
   await globalShop.flags.set('trial_subscription', false);
   await globalShop.flags.set('zarinpal', true);
+  await tenants.update(global.value.tenant.id, {
+    zarinpalMerchantId: '5f1d2c3b-4a59-4e7d-8c6b-1a2b3c4d5e6f',
+  });
   await Promise.all([
     platform.fleet.refresh(tehran.value.tenant.id),
     platform.fleet.refresh(global.value.tenant.id),
@@ -142,11 +202,138 @@ async function main(): Promise<void> {
 
   print();
   print(
+    `${color.bold}Selling on the panel${color.reset} ${color.dim}(Tehran VPN, Remnawave simulator)${color.reset}`,
+  );
+  await step(sim, tehranBot, 'takes the free trial', press(sara, tehranBot, 'menu:trial'), 'sendPhoto');
+  const saraHere = await tehranShop.customers.getByTelegramId(sara.id);
+  if (!saraHere) throw new Error('Sara is not a customer');
+  await tehranShop.ledger.credit({
+    customerId: saraHere.id,
+    amount: 250_000,
+    kind: 'admin_credit',
+    reason: 'demo: paid at the shop counter',
+  });
+  print(`   ${color.dim}(the shop's admin credits Sara with 250,000 Toman)${color.reset}`);
+  await step(sim, tehranBot, 'opens Buy', press(sara, tehranBot, 'menu:buy'));
+  await step(sim, tehranBot, 'picks the monthly plan', press(sara, tehranBot, `plan:${monthly.value.id}`));
+  await step(
+    sim,
+    tehranBot,
+    'pays from the balance',
+    press(sara, tehranBot, `buy:${monthly.value.id}`),
+    'sendPhoto',
+  );
+  await step(
+    sim,
+    tehranBot,
+    'opens My subscription',
+    press(sara, tehranBot, 'menu:subscription'),
+    'sendPhoto',
+  );
+  await step(sim, tehranBot, 'presses Renew', press(sara, tehranBot, 'sub:renew'));
+  await step(
+    sim,
+    tehranBot,
+    'picks the monthly plan again',
+    press(sara, tehranBot, `plan:${monthly.value.id}`),
+  );
+  await step(
+    sim,
+    tehranBot,
+    'pays the renewal',
+    press(sara, tehranBot, `buy:${monthly.value.id}`),
+    'sendPhoto',
+  );
+  for (const user of panelSim.users()) {
+    print(
+      `   ${color.dim}panel user ${user.username} tag ${user.tag} expires ${user.expireAt.toISOString().slice(0, 10)}, ${user.trafficLimitBytes / 1024 ** 3} GB, squads ${user.activeInternalSquads.length}${color.reset}`,
+    );
+  }
+  print(`   ${color.dim}Sara's balance: ${await tehranShop.ledger.balance(saraHere.id)} Toman${color.reset}`);
+
+  print();
+  print(
+    `${color.bold}Card-to-card top-up${color.reset} ${color.dim}(Tehran VPN: the receipt goes to the shop's admin group, admin 2000 approves)${color.reset}`,
+  );
+  await tehranShop.cards.create({
+    cardNumber: '6037991234567893',
+    holderName: 'علی رضایی',
+    bankName: 'بانک ملی',
+  });
+  const adminGroup = sim.group({ title: 'Tehran VPN admins' });
+  adminGroup.addBot(tehranBot);
+  await tehranShop.settings.set('admin_chat_id', adminGroup.id, 'tenant');
+  // the shop's admin, Telegram id 2000 as configured for the tenant
+  const shopAdmin = sim.user({ id: 2000, firstName: 'Ali', username: 'tehran_admin', languageCode: 'fa' });
+  await step(sim, tehranBot, 'opens Top up balance', press(sara, tehranBot, 'menu:topup'));
+  await step(sim, tehranBot, 'picks 100,000 Toman', press(sara, tehranBot, 'topup:amt:100000'));
+  await step(sim, tehranBot, 'chooses card-to-card', press(sara, tehranBot, 'pay:card:100000:0'));
+  await step(
+    sim,
+    tehranBot,
+    'sends a photo of the bank receipt',
+    () => sara.sendPhoto(tehranBot, { caption: 'رسید انتقال ۱۰۰ هزار تومان' }),
+    'sendPhoto',
+  );
+  await step(
+    sim,
+    tehranBot,
+    'Ali (admin 2000) presses Approve in the admin group',
+    () => shopAdmin.pressButton(tehranBot, { chat: adminGroup, button: /^c2c:ok:/ }),
+    'sendMessage',
+  );
+  const receiptMessage = sim
+    .chat(tehranBot, adminGroup)
+    .messages.filter((message) => message.fromBot && message.photo)
+    .at(-1);
+  print(`   ${color.bold}The admin group now shows:${color.reset}`);
+  for (const line of (receiptMessage?.caption ?? '').split('\n'))
+    print(`      ${color.green}${line}${color.reset}`);
+  for (const row of receiptMessage?.buttons ?? []) {
+    print(`      ${color.dim}${row.map((button) => `[ ${button.text} ]`).join(' ')}${color.reset}`);
+  }
+  print(`   ${color.dim}Sara's balance: ${await tehranShop.ledger.balance(saraHere.id)} Toman${color.reset}`);
+
+  print();
+  print(
     `${color.bold}Tenant 2: @${globalBot.username}${color.reset} ${color.dim}(English default, Zarinpal on, no trial, rules skipped)${color.reset}`,
   );
   const john = sim.user({ firstName: 'John', username: 'john', languageCode: 'en' });
   await step(sim, globalBot, '/start', () => john.start(globalBot));
   await step(sim, globalBot, 'chooses English', press(john, globalBot, 'lang:en'));
+
+  print();
+  print(
+    `${color.bold}Paying with Zarinpal${color.reset} ${color.dim}(Global VPN, Zarinpal simulator at ${zarinpalSim.baseUrl})${color.reset}`,
+  );
+  await step(sim, globalBot, 'opens Top up', press(john, globalBot, 'menu:topup'));
+  await step(sim, globalBot, 'picks 100,000 Toman', press(john, globalBot, 'topup:amt:100000'));
+  await step(sim, globalBot, 'picks Zarinpal', press(john, globalBot, 'pay:zp:100000:0'));
+  const payLink = sim
+    .chat(globalBot, john)
+    .messages.flatMap((m) => m.buttons.flat())
+    .findLast((b) => b.url?.includes('/pg/StartPay/'))?.url;
+  if (!payLink) throw new Error('no Zarinpal payment link');
+  await step(
+    sim,
+    globalBot,
+    'opens the link, pays at the bank, and the browser comes back to the shop',
+    async () => {
+      const bank = await fetch(payLink, { redirect: 'manual' });
+      const callback = bank.headers.get('location') ?? '';
+      print(
+        `   ${color.dim}🌐 bank → ${callback.replace(/\/pay\/zarinpal\/.*/, '/pay/zarinpal/…')}${color.reset}`,
+      );
+      const page = await (await fetch(callback)).text();
+      const text = [...page.matchAll(/<(?:h1|p)>([^<]*)<\/(?:h1|p)>/g)].map((match) => match[1]).join(' · ');
+      print(`   ${color.green}🌐 page: ${text}${color.reset}`);
+    },
+    'sendMessage',
+  );
+  const johnHere = await globalShop.customers.getByTelegramId(john.id);
+  print(
+    `   ${color.dim}John's balance: ${await globalShop.ledger.balance(johnHere!.id)} Toman${color.reset}`,
+  );
   await step(sim, globalBot, 'opens Language', press(john, globalBot, 'menu:language'));
   await step(sim, globalBot, 'chooses Русский', press(john, globalBot, 'lang:ru'));
 
@@ -163,6 +350,8 @@ async function main(): Promise<void> {
   await app.stop();
   await database.close();
   await sim.close();
+  await panelSim.close();
+  await zarinpalSim.close();
   await rm(dataDir, { recursive: true, force: true });
   print();
   print(`${color.bold}Demo finished.${color.reset}`);

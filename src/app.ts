@@ -1,14 +1,30 @@
 import { type ChangeBus, createChangeBus } from './db/change-bus.js';
 import type { DatabaseHandle } from './db/database.js';
+import { createJobQueue } from './db/job-queue.js';
 import { createCardsService } from './modules/cards/cards-service.js';
 import { createCustomersService } from './modules/customers/customers-service.js';
 import { createFeatureFlagsService, type FlagRows } from './modules/feature-flags/feature-flags-service.js';
+import { createFleetStats } from './modules/fleet-stats/fleet-stats.js';
 import { createLedgerService } from './modules/ledger/ledger-service.js';
+import { createOrdersService } from './modules/orders/orders-service.js';
+import { createCardPaymentsService } from './modules/payments/card-to-card.js';
+import { createStarsPaymentsService } from './modules/payments/stars-payments.js';
+import { createTopUpService } from './modules/payments/top-up.js';
+import {
+  createZarinpalPaymentsService,
+  type ZarinpalSettings,
+} from './modules/payments/zarinpal-payments.js';
 import { createPlansService } from './modules/plans/plans-service.js';
 import { createSessionsService } from './modules/sessions/sessions-service.js';
 import { createSettingsService, type SettingRows } from './modules/settings/settings-service.js';
+import { createSalesStats } from './modules/stats/sales-stats.js';
+import { createSubscriptionsService } from './modules/subscriptions/subscriptions-service.js';
+import type { VpnPanel } from './modules/subscriptions/vpn-panel.js';
 import { createTenantRegistry } from './modules/tenants/tenant-registry.js';
 import { createUpdatesService } from './modules/updates/updates-service.js';
+import { panelUsage } from './modules/wallet/panel-usage.js';
+import { syncTenantTraffic } from './modules/wallet/traffic-sync.js';
+import { createWalletService } from './modules/wallet/wallet-service.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import type { SecretBox } from './shared/crypto.js';
 import type { BotId } from './shared/ids.js';
@@ -21,6 +37,10 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly random?: () => number;
+  /** The VPN panel customers' subscriptions live on; without it, paid orders wait for one. */
+  readonly panel?: VpnPanel | undefined;
+  /** The Zarinpal gateway (production and sandbox hosts) and where its callbacks come back; absent: no Zarinpal. */
+  readonly zarinpal?: ZarinpalSettings | undefined;
   /** Safety net behind change notifications (default 60 s). */
   readonly cacheMaxAgeMs?: number;
 }
@@ -55,6 +75,10 @@ export function createApp(deps: AppDeps) {
 
   const platform = {
     tenants: createTenantRegistry({ db, secrets, bus }),
+    /** The job queue across tenants, for the runner (jobs are enqueued by the tenants' services). */
+    jobs: createJobQueue(database),
+    /** Operator reports across tenants (one tenant-bound transaction per tenant). */
+    stats: createFleetStats({ db }),
   };
 
   const forTenant = (botId: BotId) => {
@@ -73,8 +97,37 @@ export function createApp(deps: AppDeps) {
       }),
       customers: createCustomersService({ db, botId }),
       ledger: createLedgerService({ db, botId }),
+      orders: createOrdersService({ db, botId, clock, settings }),
+      subscriptions: createSubscriptionsService({
+        db,
+        botId,
+        clock,
+        settings,
+        panel: deps.panel,
+        logger: logger.child({ botId }),
+      }),
       updates: createUpdatesService({ db, botId }),
       sessions: createSessionsService({ db, botId }),
+      wallet: createWalletService({ db, botId, bus }),
+      /** Stores each subscription's usage and the tenant's consumed traffic from the panel. */
+      syncTraffic: async () => {
+        if (!deps.panel) return undefined;
+        const usage = panelUsage(deps.panel);
+        return syncTenantTraffic({ db, botId, clock, panel: usage.source, isMissing: usage.isMissing });
+      },
+      /** Top-up amounts and limits shared by every payment method. */
+      topUp: createTopUpService({ db, botId, settings }),
+      cardPayments: createCardPaymentsService({ db, botId, clock, settings }),
+      zarinpal: createZarinpalPaymentsService({
+        db,
+        botId,
+        clock,
+        logger: logger.child({ botId }),
+        settings: deps.zarinpal,
+      }),
+      stars: createStarsPaymentsService({ db, botId, clock, settings, logger: logger.child({ botId }) }),
+      /** The tenant admins' sales report. */
+      stats: createSalesStats({ db, botId, clock }),
     };
   };
 

@@ -75,6 +75,7 @@ const envSchema = z.object({
   MASTER_BOT_TOKEN: optionalText,
   OPERATOR_TELEGRAM_IDS: telegramIds,
   OPERATOR_API_TOKEN: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
 
   TELEGRAM_API_ROOT: url('Bot API root without a trailing slash').default('https://api.telegram.org'),
   BOT_MODE: z.enum(['polling', 'webhook']).default('polling'),
@@ -105,6 +106,8 @@ export interface Config {
   };
   readonly encryptionKey: Buffer;
   readonly operators: { readonly telegramIds: readonly number[]; readonly apiToken: string | undefined };
+  /** Management REST API: requests per minute per token (per address for requests without a valid token). */
+  readonly api: { readonly rateLimitPerMinute: number };
   readonly telegram: {
     readonly apiRoot: string;
     readonly masterBotToken: string | undefined;
@@ -149,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     encryptionKey: e.ENCRYPTION_KEY,
     operators: { telegramIds: e.OPERATOR_TELEGRAM_IDS, apiToken: e.OPERATOR_API_TOKEN },
+    api: { rateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE },
     telegram: { apiRoot: e.TELEGRAM_API_ROOT, masterBotToken: e.MASTER_BOT_TOKEN, mode: e.BOT_MODE },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, publicBaseUrl: e.PUBLIC_BASE_URL },
     remnawave:

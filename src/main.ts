@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     http: config.http,
     masterBotToken: config.telegram.masterBotToken,
     operatorTelegramIds: config.operators.telegramIds,
+    api: { operatorToken: config.operators.apiToken, rateLimitPerMinute: config.api.rateLimitPerMinute },
   });
   logger.info(
     {

@@ -3,6 +3,19 @@ import { createFleet, type Fleet } from './bot/fleet.js';
 import { createBotHandler } from './bot/handler.js';
 import { createTranslator } from './bot/i18n.js';
 import { createServer, type HttpServer } from './http/server.js';
+import {
+  createCardPaymentDecidedJob,
+  createCardReceiptForwardJob,
+} from './jobs/definitions/card-payments.js';
+import { createExpireReceiptsJob, EXPIRE_RECEIPTS_JOB } from './jobs/definitions/expire-receipts.js';
+import { createOrderNoticeJob } from './jobs/definitions/order-notice.js';
+import { createProvisionOrderJob } from './jobs/definitions/provision-order.js';
+import { createPruneUpdatesJob, PRUNE_UPDATES_JOB } from './jobs/definitions/prune-updates.js';
+import { createSyncTrafficJob, SYNC_TRAFFIC_JOB } from './jobs/definitions/sync-traffic.js';
+import { createZarinpalNoticeJob } from './jobs/definitions/zarinpal-notice.js';
+import { createZarinpalReconcileJob } from './jobs/definitions/zarinpal-reconcile.js';
+import { createJobRunner, type JobRunner } from './jobs/runner.js';
+import { ZARINPAL_RECONCILE_JOB } from './modules/payments/zarinpal-payments.js';
 import type { Logger } from './shared/logger.js';
 
 export interface PlatformOptions {
@@ -15,11 +28,22 @@ export interface PlatformOptions {
   readonly operatorTelegramIds?: readonly number[];
   readonly reconcileIntervalMs?: number;
   readonly healthProbeIntervalMs?: number;
+  /** Management REST API: OPERATOR_API_TOKEN (unset: tenant tokens only) and requests per minute per token. */
+  readonly api?: { readonly operatorToken?: string | undefined; readonly rateLimitPerMinute?: number };
+  /** Background jobs (provisioning, notices, pruning); tests may shorten the retry delays. */
+  readonly jobs?: {
+    readonly concurrency?: number;
+    readonly pollIntervalMs?: number;
+    readonly provisionBackoffMs?: (attempt: number) => number;
+    /** How often every tenant's pending Zarinpal payments are reconciled (default 60 s). */
+    readonly zarinpalReconcileEveryMs?: number;
+  };
 }
 
 export interface Platform {
   readonly fleet: Fleet;
   readonly server: HttpServer;
+  readonly jobs: JobRunner;
   /** Where the HTTP server listens, e.g. http://127.0.0.1:3000 */
   readonly url: string;
   /** Stops taking updates, finishes the ones in flight; the caller closes the database after. */
@@ -63,7 +87,7 @@ export async function startPlatform(app: App, logger: Logger, options: PlatformO
     await ensureMaster(app, options.masterBotToken, options.operatorTelegramIds ?? [], logger);
   }
   const translator = createTranslator();
-  const handler = createBotHandler({ logger, translator });
+  const handler = createBotHandler({ logger, translator, app, apiRoot: options.apiRoot });
   const fleet = createFleet({
     app,
     handler,
@@ -78,14 +102,51 @@ export async function startPlatform(app: App, logger: Logger, options: PlatformO
       ...(options.healthProbeIntervalMs ? { healthProbeIntervalMs: options.healthProbeIntervalMs } : {}),
     },
   });
-  const server = createServer({ fleet, logger });
+  const server = createServer({
+    fleet,
+    app,
+    logger,
+    api: {
+      operatorToken: options.api?.operatorToken,
+      ...(options.api?.rateLimitPerMinute ? { rateLimit: { max: options.api.rateLimitPerMinute } } : {}),
+    },
+  });
   const url = await server.listen({ host: options.http.host, port: options.http.port });
   await fleet.start();
+  const jobs = createJobRunner({
+    queue: app.platform.jobs,
+    logger: logger.child({ component: 'jobs' }),
+    definitions: [
+      createProvisionOrderJob(app, options.jobs?.provisionBackoffMs),
+      createOrderNoticeJob({ app, fleet, translator }),
+      createPruneUpdatesJob(app),
+      createSyncTrafficJob(app),
+      createCardReceiptForwardJob({ app, fleet, translator }),
+      createCardPaymentDecidedJob({ app, fleet, translator }),
+      createExpireReceiptsJob(app),
+      createZarinpalNoticeJob({ app, fleet, translator }),
+      createZarinpalReconcileJob(app),
+    ],
+    options: {
+      schedules: [
+        { name: PRUNE_UPDATES_JOB, everyMs: 3_600_000 },
+        { name: SYNC_TRAFFIC_JOB, everyMs: 15 * 60_000 },
+        { name: EXPIRE_RECEIPTS_JOB, everyMs: 600_000 },
+        { name: ZARINPAL_RECONCILE_JOB, everyMs: options.jobs?.zarinpalReconcileEveryMs ?? 60_000 },
+      ],
+      ...(options.jobs?.concurrency ? { concurrency: options.jobs.concurrency } : {}),
+      ...(options.jobs?.pollIntervalMs ? { pollIntervalMs: options.jobs.pollIntervalMs } : {}),
+    },
+  });
+  await jobs.start();
   return {
     fleet,
     server,
+    jobs,
     url,
     async stop() {
+      // jobs first: a notice job sends through the fleet's bots
+      await jobs.stop();
       // No new requests (Fastify answers 503, so Telegram keeps those updates for later), the
       // updates in flight finish, then connections still held open (webhook retries) are cut.
       const closing = server.close();

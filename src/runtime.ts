@@ -2,6 +2,9 @@ import { join } from 'node:path';
 import { type App, createApp } from './app.js';
 import type { Config } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
+import { createRemnawaveClient } from './integrations/remnawave/client.js';
+import { createRemnawavePanel } from './integrations/remnawave/vpn-panel.js';
+import { createZarinpalGateways } from './integrations/zarinpal/payment-gateway.js';
 import { createSecretBox } from './shared/crypto.js';
 import type { Logger } from './shared/logger.js';
 
@@ -23,7 +26,34 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
   if (database.migrations?.applied.length) {
     logger.info({ applied: database.migrations.applied }, 'database migrated');
   }
-  const app = createApp({ database, secrets: createSecretBox(config.encryptionKey), logger });
+  const panel = config.remnawave
+    ? createRemnawavePanel(
+        createRemnawaveClient({
+          baseUrl: config.remnawave.url,
+          apiToken: config.remnawave.token,
+          extraHeaders: config.remnawave.extraHeaders,
+          logger: logger.child({ component: 'remnawave' }),
+        }),
+      )
+    : undefined;
+  if (!panel) logger.warn('REMNAWAVE_URL is not set: paid orders wait until a panel is configured');
+  if (!config.http.publicBaseUrl) {
+    logger.warn('PUBLIC_BASE_URL is not set: Zarinpal payments are off (the gateway must call back to us)');
+  }
+  const zarinpal = {
+    gateways: createZarinpalGateways({
+      baseUrl: config.zarinpal.baseUrl,
+      sandboxBaseUrl: config.zarinpal.sandboxBaseUrl,
+    }),
+    callbackBaseUrl: config.http.publicBaseUrl,
+  };
+  const app = createApp({
+    database,
+    secrets: createSecretBox(config.encryptionKey),
+    logger,
+    panel,
+    zarinpal,
+  });
   await app.start();
   return {
     database,

@@ -25,6 +25,8 @@ const TENANT_TABLES = [
   'zarinpal_payments',
   'processed_updates',
   'bot_sessions',
+  'orders',
+  'jobs',
   'bots',
 ];
 
@@ -124,6 +126,25 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
     expect(await shopB.sessions.read('42')).toEqual({ awaiting: 'receipt' });
   });
 
+  it("tenant A's services cannot see, pay, cancel or provision tenant B's orders", async () => {
+    const shopA = t.app.forTenant(a);
+    const shopB = t.app.forTenant(b);
+    const bought = await shopB.orders.purchasePlan({ customerId: bCustomer, planId: bPlan });
+    if (bought.status !== 'insufficient') throw new Error(`fixture: ${bought.status}`);
+    const bOrder = bought.order.id;
+    expect(await shopA.orders.get(bOrder)).toBeUndefined();
+    expect(await shopA.orders.payAwaiting(bOrder)).toEqual({ status: 'not_found' });
+    expect(await shopA.orders.cancel(bOrder)).toBe(false);
+    expect(await shopA.subscriptions.provision(bOrder)).toEqual({ status: 'skipped', order: undefined });
+    expect(await shopA.orders.findByCustomer(bCustomer)).toEqual([]);
+    expect(await shopA.orders.purchasePlan({ customerId: bCustomer, planId: bPlan })).toEqual({
+      status: 'no_customer',
+    });
+    expect(await shopA.orders.startTrial(bCustomer)).toEqual({ status: 'no_customer' });
+    expect(await shopA.subscriptions.getForCustomer(bCustomer)).toBeUndefined();
+    expect(await shopB.orders.get(bOrder)).toMatchObject({ status: 'created', botId: b });
+  });
+
   it('row-level security shows a tenant transaction only its own rows, even without a bot_id filter', async () => {
     const seen = await inTenant(t.database.handle.db, a, async (tx) => ({
       flags: await tx.select().from(botFeatureFlags),
@@ -212,5 +233,33 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
         ),
       ),
     ).toMatch(/foreign key/);
+  });
+
+  it("a card payment can point at neither another tenant's order nor its payment", async () => {
+    const db = t.database.handle.db;
+    const shopB = t.app.forTenant(b);
+    const bought = await shopB.orders.purchasePlan({ customerId: bCustomer, planId: bPlan });
+    const submitted = await shopB.cardPayments.submit({
+      customerId: bCustomer,
+      amount: 1000,
+      cardId: bCard,
+      receipt: { text: 'b' },
+    });
+    if (bought.status !== 'insufficient' || submitted.status !== 'submitted') throw new Error('fixture');
+    const [aCustomer] = await inTenant(db, a, (tx) => tx.select().from(customers));
+    for (const [column, id] of [
+      ['order_id', bought.order.id],
+      ['duplicate_of', submitted.payment.id],
+    ] as const) {
+      expect(
+        await rejection(
+          inTenant(db, a, (tx) =>
+            tx.execute(sql`insert into card_to_card_payments (bot_id, customer_id, amount, tracking_number, receipt_type, receipt_text, ${sql.raw(column)})
+                         values (${a}, ${aCustomer!.id}, 1000, ${`X-${column}`}, 'text', 'x', ${id})`),
+          ),
+        ),
+        column,
+      ).toMatch(/foreign key/);
+    }
   });
 });

@@ -247,7 +247,7 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
   };
 
   /** Brings one bot in line with the registry: start, stop, or restart with a new token. */
-  const refresh = async (botId: BotId): Promise<void> => {
+  const applyRegistry = async (botId: BotId): Promise<void> => {
     const tenant = await tenants.get(botId);
     const current = entries.get(botId);
     if (!tenant?.isActive) {
@@ -288,6 +288,26 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
     };
     entries.set(botId, entry);
     await withLock(botId, () => startEntry(entry));
+  };
+
+  /**
+   * One refresh of a bot at a time. Two at once (a change event and an explicit refresh, or the
+   * periodic reconcile) would both find no entry and start two runners for one token; the one left
+   * out of `entries` kept polling and answering after the tenant was suspended.
+   */
+  const refreshing = new Map<BotId, Promise<void>>();
+  const refresh = (botId: BotId): Promise<void> => {
+    const previous = refreshing.get(botId) ?? Promise.resolve();
+    const next = previous.then(
+      () => applyRegistry(botId),
+      () => applyRegistry(botId),
+    );
+    refreshing.set(botId, next);
+    const forget = () => {
+      if (refreshing.get(botId) === next) refreshing.delete(botId);
+    };
+    next.then(forget, forget);
+    return next;
   };
 
   const probe = async (entry: Entry): Promise<void> => {
@@ -384,6 +404,12 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
 
     /** Applies a change to one tenant now (the registry's notification does the same within a moment). */
     refresh,
+
+    /** A running bot's API, for messages sent outside an update (jobs); undefined when not running here. */
+    api(botId: BotId): Api | undefined {
+      const entry = entries.get(botId);
+      return entry?.state === 'running' ? entry.bot?.api : undefined;
+    },
 
     status(): FleetBotStatus[] {
       return [...entries.values()].map((entry) => ({

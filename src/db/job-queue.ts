@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { BotId } from '../shared/ids.js';
-import type { Database } from './database.js';
+import type { Database, DatabaseHandle } from './database.js';
 import { type JobStatus, jobs } from './schema.js';
 import { inPlatform, type PlatformTx, type TenantTx } from './tenant-tx.js';
 
@@ -157,3 +157,13 @@ export function createJobStore(db: Database) {
 }
 
 export type JobStore = ReturnType<typeof createJobStore>;
+
+/** What a runner needs: the store, and a wake-up call on every enqueue. */
+export function createJobQueue(database: DatabaseHandle) {
+  return {
+    store: createJobStore(database.db),
+    onEnqueue: (listener: () => void) => database.listen(JOBS_CHANNEL, listener),
+  };
+}
+
+export type JobQueue = ReturnType<typeof createJobQueue>;

@@ -1,5 +1,6 @@
 // Drizzle view of the tables that migrations/*.sql create. The SQL files are the source of truth
 // (they also carry row-level security); test/db/schema-drift.test.ts checks the two agree.
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
@@ -139,6 +140,7 @@ export const subscriptions = pgTable('subscriptions', {
   panelShortUuid: text('panel_short_uuid'),
   usedTrafficBytes: bigint('used_traffic_bytes', { mode: 'number' }).notNull().default(0),
   syncedAt: timestamp('synced_at', { withTimezone: true }),
+  lifetimeUsedTrafficBytes: bigint('lifetime_used_traffic_bytes', { mode: 'number' }).notNull().default(0),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -213,6 +215,23 @@ export const ledgerTransactions = pgTable('ledger_transactions', {
   createdAt: createdAt(),
 });
 
+export type WalletKind = 'topup' | 'sale' | 'refund' | 'adjustment';
+
+/** The tenant wallet's entries (migrations/0005_wallet.sql); bots.wallet_balance is their running sum. */
+export const walletTransactions = pgTable('wallet_transactions', {
+  id: id(),
+  botId: botId(),
+  amount: bigint('amount', { mode: 'number' }).notNull(),
+  balanceAfter: bigint('balance_after', { mode: 'number' }).notNull(),
+  kind: text('kind').$type<WalletKind>().notNull(),
+  bytes: bigint('bytes', { mode: 'number' }).notNull().default(0),
+  orderId: bigint('order_id', { mode: 'number' }),
+  externalRef: text('external_ref'),
+  reason: text('reason'),
+  createdBy: bigint('created_by', { mode: 'number' }),
+  createdAt: createdAt(),
+});
+
 export const cardToCardPayments = pgTable('card_to_card_payments', {
   id: id(),
   botId: botId(),
@@ -234,7 +253,22 @@ export const cardToCardPayments = pgTable('card_to_card_payments', {
   adminNotes: text('admin_notes'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
+  // migrations/0004_card_payments.sql
+  orderId: bigint('order_id', { mode: 'number' }),
+  receiptFileKind: text('receipt_file_kind').$type<'photo' | 'document'>(),
+  adminMessages: jsonb('admin_messages').$type<ReceiptAdminMessage[]>().notNull().default([]),
+  reviewerName: text('reviewer_name'),
+  rejectReason: text('reject_reason'),
+  duplicateOf: bigint('duplicate_of', { mode: 'number' }),
+  reusedElsewhere: boolean('reused_elsewhere').notNull().default(false),
 });
+
+/** A receipt shown to the admins: edited (caption or text) once the payment is decided. */
+export interface ReceiptAdminMessage {
+  readonly chatId: number;
+  readonly messageId: number;
+  readonly kind: 'caption' | 'text';
+}
 
 export const zarinpalPayments = pgTable('zarinpal_payments', {
   id: id(),
@@ -251,6 +285,35 @@ export const zarinpalPayments = pgTable('zarinpal_payments', {
   status: text('status').$type<'pending' | 'paid' | 'failed' | 'cancelled'>().notNull().default('pending'),
   failureCode: integer('failure_code'),
   callbackUrl: text('callback_url').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  // migrations/0006_zarinpal_stars.sql
+  orderId: bigint('order_id', { mode: 'number' }),
+  publicId: text('public_id').notNull().default(sql`replace(gen_random_uuid()::text, '-', '')`),
+  sandbox: boolean('sandbox').notNull().default(false),
+  idempotencyKey: text('idempotency_key'),
+  nextCheckAt: timestamp('next_check_at', { withTimezone: true }),
+  checkCount: integer('check_count').notNull().default(0),
+  paidAt: timestamp('paid_at', { withTimezone: true }),
+});
+
+export type StarsPaymentStatus = 'pending' | 'paid' | 'refunded';
+
+/** Telegram Stars invoices and their charges (migrations/0006_zarinpal_stars.sql). */
+export const starsPayments = pgTable('stars_payments', {
+  id: id(),
+  botId: botId(),
+  customerId: bigint('customer_id', { mode: 'number' }).notNull(),
+  orderId: bigint('order_id', { mode: 'number' }),
+  transactionId: bigint('transaction_id', { mode: 'number' }),
+  payload: text('payload').notNull(),
+  xtrAmount: integer('xtr_amount').notNull(),
+  starsPerUnitPrice: integer('stars_per_unit_price').notNull(),
+  creditAmount: bigint('credit_amount', { mode: 'number' }).notNull(),
+  currency: text('currency').$type<Currency>().notNull(),
+  status: text('status').$type<StarsPaymentStatus>().notNull().default('pending'),
+  telegramPaymentChargeId: text('telegram_payment_charge_id'),
+  paidAt: timestamp('paid_at', { withTimezone: true }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -285,8 +348,10 @@ export const schema = {
   customers,
   subscriptions,
   ledgerTransactions,
+  walletTransactions,
   cardToCardPayments,
   zarinpalPayments,
+  starsPayments,
   processedUpdates,
   botSessions,
   jobs,

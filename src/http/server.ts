@@ -1,21 +1,30 @@
+import { randomBytes } from 'node:crypto';
 import Fastify, { LogController } from 'fastify';
 import type { Update } from 'grammy/types';
 import { z } from 'zod';
+import type { App } from '../app.js';
 import type { Fleet } from '../bot/fleet.js';
 import type { Logger } from '../shared/logger.js';
+import { type ApiOptions, apiPlugin } from './api/index.js';
+import { zarinpalCallbackRoutes } from './payments/zarinpal-callback.js';
 
 export interface ServerDeps {
   readonly fleet: Fleet;
+  readonly app: App;
   readonly logger: Logger;
+  /** The management REST API under /api: the operator token and rate limits. */
+  readonly api: Omit<ApiOptions, 'app'>;
 }
 
 const botIdParam = z.object({ botId: z.coerce.number().int().positive() });
 const update = z.object({ update_id: z.number().int().nonnegative() }).passthrough();
 
-/** One HTTP server: Telegram webhooks (and, later, payment callbacks and the REST API). */
-export function createServer({ fleet, logger }: ServerDeps) {
+/** One HTTP server: Telegram webhooks, the management REST API (and, later, payment callbacks). */
+export function createServer({ fleet, app, logger, api }: ServerDeps) {
   const server = Fastify({
     loggerInstance: logger.child({ component: 'http' }),
+    // unguessable and unique across processes: error bodies and logs carry it
+    genReqId: () => `req_${randomBytes(12).toString('base64url')}`,
     // a line per webhook request would drown the logs at fleet scale; handlers log what matters
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
@@ -38,6 +47,10 @@ export function createServer({ fleet, logger }: ServerDeps) {
     if (outcome === 'forbidden') return reply.code(401).send({ ok: false });
     return reply.code(200).send({ ok: true });
   });
+
+  void server.register(apiPlugin, { prefix: '/api', app, ...api });
+  // the customer's browser, back from the Zarinpal gateway
+  void server.register(zarinpalCallbackRoutes, { app });
 
   return server;
 }

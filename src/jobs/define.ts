@@ -40,3 +40,7 @@ export class RetryLater extends Error {
 export class PermanentJobError extends Error {
   override name = 'PermanentJobError';
 }
+
+/** A list of jobs with different payload types; each validates its own payload before running. */
+// biome-ignore lint/suspicious/noExplicitAny: the payload type is checked per job by its zod schema
+export type AnyJobDefinition = JobDefinition<any>;

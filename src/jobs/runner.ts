@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DatabaseHandle } from '../db/database.js';
-import { createJobStore, JOBS_CHANNEL, type JobRow } from '../db/job-queue.js';
+import type { JobQueue, JobRow } from '../db/job-queue.js';
 import type { Logger } from '../shared/logger.js';
-import { type JobDefinition, PermanentJobError, RetryLater } from './define.js';
+import { type AnyJobDefinition, type JobDefinition, PermanentJobError, RetryLater } from './define.js';
 
 export interface Schedule {
   /** The job enqueued for every active tenant once per interval. */
@@ -33,19 +32,19 @@ export const defaultBackoffMs = (attempt: number): number => {
  * failures with backoff, and enqueues the fleet-wide schedules. Several processes may run it.
  */
 export function createJobRunner(deps: {
-  readonly database: DatabaseHandle;
+  readonly queue: JobQueue;
   readonly logger: Logger;
-  readonly definitions: readonly JobDefinition<never>[];
+  readonly definitions: readonly AnyJobDefinition[];
   readonly options?: JobRunnerOptions;
 }) {
-  const { database, logger } = deps;
-  const store = createJobStore(database.db);
+  const { queue, logger } = deps;
+  const store = queue.store;
   const options = deps.options ?? {};
   const concurrency = options.concurrency ?? 4;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const byName = new Map<string, JobDefinition<unknown>>();
   for (const definition of deps.definitions) {
-    byName.set(definition.name, definition as unknown as JobDefinition<unknown>);
+    byName.set(definition.name, definition);
   }
   const inFlight = new Set<Promise<void>>();
   let running = false;
@@ -156,7 +155,7 @@ export function createJobRunner(deps: {
     async start(): Promise<void> {
       if (running) return;
       running = true;
-      unlisten = await database.listen(JOBS_CHANNEL, () => wake?.());
+      unlisten = await queue.onEnqueue(() => wake?.());
       loop = run();
     },
     /** Stops claiming and waits for the jobs in flight (a job cut short is retried after its lease). */

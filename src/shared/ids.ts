@@ -14,3 +14,6 @@ export const asBotId = (value: number): BotId => value as BotId;
 export const asCustomerId = (value: number): CustomerId => value as CustomerId;
 export const asPlanId = (value: number): PlanId => value as PlanId;
 export const asCardId = (value: number): CardId => value as CardId;
+export type OrderId = Brand<number, 'OrderId'>;
+export type SubscriptionId = Brand<number, 'SubscriptionId'>;
+export const asOrderId = (value: number): OrderId => value as OrderId;

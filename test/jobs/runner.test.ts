@@ -57,7 +57,7 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
     shopA = (await createTenant(t.app, 'A')).tenant.id;
     shopB = (await createTenant(t.app, 'B')).tenant.id;
     runner = createJobRunner({
-      database: t.database.handle,
+      queue: t.app.platform.jobs,
       logger: createSilentLogger(),
       definitions,
       options: { pollIntervalMs: 50 },
@@ -124,7 +124,7 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
 
   it('never hands one job to two runners', async () => {
     const second = createJobRunner({
-      database: t.database.handle,
+      queue: t.app.platform.jobs,
       logger: createSilentLogger(),
       definitions,
     });

@@ -3,6 +3,8 @@ import { createServer as createNetServer } from 'node:net';
 import pg from 'pg';
 import { type App, createApp } from '../../src/app.js';
 import { type DatabaseHandle, openDatabase } from '../../src/db/database.js';
+import type { ZarinpalSettings } from '../../src/modules/payments/zarinpal-payments.js';
+import type { VpnPanel } from '../../src/modules/subscriptions/vpn-panel.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { createSecretBox } from '../../src/shared/crypto.js';
 import { createSilentLogger } from '../../src/shared/logger.js';
@@ -71,7 +73,7 @@ export interface TestApp {
 
 export async function createTestApp(
   backend: Backend,
-  options: { clock?: Clock; random?: () => number } = {},
+  options: { clock?: Clock; random?: () => number; panel?: VpnPanel; zarinpal?: ZarinpalSettings } = {},
 ): Promise<TestApp> {
   const database = await openTestDatabase(backend);
   const app = createApp({

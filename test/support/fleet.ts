@@ -1,5 +1,10 @@
+import { type RemnawaveSim, startRemnawaveSim } from '../../sim/remnawave/index.js';
 import type { SimBot, TelegramSim } from '../../sim/telegram/index.js';
 import { startTelegramSim } from '../../sim/telegram/index.js';
+import { startZarinpalSim, type ZarinpalSim } from '../../sim/zarinpal/index.js';
+import { createRemnawaveClient } from '../../src/integrations/remnawave/client.js';
+import { createRemnawavePanel } from '../../src/integrations/remnawave/vpn-panel.js';
+import { createZarinpalGateways } from '../../src/integrations/zarinpal/payment-gateway.js';
 import { type Platform, startPlatform } from '../../src/platform.js';
 import type { BotId } from '../../src/shared/ids.js';
 import { createSilentLogger } from '../../src/shared/logger.js';
@@ -7,6 +12,10 @@ import { type Backend, createTestApp, freePort, TEST_ENCRYPTION_KEY, type TestAp
 
 export interface FleetHarness {
   readonly sim: TelegramSim;
+  /** The Remnawave panel simulator every tenant provisions on. */
+  readonly panel: RemnawaveSim;
+  /** The Zarinpal gateway simulator (production and sandbox hosts), when asked for. */
+  readonly zarinpal: ZarinpalSim | undefined;
   readonly testApp: TestApp;
   readonly platform: Platform;
   /** A tenant whose bot lives in the simulator; started in the fleet before this resolves. */
@@ -27,10 +36,37 @@ export interface ShopUnderTest {
 export async function startFleetHarness(
   backend: Backend,
   mode: 'polling' | 'webhook',
+  options: { zarinpal?: boolean } = {},
 ): Promise<FleetHarness> {
   const sim = await startTelegramSim({ webhookRetryBaseMs: 20, webhookRetryMaxMs: 200 });
-  const testApp = await createTestApp(backend);
+  const panel = await startRemnawaveSim();
+  const panelClient = createRemnawaveClient({
+    baseUrl: panel.baseUrl,
+    apiToken: panel.apiToken,
+    timeoutMs: 1000,
+    retries: 1,
+    retryBaseMs: 20,
+  });
   const port = await freePort();
+  const zarinpal = options.zarinpal ? await startZarinpalSim() : undefined;
+  const testApp = await createTestApp(backend, {
+    panel: createRemnawavePanel(panelClient),
+    // short timeouts and delays: a test sees a lost verify settled by reconciliation within seconds
+    ...(zarinpal && {
+      zarinpal: {
+        gateways: createZarinpalGateways({
+          baseUrl: zarinpal.baseUrl,
+          sandboxBaseUrl: zarinpal.baseUrl,
+          timeoutMs: 500,
+          retries: 1,
+          retryBaseMs: 10,
+        }),
+        callbackBaseUrl: `http://127.0.0.1:${port}`,
+        reconcileAfterMs: 300,
+        expireAfterMs: 60_000,
+      },
+    }),
+  });
   const platform = await startPlatform(testApp.app, createSilentLogger(), {
     apiRoot: sim.apiRoot,
     mode,
@@ -38,9 +74,13 @@ export async function startFleetHarness(
     secretKey: TEST_ENCRYPTION_KEY,
     http: { host: '127.0.0.1', port },
     healthProbeIntervalMs: 300,
+    // provisioning retries quickly, so a test sees the panel come back within a second
+    jobs: { pollIntervalMs: 50, provisionBackoffMs: () => 100, zarinpalReconcileEveryMs: 200 },
   });
   return {
     sim,
+    panel,
+    zarinpal,
     testApp,
     platform,
     async addTenant(name, options = {}) {
@@ -61,6 +101,8 @@ export async function startFleetHarness(
       await platform.stop();
       await testApp.close();
       await sim.close();
+      await panel.close();
+      await zarinpal?.close();
     },
   };
 }

@@ -2,6 +2,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import type { Language } from '../../db/schema.js';
 import type { BotContext } from '../context.js';
 import { LANGUAGES } from '../i18n.js';
+import { isTenantAdmin } from './admin/admin-ui.js';
 import { buildMainMenu } from './main-menu.js';
 
 const LANGUAGE_NAMES: Record<Language, string> = { fa: 'فارسی 🇮🇷', en: 'English 🇬🇧', ru: 'Русский 🇷🇺' };
@@ -16,6 +17,8 @@ export const languageKeyboard = (languages: readonly Language[]) => {
 
 export async function sendMainMenu(ctx: BotContext, greeting?: string): Promise<void> {
   const keyboard = await buildMainMenu(ctx.shop.services, ctx.t);
+  // the tenant's admins also get their menu; customers see the menu unchanged
+  if (isTenantAdmin(ctx)) keyboard.row().text(ctx.t('adm-menu-button'), 'adm:home');
   const text = greeting ? `${greeting}\n\n${ctx.t('menu-title')}` : ctx.t('menu-title');
   await ctx.reply(text, { reply_markup: keyboard });
 }

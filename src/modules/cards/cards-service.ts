@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
@@ -29,14 +29,14 @@ const cardFields = {
   weight: z.number().int().min(1).max(1000),
   isActive: z.boolean(),
 };
-const cardInput = z.object({
+export const cardInput = z.object({
   ...cardFields,
   bankName: cardFields.bankName.default(null),
   weight: cardFields.weight.default(1),
   isActive: cardFields.isActive.default(true),
 });
 export type CardInput = z.input<typeof cardInput>;
-const cardPatch = z
+export const cardPatch = z
   .object(cardFields)
   .partial()
   .refine((patch) => Object.keys(patch).length > 0, 'nothing to change');
@@ -164,6 +164,28 @@ export function createCardsService({ db, botId, settings, clock, random = Math.r
           .orderBy(asc(tenantPaymentCards.id)),
       );
       return rows.map(asCard);
+    },
+    /** One page of the tenant's cards in id order, with the total; optionally only active or inactive ones. */
+    async findPage(page: {
+      limit: number;
+      offset: number;
+      isActive?: boolean | undefined;
+    }): Promise<{ items: PaymentCard[]; total: number }> {
+      const where = and(
+        eq(tenantPaymentCards.botId, botId),
+        page.isActive === undefined ? undefined : eq(tenantPaymentCards.isActive, page.isActive),
+      );
+      return inTenant(db, botId, async (tx) => {
+        const rows = await tx
+          .select()
+          .from(tenantPaymentCards)
+          .where(where)
+          .orderBy(asc(tenantPaymentCards.id))
+          .limit(page.limit)
+          .offset(page.offset);
+        const [counted] = await tx.select({ total: count() }).from(tenantPaymentCards).where(where);
+        return { items: rows.map(asCard), total: counted?.total ?? 0 };
+      });
     },
     async update(id: CardId, input: CardPatch): Promise<Result<PaymentCard | undefined, Invalid>> {
       const parsed = parseInput(cardPatch, input);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, getTableColumns, ilike, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, ilike, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { customers, type Language } from '../../db/schema.js';
 import { inTenant } from '../../db/tenant-tx.js';
@@ -25,6 +25,19 @@ const newReferralCode = () =>
   Array.from(randomBytes(10), (byte) => REFERRAL_ALPHABET[byte % REFERRAL_ALPHABET.length]).join('');
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
+
+/** By Telegram id or customer id (digits), else @username or name fragment. */
+const matchSearch = (query: string) => {
+  const text = query.trim().replace(/^@/, '');
+  const pattern = `%${escapeLike(text)}%`;
+  return /^\d{1,16}$/.test(text)
+    ? or(eq(customers.telegramId, Number(text)), eq(customers.id, Number(text)))
+    : or(
+        ilike(customers.username, pattern),
+        ilike(customers.firstName, pattern),
+        ilike(customers.lastName, pattern),
+      );
+};
 
 export function createCustomersService({ db, botId }: { db: Database; botId: BotId }) {
   const asCustomer = (row: typeof customers.$inferSelect) => row as Customer;
@@ -82,15 +95,7 @@ export function createCustomersService({ db, botId }: { db: Database; botId: Bot
     getByReferralCode: (code: string) => findOne(eq(customers.referralCode, code)),
     /** By Telegram id, @username or name fragment. */
     async search(query: string, page: Page = {}): Promise<Customer[]> {
-      const text = query.trim().replace(/^@/, '');
-      const pattern = `%${escapeLike(text)}%`;
-      const match = /^\d{1,16}$/.test(text)
-        ? or(eq(customers.telegramId, Number(text)), eq(customers.id, Number(text)))
-        : or(
-            ilike(customers.username, pattern),
-            ilike(customers.firstName, pattern),
-            ilike(customers.lastName, pattern),
-          );
+      const match = matchSearch(query);
       const rows = await inTenant(db, botId, (tx) =>
         tx
           .select()
@@ -101,6 +106,26 @@ export function createCustomersService({ db, botId }: { db: Database; botId: Bot
           .offset(page.offset ?? 0),
       );
       return rows.map(asCustomer);
+    },
+    /** One page of customers in id order with the total, all of them or those matching `search`. */
+    async findPage(page: {
+      limit: number;
+      offset: number;
+      search?: string | undefined;
+    }): Promise<{ items: Customer[]; total: number }> {
+      const search = page.search?.trim();
+      const where = and(eq(customers.botId, botId), search ? matchSearch(search) : undefined);
+      return inTenant(db, botId, async (tx) => {
+        const rows = await tx
+          .select()
+          .from(customers)
+          .where(where)
+          .orderBy(asc(customers.id))
+          .limit(page.limit)
+          .offset(page.offset);
+        const [counted] = await tx.select({ total: count() }).from(customers).where(where);
+        return { items: rows.map(asCustomer), total: counted?.total ?? 0 };
+      });
     },
     async findAll(page: Page = {}): Promise<Customer[]> {
       const rows = await inTenant(db, botId, (tx) =>

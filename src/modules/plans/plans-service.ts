@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, count, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import { botPlans } from '../../db/schema.js';
@@ -32,7 +32,7 @@ export const planInput = z.object({
 });
 export type PlanInput = z.input<typeof planInput>;
 // No defaults here: a field left out of a patch keeps its value.
-const planPatch = z
+export const planPatch = z
   .object(planFields)
   .partial()
   .refine((patch) => Object.keys(patch).length > 0, 'nothing to change');
@@ -88,6 +88,28 @@ export function createPlansService({ db, botId }: { db: Database; botId: BotId }
           .orderBy(asc(botPlans.sortOrder), asc(botPlans.id)),
       );
       return rows.map(asPlan);
+    },
+    /** One page of the tenant's plans in the tenant's order, with the total; optionally only active or inactive ones. */
+    async findPage(page: {
+      limit: number;
+      offset: number;
+      isActive?: boolean | undefined;
+    }): Promise<{ items: Plan[]; total: number }> {
+      const where = and(
+        eq(botPlans.botId, botId),
+        page.isActive === undefined ? undefined : eq(botPlans.isActive, page.isActive),
+      );
+      return inTenant(db, botId, async (tx) => {
+        const rows = await tx
+          .select()
+          .from(botPlans)
+          .where(where)
+          .orderBy(asc(botPlans.sortOrder), asc(botPlans.id))
+          .limit(page.limit)
+          .offset(page.offset);
+        const [counted] = await tx.select({ total: count() }).from(botPlans).where(where);
+        return { items: rows.map(asPlan), total: counted?.total ?? 0 };
+      });
     },
     async update(id: PlanId, input: PlanPatch): Promise<Result<Plan | undefined, Invalid>> {
       const parsed = parseInput(planPatch, input);

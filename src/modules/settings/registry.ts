@@ -367,6 +367,15 @@ export const SETTINGS = {
     default: 1,
     tenantEditable: false,
   }),
+  // wallet
+  wallet_unlimited_equivalent_gb: define({
+    group: 'wallet',
+    description: 'Traffic an unlimited plan is charged as against the tenant wallet',
+    expects: 'an integer from 1 to 100000 (GB)',
+    schema: int(1, 100_000),
+    default: 100,
+    tenantEditable: false,
+  }),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

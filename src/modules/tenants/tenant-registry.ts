@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns } from 'drizzle-orm';
 import { z } from 'zod';
 import type { ChangeBus } from '../../db/change-bus.js';
 import type { Database } from '../../db/database.js';
@@ -168,6 +168,25 @@ export function createTenantRegistry({ db, secrets, bus }: TenantRegistryDeps) {
         tx.select(publicColumns).from(bots).where(eq(bots.isActive, true)).orderBy(asc(bots.id)),
       );
       return rows.map(toTenant);
+    },
+    /** One page of tenants in id order, with the total, optionally only active or inactive ones. */
+    async findPage(page: {
+      limit: number;
+      offset: number;
+      isActive?: boolean | undefined;
+    }): Promise<{ items: Tenant[]; total: number }> {
+      const where = page.isActive === undefined ? undefined : eq(bots.isActive, page.isActive);
+      return inPlatform(db, async (tx) => {
+        const rows = await tx
+          .select(publicColumns)
+          .from(bots)
+          .where(where)
+          .orderBy(asc(bots.id))
+          .limit(page.limit)
+          .offset(page.offset);
+        const [counted] = await tx.select({ total: count() }).from(bots).where(where);
+        return { items: rows.map(toTenant), total: counted?.total ?? 0 };
+      });
     },
     async findAll(page: { limit?: number; offset?: number } = {}): Promise<Tenant[]> {
       const rows = await inPlatform(db, (tx) =>

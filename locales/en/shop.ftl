@@ -1,0 +1,60 @@
+## Money and units
+money-irt = { $amount } Toman
+money-usd = ${ $amount }
+money-rub = { $amount } ₽
+traffic-gb = { $amount } GB
+traffic-unlimited = unlimited
+devices-unlimited = unlimited
+back = ⬅️ Back
+balance-line = 💰 Your balance: { $balance }
+
+## Plans and buying
+plans-title = Choose a plan:
+plans-none = There are no plans on sale right now. Please check back soon.
+plan-button = { $name } · { $price }
+plan-details =
+    📦 { $name }
+    ⏳ Period: { $days } days
+    📶 Traffic: { $traffic }
+    📱 Devices: { $devices }
+    💵 Price: { $price }
+plan-unavailable = This plan is no longer on sale.
+buy-confirm = ✅ Pay { $price }
+purchase-paid =
+    ✅ Paid { $price } for { $plan }.
+    Your subscription is being activated; you will get its link here in a moment.
+purchase-in-progress = This purchase is already being processed.
+purchase-insufficient =
+    Your balance ({ $balance }) does not cover this plan: { $missing } is missing.
+    Top up that amount and the purchase completes by itself.
+purchase-pay-missing = 💳 Pay the missing amount
+purchase-shop-unavailable = Sorry, this shop cannot complete sales right now. The shop's admins have been told; please try again later.
+
+## Trial
+trial-started =
+    🎁 Your { $days }-day free trial is being activated.
+    You will get the subscription link here in a moment.
+trial-already-used = You have already used your free trial.
+trial-has-subscription = You already have a subscription, so the free trial is not available.
+
+## My subscription
+subscription-none = You have no subscription yet.
+subscription-title = 📱 Your subscription
+subscription-title-trial = 🎁 Your trial subscription
+subscription-status = Status: { $status }
+subscription-status-pending = ⏳ being activated
+subscription-status-active = ✅ active
+subscription-status-expired = ⌛ expired
+subscription-status-limited = 🚫 traffic used up
+subscription-status-disabled = ⛔ disabled
+subscription-expiry = Expires: { $date } ({ $days } days left)
+subscription-traffic = Traffic: { $used } of { $limit }
+subscription-devices = Devices: { $limit } allowed, { $online } connected
+subscription-link =
+    🔗 Subscription link:
+    { $url }
+subscription-activating = ⏳ A payment is being applied to this subscription; it updates in a moment.
+subscription-stale = The panel did not answer just now; these figures may be a little old.
+subscription-renew = 🔄 Renew
+subscription-ready = ✅ Your subscription is ready. Scan the QR code or open the link in your VPN app.
+subscription-renewed = ✅ Your subscription is renewed.

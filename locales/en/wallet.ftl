@@ -1,0 +1,10 @@
+## Tenant wallet: a sale the wallet cannot cover
+
+# To the customer whose purchase was refused.
+wallet-sale-unavailable = Sorry, this shop cannot complete purchases right now. Nothing has been deducted from your balance. Please try again later or contact support.
+
+# To the tenant's admins.
+wallet-alert-sale-refused =
+    ⚠️ A sale was refused: the shop wallet does not cover it.
+    Order #{ $order } ({ $plan }) is short by { $missing }; the wallet holds { $balance }.
+    Ask the operator to top up the wallet so that sales can continue.

@@ -1,0 +1,60 @@
+## Money and units
+money-irt = { $amount } томан
+money-usd = ${ $amount }
+money-rub = { $amount } ₽
+traffic-gb = { $amount } ГБ
+traffic-unlimited = без ограничений
+devices-unlimited = без ограничений
+back = ⬅️ Назад
+balance-line = 💰 Ваш баланс: { $balance }
+
+## Plans and buying
+plans-title = Выберите тариф:
+plans-none = Сейчас нет тарифов в продаже. Загляните позже.
+plan-button = { $name } · { $price }
+plan-details =
+    📦 { $name }
+    ⏳ Срок: { $days } дн.
+    📶 Трафик: { $traffic }
+    📱 Устройств: { $devices }
+    💵 Цена: { $price }
+plan-unavailable = Этот тариф больше не продаётся.
+buy-confirm = ✅ Оплатить { $price }
+purchase-paid =
+    ✅ Оплачено { $price } за «{ $plan }».
+    Подписка активируется; ссылка придёт сюда через мгновение.
+purchase-in-progress = Эта покупка уже обрабатывается.
+purchase-insufficient =
+    Вашего баланса ({ $balance }) не хватает на этот тариф: не хватает { $missing }.
+    Пополните эту сумму, и покупка завершится сама.
+purchase-pay-missing = 💳 Оплатить недостающее
+purchase-shop-unavailable = Извините, магазин сейчас не может завершить продажу. Администраторы уведомлены; попробуйте позже.
+
+## Trial
+trial-started =
+    🎁 Ваш пробный период на { $days } дн. активируется.
+    Ссылка на подписку придёт сюда через мгновение.
+trial-already-used = Вы уже использовали пробный период.
+trial-has-subscription = У вас уже есть подписка, поэтому пробный период недоступен.
+
+## My subscription
+subscription-none = У вас пока нет подписки.
+subscription-title = 📱 Ваша подписка
+subscription-title-trial = 🎁 Ваша пробная подписка
+subscription-status = Статус: { $status }
+subscription-status-pending = ⏳ активируется
+subscription-status-active = ✅ активна
+subscription-status-expired = ⌛ истекла
+subscription-status-limited = 🚫 трафик исчерпан
+subscription-status-disabled = ⛔ отключена
+subscription-expiry = Истекает: { $date } (осталось дней: { $days })
+subscription-traffic = Трафик: { $used } из { $limit }
+subscription-devices = Устройства: разрешено { $limit }, подключено { $online }
+subscription-link =
+    🔗 Ссылка на подписку:
+    { $url }
+subscription-activating = ⏳ К подписке применяется оплата; она обновится через мгновение.
+subscription-stale = Панель сейчас не ответила; данные могут быть немного устаревшими.
+subscription-renew = 🔄 Продлить
+subscription-ready = ✅ Подписка готова. Отсканируйте QR-код или откройте ссылку в VPN-приложении.
+subscription-renewed = ✅ Подписка продлена.

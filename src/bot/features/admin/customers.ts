@@ -1,0 +1,246 @@
+import { InlineKeyboard } from 'grammy';
+import type { Customer } from '../../../modules/customers/customers-service.js';
+import { asCustomerId } from '../../../shared/ids.js';
+import type { BotContext } from '../../context.js';
+import { formatDate, formatMoney, formatTraffic } from '../../format.js';
+import {
+  adminState,
+  answer,
+  ask,
+  backKeyboard,
+  clearInput,
+  money,
+  PREFIX,
+  parseWhole,
+  replyWithCancel,
+  setAdminState,
+  show,
+} from './admin-ui.js';
+
+const SEARCH_LIMIT = 10;
+const RECENT_ORDERS = 5;
+const MAX_QUERY = 64;
+const MAX_REASON = 200;
+const MAX_CREDIT = 1_000_000_000_000;
+
+const STATUS_KEYS = {
+  pending: 'subscription-status-pending',
+  active: 'subscription-status-active',
+  expired: 'subscription-status-expired',
+  limited: 'subscription-status-limited',
+  disabled: 'subscription-status-disabled',
+} as const;
+
+const ORDER_STATUS_KEYS = {
+  created: 'adm-order-created',
+  paid: 'adm-order-paid',
+  provisioning: 'adm-order-provisioning',
+  active: 'adm-order-active',
+  cancelled: 'adm-order-cancelled',
+} as const;
+
+const nameOf = (customer: Customer) =>
+  [customer.firstName, customer.lastName].filter(Boolean).join(' ') || `#${customer.id}`;
+
+const customerButton = (customer: Customer) =>
+  `${nameOf(customer)}${customer.username ? ` @${customer.username}` : ''} · ${customer.telegramId}`;
+
+export async function askCustomerSearch(ctx: BotContext): Promise<void> {
+  clearInput(ctx);
+  await ask(ctx, `${PREFIX}:cust:search`, ctx.t('adm-customers-ask'));
+}
+
+/** By Telegram id, @username or a fragment of the name; one match opens, several make a list. */
+export async function receiveCustomerSearch(ctx: BotContext, text: string): Promise<void> {
+  const query = text.trim();
+  if (query.length === 0 || query.length > MAX_QUERY) return replyWithCancel(ctx, ctx.t('adm-customers-ask'));
+  const found = await ctx.shop.services.customers.search(query, { limit: SEARCH_LIMIT });
+  if (found.length === 0) return replyWithCancel(ctx, ctx.t('adm-customers-none', { query }));
+  clearInput(ctx);
+  const [only] = found;
+  if (found.length === 1 && only) return showCustomer(ctx, only.id);
+  const keyboard = new InlineKeyboard();
+  for (const customer of found)
+    keyboard.text(customerButton(customer), `${PREFIX}:cust:${customer.id}`).row();
+  keyboard
+    .text(ctx.t('adm-btn-search-again'), `${PREFIX}:customers`)
+    .text(ctx.t('adm-btn-home'), `${PREFIX}:home`);
+  await ctx.reply(ctx.t('adm-customers-found', { count: found.length, limit: SEARCH_LIMIT }), {
+    reply_markup: keyboard,
+  });
+}
+
+async function customerNotFound(ctx: BotContext): Promise<void> {
+  clearInput(ctx);
+  await show(ctx, ctx.t('adm-customer-not-found'), backKeyboard(ctx.t, `${PREFIX}:customers`));
+}
+
+/** Balance, language, subscription and recent orders of one customer, with "credit balance". */
+export async function showCustomer(ctx: BotContext, id: number, prefix?: string): Promise<void> {
+  const services = ctx.shop.services;
+  const customer = await services.customers.get(asCustomerId(id));
+  if (!customer) return customerNotFound(ctx);
+  const [subscription, orders, timeZone] = await Promise.all([
+    services.subscriptions.getForCustomer(customer.id),
+    services.orders.findByCustomer(customer.id, RECENT_ORDERS),
+    services.settings.get('timezone'),
+  ]);
+  const date = (value: Date) => formatDate(value, ctx.language, timeZone);
+  const subscriptionText = subscription
+    ? ctx.t('adm-customer-subscription', {
+        status: ctx.t(STATUS_KEYS[subscription.status]),
+        expires: subscription.expiresAt ? date(subscription.expiresAt) : '–',
+        used: formatTraffic(subscription.usedTrafficBytes, ctx.language, ctx.t),
+        limit:
+          subscription.trafficLimitBytes === 0
+            ? ctx.t('traffic-unlimited')
+            : formatTraffic(subscription.trafficLimitBytes, ctx.language, ctx.t),
+      })
+    : ctx.t('adm-customer-no-subscription');
+  const orderLines = orders.map((order) =>
+    ctx.t('adm-customer-order', {
+      id: String(order.id),
+      plan: order.kind === 'trial' ? ctx.t('adm-order-trial') : (order.planName ?? '–'),
+      price: money(ctx, order.price),
+      status: ctx.t(ORDER_STATUS_KEYS[order.status]),
+      date: date(order.createdAt),
+    }),
+  );
+  const text = ctx.t('adm-customer-card', {
+    name: nameOf(customer),
+    username: customer.username ? `@${customer.username}` : '–',
+    telegramId: String(customer.telegramId),
+    id: String(customer.id),
+    balance: money(ctx, customer.balance),
+    language: customer.language,
+    joined: date(customer.createdAt),
+    subscription: subscriptionText,
+    orders: orderLines.length > 0 ? orderLines.join('\n') : ctx.t('adm-customer-no-orders'),
+  });
+  const keyboard = new InlineKeyboard()
+    .text(ctx.t('adm-btn-credit'), `${PREFIX}:cust:${customer.id}:credit`)
+    .row()
+    .text(ctx.t('adm-btn-search-again'), `${PREFIX}:customers`)
+    .text(ctx.t('adm-btn-home'), `${PREFIX}:home`);
+  await show(ctx, prefix ? `${prefix}\n\n${text}` : text, keyboard);
+}
+
+export async function askCreditAmount(ctx: BotContext, id: number): Promise<void> {
+  const customer = await ctx.shop.services.customers.get(asCustomerId(id));
+  if (!customer) return customerNotFound(ctx);
+  clearInput(ctx);
+  setAdminState(ctx, { credit: { customerId: customer.id } });
+  await ask(
+    ctx,
+    `${PREFIX}:cust:${customer.id}:amount`,
+    ctx.t('adm-credit-ask-amount', { name: nameOf(customer), balance: money(ctx, customer.balance) }),
+  );
+}
+
+export async function receiveCreditAmount(ctx: BotContext, id: number, text: string): Promise<void> {
+  const pending = adminState(ctx).credit;
+  if (pending?.customerId !== id) return askCreditAmount(ctx, id);
+  const amount = parseWhole(text);
+  if (amount === undefined || amount <= 0 || amount > MAX_CREDIT)
+    return replyWithCancel(ctx, ctx.t('adm-credit-bad-amount'));
+  setAdminState(ctx, { credit: { customerId: id, amount } });
+  ctx.session.awaiting = `${PREFIX}:cust:${id}:reason`;
+  await replyWithCancel(ctx, ctx.t('adm-credit-ask-reason', { amount: money(ctx, amount) }));
+}
+
+/** The reason is required; then the credit waits for a press of Confirm on its own message. */
+export async function receiveCreditReason(ctx: BotContext, id: number, text: string): Promise<void> {
+  const pending = adminState(ctx).credit;
+  if (pending?.customerId !== id || pending.amount === undefined) return askCreditAmount(ctx, id);
+  const reason = text.trim();
+  if (reason.length === 0 || reason.length > MAX_REASON)
+    return replyWithCancel(ctx, ctx.t('adm-credit-bad-reason'));
+  const customer = await ctx.shop.services.customers.get(asCustomerId(id));
+  if (!customer) return customerNotFound(ctx);
+  ctx.session.awaiting = undefined;
+  const sent = await ctx.reply(
+    ctx.t('adm-credit-confirm', { name: nameOf(customer), amount: money(ctx, pending.amount), reason }),
+    {
+      reply_markup: new InlineKeyboard()
+        .text(ctx.t('adm-btn-confirm'), `${PREFIX}:cust:${id}:credit:ok`)
+        .text(ctx.t('adm-btn-cancel'), `${PREFIX}:cancel`),
+    },
+  );
+  setAdminState(ctx, { credit: { ...pending, reason, confirmMessageId: sent.message_id } });
+}
+
+/**
+ * Confirm pressed. The ledger reference names the confirmation message, so a double press or a
+ * redelivered update credits once; the pending credit is forgotten after the first.
+ */
+export async function confirmCredit(ctx: BotContext, id: number): Promise<void> {
+  const pending = adminState(ctx).credit;
+  const message = ctx.callbackQuery?.message;
+  if (
+    !message ||
+    !ctx.from ||
+    pending?.customerId !== id ||
+    pending.amount === undefined ||
+    pending.reason === undefined ||
+    pending.confirmMessageId !== message.message_id
+  ) {
+    await answer(ctx, { text: ctx.t('adm-credit-expired'), show_alert: true });
+    return;
+  }
+  const result = await ctx.shop.services.ledger.credit({
+    customerId: asCustomerId(id),
+    amount: pending.amount,
+    kind: 'admin_credit',
+    reason: pending.reason,
+    createdBy: ctx.from.id,
+    externalRef: `adm-credit:${message.chat.id}:${message.message_id}`,
+  });
+  clearInput(ctx);
+  switch (result.status) {
+    case 'posted':
+    case 'duplicate': {
+      await answer(ctx, { text: ctx.t('adm-credit-done-short') });
+      ctx.logger.info(
+        { customerId: id, amount: pending.amount, admin: ctx.from.id, status: result.status },
+        'balance credited by a tenant admin',
+      );
+      if (result.status === 'posted') await notifyCustomer(ctx, id, pending.amount, result.balance);
+      await show(
+        ctx,
+        ctx.t('adm-credit-done', { amount: money(ctx, pending.amount), balance: money(ctx, result.balance) }),
+        backKeyboard(ctx.t, `${PREFIX}:cust:${id}`),
+      );
+      return;
+    }
+    case 'no_customer':
+      await answer(ctx);
+      return customerNotFound(ctx);
+    case 'insufficient':
+    case 'invalid':
+      await answer(ctx, { text: ctx.t('adm-credit-bad-amount'), show_alert: true });
+      return;
+    default: {
+      const never: never = result;
+      throw new Error(`unhandled credit result ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** The customer learns about the credit in their language; a customer who blocked the bot is skipped. */
+async function notifyCustomer(ctx: BotContext, id: number, amount: number, balance: number): Promise<void> {
+  const customer = await ctx.shop.services.customers.get(asCustomerId(id));
+  if (!customer) return;
+  const t = ctx.translator.forLanguage(customer.language);
+  const currency = ctx.shop.tenant.currency;
+  await ctx.api
+    .sendMessage(
+      customer.telegramId,
+      t('adm-credit-customer-notice', {
+        amount: formatMoney(amount, currency, customer.language, t),
+        balance: formatMoney(balance, currency, customer.language, t),
+      }),
+    )
+    .catch((error: unknown) =>
+      ctx.logger.info({ err: error, customerId: id }, 'credit notice not delivered'),
+    );
+}

@@ -1,0 +1,252 @@
+import { InlineKeyboard } from 'grammy';
+import { type Plan, type PlanPatch, planPatch } from '../../../modules/plans/plans-service.js';
+import { asPlanId } from '../../../shared/ids.js';
+import type { BotContext } from '../../context.js';
+import { formatNumber } from '../../format.js';
+import {
+  adminState,
+  answer,
+  ask,
+  backKeyboard,
+  clearInput,
+  money,
+  PREFIX,
+  parseWhole,
+  replyWithCancel,
+  setAdminState,
+  show,
+} from './admin-ui.js';
+
+/** The fields an admin edits, by the short name callback data and prompts use. */
+export const PLAN_FIELDS = {
+  name: 'name',
+  days: 'periodDays',
+  price: 'price',
+  traffic: 'trafficGb',
+  devices: 'deviceLimit',
+} as const satisfies Record<string, keyof PlanPatch>;
+export type PlanField = keyof typeof PLAN_FIELDS;
+export const isPlanField = (value: string): value is PlanField => Object.hasOwn(PLAN_FIELDS, value);
+
+/** Creation asks for the fields in this order. */
+const CREATE_STEPS: readonly PlanField[] = ['name', 'days', 'price', 'traffic', 'devices'];
+
+const PROMPTS: Record<PlanField, string> = {
+  name: 'adm-plan-ask-name',
+  days: 'adm-plan-ask-days',
+  price: 'adm-plan-ask-price',
+  traffic: 'adm-plan-ask-traffic',
+  devices: 'adm-plan-ask-devices',
+};
+const INVALID: Record<PlanField, string> = {
+  name: 'adm-plan-bad-name',
+  days: 'adm-plan-bad-days',
+  price: 'adm-plan-bad-price',
+  traffic: 'adm-plan-bad-traffic',
+  devices: 'adm-plan-bad-devices',
+};
+
+const prompt = (ctx: BotContext, field: PlanField) => ctx.t(PROMPTS[field]);
+
+/**
+ * The typed value of one field, checked by the plans module's own rules (so the menu and the
+ * service never disagree on what a valid plan is); undefined when it does not fit.
+ */
+function parseField(field: PlanField, text: string): string | number | undefined {
+  const value = field === 'name' ? text.trim() : parseWhole(text);
+  if (value === undefined) return undefined;
+  return planPatch.safeParse({ [PLAN_FIELDS[field]]: value }).success ? value : undefined;
+}
+
+const trafficText = (ctx: BotContext, gb: number) =>
+  gb === 0 ? ctx.t('traffic-unlimited') : ctx.t('traffic-gb', { amount: formatNumber(gb, ctx.language) });
+const devicesText = (ctx: BotContext, devices: number) =>
+  devices === 0 ? ctx.t('devices-unlimited') : formatNumber(devices, ctx.language);
+
+const planLine = (ctx: BotContext, plan: Plan, index: number) =>
+  ctx.t('adm-plan-line', {
+    position: formatNumber(index + 1, ctx.language),
+    name: plan.name,
+    price: money(ctx, plan.price),
+    days: formatNumber(plan.periodDays, ctx.language),
+    traffic: trafficText(ctx, plan.trafficGb),
+    devices: devicesText(ctx, plan.deviceLimit),
+    active: plan.isActive ? 'yes' : 'no',
+  });
+
+export async function showPlans(ctx: BotContext): Promise<void> {
+  const plans = await ctx.shop.services.plans.findAll();
+  const keyboard = new InlineKeyboard();
+  for (const plan of plans)
+    keyboard.text(`${plan.isActive ? '✅' : '⏸'} ${plan.name}`, `${PREFIX}:plan:${plan.id}`).row();
+  keyboard
+    .text(ctx.t('adm-btn-plan-new'), `${PREFIX}:plan:new`)
+    .row()
+    .text(ctx.t('adm-btn-home'), `${PREFIX}:home`);
+  const text =
+    plans.length === 0
+      ? ctx.t('adm-plans-empty')
+      : `${ctx.t('adm-plans-title')}\n\n${plans.map((plan, index) => planLine(ctx, plan, index)).join('\n\n')}`;
+  await show(ctx, text, keyboard);
+}
+
+async function planNotFound(ctx: BotContext): Promise<void> {
+  clearInput(ctx);
+  await show(ctx, ctx.t('adm-plan-not-found'), backKeyboard(ctx.t, `${PREFIX}:plans`));
+}
+
+export async function showPlan(ctx: BotContext, id: number): Promise<void> {
+  const plans = await ctx.shop.services.plans.findAll();
+  const index = plans.findIndex((plan) => plan.id === id);
+  const plan = plans[index];
+  if (!plan) return planNotFound(ctx);
+  const base = `${PREFIX}:plan:${plan.id}`;
+  const keyboard = new InlineKeyboard()
+    .text(ctx.t('adm-btn-edit-name'), `${base}:e:name`)
+    .text(ctx.t('adm-btn-edit-price'), `${base}:e:price`)
+    .row()
+    .text(ctx.t('adm-btn-edit-days'), `${base}:e:days`)
+    .text(ctx.t('adm-btn-edit-traffic'), `${base}:e:traffic`)
+    .text(ctx.t('adm-btn-edit-devices'), `${base}:e:devices`)
+    .row();
+  if (index > 0) keyboard.text(ctx.t('adm-btn-move-up'), `${base}:up`);
+  if (index < plans.length - 1) keyboard.text(ctx.t('adm-btn-move-down'), `${base}:down`);
+  keyboard
+    .row()
+    .text(
+      ctx.t(plan.isActive ? 'adm-btn-switch-off' : 'adm-btn-switch-on'),
+      `${base}:${plan.isActive ? 'off' : 'on'}`,
+    )
+    .row()
+    .text(ctx.t('adm-btn-back'), `${PREFIX}:plans`)
+    .text(ctx.t('adm-btn-home'), `${PREFIX}:home`);
+  const text = ctx.t('adm-plan-card', {
+    position: formatNumber(index + 1, ctx.language),
+    count: formatNumber(plans.length, ctx.language),
+    name: plan.name,
+    price: money(ctx, plan.price),
+    days: formatNumber(plan.periodDays, ctx.language),
+    traffic: trafficText(ctx, plan.trafficGb),
+    devices: devicesText(ctx, plan.deviceLimit),
+    active: plan.isActive ? 'yes' : 'no',
+  });
+  await show(ctx, text, keyboard);
+}
+
+export async function setPlanActive(ctx: BotContext, id: number, active: boolean): Promise<void> {
+  const plans = ctx.shop.services.plans;
+  const plan = await (active ? plans.activate(asPlanId(id)) : plans.deactivate(asPlanId(id)));
+  if (!plan) {
+    await answer(ctx);
+    return planNotFound(ctx);
+  }
+  ctx.logger.info({ planId: id, active, admin: ctx.from?.id }, 'plan switched by a tenant admin');
+  await answer(ctx, { text: ctx.t(active ? 'adm-plan-switched-on' : 'adm-plan-switched-off') });
+  await showPlan(ctx, id);
+}
+
+/**
+ * Moves a plan one place up or down in the customers' list. Plans made without an order share sort
+ * order 0, so swapping two numbers would not always move anything: the list is renumbered instead,
+ * touching only the plans whose number changes.
+ */
+export async function movePlan(ctx: BotContext, id: number, direction: 'up' | 'down'): Promise<void> {
+  const service = ctx.shop.services.plans;
+  const plans = await service.findAll();
+  const index = plans.findIndex((plan) => plan.id === id);
+  const target = direction === 'up' ? index - 1 : index + 1;
+  const moving = plans[index];
+  const other = plans[target];
+  if (!moving) {
+    await answer(ctx);
+    return planNotFound(ctx);
+  }
+  if (!other) {
+    await answer(ctx);
+    return showPlan(ctx, id);
+  }
+  const ordered = [...plans];
+  ordered[index] = other;
+  ordered[target] = moving;
+  for (const [position, plan] of ordered.entries()) {
+    const sortOrder = (position + 1) * 10;
+    if (plan.sortOrder !== sortOrder) await service.update(plan.id, { sortOrder });
+  }
+  await answer(ctx, { text: ctx.t('adm-plan-moved') });
+  await showPlan(ctx, id);
+}
+
+export async function askPlanField(ctx: BotContext, id: number, field: PlanField): Promise<void> {
+  const plan = await ctx.shop.services.plans.get(asPlanId(id));
+  if (!plan) return planNotFound(ctx);
+  clearInput(ctx);
+  await ask(
+    ctx,
+    `${PREFIX}:plan:${plan.id}:${field}`,
+    `${ctx.t('adm-plan-editing', { name: plan.name })}\n\n${prompt(ctx, field)}`,
+  );
+}
+
+export async function receivePlanField(
+  ctx: BotContext,
+  id: number,
+  field: PlanField,
+  text: string,
+): Promise<void> {
+  const value = parseField(field, text);
+  if (value === undefined) return replyWithCancel(ctx, ctx.t(INVALID[field]));
+  const result = await ctx.shop.services.plans.update(asPlanId(id), { [PLAN_FIELDS[field]]: value });
+  if (!result.ok) return replyWithCancel(ctx, ctx.t(INVALID[field]));
+  if (!result.value) return planNotFound(ctx);
+  clearInput(ctx);
+  ctx.logger.info({ planId: id, field, admin: ctx.from?.id }, 'plan edited by a tenant admin');
+  await ctx.reply(ctx.t('adm-plan-saved'));
+  await showPlan(ctx, id);
+}
+
+export async function startPlanCreation(ctx: BotContext): Promise<void> {
+  clearInput(ctx);
+  setAdminState(ctx, { planDraft: {} });
+  await ask(ctx, `${PREFIX}:plan:new:name`, `${ctx.t('adm-plan-new-title')}\n\n${prompt(ctx, 'name')}`);
+}
+
+/** One step of creating a plan: store the typed field, ask for the next, create after the last. */
+export async function receivePlanStep(ctx: BotContext, field: PlanField, text: string): Promise<void> {
+  const draft = adminState(ctx).planDraft;
+  if (!draft) {
+    clearInput(ctx);
+    return showPlans(ctx);
+  }
+  const value = parseField(field, text);
+  if (value === undefined) return replyWithCancel(ctx, ctx.t(INVALID[field]));
+  const next = CREATE_STEPS[CREATE_STEPS.indexOf(field) + 1];
+  const updated = { ...draft, [PLAN_FIELDS[field]]: value };
+  if (next) {
+    setAdminState(ctx, { planDraft: updated });
+    ctx.session.awaiting = `${PREFIX}:plan:new:${next}`;
+    await replyWithCancel(ctx, prompt(ctx, next));
+    return;
+  }
+  const { name, periodDays, price, trafficGb } = updated;
+  const deviceLimit = value as number;
+  if (name === undefined || periodDays === undefined || price === undefined || trafficGb === undefined) {
+    return startPlanCreation(ctx);
+  }
+  const service = ctx.shop.services.plans;
+  // a new plan goes to the end of the list
+  const last = (await service.findAll()).at(-1);
+  const created = await service.create({
+    name,
+    periodDays,
+    price,
+    trafficGb,
+    deviceLimit,
+    sortOrder: (last?.sortOrder ?? 0) + 10,
+  });
+  if (!created.ok)
+    return replyWithCancel(ctx, ctx.t('adm-plan-not-created', { reason: created.error.message }));
+  clearInput(ctx);
+  ctx.logger.info({ planId: created.value.id, admin: ctx.from?.id }, 'plan created by a tenant admin');
+  await ctx.reply(ctx.t('adm-plan-created', { name: created.value.name }));
+  await showPlan(ctx, created.value.id);
+}

@@ -1,0 +1,103 @@
+import { Api, GrammyError, InlineKeyboard } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import { telegramBotIdOfToken } from '../../../modules/tenants/tenant-registry.js';
+import type { BotContext } from '../../context.js';
+import {
+  AWAITING_TOKEN,
+  backToPanel,
+  cancelKeyboard,
+  clearInput,
+  type MasterDeps,
+  PREFIX,
+  show,
+} from './master-ui.js';
+
+type TokenCheck =
+  | { readonly ok: true; readonly me: UserFromGetMe }
+  | { readonly ok: false; readonly reason: 'rejected' | 'unreachable' };
+
+/** Asks Telegram (or the configured Bot API server) who this token belongs to. */
+async function checkToken(apiRoot: string, token: string, telegramBotId: number): Promise<TokenCheck> {
+  try {
+    const me = await new Api(token, { apiRoot, timeoutSeconds: 15 }).getMe();
+    // a token that answers for another bot than its own prefix says is not one to trust
+    return me.id === telegramBotId && me.is_bot ? { ok: true, me } : { ok: false, reason: 'rejected' };
+  } catch (error) {
+    // 401 Unauthorized / 404 Not Found: revoked, mistyped or never issued
+    if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404))
+      return { ok: false, reason: 'rejected' };
+    return { ok: false, reason: 'unreachable' };
+  }
+}
+
+/** Adding a tenant: the operator pastes a bot token from @BotFather. */
+export async function askForToken(ctx: BotContext): Promise<void> {
+  clearInput(ctx);
+  ctx.session.awaiting = AWAITING_TOKEN;
+  await show(ctx, ctx.t('master-add-prompt'), cancelKeyboard(ctx.t));
+}
+
+export async function receiveToken(ctx: BotContext, deps: MasterDeps, text: string): Promise<void> {
+  const token = text.trim();
+  const telegramBotId = telegramBotIdOfToken(token);
+  if (telegramBotId === undefined) {
+    // keep waiting: a mistyped paste is the common case
+    await ctx.reply(ctx.t('master-token-invalid'), { reply_markup: cancelKeyboard(ctx.t) });
+    return;
+  }
+  // The token is a secret: it should not stay in the chat history.
+  await ctx.deleteMessage().catch(() => undefined);
+  const tenants = deps.app.platform.tenants;
+  const existing = await tenants.getByTelegramBotId(telegramBotId);
+  if (existing) {
+    clearInput(ctx);
+    await ctx.reply(ctx.t('master-token-taken', { name: existing.name, id: String(existing.id) }), {
+      reply_markup: new InlineKeyboard()
+        .text(ctx.t('master-btn-open'), `${PREFIX}:t:${existing.id}`)
+        .row()
+        .text(ctx.t('master-btn-home'), `${PREFIX}:home`),
+    });
+    return;
+  }
+  await ctx.replyWithChatAction('typing').catch(() => undefined);
+  const check = await checkToken(deps.apiRoot, token, telegramBotId);
+  if (!check.ok) {
+    await ctx.reply(
+      ctx.t(check.reason === 'rejected' ? 'master-token-rejected' : 'master-token-unreachable'),
+      { reply_markup: cancelKeyboard(ctx.t) },
+    );
+    return;
+  }
+  const { me } = check;
+  const created = await tenants.create({
+    name: me.first_name.slice(0, 128) || me.username,
+    token,
+    createdBy: ctx.from!.id,
+    // cached now, so the fleet starts the bot without asking getMe again
+    botInfo: me as unknown as Record<string, unknown>,
+    username: me.username,
+  });
+  clearInput(ctx);
+  if (!created.ok) {
+    const key = created.error.code === 'conflict' ? 'master-token-taken-race' : 'master-token-invalid';
+    await ctx.reply(ctx.t(key), { reply_markup: backToPanel(ctx.t) });
+    return;
+  }
+  const { tenant, apiToken } = created.value;
+  ctx.logger.info({ tenantId: tenant.id, operator: ctx.from!.id }, 'tenant added from the master bot');
+  // The registry announced the new tenant: the running fleet starts its bot within a moment.
+  await ctx.reply(
+    ctx.t('master-tenant-added', {
+      name: tenant.name,
+      username: me.username,
+      id: String(tenant.id),
+      apiToken,
+    }),
+    {
+      reply_markup: new InlineKeyboard()
+        .text(ctx.t('master-btn-open'), `${PREFIX}:t:${tenant.id}`)
+        .row()
+        .text(ctx.t('master-btn-home'), `${PREFIX}:home`),
+    },
+  );
+}

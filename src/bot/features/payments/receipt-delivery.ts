@@ -1,0 +1,181 @@
+import { type Api, GrammyError, InlineKeyboard } from 'grammy';
+import type { TenantServices } from '../../../app.js';
+import type { Currency, ReceiptAdminMessage } from '../../../db/schema.js';
+import type { Tenant } from '../../../modules/tenants/tenant-registry.js';
+import { asCustomerId } from '../../../shared/ids.js';
+import type { Logger } from '../../../shared/logger.js';
+import type { Translator } from '../../i18n.js';
+import {
+  CAPTION_LIMIT,
+  customerOutcomeText,
+  loadReceipt,
+  type Receipt,
+  type ReceiptViewContext,
+  receiptAdminKeyboard,
+  receiptAdminText,
+  TEXT_LIMIT,
+} from './receipt-view.js';
+
+/** Telegram refused for good (chat not found, bot blocked or removed): retrying cannot help. */
+export const isPermanentSendError = (error: unknown): boolean =>
+  error instanceof GrammyError && (error.error_code === 400 || error.error_code === 403);
+
+const isNotModified = (error: unknown): boolean =>
+  error instanceof GrammyError && /message is not modified/i.test(error.description);
+
+/** Admin texts are in the shop's default language: one admin chat serves every admin. */
+export async function adminViewContext(
+  services: TenantServices,
+  translator: Translator,
+  currency: Currency,
+): Promise<ReceiptViewContext> {
+  const language = await services.settings.get('default_language');
+  return { t: translator.forLanguage(language), language, currency };
+}
+
+/**
+ * Shows a new receipt to the tenant's admins through the tenant's own bot: in the admin chat (its
+ * receipt topic when set), else in each admin's private chat. The image or file is re-sent by its
+ * file_id (valid for this bot only) with the details as caption. Each message is recorded as soon
+ * as it is sent, so a retry after a failure sends only to the chats still missing.
+ */
+export async function sendReceiptToAdmins(input: {
+  api: Api;
+  services: TenantServices;
+  tenant: Tenant;
+  receipt: Receipt;
+  translator: Translator;
+  logger: Logger;
+}): Promise<void> {
+  const { api, services, tenant, receipt, logger } = input;
+  const payment = receipt.payment;
+  const [chatId, topicId] = await Promise.all([
+    services.settings.get('admin_chat_id'),
+    services.settings.get('receipt_topic_id'),
+  ]);
+  const targets =
+    chatId !== null
+      ? [{ chatId, threadId: topicId ?? undefined }]
+      : tenant.adminTelegramIds.map((id) => ({ chatId: id, threadId: undefined }));
+  if (targets.length === 0) {
+    logger.warn({ paymentId: payment.id }, 'no admin chat and no admins: the receipt waits unseen');
+    return;
+  }
+  const v = await adminViewContext(services, input.translator, tenant.currency);
+  const markup = receiptAdminKeyboard(payment, v.t);
+  const shown = new Set(payment.adminMessages.map((message) => message.chatId));
+  let retry: unknown;
+  for (const target of targets) {
+    if (shown.has(target.chatId)) continue;
+    const thread = target.threadId === undefined ? {} : { message_thread_id: target.threadId };
+    try {
+      let sent: { message_id: number };
+      let kind: ReceiptAdminMessage['kind'] = 'caption';
+      const fileId = payment.receiptFileId;
+      if (fileId && payment.receiptFileKind === 'photo') {
+        const caption = receiptAdminText(receipt, v, CAPTION_LIMIT);
+        sent = await api.sendPhoto(target.chatId, fileId, { caption, reply_markup: markup, ...thread });
+      } else if (fileId && payment.receiptFileKind === 'document') {
+        const caption = receiptAdminText(receipt, v, CAPTION_LIMIT);
+        sent = await api.sendDocument(target.chatId, fileId, { caption, reply_markup: markup, ...thread });
+      } else {
+        kind = 'text';
+        const text = receiptAdminText(receipt, v, TEXT_LIMIT);
+        sent = await api.sendMessage(target.chatId, text, { reply_markup: markup, ...thread });
+      }
+      const message = { chatId: target.chatId, messageId: sent.message_id, kind };
+      const status = await services.cardPayments.addAdminMessage(payment.id, message);
+      if (status !== undefined && status !== 'pending') {
+        // decided while this message was on its way: the outcome job may not have seen it
+        const decided = await loadReceipt(services, payment.id);
+        if (decided) await refreshAdminMessage({ api, message, receipt: decided, view: v, logger });
+      }
+    } catch (error) {
+      if (isPermanentSendError(error)) {
+        // e.g. an admin who never opened the bot: Telegram lets no bot write first
+        logger.warn(
+          { err: error, chatId: target.chatId, paymentId: payment.id },
+          'cannot show a receipt here',
+        );
+      } else {
+        retry = error;
+      }
+    }
+  }
+  if (retry) throw retry;
+}
+
+/** Rewrites one admin message of a receipt with its current state (decision, who, reason). */
+export async function refreshAdminMessage(input: {
+  api: Api;
+  message: ReceiptAdminMessage;
+  receipt: Receipt;
+  view: ReceiptViewContext;
+  logger: Logger;
+}): Promise<void> {
+  const { api, message, receipt, view } = input;
+  const markup = receiptAdminKeyboard(receipt.payment, view.t);
+  try {
+    if (message.kind === 'caption') {
+      await api.editMessageCaption(message.chatId, message.messageId, {
+        caption: receiptAdminText(receipt, view, CAPTION_LIMIT),
+        reply_markup: markup,
+      });
+    } else {
+      await api.editMessageText(
+        message.chatId,
+        message.messageId,
+        receiptAdminText(receipt, view, TEXT_LIMIT),
+        {
+          reply_markup: markup,
+        },
+      );
+    }
+  } catch (error) {
+    if (isNotModified(error)) return;
+    input.logger.warn(
+      { err: error, chatId: message.chatId, paymentId: receipt.payment.id },
+      'could not update a receipt message',
+    );
+  }
+}
+
+/**
+ * After a decision or an expiry: every admin message shows the outcome, then the customer is told in
+ * their language. Only the customer's message is retried on a passing failure (editing twice is harmless).
+ */
+export async function announceOutcome(input: {
+  api: Api;
+  services: TenantServices;
+  tenant: Tenant;
+  receipt: Receipt;
+  translator: Translator;
+  logger: Logger;
+}): Promise<void> {
+  const { api, services, tenant, receipt, translator, logger } = input;
+  const view = await adminViewContext(services, translator, tenant.currency);
+  for (const message of receipt.payment.adminMessages) {
+    await refreshAdminMessage({ api, message, receipt, view, logger });
+  }
+  const customer = receipt.customer;
+  if (!customer) return;
+  const t = translator.forLanguage(customer.language);
+  const balance = (await services.ledger.balance(asCustomerId(customer.id))) ?? 0;
+  const text = customerOutcomeText(
+    receipt,
+    { t, language: customer.language, currency: tenant.currency },
+    balance,
+  );
+  if (!text) return;
+  try {
+    await api.sendMessage(customer.telegramId, text, {
+      reply_markup: new InlineKeyboard().text(t('back-to-menu'), 'menu:home'),
+    });
+  } catch (error) {
+    if (!isPermanentSendError(error)) throw error;
+    logger.warn(
+      { err: error, paymentId: receipt.payment.id },
+      'could not tell the customer about their payment',
+    );
+  }
+}

@@ -1,0 +1,226 @@
+import { Composer, InlineKeyboard } from 'grammy';
+import { parseAmount } from '../../../modules/payments/top-up.js';
+import { asOrderId, type OrderId } from '../../../shared/ids.js';
+import type { BotContext, SessionData } from '../../context.js';
+import { formatMoney, MINOR_UNITS } from '../../format.js';
+import { alertAdminsOfRefusedSale } from '../shop/admin-alerts.js';
+import { retireButtons } from '../shop/shop-context.js';
+
+/** A typed amount is expected for this long after "Another amount" was pressed. */
+const AMOUNT_WINDOW_MS = 15 * 60_000;
+export const AWAITING_TOPUP_AMOUNT = 'topup-amount';
+
+export type PaymentMethod = 'card' | 'zp' | 'stars';
+
+const METHOD_FLAGS = {
+  card: 'card_to_card',
+  zp: 'zarinpal',
+  stars: 'telegram_stars',
+} as const satisfies Record<PaymentMethod, string>;
+
+const METHOD_LABELS: Record<PaymentMethod, string> = {
+  card: 'pay-method-card',
+  zp: 'pay-method-zarinpal',
+  stars: 'pay-method-stars',
+};
+
+/**
+ * The payment methods this tenant has switched on, in the order they are offered; card-to-card
+ * only while the shop has an active card to show.
+ */
+export async function enabledMethods(ctx: BotContext): Promise<PaymentMethod[]> {
+  const { flags, cards } = ctx.shop.services;
+  const methods = Object.keys(METHOD_FLAGS) as PaymentMethod[];
+  const enabled = await Promise.all(
+    methods.map(async (method) => {
+      if (!(await flags.isEnabled(METHOD_FLAGS[method]))) return false;
+      if (method !== 'card') return true;
+      return (await cards.findPage({ limit: 1, offset: 0, isActive: true })).total > 0;
+    }),
+  );
+  return methods.filter((_, index) => enabled[index]);
+}
+
+const money = (ctx: BotContext, amount: number) =>
+  formatMoney(amount, ctx.shop.tenant.currency, ctx.language, ctx.t);
+
+const backToMenu = (ctx: BotContext) => new InlineKeyboard().text(ctx.t('back-to-menu'), 'menu:home');
+
+export function clearAwaiting(session: SessionData, awaiting: string, key: string): void {
+  if (session.awaiting === awaiting) session.awaiting = undefined;
+  delete session[key];
+}
+
+/**
+ * The method choice for an amount. Every method button carries `pay:<method>:<amount>:<orderId or 0>`
+ * (at most 64 bytes); each method's own feature handles its prefix and checks the amount again.
+ */
+export async function sendPaymentMethods(
+  ctx: BotContext,
+  input: { amount: number; orderId?: OrderId | undefined; plan?: string | null | undefined },
+): Promise<void> {
+  const methods = await enabledMethods(ctx);
+  if (methods.length === 0) {
+    await ctx.reply(ctx.t('topup-no-methods'), { reply_markup: backToMenu(ctx) });
+    return;
+  }
+  const keyboard = new InlineKeyboard();
+  for (const method of methods) {
+    keyboard.text(ctx.t(METHOD_LABELS[method]), `pay:${method}:${input.amount}:${input.orderId ?? 0}`).row();
+  }
+  keyboard.text(ctx.t('back-to-menu'), 'menu:home');
+  const amount = money(ctx, input.amount);
+  const text =
+    input.orderId === undefined
+      ? ctx.t('topup-choose-method', { amount })
+      : ctx.t('topup-choose-method-order', { amount, plan: input.plan ?? '' });
+  await ctx.reply(text, { reply_markup: keyboard });
+}
+
+/** The balance covers a waiting purchase now (money came another way): complete it instead. */
+export async function completeCoveredOrder(ctx: BotContext, orderId: OrderId): Promise<void> {
+  const outcome = await ctx.shop.services.orders.payAwaiting(orderId);
+  if (outcome.status === 'paid') {
+    await ctx.reply(
+      ctx.t('purchase-paid', { plan: outcome.order.planName ?? '', price: money(ctx, outcome.order.price) }),
+    );
+    return;
+  }
+  if (outcome.status === 'wallet_insufficient') {
+    await ctx.reply(ctx.t('purchase-shop-unavailable'), { reply_markup: backToMenu(ctx) });
+    await alertAdminsOfRefusedSale(ctx, outcome.order);
+    return;
+  }
+  await ctx.reply(ctx.t('topup-order-unavailable'), { reply_markup: backToMenu(ctx) });
+}
+
+async function sendAmountChoice(ctx: BotContext): Promise<void> {
+  const services = ctx.shop.services;
+  const [limits, balance] = await Promise.all([
+    services.topUp.limits(),
+    services.ledger.balance(ctx.customer!.id),
+  ]);
+  const keyboard = new InlineKeyboard();
+  limits.presets.forEach((amount, index) => {
+    keyboard.text(money(ctx, amount), `topup:amt:${amount}`);
+    if (index % 2 === 1) keyboard.row();
+  });
+  if (limits.presets.length % 2 === 1) keyboard.row();
+  keyboard.text(ctx.t('topup-custom'), 'topup:custom').row();
+  keyboard.text(ctx.t('back-to-menu'), 'menu:home');
+  await ctx.reply(ctx.t('topup-title', { balance: money(ctx, balance ?? 0) }), { reply_markup: keyboard });
+}
+
+/** An example amount in the customer's digits and the currency's major unit, for the prompts. */
+function exampleAmount(ctx: BotContext, amount: number): string {
+  const units = MINOR_UNITS[ctx.shop.tenant.currency];
+  return String(amount / units);
+}
+
+/**
+ * Topping up the balance: an amount (a preset, or typed within the tenant's limits), then one of
+ * the payment methods the tenant has enabled. A purchase short of money comes here with its
+ * missing amount (`topup:order:<id>`), recomputed from the order's price and the current balance.
+ */
+export function createTopUpFeature() {
+  const feature = new Composer<BotContext>();
+
+  feature.callbackQuery('menu:topup', async (ctx) => {
+    if (!ctx.customer || (await enabledMethods(ctx)).length === 0) {
+      await ctx.answerCallbackQuery({ text: ctx.t('topup-no-methods'), show_alert: true });
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    clearAwaiting(ctx.session, AWAITING_TOPUP_AMOUNT, 'topup');
+    await sendAmountChoice(ctx);
+  });
+
+  feature.callbackQuery(/^topup:order:(\d{1,15})$/, async (ctx) => {
+    const customer = ctx.customer;
+    if (!customer || (await enabledMethods(ctx)).length === 0) {
+      await ctx.answerCallbackQuery({ text: ctx.t('topup-no-methods'), show_alert: true });
+      return;
+    }
+    const orderId = asOrderId(Number(ctx.match[1]));
+    const due = await ctx.shop.services.topUp.dueForOrder(customer.id, orderId);
+    if (due.status === 'not_payable') {
+      await ctx.answerCallbackQuery({ text: ctx.t('topup-order-unavailable'), show_alert: true });
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    await retireButtons(ctx);
+    if (due.status === 'covered') {
+      await completeCoveredOrder(ctx, orderId);
+      return;
+    }
+    await sendPaymentMethods(ctx, { amount: due.missing, orderId, plan: due.order.planName });
+  });
+
+  feature.callbackQuery(/^topup:amt:(\d{1,15})$/, async (ctx) => {
+    if (!ctx.customer) return ctx.answerCallbackQuery();
+    const check = await ctx.shop.services.topUp.checkAmount(Number(ctx.match[1]));
+    if (check.status !== 'ok') {
+      await ctx.answerCallbackQuery({ text: ctx.t('topup-amount-unavailable'), show_alert: true });
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    await sendPaymentMethods(ctx, { amount: check.amount });
+  });
+
+  feature.callbackQuery('topup:custom', async (ctx) => {
+    if (!ctx.customer) return ctx.answerCallbackQuery();
+    await ctx.answerCallbackQuery();
+    const limits = await ctx.shop.services.topUp.limits();
+    ctx.session.awaiting = AWAITING_TOPUP_AMOUNT;
+    ctx.session.topup = { at: Date.now() };
+    await ctx.reply(
+      ctx.t('topup-enter-amount', {
+        min: money(ctx, limits.min),
+        max: money(ctx, limits.max),
+        example: exampleAmount(ctx, limits.presets[0] ?? limits.min),
+      }),
+      { reply_markup: new InlineKeyboard().text(ctx.t('topup-cancel'), 'topup:cancel') },
+    );
+  });
+
+  feature.callbackQuery('topup:cancel', async (ctx) => {
+    await ctx.answerCallbackQuery();
+    clearAwaiting(ctx.session, AWAITING_TOPUP_AMOUNT, 'topup');
+    await retireButtons(ctx);
+    await ctx.reply(ctx.t('topup-cancelled'), { reply_markup: backToMenu(ctx) });
+  });
+
+  feature.chatType('private').on('message:text', async (ctx, next) => {
+    const state = ctx.session.topup as { at?: unknown } | undefined;
+    if (ctx.session.awaiting !== AWAITING_TOPUP_AMOUNT || !ctx.customer) return next();
+    if (typeof state?.at !== 'number' || Date.now() - state.at > AMOUNT_WINDOW_MS) {
+      clearAwaiting(ctx.session, AWAITING_TOPUP_AMOUNT, 'topup');
+      return next();
+    }
+    // a command (e.g. /start) leaves the amount prompt
+    if (ctx.message.text.startsWith('/')) {
+      clearAwaiting(ctx.session, AWAITING_TOPUP_AMOUNT, 'topup');
+      return next();
+    }
+    const limits = await ctx.shop.services.topUp.limits();
+    const example = exampleAmount(ctx, limits.presets[0] ?? limits.min);
+    const amount = parseAmount(ctx.message.text, MINOR_UNITS[ctx.shop.tenant.currency]);
+    if (amount === undefined) {
+      await ctx.reply(ctx.t('topup-amount-invalid', { example }));
+      return;
+    }
+    const check = await ctx.shop.services.topUp.checkAmount(amount);
+    if (check.status !== 'ok') {
+      await ctx.reply(
+        check.status === 'too_small'
+          ? ctx.t('topup-amount-too-small', { min: money(ctx, check.limits.min) })
+          : ctx.t('topup-amount-too-large', { max: money(ctx, check.limits.max) }),
+      );
+      return;
+    }
+    clearAwaiting(ctx.session, AWAITING_TOPUP_AMOUNT, 'topup');
+    await sendPaymentMethods(ctx, { amount: check.amount });
+  });
+
+  return feature;
+}

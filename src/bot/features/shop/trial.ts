@@ -1,0 +1,37 @@
+import { Composer, InlineKeyboard } from 'grammy';
+import type { BotContext } from '../../context.js';
+
+export function createTrialFeature() {
+  const feature = new Composer<BotContext>();
+  feature.callbackQuery('menu:trial', async (ctx) => {
+    const services = ctx.shop.services;
+    if (!ctx.customer || !(await services.flags.isEnabled('trial_subscription'))) {
+      await ctx.answerCallbackQuery({ text: ctx.t('feature-disabled'), show_alert: true });
+      return;
+    }
+    const outcome = await services.orders.startTrial(ctx.customer.id);
+    const back = new InlineKeyboard().text(ctx.t('back-to-menu'), 'menu:home');
+    switch (outcome.status) {
+      case 'started':
+        await ctx.answerCallbackQuery();
+        ctx.logger.info({ orderId: outcome.order.id }, 'trial started');
+        await ctx.reply(ctx.t('trial-started', { days: outcome.order.periodDays }));
+        return;
+      case 'already_used':
+        await ctx.answerCallbackQuery({ text: ctx.t('trial-already-used'), show_alert: true });
+        return;
+      case 'has_subscription':
+        await ctx.answerCallbackQuery();
+        await ctx.reply(ctx.t('trial-has-subscription'), { reply_markup: back });
+        return;
+      case 'no_customer':
+        await ctx.answerCallbackQuery();
+        return;
+      default: {
+        const never: never = outcome;
+        throw new Error(`unhandled trial outcome ${JSON.stringify(never)}`);
+      }
+    }
+  });
+  return feature;
+}

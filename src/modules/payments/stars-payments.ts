@@ -1,0 +1,264 @@
+import { randomBytes } from 'node:crypto';
+import { and, asc, eq } from 'drizzle-orm';
+import type { Database } from '../../db/database.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import { bots, customers, orders, starsPayments } from '../../db/schema.js';
+import { inTenant } from '../../db/tenant-tx.js';
+import type { Clock } from '../../shared/clock.js';
+import type { BotId, CustomerId, OrderId } from '../../shared/ids.js';
+import type { Logger } from '../../shared/logger.js';
+import type { PayOutcome } from '../orders/pay-order.js';
+import type { SettingsService } from '../settings/settings-service.js';
+import { creditPayment } from './credit-payment.js';
+
+export type StarsPayment = typeof starsPayments.$inferSelect;
+
+/** Telegram's limit for one Stars invoice. */
+export const MAX_STARS_PER_INVOICE = 10_000;
+const PAYLOAD_PREFIX = 'rfst:';
+
+/**
+ * Stars for an amount: `stars_per_unit_price` is Stars per 1,000 currency units, and a fraction of
+ * a Star is charged as a whole one (Stars are indivisible; the shop never undercharges).
+ */
+export function starsFor(amount: number, starsPerThousandUnits: number): number {
+  return Math.ceil((amount * starsPerThousandUnits) / 1000);
+}
+
+export type InvoiceOutcome =
+  | { readonly status: 'created'; readonly payment: StarsPayment }
+  | { readonly status: 'too_large'; readonly maxStars: number }
+  | { readonly status: 'invalid_amount' }
+  | { readonly status: 'order_unavailable' }
+  | { readonly status: 'no_customer' };
+
+/** Why a pre-checkout is declined; each has a message for the customer. */
+export type PreCheckoutRefusal = 'unknown' | 'already_paid' | 'price_changed' | 'order_unavailable';
+
+export type PreCheckoutOutcome =
+  | { readonly ok: true; readonly payment: StarsPayment }
+  | { readonly ok: false; readonly reason: PreCheckoutRefusal };
+
+export type ConfirmOutcome =
+  | {
+      readonly status: 'credited';
+      readonly payment: StarsPayment;
+      readonly balance: number;
+      readonly order?: PayOutcome | undefined;
+    }
+  /** The same charge again (Telegram redelivered it, or two processes): credited once already. */
+  | { readonly status: 'duplicate'; readonly payment: StarsPayment }
+  /** A charge we cannot attribute (unknown payload, another customer's invoice, an invoice paid twice): refund it. */
+  | { readonly status: 'unattributable'; readonly reason: 'unknown' | 'already_paid' };
+
+export interface StarsDeps {
+  readonly db: Database;
+  readonly botId: BotId;
+  readonly clock: Clock;
+  readonly settings: SettingsService;
+  readonly logger: Logger;
+}
+
+/**
+ * Telegram Stars payments of one tenant: an invoice in XTR per top-up, a pre-checkout check that
+ * the invoice is still payable at its price, and one credit per `telegram_payment_charge_id`.
+ */
+export function createStarsPaymentsService({ db, botId, clock, settings, logger }: StarsDeps) {
+  const log = logger.child({ component: 'stars' });
+
+  const findByPayload = async (payload: string) => {
+    if (!payload.startsWith(PAYLOAD_PREFIX)) return undefined;
+    const [row] = await inTenant(db, botId, (tx) =>
+      tx
+        .select({ payment: starsPayments, telegramId: customers.telegramId })
+        .from(starsPayments)
+        .innerJoin(
+          customers,
+          and(eq(customers.botId, starsPayments.botId), eq(customers.id, starsPayments.customerId)),
+        )
+        .where(and(eq(starsPayments.botId, botId), eq(starsPayments.payload, payload))),
+    );
+    return row;
+  };
+
+  return {
+    /** Records an invoice for `amount` (tenant currency) at the tenant's Stars price. */
+    async createInvoice(input: {
+      customerId: CustomerId;
+      amount: number;
+      orderId: OrderId | null;
+    }): Promise<InvoiceOutcome> {
+      if (!Number.isSafeInteger(input.amount) || input.amount <= 0) return { status: 'invalid_amount' };
+      const rate = await settings.get('stars_per_unit_price');
+      const xtr = starsFor(input.amount, rate);
+      if (xtr > MAX_STARS_PER_INVOICE) return { status: 'too_large', maxStars: MAX_STARS_PER_INVOICE };
+      return inTenant(db, botId, async (tx): Promise<InvoiceOutcome> => {
+        const [customer] = await tx
+          .select({ id: customers.id })
+          .from(customers)
+          .where(and(eq(customers.botId, botId), eq(customers.id, input.customerId)));
+        if (!customer) return { status: 'no_customer' };
+        if (input.orderId !== null) {
+          const [order] = await tx
+            .select({ customerId: orders.customerId, status: orders.status })
+            .from(orders)
+            .where(and(eq(orders.botId, botId), eq(orders.id, input.orderId)));
+          if (order?.customerId !== input.customerId || order.status !== 'created') {
+            return { status: 'order_unavailable' };
+          }
+        }
+        const [tenant] = await tx.select({ currency: bots.currency }).from(bots).where(eq(bots.id, botId));
+        const now = clock.now();
+        const [payment] = await tx
+          .insert(starsPayments)
+          .values({
+            botId,
+            customerId: input.customerId,
+            orderId: input.orderId,
+            payload: `${PAYLOAD_PREFIX}${randomBytes(18).toString('base64url')}`,
+            xtrAmount: xtr,
+            starsPerUnitPrice: rate,
+            creditAmount: input.amount,
+            currency: tenant?.currency ?? 'IRT',
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning();
+        return { status: 'created', payment: payment! };
+      });
+    },
+
+    /**
+     * Telegram asks whether to take the customer's Stars (answer within 10 s): only for our own
+     * pending invoice of this customer, at its price, while the shop still charges that price and
+     * the purchase it is for still waits.
+     */
+    async checkPreCheckout(input: {
+      payload: string;
+      telegramUserId: number;
+      currency: string;
+      totalAmount: number;
+    }): Promise<PreCheckoutOutcome> {
+      const found = await findByPayload(input.payload);
+      if (!found || found.telegramId !== input.telegramUserId) return { ok: false, reason: 'unknown' };
+      const payment = found.payment;
+      if (payment.status !== 'pending') return { ok: false, reason: 'already_paid' };
+      if (input.currency !== 'XTR' || input.totalAmount !== payment.xtrAmount) {
+        return { ok: false, reason: 'price_changed' };
+      }
+      const rate = await settings.get('stars_per_unit_price');
+      if (starsFor(payment.creditAmount, rate) !== payment.xtrAmount)
+        return { ok: false, reason: 'price_changed' };
+      if (payment.orderId !== null) {
+        const [order] = await inTenant(db, botId, (tx) =>
+          tx
+            .select({ status: orders.status })
+            .from(orders)
+            .where(and(eq(orders.botId, botId), eq(orders.id, payment.orderId!))),
+        );
+        if (order?.status !== 'created') return { ok: false, reason: 'order_unavailable' };
+      }
+      return { ok: true, payment };
+    },
+
+    /**
+     * `successful_payment`: the Stars are ours. Credits the invoice's amount once per charge id (a
+     * conditional update, then the ledger's unique reference), and completes the purchase it was for.
+     */
+    async confirm(input: {
+      payload: string;
+      chargeId: string;
+      telegramUserId: number;
+    }): Promise<ConfirmOutcome> {
+      const found = await findByPayload(input.payload);
+      if (!found || found.telegramId !== input.telegramUserId) {
+        log.error({ chargeId: input.chargeId }, 'stars payment for an invoice we do not know');
+        return { status: 'unattributable', reason: 'unknown' };
+      }
+      try {
+        return await inTenant(db, botId, async (tx): Promise<ConfirmOutcome> => {
+          const now = clock.now();
+          const [won] = await tx
+            .update(starsPayments)
+            .set({ status: 'paid', telegramPaymentChargeId: input.chargeId, paidAt: now, updatedAt: now })
+            .where(
+              and(
+                eq(starsPayments.botId, botId),
+                eq(starsPayments.id, found.payment.id),
+                eq(starsPayments.status, 'pending'),
+              ),
+            )
+            .returning();
+          if (!won) {
+            const [current] = await tx
+              .select()
+              .from(starsPayments)
+              .where(and(eq(starsPayments.botId, botId), eq(starsPayments.id, found.payment.id)));
+            if (current?.telegramPaymentChargeId === input.chargeId)
+              return { status: 'duplicate', payment: current };
+            log.error(
+              { paymentId: found.payment.id, chargeId: input.chargeId },
+              'stars invoice paid a second time with another charge',
+            );
+            return { status: 'unattributable', reason: 'already_paid' };
+          }
+          const credit = await creditPayment(
+            tx,
+            botId,
+            {
+              customerId: won.customerId as CustomerId,
+              amount: won.creditAmount,
+              externalRef: `stars:${input.chargeId}`,
+              reason: `Telegram Stars ${won.xtrAmount} XTR`,
+              orderId: won.orderId as OrderId | null,
+            },
+            now,
+          );
+          if (credit.posting.status === 'no_customer' || credit.posting.status === 'insufficient') {
+            throw new Error(`stars payment ${won.id} could not be credited: ${credit.posting.status}`);
+          }
+          const [settled] = await tx
+            .update(starsPayments)
+            .set({ transactionId: credit.posting.entry.id })
+            .where(and(eq(starsPayments.botId, botId), eq(starsPayments.id, won.id)))
+            .returning();
+          log.info(
+            { paymentId: won.id, stars: won.xtrAmount, order: credit.order?.status },
+            'stars payment credited',
+          );
+          // after the purchase took its price, if it was for one
+          const [customer] = await tx
+            .select({ balance: customers.balance })
+            .from(customers)
+            .where(and(eq(customers.botId, botId), eq(customers.id, won.customerId)));
+          return {
+            status: 'credited',
+            payment: settled ?? won,
+            balance: customer?.balance ?? credit.posting.balance,
+            order: credit.order,
+          };
+        });
+      } catch (error) {
+        // the same charge recorded by a concurrent delivery in another process
+        if (isUniqueViolation(error, 'stars_payments_bot_id_telegram_payment_charge_id_key')) {
+          const again = await findByPayload(input.payload);
+          if (again) return { status: 'duplicate', payment: again.payment };
+        }
+        throw error;
+      }
+    },
+
+    /** A customer's invoices, newest last. */
+    async findByCustomer(customerId: CustomerId): Promise<StarsPayment[]> {
+      return inTenant(db, botId, (tx) =>
+        tx
+          .select()
+          .from(starsPayments)
+          .where(and(eq(starsPayments.botId, botId), eq(starsPayments.customerId, customerId)))
+          .orderBy(asc(starsPayments.id)),
+      );
+    },
+  };
+}
+
+export type StarsPaymentsService = ReturnType<typeof createStarsPaymentsService>;

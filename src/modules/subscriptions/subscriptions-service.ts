@@ -1,0 +1,273 @@
+import { and, eq } from 'drizzle-orm';
+import type { Database } from '../../db/database.js';
+import { enqueueJob } from '../../db/job-queue.js';
+import { bots, customers, orders, type SubscriptionStatus, subscriptions } from '../../db/schema.js';
+import { inTenant } from '../../db/tenant-tx.js';
+import type { Clock } from '../../shared/clock.js';
+import type { BotId, CustomerId, OrderId, SubscriptionId } from '../../shared/ids.js';
+import type { Logger } from '../../shared/logger.js';
+import type { Order } from '../orders/pay-order.js';
+import type { SettingsService } from '../settings/settings-service.js';
+import type { DesiredAccount, PanelAccount, PanelAccountStatus, VpnPanel } from './vpn-panel.js';
+
+export type Subscription = typeof subscriptions.$inferSelect & { readonly id: SubscriptionId };
+
+export const ORDER_ACTIVE_NOTICE_JOB = 'notify-order-active';
+
+export type ProvisionOutcome =
+  | { readonly status: 'active'; readonly order: Order; readonly subscription: Subscription }
+  /** Already active or cancelled: nothing to do (a duplicate job run). */
+  | { readonly status: 'skipped'; readonly order: Order | undefined };
+
+/** Unreachable panel, unconfigured panel...: the provisioning job retries with backoff. */
+export class PanelUnavailableError extends Error {
+  override name = 'PanelUnavailableError';
+}
+
+export interface SubscriptionsDeps {
+  readonly db: Database;
+  readonly botId: BotId;
+  readonly clock: Clock;
+  readonly settings: SettingsService;
+  /** Absent when no panel is configured: provisioning waits (and says why in the job's error). */
+  readonly panel: VpnPanel | undefined;
+  readonly logger: Logger;
+}
+
+const PANEL_STATUS: Record<PanelAccountStatus, SubscriptionStatus> = {
+  ACTIVE: 'active',
+  DISABLED: 'disabled',
+  LIMITED: 'limited',
+  EXPIRED: 'expired',
+};
+const statusFromPanel = (status: PanelAccountStatus): SubscriptionStatus => PANEL_STATUS[status];
+
+/**
+ * The customer's one subscription, as this shop entitles it (expiry, limits) and as the panel
+ * shows it (status, link, usage). Provisioning makes the panel user match the entitlement.
+ */
+export function createSubscriptionsService({ db, botId, clock, settings, panel, logger }: SubscriptionsDeps) {
+  const getForCustomer = async (customerId: CustomerId): Promise<Subscription | undefined> => {
+    const [row] = await inTenant(db, botId, (tx) =>
+      tx
+        .select()
+        .from(subscriptions)
+        .where(and(eq(subscriptions.botId, botId), eq(subscriptions.customerId, customerId))),
+    );
+    return row as Subscription | undefined;
+  };
+
+  const requirePanel = (): VpnPanel => {
+    if (!panel) throw new PanelUnavailableError('no VPN panel is configured (REMNAWAVE_URL)');
+    return panel;
+  };
+
+  /** Finds the customer's panel user by id, else by its deterministic username. */
+  const findAccount = async (vpn: VpnPanel, subscription: Subscription): Promise<PanelAccount | null> => {
+    if (subscription.panelUserId !== null) {
+      const byId = await vpn.findAccountById(subscription.panelUserId);
+      if (byId) return byId;
+      logger.warn(
+        { panelUserId: subscription.panelUserId },
+        'panel user vanished; looking it up by username',
+      );
+    }
+    return vpn.findAccountByUsername(subscription.panelUsername);
+  };
+
+  const desiredFor = async (subscription: Subscription): Promise<DesiredAccount> => {
+    const [squads, tag, strategy] = await Promise.all([
+      settings.get('panel_squads'),
+      settings.get('panel_tag'),
+      settings.get('traffic_reset_strategy'),
+    ]);
+    if (squads.length === 0) logger.warn('panel_squads is empty: the panel user gets no working configs');
+    return {
+      expireAt: subscription.expiresAt ?? clock.now(),
+      trafficLimitBytes: subscription.trafficLimitBytes,
+      trafficLimitStrategy: strategy,
+      deviceLimit: subscription.deviceLimit,
+      squads,
+      tag,
+    };
+  };
+
+  return {
+    getForCustomer,
+
+    /**
+     * Makes the panel user match a paid order's subscription: looked up first (by id, then by the
+     * deterministic username), created only when missing, so a retry after a timed-out create
+     * reconciles instead of duplicating. Safe to run any number of times; throws to be retried.
+     */
+    async provision(orderId: OrderId): Promise<ProvisionOutcome> {
+      const loaded = await inTenant(db, botId, async (tx) => {
+        const [order] = await tx
+          .select()
+          .from(orders)
+          .where(and(eq(orders.botId, botId), eq(orders.id, orderId)));
+        if (!order || !['paid', 'provisioning'].includes(order.status) || order.subscriptionId === null) {
+          return { order: order as Order | undefined };
+        }
+        await tx
+          .update(orders)
+          .set({ status: 'provisioning', updatedAt: clock.now() })
+          .where(and(eq(orders.id, orderId), eq(orders.status, 'paid')));
+        const [subscription] = await tx
+          .select()
+          .from(subscriptions)
+          .where(and(eq(subscriptions.botId, botId), eq(subscriptions.id, order.subscriptionId)));
+        const [customer] = await tx
+          .select({ telegramId: customers.telegramId, username: customers.username })
+          .from(customers)
+          .where(and(eq(customers.botId, botId), eq(customers.id, order.customerId)));
+        const [tenant] = await tx.select({ name: bots.name }).from(bots).where(eq(bots.id, botId));
+        return {
+          order: order as Order,
+          subscription: subscription as Subscription | undefined,
+          customer,
+          tenantName: tenant?.name ?? '',
+        };
+      });
+      const { order } = loaded;
+      if (!order || !loaded.subscription || !loaded.customer) return { status: 'skipped', order };
+      const subscription = loaded.subscription;
+      const vpn = requirePanel();
+      const desired = await desiredFor(subscription);
+      const now = clock.now();
+
+      let account: PanelAccount | null = null;
+      if (desired.expireAt > now) {
+        account = await findAccount(vpn, subscription);
+        if (account) {
+          account = await vpn.updateAccount(account.id, desired);
+          // a new period buys a fresh traffic quota; repeating it on a retry is harmless
+          if (order.kind === 'renewal' && account.usedTrafficBytes > 0) await vpn.resetTraffic(account.id);
+        } else {
+          const created = {
+            ...desired,
+            username: subscription.panelUsername,
+            telegramId: loaded.customer.telegramId,
+            description:
+              `${loaded.tenantName} / ${loaded.customer.username ?? loaded.customer.telegramId}`.slice(
+                0,
+                200,
+              ),
+          };
+          try {
+            account = await vpn.createAccount(created);
+          } catch (error) {
+            if (!vpn.isOutcomeUnknown(error) && !vpn.isUsernameTaken(error)) throw error;
+            // it may have been created after all: find it, and converge it to what was paid for
+            const found = await vpn.findAccountByUsername(subscription.panelUsername);
+            if (!found) throw error;
+            account = await vpn.updateAccount(found.id, desired);
+          }
+        }
+      } else {
+        // provisioning came after the entitlement already ran out (a very long panel outage)
+        logger.warn({ orderId }, 'order provisioned after its expiry; nothing to extend on the panel');
+      }
+
+      return inTenant(db, botId, async (tx) => {
+        const [updated] = await tx
+          .update(subscriptions)
+          .set({
+            ...(account
+              ? {
+                  panelUserId: account.id,
+                  panelShortUuid: account.shortUuid,
+                  subscriptionUrl: account.subscriptionUrl,
+                  status: statusFromPanel(account.status),
+                  usedTrafficBytes: order.kind === 'renewal' ? 0 : account.usedTrafficBytes,
+                  syncedAt: now,
+                }
+              : { status: 'expired' as const }),
+            updatedAt: now,
+          })
+          .where(and(eq(subscriptions.botId, botId), eq(subscriptions.id, subscription.id)))
+          .returning();
+        const [active] = await tx
+          .update(orders)
+          .set({ status: 'active', activatedAt: now, lastError: null, updatedAt: now })
+          .where(and(eq(orders.botId, botId), eq(orders.id, orderId), eq(orders.status, 'provisioning')))
+          .returning();
+        if (!active) return { status: 'skipped' as const, order };
+        await enqueueJob(tx, botId, {
+          name: ORDER_ACTIVE_NOTICE_JOB,
+          payload: { orderId },
+          dedupeKey: `notice:${orderId}`,
+          maxAttempts: 10,
+        });
+        return { status: 'active' as const, order: active as Order, subscription: updated as Subscription };
+      });
+    },
+
+    /** Remembers why provisioning is waiting, for the operator and the customer's status view. */
+    async recordProvisioningError(orderId: OrderId, message: string): Promise<void> {
+      await inTenant(db, botId, (tx) =>
+        tx
+          .update(orders)
+          .set({ lastError: message.slice(0, 500), updatedAt: clock.now() })
+          .where(and(eq(orders.botId, botId), eq(orders.id, orderId))),
+      );
+    },
+
+    /**
+     * The customer's subscription with fresh figures from the panel when it answers; the stored
+     * ones otherwise (`live` says which).
+     */
+    async viewForCustomer(customerId: CustomerId): Promise<
+      | {
+          subscription: Subscription;
+          live: boolean;
+          onlineDevices: number | undefined;
+          pendingOrders: number;
+        }
+      | undefined
+    > {
+      const subscription = await getForCustomer(customerId);
+      if (!subscription) return undefined;
+      const pending = await inTenant(db, botId, (tx) =>
+        tx
+          .select({ id: orders.id, status: orders.status })
+          .from(orders)
+          .where(and(eq(orders.botId, botId), eq(orders.customerId, customerId))),
+      );
+      const pendingOrders = pending.filter((o) => o.status === 'paid' || o.status === 'provisioning').length;
+      if (!panel || subscription.panelUserId === null) {
+        return { subscription, live: false, onlineDevices: undefined, pendingOrders };
+      }
+      try {
+        const account = await panel.findAccountById(subscription.panelUserId);
+        if (!account) return { subscription, live: false, onlineDevices: undefined, pendingOrders };
+        const devices = await panel.countDevices(account.id).catch(() => undefined);
+        const now = clock.now();
+        const [updated] = await inTenant(db, botId, (tx) =>
+          tx
+            .update(subscriptions)
+            .set({
+              status: statusFromPanel(account.status),
+              usedTrafficBytes: account.usedTrafficBytes,
+              subscriptionUrl: account.subscriptionUrl || subscription.subscriptionUrl,
+              panelShortUuid: account.shortUuid,
+              syncedAt: now,
+            })
+            .where(and(eq(subscriptions.botId, botId), eq(subscriptions.id, subscription.id)))
+            .returning(),
+        );
+        return {
+          subscription: (updated ?? subscription) as Subscription,
+          live: true,
+          onlineDevices: devices,
+          pendingOrders,
+        };
+      } catch (error) {
+        logger.warn({ err: error }, 'panel did not answer; showing the stored subscription');
+        return { subscription, live: false, onlineDevices: undefined, pendingOrders };
+      }
+    },
+  };
+}
+
+export type SubscriptionsService = ReturnType<typeof createSubscriptionsService>;

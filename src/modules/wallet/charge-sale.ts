@@ -1,0 +1,127 @@
+import { and, eq } from 'drizzle-orm';
+import { botConfigurations } from '../../db/schema.js';
+import type { TenantTx } from '../../db/tenant-tx.js';
+import type { BotId } from '../../shared/ids.js';
+import { SETTINGS } from '../settings/registry.js';
+import { findWalletEntryByRef, lockWallet, postWalletEntry } from './wallet-posting.js';
+
+/** Traffic is sold in GiB, as the panel counts it. */
+export const BYTES_PER_GB = 1024 ** 3;
+
+/** The reference of an order's sale entry: the same order is charged once. */
+export const saleRef = (orderId: number): string => `order:${orderId}`;
+export const refundRef = (orderId: number): string => `refund:order:${orderId}`;
+
+export type ChargeSaleResult =
+  | { status: 'charged'; amount: number; balance: number }
+  | { status: 'free' }
+  | { status: 'insufficient'; balance: number; missing: number };
+
+export type RefundSaleResult =
+  | { status: 'refunded'; amount: number; balance: number }
+  | { status: 'not_charged' };
+
+const checkId = (name: string, value: number) => {
+  if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer`);
+};
+
+/**
+ * What an unlimited plan is charged as. Read inside the caller's transaction (the settings service
+ * would open a transaction of its own); a stored value the registry no longer accepts reads as the
+ * default, as everywhere else.
+ */
+async function unlimitedEquivalentGb(tx: TenantTx, botId: BotId): Promise<number> {
+  const definition = SETTINGS.wallet_unlimited_equivalent_gb;
+  const [row] = await tx
+    .select({ value: botConfigurations.value })
+    .from(botConfigurations)
+    .where(
+      and(
+        eq(botConfigurations.botId, botId),
+        eq(botConfigurations.configKey, 'wallet_unlimited_equivalent_gb'),
+      ),
+    );
+  const parsed = definition.schema.safeParse(row?.value);
+  return parsed.success ? parsed.data : definition.default;
+}
+
+/**
+ * Debits the tenant's wallet for one sale, inside the order's own transaction: price = traffic ×
+ * the tenant's wholesale price per GB (unlimited plans, trafficGb = 0, at the configured
+ * equivalent). The bots row is locked first, so concurrent sales of a tenant run one after
+ * another and the wallet never goes below zero.
+ *
+ * - `charged`: an entry `order:<id>` was posted, and the traffic added to traffic_sold_bytes. A
+ *   second call for the same order answers the first result again without moving money.
+ * - `free`: the price is 0 (no wholesale price set); nothing is written.
+ * - `insufficient`: the wallet cannot cover it; nothing is written. The caller refuses the sale
+ *   and alerts the tenant's admins (`saleRefusedAlert`).
+ */
+export async function chargeSale(
+  tx: TenantTx,
+  botId: BotId,
+  input: { orderId: number; trafficGb: number },
+): Promise<
+  | { status: 'charged'; amount: number; balance: number }
+  | { status: 'free' }
+  | { status: 'insufficient'; balance: number; missing: number }
+> {
+  checkId('orderId', input.orderId);
+  if (!Number.isSafeInteger(input.trafficGb) || input.trafficGb < 0)
+    throw new RangeError('trafficGb must be a whole number of GB, 0 for unlimited');
+  const wallet = await lockWallet(tx, botId);
+  const ref = saleRef(input.orderId);
+  const charged = await findWalletEntryByRef(tx, botId, ref);
+  if (charged) return { status: 'charged', amount: -charged.amount, balance: charged.balanceAfter };
+
+  const unlimited = input.trafficGb === 0;
+  const gb = unlimited ? await unlimitedEquivalentGb(tx, botId) : input.trafficGb;
+  const price = gb * wallet.wholesalePricePerGb;
+  const bytes = gb * BYTES_PER_GB;
+  if (!Number.isSafeInteger(price) || !Number.isSafeInteger(bytes))
+    throw new RangeError(`a sale of ${gb} GB at ${wallet.wholesalePricePerGb} per GB is out of range`);
+  if (price === 0) return { status: 'free' };
+
+  const posted = await postWalletEntry(tx, botId, wallet, {
+    amount: -price,
+    kind: 'sale',
+    bytes,
+    orderId: input.orderId,
+    externalRef: ref,
+    reason: unlimited ? `${gb} GB (unlimited plan)` : `${gb} GB`,
+    soldBytesDelta: bytes,
+  });
+  if (posted.status === 'insufficient') return posted;
+  return { status: 'charged', amount: -posted.entry.amount, balance: posted.entry.balanceAfter };
+}
+
+/**
+ * Gives a charged sale back to the wallet (an order cancelled after it was paid), inside the
+ * caller's transaction: a `refund` entry `refund:order:<id>` of the same amount, and the traffic
+ * taken off traffic_sold_bytes. Refunding twice answers the first refund again.
+ */
+export async function refundSale(
+  tx: TenantTx,
+  botId: BotId,
+  input: { orderId: number; reason?: string | undefined; createdBy?: number | undefined },
+): Promise<RefundSaleResult> {
+  checkId('orderId', input.orderId);
+  const wallet = await lockWallet(tx, botId);
+  const refunded = await findWalletEntryByRef(tx, botId, refundRef(input.orderId));
+  if (refunded) return { status: 'refunded', amount: refunded.amount, balance: refunded.balanceAfter };
+  const sale = await findWalletEntryByRef(tx, botId, saleRef(input.orderId));
+  if (!sale) return { status: 'not_charged' };
+  const posted = await postWalletEntry(tx, botId, wallet, {
+    amount: -sale.amount,
+    kind: 'refund',
+    bytes: sale.bytes,
+    orderId: input.orderId,
+    externalRef: refundRef(input.orderId),
+    reason: input.reason ?? `refund of order ${input.orderId}`,
+    createdBy: input.createdBy,
+    soldBytesDelta: -sale.bytes,
+  });
+  // a credit is never insufficient, and the reference was checked under the lock
+  if (posted.status !== 'posted') throw new Error(`refund of order ${input.orderId}: ${posted.status}`);
+  return { status: 'refunded', amount: posted.entry.amount, balance: posted.balance };
+}

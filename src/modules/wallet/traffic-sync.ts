@@ -1,0 +1,123 @@
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import type { Database } from '../../db/database.js';
+import { bots, subscriptions } from '../../db/schema.js';
+import { inTenant } from '../../db/tenant-tx.js';
+import { isNotFound } from '../../integrations/remnawave/errors.js';
+import { type Clock, systemClock } from '../../shared/clock.js';
+import type { BotId } from '../../shared/ids.js';
+
+/** What the sync needs of the panel; `createRemnawaveClient` fits it as it is. */
+export interface PanelUsageSource {
+  getUserById(id: number): Promise<{ usedTrafficBytes: number; lifetimeUsedTrafficBytes: number }>;
+}
+
+export interface TrafficSyncDeps {
+  readonly db: Database;
+  readonly botId: BotId;
+  readonly panel: PanelUsageSource;
+  readonly clock?: Clock;
+  /** A user the panel no longer has (default: the Remnawave client's `isNotFound`). */
+  readonly isMissing?: (error: unknown) => boolean;
+  /** Panel requests at once (default 8). */
+  readonly concurrency?: number;
+}
+
+export interface TrafficSyncResult {
+  /** Subscriptions with a panel user. */
+  readonly subscriptions: number;
+  readonly synced: number;
+  /** Users the panel does not have: skipped, their last known usage kept. */
+  readonly missing: number;
+  /** Users the panel could not answer for (network, 5xx...): skipped this time. */
+  readonly failed: number;
+  /** At most a few of the failures, for the job's log. */
+  readonly errors: readonly unknown[];
+  /** The tenant's traffic_consumed_bytes after the sync. */
+  readonly consumedBytes: number;
+}
+
+const WRITE_BATCH = 200;
+
+/**
+ * Syncs one tenant's consumed traffic from the panel: each subscription with a panel user gets its
+ * current used traffic, the panel's lifetime counter and `synced_at`; the tenant's
+ * traffic_consumed_bytes becomes the sum of the lifetime counters. Panel calls happen outside any
+ * transaction; the writes are short transactions of their own. A user missing on the panel is
+ * skipped, not fatal; so is one the panel failed to answer for (counted in `failed`, so a job
+ * can retry later).
+ */
+export async function syncTenantTraffic(deps: TrafficSyncDeps): Promise<TrafficSyncResult> {
+  const { db, botId, panel } = deps;
+  const clock = deps.clock ?? systemClock;
+  const isMissing = deps.isMissing ?? isNotFound;
+  const concurrency = Math.max(1, deps.concurrency ?? 8);
+
+  const linked = await inTenant(db, botId, (tx) =>
+    tx
+      .select({ id: subscriptions.id, panelUserId: subscriptions.panelUserId })
+      .from(subscriptions)
+      .where(and(eq(subscriptions.botId, botId), isNotNull(subscriptions.panelUserId)))
+      .orderBy(subscriptions.id),
+  );
+
+  type Usage = { id: number; used: number; lifetime: number };
+  const usages: Usage[] = [];
+  const errors: unknown[] = [];
+  let missing = 0;
+  let failed = 0;
+  let cursor = 0;
+  const worker = async () => {
+    for (let index = cursor++; index < linked.length; index = cursor++) {
+      const subscription = linked[index]!;
+      try {
+        const user = await panel.getUserById(subscription.panelUserId!);
+        usages.push({
+          id: subscription.id,
+          used: Math.max(0, Math.trunc(user.usedTrafficBytes)),
+          lifetime: Math.max(0, Math.trunc(user.lifetimeUsedTrafficBytes)),
+        });
+      } catch (error) {
+        if (isMissing(error)) {
+          missing += 1;
+        } else {
+          failed += 1;
+          if (errors.length < 5) errors.push(error);
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, linked.length) }, worker));
+
+  const syncedAt = clock.now();
+  for (let start = 0; start < usages.length; start += WRITE_BATCH) {
+    const batch = usages.slice(start, start + WRITE_BATCH);
+    await inTenant(db, botId, async (tx) => {
+      for (const usage of batch) {
+        await tx
+          .update(subscriptions)
+          .set({ usedTrafficBytes: usage.used, lifetimeUsedTrafficBytes: usage.lifetime, syncedAt })
+          .where(and(eq(subscriptions.botId, botId), eq(subscriptions.id, usage.id)));
+      }
+    });
+  }
+
+  // The total from what is stored, so users skipped this time count with their last known value.
+  const consumedBytes = await inTenant(db, botId, async (tx) => {
+    const [sum] = await tx
+      .select({ total: sql<string>`coalesce(sum(${subscriptions.lifetimeUsedTrafficBytes}), 0)` })
+      .from(subscriptions)
+      .where(eq(subscriptions.botId, botId));
+    const total = Number(sum?.total ?? 0);
+    await tx.update(bots).set({ trafficConsumedBytes: total }).where(eq(bots.id, botId));
+    return total;
+  });
+
+  return {
+    subscriptions: linked.length,
+    synced: usages.length,
+    missing,
+    failed,
+    errors,
+    consumedBytes,
+  };
+}

@@ -1,0 +1,106 @@
+import { and, eq } from 'drizzle-orm';
+import { bots, type WalletKind, walletTransactions } from '../../db/schema.js';
+import type { TenantTx } from '../../db/tenant-tx.js';
+import type { BotId } from '../../shared/ids.js';
+
+export type WalletEntry = typeof walletTransactions.$inferSelect;
+
+/** The bots row's wallet columns, locked for the rest of the transaction. */
+export interface LockedWallet {
+  readonly balance: number;
+  readonly wholesalePricePerGb: number;
+  readonly trafficSoldBytes: number;
+}
+
+export interface WalletPostingInput {
+  /** Positive credits, negative debits; integer units of the operator's currency. */
+  readonly amount: number;
+  readonly kind: WalletKind;
+  readonly bytes?: number | undefined;
+  readonly orderId?: number | undefined;
+  readonly externalRef?: string | undefined;
+  readonly reason?: string | undefined;
+  readonly createdBy?: number | undefined;
+  /** Added to bots.traffic_sold_bytes with the entry (negative for a refunded sale). */
+  readonly soldBytesDelta?: number | undefined;
+}
+
+export type WalletPostingResult =
+  | { readonly status: 'posted'; readonly entry: WalletEntry; readonly balance: number }
+  | { readonly status: 'duplicate'; readonly entry: WalletEntry; readonly balance: number }
+  | { readonly status: 'insufficient'; readonly balance: number; readonly missing: number };
+
+/**
+ * Locks the tenant's bots row (row-level security shows a tenant-bound transaction its own row
+ * only). The wallet lock comes after the customer's (`postEntry`) in an order's transaction;
+ * nothing locks them the other way round. Every wallet posting of a tenant takes this lock first, so postings run one after another
+ * and each sees the entries committed before it.
+ */
+export async function lockWallet(tx: TenantTx, botId: BotId): Promise<LockedWallet> {
+  const [row] = await tx
+    .select({
+      balance: bots.walletBalance,
+      wholesalePricePerGb: bots.wholesalePricePerGb,
+      trafficSoldBytes: bots.trafficSoldBytes,
+    })
+    .from(bots)
+    .where(eq(bots.id, botId))
+    // NO KEY UPDATE, not UPDATE: inserts into the tenant's other tables take KEY SHARE on this row
+    // (their foreign key to bots) and must not wait for a sale to commit.
+    .for('no key update');
+  if (!row)
+    throw new Error(`tenant ${botId} not found (deleted, or the transaction is bound to another tenant)`);
+  return row;
+}
+
+export async function findWalletEntryByRef(
+  tx: TenantTx,
+  botId: BotId,
+  externalRef: string,
+): Promise<WalletEntry | undefined> {
+  const [entry] = await tx
+    .select()
+    .from(walletTransactions)
+    .where(and(eq(walletTransactions.botId, botId), eq(walletTransactions.externalRef, externalRef)));
+  return entry;
+}
+
+/**
+ * Posts one wallet entry inside the caller's transaction, after `lockWallet`. A reference already
+ * used answers `duplicate` with the first entry; a debit the balance cannot cover changes nothing.
+ */
+export async function postWalletEntry(
+  tx: TenantTx,
+  botId: BotId,
+  wallet: LockedWallet,
+  input: WalletPostingInput,
+): Promise<WalletPostingResult> {
+  if (input.externalRef !== undefined) {
+    const existing = await findWalletEntryByRef(tx, botId, input.externalRef);
+    if (existing) return { status: 'duplicate', entry: existing, balance: wallet.balance };
+  }
+  const balance = wallet.balance + input.amount;
+  if (balance < 0) return { status: 'insufficient', balance: wallet.balance, missing: -balance };
+  await tx
+    .update(bots)
+    .set({
+      walletBalance: balance,
+      trafficSoldBytes: Math.max(0, wallet.trafficSoldBytes + (input.soldBytesDelta ?? 0)),
+    })
+    .where(eq(bots.id, botId));
+  const [entry] = await tx
+    .insert(walletTransactions)
+    .values({
+      botId,
+      amount: input.amount,
+      balanceAfter: balance,
+      kind: input.kind,
+      bytes: input.bytes ?? 0,
+      orderId: input.orderId ?? null,
+      externalRef: input.externalRef ?? null,
+      reason: input.reason ?? null,
+      createdBy: input.createdBy ?? null,
+    })
+    .returning();
+  return { status: 'posted', entry: entry!, balance };
+}

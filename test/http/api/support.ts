@@ -1,0 +1,150 @@
+import { Composer } from 'grammy';
+import type { App } from '../../../src/app.js';
+import type { BotContext } from '../../../src/bot/context.js';
+import { createFleet } from '../../../src/bot/fleet.js';
+import { createTranslator } from '../../../src/bot/i18n.js';
+import { createServer, type HttpServer } from '../../../src/http/server.js';
+import type { BotId } from '../../../src/shared/ids.js';
+import { createSilentLogger, type Logger } from '../../../src/shared/logger.js';
+import {
+  type Backend,
+  createTenant,
+  createTestApp,
+  TEST_ENCRYPTION_KEY,
+  type TestApp,
+} from '../../support/database.js';
+
+export const OPERATOR_TOKEN = 'operator-token-for-tests-0123456789abcdef';
+
+/** A parsed response body: untyped JSON, which the tests check by assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are untyped JSON checked by the assertions
+export type Json = any;
+
+export interface Answer<T = Json> {
+  readonly status: number;
+  readonly body: T;
+  readonly headers: Record<string, string | string[] | number | undefined>;
+}
+
+export interface Send {
+  readonly token?: string | undefined;
+  /** Authorization: Bearer instead of X-API-Token. */
+  readonly bearer?: boolean;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+export interface ApiHarness {
+  readonly t: TestApp;
+  readonly app: App;
+  readonly server: HttpServer;
+  /** Through Fastify's inject: the whole HTTP pipeline without a socket. */
+  call<T = Json>(method: string, path: string, send?: Send): Promise<Answer<T>>;
+  /** Over a real listening socket. */
+  fetch<T = Json>(method: string, path: string, send?: Send): Promise<Answer<T>>;
+  /** A tenant with its API token. */
+  tenant(name?: string): Promise<{ id: BotId; apiToken: string }>;
+  close(): Promise<void>;
+}
+
+/** JSON bodies parsed, anything else (the docs page) as text, no body as undefined. */
+const bodyOf = (text: string, contentType: unknown): unknown => {
+  if (text === '') return undefined;
+  return String(contentType ?? '').includes('json') ? (JSON.parse(text) as unknown) : text;
+};
+
+/**
+ * The production HTTP server (createServer) over a real app and database. Its fleet is real but not
+ * started: the API never goes through it, and nothing here should talk to Telegram.
+ */
+export async function startApi(
+  backend: Backend,
+  options: {
+    rateLimit?: { max: number; timeWindowMs?: number };
+    operatorToken?: string | undefined;
+    /** Wraps the app the server sees (to make a dependency fail, for instance). */
+    wrapApp?: (app: App) => App;
+    logger?: Logger;
+  } = {},
+): Promise<ApiHarness> {
+  const t = await createTestApp(backend);
+  const logger = options.logger ?? createSilentLogger();
+  const app = options.wrapApp ? options.wrapApp(t.app) : t.app;
+  const fleet = createFleet({
+    app,
+    handler: new Composer<BotContext>(),
+    translator: createTranslator(),
+    logger,
+    options: { apiRoot: 'http://127.0.0.1:9', mode: 'polling', secretKey: TEST_ENCRYPTION_KEY },
+  });
+  const server = createServer({
+    fleet,
+    app,
+    logger,
+    api: {
+      operatorToken: 'operatorToken' in options ? options.operatorToken : OPERATOR_TOKEN,
+      rateLimit: options.rateLimit ?? { max: 100_000 },
+    },
+  });
+  let base: string | undefined;
+
+  const headersOf = (send: Send) => {
+    const headers: Record<string, string> = { ...send.headers };
+    if (send.token !== undefined) {
+      if (send.bearer) headers.authorization = `Bearer ${send.token}`;
+      else headers['x-api-token'] = send.token;
+    }
+    if (send.body !== undefined) headers['content-type'] = 'application/json';
+    return headers;
+  };
+
+  return {
+    t,
+    app: t.app,
+    server,
+    async call(method, path, send = {}) {
+      const response = await server.inject({
+        method: method as 'GET',
+        url: path,
+        headers: headersOf(send),
+        ...(send.body !== undefined ? { payload: JSON.stringify(send.body) } : {}),
+      });
+      return {
+        status: response.statusCode,
+        body: bodyOf(response.body, response.headers['content-type']),
+        headers: response.headers,
+      } as Answer;
+    },
+    async fetch(method, path, send = {}) {
+      base ??= await server.listen({ host: '127.0.0.1', port: 0 });
+      const response = await fetch(`${base}${path}`, {
+        method,
+        headers: headersOf(send),
+        ...(send.body !== undefined ? { body: JSON.stringify(send.body) } : {}),
+      });
+      return {
+        status: response.status,
+        body: bodyOf(await response.text(), response.headers.get('content-type') ?? undefined),
+        headers: Object.fromEntries(response.headers.entries()),
+      } as Answer;
+    },
+    async tenant(name = 'Shop') {
+      const created = await createTenant(t.app, name);
+      return { id: created.tenant.id, apiToken: created.apiToken };
+    },
+    async close() {
+      await server.close();
+      await t.close();
+    },
+  };
+}
+
+/** The error body every refusal has. */
+export function expectErrorBody(answer: Answer, status: number, code: string): void {
+  if (answer.status !== status || answer.body?.error?.code !== code) {
+    throw new Error(`expected ${status} ${code}, got ${answer.status} ${JSON.stringify(answer.body)}`);
+  }
+  if (typeof answer.body.error.message !== 'string' || typeof answer.body.error.requestId !== 'string') {
+    throw new Error(`error body without message or request id: ${JSON.stringify(answer.body)}`);
+  }
+}
