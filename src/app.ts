@@ -8,6 +8,7 @@ import { createFleetStats } from './modules/fleet-stats/fleet-stats.js';
 import { createLedgerService } from './modules/ledger/ledger-service.js';
 import { createOrdersService } from './modules/orders/orders-service.js';
 import { createCardPaymentsService } from './modules/payments/card-to-card.js';
+import { createPaymentHistory } from './modules/payments/payment-history.js';
 import { createStarsPaymentsService } from './modules/payments/stars-payments.js';
 import { createTopUpService } from './modules/payments/top-up.js';
 import {
@@ -126,6 +127,8 @@ export function createApp(deps: AppDeps) {
         settings: deps.zarinpal,
       }),
       stars: createStarsPaymentsService({ db, botId, clock, settings, logger: logger.child({ botId }) }),
+      /** Every payment method's payments together, newest first (read only). */
+      payments: createPaymentHistory({ db, botId }),
       /** The tenant admins' sales report. */
       stats: createSalesStats({ db, botId, clock }),
     };

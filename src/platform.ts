@@ -11,6 +11,7 @@ import { createExpireReceiptsJob, EXPIRE_RECEIPTS_JOB } from './jobs/definitions
 import { createOrderNoticeJob } from './jobs/definitions/order-notice.js';
 import { createProvisionOrderJob } from './jobs/definitions/provision-order.js';
 import { createPruneUpdatesJob, PRUNE_UPDATES_JOB } from './jobs/definitions/prune-updates.js';
+import { createSaleRefusedAlertJob } from './jobs/definitions/sale-refused-alert.js';
 import { createSyncTrafficJob, SYNC_TRAFFIC_JOB } from './jobs/definitions/sync-traffic.js';
 import { createZarinpalNoticeJob } from './jobs/definitions/zarinpal-notice.js';
 import { createZarinpalReconcileJob } from './jobs/definitions/zarinpal-reconcile.js';
@@ -121,6 +122,7 @@ export async function startPlatform(app: App, logger: Logger, options: PlatformO
       createOrderNoticeJob({ app, fleet, translator }),
       createPruneUpdatesJob(app),
       createSyncTrafficJob(app),
+      createSaleRefusedAlertJob({ app, fleet, translator }),
       createCardReceiptForwardJob({ app, fleet, translator }),
       createCardPaymentDecidedJob({ app, fleet, translator }),
       createExpireReceiptsJob(app),

@@ -28,7 +28,6 @@ purchase-insufficient =
     Your balance ({ $balance }) does not cover this plan: { $missing } is missing.
     Top up that amount and the purchase completes by itself.
 purchase-pay-missing = 💳 Pay the missing amount
-purchase-shop-unavailable = Sorry, this shop cannot complete sales right now. The shop's admins have been told; please try again later.
 
 ## Trial
 trial-started =

@@ -261,6 +261,8 @@ export const cardToCardPayments = pgTable('card_to_card_payments', {
   rejectReason: text('reject_reason'),
   duplicateOf: bigint('duplicate_of', { mode: 'number' }),
   reusedElsewhere: boolean('reused_elsewhere').notNull().default(false),
+  // migrations/0007_payments_api.sql: which API token decided (reviewed_by is then null)
+  reviewedByApi: text('reviewed_by_api').$type<'operator' | 'tenant'>(),
 });
 
 /** A receipt shown to the admins: edited (caption or text) once the payment is decided. */

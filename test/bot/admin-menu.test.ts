@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimMessage, SimUser } from '../../sim/telegram/index.js';
-import { asCardId, asCustomerId, asPlanId, type CustomerId } from '../../src/shared/ids.js';
+import { asCardId, asCustomerId, asPlanId } from '../../src/shared/ids.js';
 import { BACKENDS } from '../support/database.js';
 import { eventually, type FleetHarness, type ShopUnderTest, startFleetHarness } from '../support/fleet.js';
-
-const callbacks = (m: { buttons: { callbackData?: string }[][] }) =>
-  m.buttons.flat().flatMap((b) => (b.callbackData ? [b.callbackData] : []));
+import {
+  callbacks,
+  latestMessageId,
+  newCustomer,
+  openTestShop,
+  pressForAnswer,
+  pressForEdit,
+} from '../support/shop.js';
 
 /** A valid (Luhn) 16-digit card number, and one with a wrong check digit. */
 const GOOD_CARD = '6037 9912 3456 7893';
@@ -21,21 +26,17 @@ describe.each(BACKENDS)('tenant admin menu on %s', (backend) => {
   }, 60_000);
   afterAll(() => h.close());
 
-  const app = () => h.testApp.app;
-
   /** A shop in English with one admin, a sim user whose Telegram id is the one the shop lists. */
   async function openShop(name: string) {
     const adminId = nextAdminId++;
-    const shop = await h.addTenant(name, { adminTelegramIds: [adminId] });
+    const { shop, services } = await openTestShop(h, name, { admins: [adminId] });
     const admin = h.sim.user({ id: adminId, firstName: 'Ava', username: `ava_${adminId}` });
-    const services = app().forTenant(shop.id);
-    await services.settings.set('default_language', 'en', 'operator');
     return { shop, admin, services };
   }
 
   /** The admin's (or anyone's) conversation with a shop, as the tests drive it. */
   function driver(shop: ShopUnderTest, user: SimUser) {
-    const latestId = () => h.sim.chat(shop.bot, user).messages.at(-1)?.messageId ?? 0;
+    const latestId = () => latestMessageId(h, shop, user);
     const next = (since: number, predicate: (text: string, m: SimMessage) => boolean) =>
       h.sim.waitForMessage(
         shop.bot,
@@ -65,20 +66,10 @@ describe.each(BACKENDS)('tenant admin menu on %s', (backend) => {
         return this.pressTo(`adm:set:${key}`, (text) => text.includes('Accepts:') && predicate(text));
       },
       /** Presses a button; resolves to the toast. */
-      async press(data: string) {
-        const pressed = user.pressButton(shop.bot, data);
-        return h.sim.waitForCallbackAnswer(pressed.callbackQueryId);
-      },
+      press: (data: string) => pressForAnswer(h, shop, user, data),
       /** Presses a button and waits for the message it sits on to show `predicate`. */
-      async pressTo(data: string, predicate: (text: string) => boolean) {
-        const pressed = user.pressButton(shop.bot, data);
-        await h.sim.waitForCallbackAnswer(pressed.callbackQueryId);
-        return h.sim.waitForMessage(
-          shop.bot,
-          user,
-          (m) => m.messageId === pressed.messageId && predicate(m.text ?? ''),
-        );
-      },
+      pressTo: (data: string, predicate: (text: string) => boolean) =>
+        pressForEdit(h, shop, user, data, predicate),
       /**
        * A callback query with data no button offered (an old message, a crafted update), on the
        * latest message of the chat; resolves to the bot's answer and that message's id.
@@ -110,15 +101,6 @@ describe.each(BACKENDS)('tenant admin menu on %s', (backend) => {
         return { answer: answer.params as { text?: string; show_alert?: boolean }, messageId };
       },
     };
-  }
-
-  /** A customer of the shop who went through /start. */
-  async function enter(shop: ShopUnderTest, firstName: string, username?: string) {
-    const user = h.sim.user({ firstName, ...(username ? { username } : {}), languageCode: 'en' });
-    user.start(shop.bot);
-    await h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot && callbacks(m).includes('menu:buy'));
-    const customer = await app().forTenant(shop.id).customers.getByTelegramId(user.id);
-    return { user, customerId: customer!.id as CustomerId };
   }
 
   it('refuses the menu to anyone but the shop admins, who also find it in the main menu', async () => {
@@ -222,7 +204,7 @@ describe.each(BACKENDS)('tenant admin menu on %s', (backend) => {
     ]);
 
     // a customer sees the new plan first, at the new price
-    const { user: customer } = await enter(shop, 'Cyrus');
+    const { user: customer } = await newCustomer(h, shop, 'Cyrus');
     customer.pressButton(shop.bot, 'menu:buy');
     const list = await h.sim.waitForMessage(
       shop.bot,
@@ -348,7 +330,7 @@ describe.each(BACKENDS)('tenant admin menu on %s', (backend) => {
 
   it('looks a customer up and credits the balance once, however often Confirm is pressed', async () => {
     const { shop, admin, services } = await openShop('Customers');
-    const { customerId, user: customer } = await enter(shop, 'Bahar', 'bahar_fa');
+    const { customerId, user: customer } = await newCustomer(h, shop, 'Bahar', { username: 'bahar_fa' });
     const d = driver(shop, admin);
     await d.open();
     await d.pressTo('adm:customers', (text) => text.includes('Send a Telegram id'));
@@ -418,8 +400,8 @@ describe.each(BACKENDS)('tenant admin menu on %s', (backend) => {
       trafficGb: 50,
     });
     if (!plan.ok) throw new Error('plan');
-    const { customerId } = await enter(shop, 'Dara');
-    await enter(shop, 'Elham');
+    const { customerId } = await newCustomer(h, shop, 'Dara');
+    await newCustomer(h, shop, 'Elham');
     await services.ledger.credit({ customerId, amount: 200_000, kind: 'admin_credit', reason: 'test' });
     const bought = await services.orders.purchasePlan({ customerId, planId: asPlanId(plan.value.id) });
     expect(bought.status).toBe('paid');
@@ -449,7 +431,7 @@ describe.each(BACKENDS)('tenant admin menu on %s', (backend) => {
     await d.open();
 
     // a customer tops up by card-to-card and sends a photo of the receipt
-    const { user: customer, customerId } = await enter(shop, 'Farid');
+    const { user: customer, customerId } = await newCustomer(h, shop, 'Farid');
     customer.pressButton(shop.bot, 'menu:topup');
     await h.sim.waitForMessage(
       shop.bot,
@@ -518,7 +500,7 @@ describe.each(BACKENDS)('tenant admin menu on %s', (backend) => {
     const plan = await b.services.plans.create({ name: 'B Plan', periodDays: 30, price: 70_000 });
     const card = await b.services.cards.create({ cardNumber: GOOD_CARD, holderName: 'Bob B' });
     if (!plan.ok || !card.ok) throw new Error('setup');
-    const { customerId, user: bCustomer } = await enter(b.shop, 'Bijan', 'bijan_b');
+    const { customerId, user: bCustomer } = await newCustomer(h, b.shop, 'Bijan', { username: 'bijan_b' });
     await b.services.flags.set('card_to_card', true);
     const submitted = await b.services.cardPayments.submit({
       customerId,

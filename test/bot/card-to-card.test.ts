@@ -12,6 +12,14 @@ import {
 import type { CardId, CustomerId } from '../../src/shared/ids.js';
 import { BACKENDS } from '../support/database.js';
 import { eventually, type FleetHarness, type ShopUnderTest, startFleetHarness } from '../support/fleet.js';
+import {
+  createMonthlyPlan,
+  enterShop,
+  hasButton,
+  nextBotMessage,
+  openTestShop,
+  waitForSubscriptionPhoto,
+} from '../support/shop.js';
 
 /** A 16-digit card number passing Luhn: the 15 given digits and their check digit. */
 function cardNumber(first15: string): string {
@@ -29,8 +37,6 @@ function cardNumber(first15: string): string {
 
 const inGroups = (digits: string) => digits.replace(/(\d{4})(?=\d)/g, '$1 ');
 const trackingOf = (message: SimMessage) => /Tracking number: (\d{10})/.exec(message.text ?? '')?.[1];
-const hasButton = (message: SimMessage, data: string) =>
-  message.buttons.flat().some((button) => button.callbackData === data);
 
 describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
   let h: FleetHarness;
@@ -54,10 +60,8 @@ describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
       weights?: number[];
     },
   ) {
-    const shop = await h.addTenant(name, { adminTelegramIds: options.admins.map((admin) => admin.id) });
-    const services = h.testApp.app.forTenant(shop.id);
-    await services.settings.set('default_language', 'en', 'operator');
-    await services.settings.set('panel_squads', [squad], 'operator');
+    const admins = options.admins.map((admin) => admin.id);
+    const { shop, services } = await openTestShop(h, name, { squad, admins });
     await services.settings.set('panel_tag', name.toUpperCase().replace(/\W/g, '').slice(0, 16), 'operator');
     if (options.strategy) await services.settings.set('card_rotation_strategy', options.strategy, 'tenant');
     if (options.adminChat) {
@@ -76,37 +80,14 @@ describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
       if (!created.ok) throw new Error(created.error.message);
       cards.push(created.value);
     }
-    const plan = await services.plans.create({
-      name: `${name} Monthly`,
-      periodDays: 30,
-      price: 120_000,
-      trafficGb: 50,
-      deviceLimit: 2,
-    });
-    if (!plan.ok) throw new Error('plan');
-    return { shop, services, cards, plan: plan.value };
-  }
-
-  /** /start until the main menu shows; admins do this too, so the bot may write to them. */
-  async function enter(shop: ShopUnderTest, user: SimUser) {
-    user.start(shop.bot);
-    await h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot && hasButton(m, 'menu:buy'));
-    const customer = await h.testApp.app.forTenant(shop.id).customers.getByTelegramId(user.id);
-    return customer!.id as CustomerId;
+    return { shop, services, cards, plan: await createMonthlyPlan(services, name, { deviceLimit: 2 }) };
   }
 
   const person = (firstName: string) => h.sim.user({ firstName, languageCode: 'en' });
 
-  /** The id of the latest message in a chat, so a wait can look only at newer ones. */
-  const lastId = (shop: ShopUnderTest, chat: SimUser | SimGroup) =>
-    h.sim.chat(shop.bot, chat).messages.at(-1)?.messageId ?? 0;
-
   /** Presses a button and waits for the bot's new message that answers it. */
-  async function press(shop: ShopUnderTest, user: SimUser, data: string, wanted: (m: SimMessage) => boolean) {
-    const since = lastId(shop, user);
-    user.pressButton(shop.bot, data);
-    return h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot && m.messageId > since && wanted(m));
-  }
+  const press = (shop: ShopUnderTest, user: SimUser, data: string, wanted: (m: SimMessage) => boolean) =>
+    nextBotMessage(h, shop, user, wanted, () => user.pressButton(shop.bot, data));
 
   /** From the methods screen: card-to-card, then the receipt; returns the payment. */
   async function payByCard(
@@ -159,7 +140,7 @@ describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
     const group = h.sim.group({ title: 'Happy admins' });
     const { shop, services, cards } = await openShop('Happy', { admins: [admin], adminChat: group });
     const sara = person('Sara');
-    const customerId = await enter(shop, sara);
+    const customerId = await enterShop(h, shop, sara);
 
     const methods = await openTopUp(shop, sara, 100_000);
     expect(methods.text).toContain('Amount to pay: 100,000 Toman');
@@ -246,7 +227,7 @@ describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
     const admin = person('Amir');
     const { shop } = await openShop('Custom', { admins: [admin] });
     const kian = person('Kian');
-    await enter(shop, kian);
+    await enterShop(h, shop, kian);
     await press(shop, kian, 'menu:topup', (m) => hasButton(m, 'topup:custom'));
     const prompt = await press(shop, kian, 'topup:custom', (m) =>
       (m.text ?? '').startsWith('Type the amount'),
@@ -272,9 +253,9 @@ describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
   it('completes a purchase short of money once the card payment for the missing amount is approved', async () => {
     const admin = person('Reza');
     const { shop, services, plan } = await openShop('Short', { admins: [admin] });
-    await enter(shop, admin);
+    await enterShop(h, shop, admin);
     const omid = person('Omid');
-    const customerId = await enter(shop, omid);
+    const customerId = await enterShop(h, shop, omid);
     await services.ledger.credit({ customerId, amount: 20_000, kind: 'admin_credit', reason: 'test' });
 
     await press(shop, omid, 'menu:buy', (m) => hasButton(m, `plan:${plan.id}`));
@@ -303,14 +284,7 @@ describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
 
     const told = await h.sim.waitForMessage(shop.bot, omid, (m) => (m.text ?? '').includes('is approved'));
     expect(told.text).toContain('Your purchase of "Short Monthly" is being activated');
-    await h.sim.waitForCall({
-      botId: shop.bot.id,
-      method: 'sendPhoto',
-      chatId: omid.id,
-      since: mark,
-      match: (params) => String(params.caption ?? '').includes('Your subscription is ready'),
-      timeoutMs: 10_000,
-    });
+    await waitForSubscriptionPhoto(h, shop, omid, { since: mark, timeoutMs: 10_000 });
     await eventually(
       async () => (await services.orders.get(order!.id as never))?.status === 'active',
       'the order to be active',
@@ -327,9 +301,9 @@ describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
   it('credits once when 20 approvals of one receipt arrive at once from four admins', async () => {
     const admins = ['Ava', 'Bita', 'Cyrus', 'Dara'].map(person);
     const { shop, services, cards } = await openShop('Race', { admins });
-    for (const admin of admins) await enter(shop, admin);
+    for (const admin of admins) await enterShop(h, shop, admin);
     const nima = person('Nima');
-    const customerId = await enter(shop, nima);
+    const customerId = await enterShop(h, shop, nima);
     await openTopUp(shop, nima, 200_000);
     const { payment } = await payByCard(shop, nima, 'pay:card:200000:0', (user) =>
       user.sendPhoto(shop.bot, { caption: 'paid' }),
@@ -373,9 +347,9 @@ describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
     const group = h.sim.group({ title: 'B admins' });
     const a = await openShop('Shop A', { admins: [aAdmin] });
     const b = await openShop('Shop B', { admins: [bAdmin], adminChat: group });
-    await enter(a.shop, aAdmin);
+    await enterShop(h, a.shop, aAdmin);
     const mina = person('Mina');
-    const customerId = await enter(b.shop, mina);
+    const customerId = await enterShop(h, b.shop, mina);
     await openTopUp(b.shop, mina, 50_000);
     const { payment } = await payByCard(b.shop, mina, 'pay:card:50000:0', (user) =>
       user.sendPhoto(b.shop.bot),
@@ -436,7 +410,7 @@ describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
     const group = h.sim.group({ title: 'Reject admins' });
     const { shop, services, cards } = await openShop('Reject', { admins: [admin], adminChat: group });
     const taha = person('Taha');
-    const customerId = await enter(shop, taha);
+    const customerId = await enterShop(h, shop, taha);
     await openTopUp(shop, taha, 50_000);
     const { payment } = await payByCard(shop, taha, 'pay:card:50000:0', (user) =>
       user.sendDocument(shop.bot, { fileName: 'receipt.pdf', caption: 'bank pdf' }),
@@ -485,9 +459,9 @@ describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
   it('rejects without a reason from the button', async () => {
     const admin = person('Parsa');
     const { shop, services } = await openShop('NoReason', { admins: [admin] });
-    await enter(shop, admin);
+    await enterShop(h, shop, admin);
     const leila = person('Leila');
-    await enter(shop, leila);
+    await enterShop(h, shop, leila);
     await openTopUp(shop, leila, 50_000);
     const { payment } = await payByCard(shop, leila, 'pay:card:50000:0', (user) =>
       user.sendText(shop.bot, 'done'),
@@ -511,11 +485,11 @@ describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
     const bAdmin = person('Shirin');
     const a = await openShop('Reuse A', { admins: [aAdmin] });
     const b = await openShop('Reuse B', { admins: [bAdmin] });
-    await enter(a.shop, aAdmin);
-    await enter(b.shop, bAdmin);
+    await enterShop(h, a.shop, aAdmin);
+    await enterShop(h, b.shop, bAdmin);
     const cheater = person('Cheater');
-    await enter(a.shop, cheater);
-    await enter(b.shop, cheater);
+    await enterShop(h, a.shop, cheater);
+    await enterShop(h, b.shop, cheater);
 
     await openTopUp(a.shop, cheater, 100_000);
     let fileUniqueId = '';
@@ -555,7 +529,7 @@ describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
     const { shop, services } = await openShop('Expiry', { admins: [admin], adminChat: group });
     await services.settings.set('receipt_expiry_hours', 2, 'tenant');
     const yas = person('Yas');
-    const customerId = await enter(shop, yas);
+    const customerId = await enterShop(h, shop, yas);
     await openTopUp(shop, yas, 50_000);
     const old = await payByCard(shop, yas, 'pay:card:50000:0', (user) => user.sendText(shop.bot, 'old one'));
     await openTopUp(shop, yas, 50_000);
@@ -599,7 +573,7 @@ describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
       strategy: 'round_robin',
     });
     const user = person('Roya');
-    await enter(shop, user);
+    await enterShop(h, shop, user);
     await openTopUp(shop, user, 50_000);
     const used: number[] = [];
     for (let index = 0; index < 6; index += 1) {
@@ -624,7 +598,7 @@ describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
       weights: [1, 6],
     });
     const user = person('Vida');
-    await enter(shop, user);
+    await enterShop(h, shop, user);
     await openTopUp(shop, user, 50_000);
     const counts = new Map<number, number>();
     const rounds = 35;

@@ -7,9 +7,7 @@ import { chargeSale } from '../../src/modules/wallet/charge-sale.js';
 import type { BotId } from '../../src/shared/ids.js';
 import { BACKENDS } from '../support/database.js';
 import { eventually, type FleetHarness, type ShopUnderTest, startFleetHarness } from '../support/fleet.js';
-
-const callbacks = (m: { buttons: { callbackData?: string }[][] }) =>
-  m.buttons.flat().flatMap((b) => (b.callbackData ? [b.callbackData] : []));
+import { callbacks, latestMessageId, pressForAnswer, pressForEdit } from '../support/shop.js';
 
 describe.each(BACKENDS)('master bot on %s', (backend) => {
   let h: FleetHarness;
@@ -28,7 +26,7 @@ describe.each(BACKENDS)('master bot on %s', (backend) => {
   const app = () => h.testApp.app;
 
   /** Id of the newest message in the operator's chat with the master bot. */
-  const latestId = () => h.sim.chat(master.bot, operator).messages.at(-1)?.messageId ?? 0;
+  const latestId = () => latestMessageId(h, master, operator);
 
   /** A message the master bot sent after message `since` that matches. */
   const next = (since: number, predicate: (text: string) => boolean, timeoutMs = 3000) =>
@@ -54,21 +52,11 @@ describe.each(BACKENDS)('master bot on %s', (backend) => {
   };
 
   /** Presses a panel button; resolves to the bot's answer to the press (the toast). */
-  const press = async (data: string) => {
-    const pressed = operator.pressButton(master.bot, data);
-    return h.sim.waitForCallbackAnswer(pressed.callbackQueryId);
-  };
+  const press = (data: string) => pressForAnswer(h, master, operator, data);
 
   /** Presses a panel button and waits for the message it sits on to show the result. */
-  const pressTo = async (data: string, predicate: (text: string) => boolean) => {
-    const pressed = operator.pressButton(master.bot, data);
-    await h.sim.waitForCallbackAnswer(pressed.callbackQueryId);
-    return h.sim.waitForMessage(
-      master.bot,
-      operator,
-      (m) => m.messageId === pressed.messageId && predicate(m.text ?? ''),
-    );
-  };
+  const pressTo = (data: string, predicate: (text: string) => boolean) =>
+    pressForEdit(h, master, operator, data, predicate);
 
   const openTenant = async (id: BotId) => {
     await openPanel();

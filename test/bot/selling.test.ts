@@ -6,6 +6,15 @@ import { inTenant } from '../../src/db/tenant-tx.js';
 import type { BotId, CustomerId } from '../../src/shared/ids.js';
 import { BACKENDS } from '../support/database.js';
 import { eventually, type FleetHarness, type ShopUnderTest, startFleetHarness } from '../support/fleet.js';
+import {
+  botMessageWith,
+  createMonthlyPlan,
+  enterShop,
+  hasButton,
+  newCustomer,
+  openTestShop,
+  waitForSubscriptionPhoto,
+} from '../support/shop.js';
 
 const DAY = 86_400_000;
 const GIB = 1024 ** 3;
@@ -24,39 +33,18 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
 
   /** A shop with two plans, its squad and tag, and the English language for readable assertions. */
   async function openShop(name: string, tag: string) {
-    const shop = await h.addTenant(name);
-    const services = h.testApp.app.forTenant(shop.id);
-    await services.settings.set('panel_squads', [squad], 'operator');
+    const { shop, services } = await openTestShop(h, name, { squad });
     await services.settings.set('panel_tag', tag, 'operator');
-    await services.settings.set('default_language', 'en', 'operator');
     await services.flags.set('trial_subscription', true);
-    const monthly = await services.plans.create({
-      name: `${name} Monthly`,
-      periodDays: 30,
-      price: 120_000,
-      trafficGb: 50,
-      deviceLimit: 2,
-    });
+    const monthly = await createMonthlyPlan(services, name, { deviceLimit: 2 });
     const weekly = await services.plans.create({
       name: `${name} Weekly`,
       periodDays: 7,
       price: 40_000,
       trafficGb: 10,
     });
-    if (!monthly.ok || !weekly.ok) throw new Error('plans');
-    return { shop, services, monthly: monthly.value, weekly: weekly.value };
-  }
-
-  async function enter(shop: ShopUnderTest, firstName: string) {
-    const user = h.sim.user({ firstName, languageCode: 'en' });
-    user.start(shop.bot);
-    await h.sim.waitForMessage(
-      shop.bot,
-      user,
-      (m) => m.fromBot && m.buttons.flat().some((b) => b.callbackData === 'menu:buy'),
-    );
-    const customer = await h.testApp.app.forTenant(shop.id).customers.getByTelegramId(user.id);
-    return { user, customerId: customer!.id as CustomerId };
+    if (!weekly.ok) throw new Error('plans');
+    return { shop, services, monthly, weekly: weekly.value };
   }
 
   const credit = (botId: BotId, customerId: CustomerId, amount: number) =>
@@ -67,17 +55,9 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
   /** Menu → plan list → plan details; returns the confirm message's id. */
   async function openPlan(shop: ShopUnderTest, user: SimUser, planId: number) {
     user.pressButton(shop.bot, 'menu:buy');
-    await h.sim.waitForMessage(
-      shop.bot,
-      user,
-      (m) => m.fromBot && m.buttons.flat().some((b) => b.callbackData === `plan:${planId}`),
-    );
+    await h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot && hasButton(m, `plan:${planId}`));
     user.pressButton(shop.bot, `plan:${planId}`);
-    return h.sim.waitForMessage(
-      shop.bot,
-      user,
-      (m) => m.fromBot && m.buttons.flat().some((b) => b.callbackData === `buy:${planId}`),
-    );
+    return h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot && hasButton(m, `buy:${planId}`));
   }
 
   const ordersOf = (botId: BotId, customerId: CustomerId) =>
@@ -90,14 +70,7 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
     since: number,
     heading = 'Your subscription is ready',
   ) {
-    const call = await h.sim.waitForCall({
-      botId: shop.bot.id,
-      method: 'sendPhoto',
-      chatId: user.id,
-      since,
-      match: (params) => String(params.caption ?? '').includes(heading),
-      timeoutMs: 10_000,
-    });
+    const call = await waitForSubscriptionPhoto(h, shop, user, { since, heading, timeoutMs: 10_000 });
     // the call is logged when it arrives; its answer carries the message id
     let messageId: number | undefined;
     await eventually(() => {
@@ -112,14 +85,10 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
 
   it('gives a trial once, on the panel with the shop squad and tag', async () => {
     const { shop } = await openShop('Trial', 'TRIALSHOP');
-    const { user, customerId } = await enter(shop, 'Tara');
+    const { user, customerId } = await newCustomer(h, shop, 'Tara');
     mark = h.sim.mark();
     user.pressButton(shop.bot, 'menu:trial');
-    await h.sim.waitForMessage(
-      shop.bot,
-      user,
-      (m) => m.fromBot && (m.text ?? '').includes('free trial is being activated'),
-    );
+    await botMessageWith(h, shop, user, 'free trial is being activated');
     const ready = await waitForReady(shop, user, mark);
     expect(ready.photo?.length).toBeGreaterThan(0);
     expect(ready.caption).toContain('Your trial subscription');
@@ -143,17 +112,13 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
 
   it('buys a plan from the balance and shows the subscription with a QR code', async () => {
     const { shop, services, monthly } = await openShop('Buy', 'BUYSHOP');
-    const { user, customerId } = await enter(shop, 'Bahar');
+    const { user, customerId } = await newCustomer(h, shop, 'Bahar');
     await credit(shop.id, customerId, 150_000);
     await openPlan(shop, user, monthly.id);
     const before = Date.now();
     mark = h.sim.mark();
     user.pressButton(shop.bot, `buy:${monthly.id}`);
-    await h.sim.waitForMessage(
-      shop.bot,
-      user,
-      (m) => m.fromBot && (m.text ?? '').includes('Paid 120,000 Toman'),
-    );
+    await botMessageWith(h, shop, user, 'Paid 120,000 Toman');
     await waitForReady(shop, user, mark);
 
     const [order] = await ordersOf(shop.id, customerId);
@@ -194,16 +159,9 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
 
   it('shows the expiry in the Jalali calendar and amounts in Toman for Persian customers', async () => {
     const { shop, monthly } = await openShop('Farsi', 'FASHOP');
-    const user = h.sim.user({ firstName: 'Sara', languageCode: 'fa' });
-    user.start(shop.bot);
-    await h.sim.waitForMessage(
-      shop.bot,
-      user,
-      (m) => m.fromBot && m.buttons.flat().some((b) => b.callbackData === 'menu:buy'),
-    );
-    const customer = (await h.testApp.app.forTenant(shop.id).customers.getByTelegramId(user.id))!;
-    await h.testApp.app.forTenant(shop.id).customers.setLanguage(customer.id, 'fa');
-    await credit(shop.id, customer.id, 120_000);
+    const { user, customerId } = await newCustomer(h, shop, 'Sara', { languageCode: 'fa' });
+    await h.testApp.app.forTenant(shop.id).customers.setLanguage(customerId, 'fa');
+    await credit(shop.id, customerId, 120_000);
     const details = await openPlan(shop, user, monthly.id);
     expect(details.text).toContain('۱۲۰٬۰۰۰ تومان');
     mark = h.sim.mark();
@@ -218,7 +176,7 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
 
   it('renews the same panel user: from the current expiry when active, from now when expired', async () => {
     const { shop, services, weekly, monthly } = await openShop('Renew', 'RENEWSHOP');
-    const { user, customerId } = await enter(shop, 'Reza');
+    const { user, customerId } = await newCustomer(h, shop, 'Reza');
     await credit(shop.id, customerId, 40_000 + 120_000 + 40_000);
     await openPlan(shop, user, weekly.id);
     mark = h.sim.mark();
@@ -267,7 +225,7 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
 
   it('makes one order and one debit from a double press on buy', async () => {
     const { shop, services, weekly } = await openShop('Double', 'DOUBLESHOP');
-    const { user, customerId } = await enter(shop, 'Dara');
+    const { user, customerId } = await newCustomer(h, shop, 'Dara');
     mark = h.sim.mark();
     await credit(shop.id, customerId, 100_000);
     const confirm = await openPlan(shop, user, weekly.id);
@@ -285,16 +243,12 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
 
   it('tells the customer what is missing when the balance does not cover the price', async () => {
     const { shop, services, monthly } = await openShop('Short', 'SHORTSHOP');
-    const { user, customerId } = await enter(shop, 'Kian');
+    const { user, customerId } = await newCustomer(h, shop, 'Kian');
     await credit(shop.id, customerId, 20_000);
     await openPlan(shop, user, monthly.id);
     mark = h.sim.mark();
     user.pressButton(shop.bot, `buy:${monthly.id}`);
-    const told = await h.sim.waitForMessage(
-      shop.bot,
-      user,
-      (m) => m.fromBot && (m.text ?? '').includes('is missing'),
-    );
+    const told = await botMessageWith(h, shop, user, 'is missing');
     expect(told.text).toContain('100,000 Toman is missing');
     expect(await services.ledger.balance(customerId)).toBe(20_000);
     const [order] = await ordersOf(shop.id, customerId);
@@ -311,18 +265,14 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
 
   it('activates the subscription once the panel is back after being down during a purchase', async () => {
     const { shop, services, weekly } = await openShop('Outage', 'OUTAGESHOP');
-    const { user, customerId } = await enter(shop, 'Omid');
+    const { user, customerId } = await newCustomer(h, shop, 'Omid');
     await credit(shop.id, customerId, 40_000);
     await h.panel.setDown(true);
     try {
       await openPlan(shop, user, weekly.id);
       mark = h.sim.mark();
       user.pressButton(shop.bot, `buy:${weekly.id}`);
-      await h.sim.waitForMessage(
-        shop.bot,
-        user,
-        (m) => m.fromBot && (m.text ?? '').includes('being activated'),
-      );
+      await botMessageWith(h, shop, user, 'being activated');
       await eventually(
         async () => (await ordersOf(shop.id, customerId))[0]?.lastError != null,
         'a failed attempt',
@@ -331,11 +281,7 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
       const [waiting] = await ordersOf(shop.id, customerId);
       expect(waiting?.status).toBe('provisioning');
       user.pressButton(shop.bot, 'menu:subscription');
-      const card = await h.sim.waitForMessage(
-        shop.bot,
-        user,
-        (m) => m.fromBot && (m.text ?? '').includes('Your subscription'),
-      );
+      const card = await botMessageWith(h, shop, user, 'Your subscription');
       expect(card.text).toContain('being activated');
     } finally {
       await h.panel.setDown(false);
@@ -348,7 +294,7 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
 
   it('reconciles a create that succeeded on the panel but timed out for us', async () => {
     const { shop, weekly } = await openShop('Timeout', 'TIMEOUTSHOP');
-    const { user, customerId } = await enter(shop, 'Taha');
+    const { user, customerId } = await newCustomer(h, shop, 'Taha');
     await credit(shop.id, customerId, 40_000);
     const fault = h.panel.addFault({
       method: 'POST',
@@ -368,13 +314,9 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
   it("never shows tenant B's plans to tenant A's customer", async () => {
     const a = await openShop('Alpha', 'ALPHA');
     const b = await openShop('Beta', 'BETA');
-    const { user } = await enter(a.shop, 'Ava');
+    const { user } = await newCustomer(h, a.shop, 'Ava');
     user.pressButton(a.shop.bot, 'menu:buy');
-    const list = await h.sim.waitForMessage(
-      a.shop.bot,
-      user,
-      (m) => m.fromBot && (m.text ?? '').includes('Choose a plan'),
-    );
+    const list = await botMessageWith(h, a.shop, user, 'Choose a plan');
     const labels = list.buttons.flat().map((button) => button.text);
     expect(labels.some((label) => label.includes('Alpha Monthly'))).toBe(true);
     expect(labels.some((label) => label.includes('Beta'))).toBe(false);
@@ -384,6 +326,40 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
       planId: b.monthly.id,
     });
     expect(foreign.status).toBe('plan_unavailable');
+  });
+
+  it("refuses a sale the shop's wallet cannot cover, alerts the admins, and sells after a top-up", async () => {
+    const admin = h.sim.user({ firstName: 'Admin', languageCode: 'en' });
+    const { shop, services } = await openTestShop(h, 'Wholesale', { squad, admins: [admin.id] });
+    await enterShop(h, shop, admin); // an admin the bot may write to
+    const weekly = await services.plans.create({
+      name: 'Wholesale Weekly',
+      periodDays: 7,
+      price: 40_000,
+      trafficGb: 10,
+    });
+    if (!weekly.ok) throw new Error('plan');
+    expect((await services.wallet.setWholesalePrice(1_000)).ok).toBe(true);
+    const { user, customerId } = await newCustomer(h, shop, 'Wafa');
+    await credit(shop.id, customerId, 100_000);
+
+    await openPlan(shop, user, weekly.value.id);
+    user.pressButton(shop.bot, `buy:${weekly.value.id}`);
+    await botMessageWith(h, shop, user, 'cannot complete purchases right now');
+    const alert = await botMessageWith(h, shop, admin, 'A sale was refused');
+    expect(alert.text).toContain('short by 10,000');
+    expect(await services.ledger.balance(customerId)).toBe(100_000);
+    expect(await services.wallet.balance()).toBe(0);
+    expect(h.panel.users().some((u) => u.username === `rf${shop.id}c${customerId}`)).toBe(false);
+
+    expect((await services.wallet.topUp({ amount: 50_000, reason: 'test' })).status).toBe('posted');
+    await openPlan(shop, user, weekly.value.id);
+    mark = h.sim.mark();
+    user.pressButton(shop.bot, `buy:${weekly.value.id}`);
+    await waitForReady(shop, user, mark);
+    expect(await services.ledger.balance(customerId)).toBe(60_000);
+    expect(await services.wallet.balance()).toBe(40_000);
+    expect((await services.wallet.audit()).consistent).toBe(true);
   });
 
   it('keeps every balance equal to the sum of its entries, never below zero', async () => {
@@ -400,7 +376,11 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
           .select()
           .from(orders)
           .where(
-            and(eq(orders.botId, tenant.id), sql`${orders.status} <> 'created'`, sql`${orders.price} > 0`),
+            and(
+              eq(orders.botId, tenant.id),
+              sql`${orders.status} in ('paid', 'provisioning', 'active')`,
+              sql`${orders.price} > 0`,
+            ),
           ),
       );
       for (const order of paid) expect(order.transactionId, `order ${order.id}`).not.toBeNull();

@@ -1,11 +1,19 @@
-import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimMessage, SimPaymentError, type SimUser } from '../../sim/telegram/index.js';
-import { ledgerTransactions } from '../../src/db/schema.js';
-import { inTenant } from '../../src/db/tenant-tx.js';
 import { asOrderId, type BotId, type CustomerId } from '../../src/shared/ids.js';
 import { BACKENDS } from '../support/database.js';
 import { eventually, type FleetHarness, type ShopUnderTest, startFleetHarness } from '../support/fleet.js';
+import {
+  botMessageWith,
+  buyShortOfMoney,
+  createMonthlyPlan,
+  ledgerRowsByRef,
+  newCustomer,
+  nextBotMessage,
+  openTestShop,
+  topUpWith,
+  waitForSubscriptionPhoto,
+} from '../support/shop.js';
 
 /** Telegram Stars end to end: invoice, pre-checkout, successful_payment, through the Telegram simulator. */
 describe.each(BACKENDS)('telegram stars on %s', (backend) => {
@@ -19,85 +27,32 @@ describe.each(BACKENDS)('telegram stars on %s', (backend) => {
   afterAll(() => h.close());
 
   async function openShop(name: string, starsPerThousand = 2) {
-    const shop = await h.addTenant(name);
-    const services = h.testApp.app.forTenant(shop.id);
-    await services.settings.set('default_language', 'en', 'operator');
-    await services.settings.set('panel_squads', [squad], 'operator');
+    const { shop, services } = await openTestShop(h, name, { squad });
     await services.settings.set('topup_presets', [12_345, 50_000], 'operator');
     await services.settings.set('stars_per_unit_price', starsPerThousand, 'operator');
     await services.flags.set('telegram_stars', true);
-    const plan = await services.plans.create({
-      name: `${name} Monthly`,
-      periodDays: 30,
-      price: 120_000,
-      trafficGb: 50,
-    });
-    if (!plan.ok) throw new Error('plan');
-    return { shop, services, plan: plan.value };
+    return { shop, services, plan: await createMonthlyPlan(services, name) };
   }
 
-  async function enter(shop: ShopUnderTest, firstName: string) {
-    const user = h.sim.user({ firstName, languageCode: 'en' });
-    user.start(shop.bot);
-    await h.sim.waitForMessage(
-      shop.bot,
-      user,
-      (m) => m.fromBot && m.buttons.flat().some((b) => b.callbackData === 'menu:buy'),
-    );
-    const customer = await h.testApp.app.forTenant(shop.id).customers.getByTelegramId(user.id);
-    return { user, customerId: customer!.id as CustomerId };
-  }
+  /** Invoices and payments may take a while: every wait here allows 10 s. */
+  const WAIT = { timeoutMs: 10_000 };
 
-  async function next(
-    shop: ShopUnderTest,
-    user: SimUser,
-    match: (m: SimMessage) => boolean,
-    action: () => void,
-  ) {
-    const seen = Math.max(0, ...h.sim.chat(shop.bot, user).messages.map((m) => m.messageId));
-    action();
-    return h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot && m.messageId > seen && match(m), {
-      timeoutMs: 10_000,
-    });
-  }
-
-  const hasButton = (data: string) => (m: SimMessage) =>
-    m.buttons.flat().some((b) => b.callbackData === data);
+  const next = (shop: ShopUnderTest, user: SimUser, match: (m: SimMessage) => boolean, action: () => void) =>
+    nextBotMessage(h, shop, user, match, action, WAIT);
 
   /** Menu → top up → a preset → Stars: the invoice message. */
-  async function invoiceFor(shop: ShopUnderTest, user: SimUser, amount: number) {
-    await next(shop, user, hasButton(`topup:amt:${amount}`), () => user.pressButton(shop.bot, 'menu:topup'));
-    await next(shop, user, hasButton(`pay:stars:${amount}:0`), () =>
-      user.pressButton(shop.bot, `topup:amt:${amount}`),
-    );
-    return next(
-      shop,
-      user,
-      (m) => m.invoice !== undefined,
-      () => user.pressButton(shop.bot, `pay:stars:${amount}:0`),
-    );
-  }
+  const invoiceFor = (shop: ShopUnderTest, user: SimUser, amount: number) =>
+    topUpWith(h, shop, user, { method: 'stars', amount }, (m) => m.invoice !== undefined, WAIT);
 
   const starsCredits = (botId: BotId, customerId: CustomerId) =>
-    inTenant(h.testApp.database.handle.db, botId, (tx) =>
-      tx
-        .select()
-        .from(ledgerTransactions)
-        .where(
-          and(
-            eq(ledgerTransactions.botId, botId),
-            eq(ledgerTransactions.customerId, customerId),
-            like(ledgerTransactions.externalRef, 'stars:%'),
-          ),
-        ),
-    );
+    ledgerRowsByRef(h, botId, customerId, 'stars:');
 
   const receipts = (shop: ShopUnderTest, user: SimUser) =>
     h.sim.chat(shop.bot, user).messages.filter((m) => m.fromBot && (m.text ?? '').includes('⭐ received'));
 
   it('tops up from the menu: an invoice in whole Stars, rounded up and stated, credited on payment', async () => {
     const { shop, services } = await openShop('Stars');
-    const { user, customerId } = await enter(shop, 'Setareh');
+    const { user, customerId } = await newCustomer(h, shop, 'Setareh');
     const invoice = await invoiceFor(shop, user, 12_345);
     // 12,345 Toman at 2 Stars per 1,000 Toman = 24.69 → 25 Stars
     expect(invoice.invoice).toMatchObject({ currency: 'XTR', totalAmount: 25, title: 'Balance top-up' });
@@ -108,11 +63,7 @@ describe.each(BACKENDS)('telegram stars on %s', (backend) => {
 
     const payment = await user.pay(shop.bot);
     expect(payment).toMatchObject({ currency: 'XTR', amount: 25 });
-    const receipt = await h.sim.waitForMessage(
-      shop.bot,
-      user,
-      (m) => m.fromBot && (m.text ?? '').includes('⭐ received'),
-    );
+    const receipt = await botMessageWith(h, shop, user, '⭐ received');
     expect(receipt.text).toContain('25 ⭐ received: 12,345 Toman added to your balance');
     expect(receipt.text).toContain('Your balance is now 12,345 Toman');
     expect(await services.ledger.balance(customerId)).toBe(12_345);
@@ -132,20 +83,14 @@ describe.each(BACKENDS)('telegram stars on %s', (backend) => {
 
   it('completes a purchase waiting for money', async () => {
     const { shop, services, plan } = await openShop('StarShop', 1);
-    const { user, customerId } = await enter(shop, 'Bardia');
-    await next(shop, user, hasButton(`plan:${plan.id}`), () => user.pressButton(shop.bot, 'menu:buy'));
-    await next(shop, user, hasButton(`buy:${plan.id}`), () => user.pressButton(shop.bot, `plan:${plan.id}`));
-    const offer = await next(
+    const { user, customerId } = await newCustomer(h, shop, 'Bardia');
+    const orderId = await buyShortOfMoney(
+      h,
       shop,
       user,
-      (m) => m.buttons.flat().some((b) => b.callbackData?.startsWith('topup:order:')),
-      () => user.pressButton(shop.bot, `buy:${plan.id}`),
-    );
-    const orderData = offer.buttons.flat().find((b) => b.callbackData?.startsWith('topup:order:'))!
-      .callbackData!;
-    const orderId = Number(orderData.split(':')[2]);
-    await next(shop, user, hasButton(`pay:stars:120000:${orderId}`), () =>
-      user.pressButton(shop.bot, orderData),
+      plan.id,
+      { method: 'stars', missing: 120_000 },
+      WAIT,
     );
     const invoice = await next(
       shop,
@@ -157,27 +102,16 @@ describe.each(BACKENDS)('telegram stars on %s', (backend) => {
 
     const mark = h.sim.mark();
     await user.pay(shop.bot);
-    const receipt = await h.sim.waitForMessage(
-      shop.bot,
-      user,
-      (m) => m.fromBot && (m.text ?? '').includes('⭐ received'),
-    );
+    const receipt = await botMessageWith(h, shop, user, '⭐ received');
     expect(receipt.text).toContain('is paid and being activated');
-    await h.sim.waitForCall({
-      botId: shop.bot.id,
-      method: 'sendPhoto',
-      chatId: user.id,
-      since: mark,
-      match: (params) => String(params.caption ?? '').includes('Your subscription is ready'),
-      timeoutMs: 15_000,
-    });
+    await waitForSubscriptionPhoto(h, shop, user, { since: mark, timeoutMs: 15_000 });
     expect(await services.orders.get(asOrderId(orderId))).toMatchObject({ status: 'active' });
     expect(await services.ledger.balance(customerId)).toBe(0);
   });
 
   it('a duplicated successful_payment credits once', async () => {
     const { shop, services } = await openShop('Twice');
-    const { user, customerId } = await enter(shop, 'Dara');
+    const { user, customerId } = await newCustomer(h, shop, 'Dara');
     await invoiceFor(shop, user, 50_000);
     const payment = await user.pay(shop.bot);
     await eventually(() => receipts(shop, user).length === 1, 'the receipt', 10_000);
@@ -206,7 +140,7 @@ describe.each(BACKENDS)('telegram stars on %s', (backend) => {
 
   it('declines a pre-checkout that is no longer payable at its price', async () => {
     const { shop, services, plan } = await openShop('Checks');
-    const { user, customerId } = await enter(shop, 'Kian');
+    const { user, customerId } = await newCustomer(h, shop, 'Kian');
 
     // the shop changed its Stars price after the invoice was sent
     const first = await invoiceFor(shop, user, 50_000);
@@ -224,20 +158,7 @@ describe.each(BACKENDS)('telegram stars on %s', (backend) => {
     expect((again as SimPaymentError).message).toContain('already been paid');
 
     // the purchase it was for got paid another way meanwhile
-    await next(shop, user, hasButton(`plan:${plan.id}`), () => user.pressButton(shop.bot, 'menu:buy'));
-    await next(shop, user, hasButton(`buy:${plan.id}`), () => user.pressButton(shop.bot, `plan:${plan.id}`));
-    const offer = await next(
-      shop,
-      user,
-      (m) => m.buttons.flat().some((b) => b.callbackData?.startsWith('topup:order:')),
-      () => user.pressButton(shop.bot, `buy:${plan.id}`),
-    );
-    const orderData = offer.buttons.flat().find((b) => b.callbackData?.startsWith('topup:order:'))!
-      .callbackData!;
-    const orderId = Number(orderData.split(':')[2]);
-    await next(shop, user, hasButton(`pay:stars:70000:${orderId}`), () =>
-      user.pressButton(shop.bot, orderData),
-    );
+    const orderId = await buyShortOfMoney(h, shop, user, plan.id, { method: 'stars', missing: 70_000 }, WAIT);
     const orderInvoice = await next(
       shop,
       user,
@@ -264,8 +185,8 @@ describe.each(BACKENDS)('telegram stars on %s', (backend) => {
   it("keeps tenants apart: another tenant's invoice credits nothing here, and a refund is attempted", async () => {
     const a = await openShop('StarA');
     const b = await openShop('StarB');
-    const alice = await enter(a.shop, 'Azar');
-    const inB = await enter(b.shop, 'Azar');
+    const alice = await newCustomer(h, a.shop, 'Azar');
+    const inB = await newCustomer(h, b.shop, 'Azar');
     const invoice = await invoiceFor(a.shop, alice.user, 50_000);
     const payload = invoice.invoice!.payload;
     // a successful_payment carrying A's invoice payload arrives at B
@@ -285,11 +206,7 @@ describe.each(BACKENDS)('telegram stars on %s', (backend) => {
       },
     });
     await h.sim.waitForCall({ botId: b.shop.bot.id, method: 'refundStarPayment', timeoutMs: 10_000 });
-    await h.sim.waitForMessage(
-      b.shop.bot,
-      inB.user,
-      (m) => m.fromBot && (m.text ?? '').includes('Payment support'),
-    );
+    await botMessageWith(h, b.shop, inB.user, 'Payment support');
     expect(await b.services.ledger.balance(inB.customerId)).toBe(0);
     expect(await a.services.ledger.balance(alice.customerId)).toBe(0);
     // A's invoice is still A's, and still payable there
@@ -303,7 +220,7 @@ describe.each(BACKENDS)('telegram stars on %s', (backend) => {
 
   it('answers /paysupport', async () => {
     const { shop, services } = await openShop('Support');
-    const { user } = await enter(shop, 'Pari');
+    const { user } = await newCustomer(h, shop, 'Pari');
     const none = await next(
       shop,
       user,

@@ -1,12 +1,24 @@
-import { and, eq, like } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimMessage, SimUser } from '../../sim/telegram/index.js';
 import type { ZarinpalSim } from '../../sim/zarinpal/index.js';
-import { ledgerTransactions, zarinpalPayments } from '../../src/db/schema.js';
+import { zarinpalPayments } from '../../src/db/schema.js';
 import { inTenant } from '../../src/db/tenant-tx.js';
 import { asOrderId, type BotId, type CustomerId } from '../../src/shared/ids.js';
 import { BACKENDS } from '../support/database.js';
 import { eventually, type FleetHarness, type ShopUnderTest, startFleetHarness } from '../support/fleet.js';
+import {
+  botMessageWith,
+  buyShortOfMoney,
+  createMonthlyPlan,
+  ledgerRowsByRef,
+  newCustomer,
+  nextBotMessage,
+  openTestShop,
+  topUpWith,
+  waitForSubscriptionPhoto,
+  withButton,
+} from '../support/shop.js';
 
 const MERCHANT = '7c1e4b9a-2f3d-4c5e-8a6b-9d0e1f2a3b4c';
 const OTHER_MERCHANT = '0b9a8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d';
@@ -33,66 +45,33 @@ describe.each(BACKENDS)('zarinpal on %s', (backend) => {
   afterAll(() => h.close());
 
   async function openShop(name: string, options: { merchant?: string; language?: 'en' | 'fa' } = {}) {
-    const shop = await h.addTenant(name);
-    const services = h.testApp.app.forTenant(shop.id);
-    await services.settings.set('default_language', options.language ?? 'en', 'operator');
-    await services.settings.set('panel_squads', [squad], 'operator');
+    const { shop, services } = await openTestShop(h, name, { squad, language: options.language ?? 'en' });
     await services.flags.set('zarinpal', true);
     const updated = await h.testApp.app.platform.tenants.update(shop.id, {
       zarinpalMerchantId: options.merchant ?? MERCHANT,
     });
     if (!updated.ok) throw new Error(updated.error.message);
-    const plan = await services.plans.create({
-      name: `${name} Monthly`,
-      periodDays: 30,
-      price: 120_000,
-      trafficGb: 50,
-    });
-    if (!plan.ok) throw new Error('plan');
-    return { shop, services, plan: plan.value };
+    return { shop, services, plan: await createMonthlyPlan(services, name) };
   }
 
-  async function enter(shop: ShopUnderTest, firstName: string, languageCode = 'en') {
-    const user = h.sim.user({ firstName, languageCode });
-    user.start(shop.bot);
-    await h.sim.waitForMessage(
-      shop.bot,
-      user,
-      (m) => m.fromBot && m.buttons.flat().some((b) => b.callbackData === 'menu:buy'),
-    );
-    const customer = await h.testApp.app.forTenant(shop.id).customers.getByTelegramId(user.id);
-    return { user, customerId: customer!.id as CustomerId };
-  }
+  /** The gateway and its notices may take a while: every wait here allows 10 s. */
+  const WAIT = { timeoutMs: 10_000 };
 
   /** The next bot message (after the ones already in the chat) that satisfies `match`. */
-  async function next(
-    shop: ShopUnderTest,
-    user: SimUser,
-    match: (m: SimMessage) => boolean,
-    action: () => void,
-  ) {
-    const seen = Math.max(0, ...h.sim.chat(shop.bot, user).messages.map((m) => m.messageId));
-    action();
-    return h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot && m.messageId > seen && match(m), {
-      timeoutMs: 10_000,
-    });
-  }
+  const next = (shop: ShopUnderTest, user: SimUser, match: (m: SimMessage) => boolean, action: () => void) =>
+    nextBotMessage(h, shop, user, match, action, WAIT);
 
-  const hasButton = (data: string) => (m: SimMessage) =>
-    m.buttons.flat().some((b) => b.callbackData === data);
   const payLinkOf = (m: SimMessage) => m.buttons.flat().find((b) => b.url?.includes('/pg/StartPay/'))?.url;
 
   /** Menu → top up → a preset → Zarinpal: the message with the payment link. */
   async function topUpLink(shop: ShopUnderTest, user: SimUser, amount = 50_000) {
-    await next(shop, user, hasButton(`topup:amt:${amount}`), () => user.pressButton(shop.bot, 'menu:topup'));
-    await next(shop, user, hasButton(`pay:zp:${amount}:0`), () =>
-      user.pressButton(shop.bot, `topup:amt:${amount}`),
-    );
-    const message = await next(
+    const message = await topUpWith(
+      h,
       shop,
       user,
+      { method: 'zp', amount },
       (m) => payLinkOf(m) !== undefined,
-      () => user.pressButton(shop.bot, `pay:zp:${amount}:0`),
+      WAIT,
     );
     const link = payLinkOf(message)!;
     return { message, link, authority: link.split('/').at(-1)! };
@@ -119,18 +98,7 @@ describe.each(BACKENDS)('zarinpal on %s', (backend) => {
     h.testApp.app.forTenant(botId).zarinpal.findByCustomer(customerId);
 
   const zarinpalCredits = (botId: BotId, customerId: CustomerId) =>
-    inTenant(h.testApp.database.handle.db, botId, (tx) =>
-      tx
-        .select()
-        .from(ledgerTransactions)
-        .where(
-          and(
-            eq(ledgerTransactions.botId, botId),
-            eq(ledgerTransactions.customerId, customerId),
-            like(ledgerTransactions.externalRef, 'zarinpal:%'),
-          ),
-        ),
-    );
+    ledgerRowsByRef(h, botId, customerId, 'zarinpal:');
 
   const noticesTo = (shop: ShopUnderTest, user: SimUser) =>
     h.sim
@@ -139,7 +107,7 @@ describe.each(BACKENDS)('zarinpal on %s', (backend) => {
 
   it('tops up from the menu: link, bank, callback page, credited once, told in Telegram', async () => {
     const { shop, services } = await openShop('Happy');
-    const { user, customerId } = await enter(shop, 'Hana');
+    const { user, customerId } = await newCustomer(h, shop, 'Hana');
     const { message, link, authority } = await topUpLink(shop, user);
     expect(message.text).toContain('Online payment of 50,000 Toman with Zarinpal');
     expect(link).toBe(`${gateway.baseUrl}/pg/StartPay/${authority}`);
@@ -163,12 +131,7 @@ describe.each(BACKENDS)('zarinpal on %s', (backend) => {
 
     expect(await services.ledger.balance(customerId)).toBe(50_000);
     expect(await paymentsOf(shop.id, customerId)).toMatchObject([{ status: 'paid', refId }]);
-    const notice = await h.sim.waitForMessage(
-      shop.bot,
-      user,
-      (m) => m.fromBot && (m.text ?? '').includes('Zarinpal payment of 50,000 Toman was received'),
-      { timeoutMs: 10_000 },
-    );
+    const notice = await botMessageWith(h, shop, user, 'Zarinpal payment of 50,000 Toman was received', WAIT);
     expect(notice.text).toContain(`bank reference ${refId}`);
     expect(notice.text).toContain('Your balance is now 50,000 Toman');
 
@@ -182,21 +145,9 @@ describe.each(BACKENDS)('zarinpal on %s', (backend) => {
 
   it('completes a purchase waiting for money, from the plan to the subscription', async () => {
     const { shop, services, plan } = await openShop('Purchase');
-    const { user, customerId } = await enter(shop, 'Parsa');
+    const { user, customerId } = await newCustomer(h, shop, 'Parsa');
     await services.ledger.credit({ customerId, amount: 20_000, kind: 'admin_credit', reason: 'test' });
-    await next(shop, user, hasButton(`plan:${plan.id}`), () => user.pressButton(shop.bot, 'menu:buy'));
-    await next(shop, user, hasButton(`buy:${plan.id}`), () => user.pressButton(shop.bot, `plan:${plan.id}`));
-    const offer = await next(
-      shop,
-      user,
-      (m) => m.buttons.flat().some((b) => b.callbackData?.startsWith('topup:order:')),
-      () => user.pressButton(shop.bot, `buy:${plan.id}`),
-    );
-    const orderButton = offer.buttons.flat().find((b) => b.callbackData?.startsWith('topup:order:'))!;
-    const orderId = Number(orderButton.callbackData!.split(':')[2]);
-    await next(shop, user, hasButton(`pay:zp:100000:${orderId}`), () =>
-      user.pressButton(shop.bot, orderButton.callbackData!),
-    );
+    const orderId = await buyShortOfMoney(h, shop, user, plan.id, { method: 'zp', missing: 100_000 }, WAIT);
     const linkMessage = await next(
       shop,
       user,
@@ -209,22 +160,16 @@ describe.each(BACKENDS)('zarinpal on %s', (backend) => {
     const page = await payInBrowser(payLinkOf(linkMessage)!);
     expect(page.html).toContain('Payment successful');
     // the order is paid with the credit in the same transaction, then provisioned by its job
-    await h.sim.waitForCall({
-      botId: shop.bot.id,
-      method: 'sendPhoto',
-      chatId: user.id,
-      since: mark,
-      match: (params) => String(params.caption ?? '').includes('Your subscription is ready'),
-      timeoutMs: 15_000,
-    });
+    await waitForSubscriptionPhoto(h, shop, user, { since: mark, timeoutMs: 15_000 });
     const order = await services.orders.get(asOrderId(orderId));
     expect(order).toMatchObject({ status: 'active', price: 120_000 });
     expect(await services.ledger.balance(customerId)).toBe(0);
-    const notice = await h.sim.waitForMessage(
-      shop.bot,
+    const notice = await botMessageWith(
+      h,
+      shop,
       user,
-      (m) => m.fromBot && (m.text ?? '').includes('Zarinpal payment of 100,000 Toman was received'),
-      { timeoutMs: 10_000 },
+      'Zarinpal payment of 100,000 Toman was received',
+      WAIT,
     );
     expect(notice.text).toContain('is paid and being activated');
     expect(h.panel.getUser(`rf${shop.id}c${customerId}`)).toBeDefined();
@@ -232,7 +177,7 @@ describe.each(BACKENDS)('zarinpal on %s', (backend) => {
 
   it('20 concurrent callbacks of one payment credit it once', async () => {
     const { shop, services } = await openShop('Storm');
-    const { user, customerId } = await enter(shop, 'Sina');
+    const { user, customerId } = await newCustomer(h, shop, 'Sina');
     const { authority } = await topUpLink(shop, user);
     const callback = gateway.pay(authority, { outcome: 'OK' });
     const pages = await Promise.all(Array.from({ length: 20 }, () => visit(callback)));
@@ -247,7 +192,7 @@ describe.each(BACKENDS)('zarinpal on %s', (backend) => {
 
   it('a forged callback (Status=OK, never paid) credits nothing, and the real payment still works', async () => {
     const { shop, services } = await openShop('Forged');
-    const { user, customerId } = await enter(shop, 'Farid');
+    const { user, customerId } = await newCustomer(h, shop, 'Farid');
     const { authority } = await topUpLink(shop, user);
     const [payment] = await paymentsOf(shop.id, customerId);
     const callback = `${h.platform.url}/pay/zarinpal/${shop.id}-${payment!.publicId}`;
@@ -277,7 +222,7 @@ describe.each(BACKENDS)('zarinpal on %s', (backend) => {
 
   it('a cancelled payment at the bank credits nothing and says so', async () => {
     const { shop, services } = await openShop('Cancelled');
-    const { user, customerId } = await enter(shop, 'Cyrus');
+    const { user, customerId } = await newCustomer(h, shop, 'Cyrus');
     const { link } = await topUpLink(shop, user);
     const page = await payInBrowser(link, 'NOK');
     expect(page.html).toContain('Payment not completed');
@@ -287,7 +232,7 @@ describe.each(BACKENDS)('zarinpal on %s', (backend) => {
 
   it('a verify that times out is settled by reconciliation: one credit', async () => {
     const { shop, services } = await openShop('Timeout');
-    const { user, customerId } = await enter(shop, 'Tina');
+    const { user, customerId } = await newCustomer(h, shop, 'Tina');
     const { authority } = await topUpLink(shop, user);
     const callback = gateway.pay(authority, { outcome: 'OK' });
     // the gateway verifies (and remembers it) but the answers never arrive
@@ -307,12 +252,7 @@ describe.each(BACKENDS)('zarinpal on %s', (backend) => {
     );
     const refId = String(gateway.getPayment(authority)?.refId);
     expect(await paymentsOf(shop.id, customerId)).toMatchObject([{ status: 'paid', refId }]);
-    await h.sim.waitForMessage(
-      shop.bot,
-      user,
-      (m) => m.fromBot && (m.text ?? '').includes(`bank reference ${refId}`),
-      { timeoutMs: 10_000 },
-    );
+    await botMessageWith(h, shop, user, `bank reference ${refId}`, WAIT);
     // later callbacks and reconciliations change nothing
     expect((await visit(callback)).html).toContain('Payment successful');
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -322,7 +262,7 @@ describe.each(BACKENDS)('zarinpal on %s', (backend) => {
 
   it('a payment whose callback never came is credited by reconciliation', async () => {
     const { shop, services } = await openShop('Silent');
-    const { user, customerId } = await enter(shop, 'Sam');
+    const { user, customerId } = await newCustomer(h, shop, 'Sam');
     const { authority } = await topUpLink(shop, user);
     gateway.pay(authority, { outcome: 'OK' }); // the browser never comes back
     await eventually(
@@ -336,7 +276,7 @@ describe.each(BACKENDS)('zarinpal on %s', (backend) => {
 
   it('an amount that differs from the stored one credits nothing', async () => {
     const { shop, services } = await openShop('Amounts');
-    const { user, customerId } = await enter(shop, 'Arash');
+    const { user, customerId } = await newCustomer(h, shop, 'Arash');
     const { authority } = await topUpLink(shop, user);
     const [payment] = await paymentsOf(shop.id, customerId);
     const ourCallback = `${h.platform.url}/pay/zarinpal/${shop.id}-${payment!.publicId}`;
@@ -368,20 +308,15 @@ describe.each(BACKENDS)('zarinpal on %s', (backend) => {
     expect(gateway.calls('verify').at(-1)?.body).toMatchObject({ amount: 60_000, authority });
     expect(await paymentsOf(shop.id, customerId)).toMatchObject([{ status: 'failed', failureCode: -50 }]);
     expect(await services.ledger.balance(customerId)).toBe(0);
-    await h.sim.waitForMessage(
-      shop.bot,
-      user,
-      (m) => m.fromBot && (m.text ?? '').includes('Zarinpal payment of 50,000 Toman was not accepted'),
-      { timeoutMs: 10_000 },
-    );
+    await botMessageWith(h, shop, user, 'Zarinpal payment of 50,000 Toman was not accepted', WAIT);
     expect(await zarinpalCredits(shop.id, customerId)).toHaveLength(0);
   });
 
   it("keeps tenants apart: one tenant's payment id cannot be credited through another tenant", async () => {
     const a = await openShop('Alpha');
     const b = await openShop('Beta', { merchant: OTHER_MERCHANT });
-    const alice = await enter(a.shop, 'Alice');
-    const bob = await enter(b.shop, 'Bob');
+    const alice = await newCustomer(h, a.shop, 'Alice');
+    const bob = await newCustomer(h, b.shop, 'Bob');
     const { authority } = await topUpLink(a.shop, alice.user);
     const [payment] = await paymentsOf(a.shop.id, alice.customerId);
     const callback = gateway.pay(authority, { outcome: 'OK' });
@@ -410,7 +345,7 @@ describe.each(BACKENDS)('zarinpal on %s', (backend) => {
 
   it('speaks Persian to a Persian customer, on the page and in the chat', async () => {
     const { shop } = await openShop('Farsi', { language: 'fa' });
-    const { user } = await enter(shop, 'Sara', 'fa');
+    const { user } = await newCustomer(h, shop, 'Sara', { languageCode: 'fa' });
     const { message, link } = await topUpLink(shop, user);
     expect(message.text).toContain('زرین‌پال');
     expect(message.text).toContain('۵۰٬۰۰۰ تومان');
@@ -418,21 +353,14 @@ describe.each(BACKENDS)('zarinpal on %s', (backend) => {
     expect(page.html).toContain('dir="rtl"');
     expect(page.html).toContain('پرداخت موفق');
     expect(page.html).toContain('بازگشت به ربات');
-    await h.sim.waitForMessage(
-      shop.bot,
-      user,
-      (m) => m.fromBot && (m.text ?? '').includes('پرداخت زرین‌پال شما'),
-      {
-        timeoutMs: 10_000,
-      },
-    );
+    await botMessageWith(h, shop, user, 'پرداخت زرین‌پال شما', WAIT);
   });
 
   it('refuses politely when Zarinpal is off or the shop has no merchant', async () => {
     const { shop, services } = await openShop('Closed');
-    const { user } = await enter(shop, 'Omid');
-    await next(shop, user, hasButton('topup:amt:50000'), () => user.pressButton(shop.bot, 'menu:topup'));
-    await next(shop, user, hasButton('pay:zp:50000:0'), () => user.pressButton(shop.bot, 'topup:amt:50000'));
+    const { user } = await newCustomer(h, shop, 'Omid');
+    await next(shop, user, withButton('topup:amt:50000'), () => user.pressButton(shop.bot, 'menu:topup'));
+    await next(shop, user, withButton('pay:zp:50000:0'), () => user.pressButton(shop.bot, 'topup:amt:50000'));
     await h.testApp.app.platform.tenants.update(shop.id, { zarinpalMerchantId: null });
     const unavailable = await next(
       shop,

@@ -1,9 +1,8 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { Composer } from 'grammy';
 import type { BotContext } from '../context.js';
 import { LANGUAGES } from '../i18n.js';
+import { backToMenu } from './keyboards.js';
 import { continueOnboarding, languageKeyboard, sendMainMenu } from './onboarding.js';
-
-const backKeyboard = (ctx: BotContext) => new InlineKeyboard().text(ctx.t('back-to-menu'), 'menu:home');
 
 /**
  * The main menu's sections that need nothing beyond the foundation. A section whose feature is
@@ -35,7 +34,7 @@ export function createMenuSectionsFeature() {
       services.flags.isEnabled('support_contact'),
     ]);
     const text = contactOn && username ? ctx.t('support-contact', { username }) : ctx.t('support-no-contact');
-    await ctx.reply(text, { reply_markup: backKeyboard(ctx) });
+    await ctx.reply(text, { reply_markup: backToMenu(ctx.t) });
   });
 
   feature.callbackQuery('menu:referral', async (ctx) => {
@@ -48,7 +47,7 @@ export function createMenuSectionsFeature() {
     const customer = ctx.customer!;
     const count = await services.customers.countReferred(customer.id);
     const link = `https://t.me/${ctx.me.username}?start=ref_${customer.referralCode}`;
-    await ctx.reply(ctx.t('referral-info', { link, count }), { reply_markup: backKeyboard(ctx) });
+    await ctx.reply(ctx.t('referral-info', { link, count }), { reply_markup: backToMenu(ctx.t) });
   });
 
   feature.callbackQuery('menu:language', async (ctx) => {

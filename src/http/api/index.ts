@@ -9,6 +9,7 @@ import { registerCustomerRoutes } from './customers-routes.js';
 import { ApiError, installErrorHandling } from './errors.js';
 import { registerFeatureRoutes } from './features-routes.js';
 import { registerOpenApi } from './openapi.js';
+import { registerPaymentRoutes } from './payments-routes.js';
 import { registerPlanRoutes } from './plans-routes.js';
 import { type ApiContext, createRouter, useZodForValidation } from './route.js';
 
@@ -71,6 +72,7 @@ export async function apiPlugin(api: FastifyInstance, options: ApiOptions): Prom
       registerPlanRoutes(router, context);
       registerCardRoutes(router, context);
       registerCustomerRoutes(router, context);
+      registerPaymentRoutes(router, context);
     },
     { prefix: '/v1' },
   );

@@ -1,36 +1,32 @@
 import { z } from 'zod';
-import type { App } from '../../app.js';
-import type { Fleet } from '../../bot/fleet.js';
+import { backToMenu } from '../../bot/features/keyboards.js';
 import { formatMoney } from '../../bot/format.js';
-import type { Translator } from '../../bot/i18n.js';
 import { ZARINPAL_NOTICE_JOB } from '../../modules/payments/zarinpal-payments.js';
 import { zarinpalProblem } from '../../modules/payments/zarinpal-problems.js';
 import { asCustomerId, asOrderId } from '../../shared/ids.js';
-import { defineJob, RetryLater } from '../define.js';
+import { type CustomerNoticeDeps, noticeRecipient, runningBotApi } from '../customer-notice.js';
+import { defineJob } from '../define.js';
 
 /**
  * Tells the customer in Telegram how their Zarinpal payment ended (the browser page may never have
  * been seen): credited, with the bank reference and the balance, or refused for good.
  */
-export const createZarinpalNoticeJob = (deps: { app: App; fleet: Fleet; translator: Translator }) =>
+export const createZarinpalNoticeJob = (deps: CustomerNoticeDeps) =>
   defineJob({
     name: ZARINPAL_NOTICE_JOB,
     payload: z.object({ paymentId: z.number().int().positive() }),
     handler: async ({ botId, payload }) => {
-      const api = deps.fleet.api(botId);
-      // the bot is starting, or runs in another process: try again shortly
-      if (!api) throw new RetryLater('bot not running here', 5_000);
+      const api = runningBotApi(deps.fleet, botId);
       const services = deps.app.forTenant(botId);
       const payment = await services.zarinpal.get(payload.paymentId);
       if (!payment || (payment.status !== 'paid' && payment.status !== 'failed')) return;
       const customerId = asCustomerId(payment.customerId);
-      const [customer, tenant, balance] = await Promise.all([
-        services.customers.get(customerId),
-        deps.app.platform.tenants.get(botId),
+      const [recipient, balance] = await Promise.all([
+        noticeRecipient(deps, services, customerId),
         services.ledger.balance(customerId),
       ]);
-      if (!customer || !tenant) return;
-      const t = deps.translator.forLanguage(customer.language);
+      if (!recipient) return;
+      const { customer, tenant, t } = recipient;
       const money = (amount: number) => formatMoney(amount, tenant.currency, customer.language, t);
       const lines: string[] = [];
       if (payment.status === 'paid') {
@@ -54,7 +50,7 @@ export const createZarinpalNoticeJob = (deps: { app: App; fleet: Fleet; translat
         );
       }
       await api.sendMessage(customer.telegramId, lines.join('\n'), {
-        reply_markup: { inline_keyboard: [[{ text: t('back-to-menu'), callback_data: 'menu:home' }]] },
+        reply_markup: backToMenu(t),
       });
     },
   });

@@ -90,7 +90,15 @@ export function createOrdersService({ db, botId, clock, settings }: OrdersDeps) 
               idempotencyKey: input.idempotencyKey ?? null,
             })
             .returning();
-          return payOrder(tx, botId, created!.id as OrderId, clock.now());
+          const paid = await payOrder(tx, botId, created!.id as OrderId, clock.now());
+          if (paid.status === 'wallet_insufficient') {
+            // the shop cannot sell it now: the order must not linger as one waiting for money
+            await tx
+              .update(orders)
+              .set({ status: 'cancelled', updatedAt: clock.now() })
+              .where(and(eq(orders.botId, botId), eq(orders.id, created!.id)));
+          }
+          return paid;
         });
       try {
         return await attempt();

@@ -10,6 +10,7 @@ import { chargeSale } from '../wallet/charge-sale.js';
 export type Order = typeof orders.$inferSelect & { readonly id: OrderId };
 
 export const PROVISION_JOB = 'provision-order';
+export const SALE_REFUSED_ALERT_JOB = 'alert-sale-refused';
 
 export type PayOutcome =
   | { readonly status: 'paid'; readonly order: Order }
@@ -52,8 +53,18 @@ export async function payOrder(tx: TenantTx, botId: BotId, orderId: OrderId, now
   try {
     return await tx.transaction((inner) => payOrderSteps(inner as TenantTx, botId, orderId, now));
   } catch (error) {
-    if (error instanceof Refused) return error.outcome;
-    throw error;
+    if (!(error instanceof Refused)) throw error;
+    if (error.outcome.status === 'wallet_insufficient') {
+      // the sale rolled back, the alert stays: the tenant's admins hear of it, however it was paid
+      const { order, wallet } = error.outcome;
+      await enqueueJob(tx, botId, {
+        name: SALE_REFUSED_ALERT_JOB,
+        payload: { orderId: order.id, walletBalance: wallet.balance, walletMissing: wallet.missing },
+        dedupeKey: `sale-refused:${order.id}`,
+        maxAttempts: 10,
+      });
+    }
+    return error.outcome;
   }
 }
 

@@ -67,11 +67,27 @@ export type SubmitOutcome =
   | { readonly status: 'invalid'; readonly reason: 'amount' | 'receipt' }
   | { readonly status: 'no_customer' };
 
-export interface Reviewer {
-  readonly telegramId: number;
-  /** As Telegram shows the admin, for the decision line on the receipt. */
-  readonly name: string;
-}
+/** Who decides a payment: an admin pressing a button in the bot, or a caller of the management API. */
+export type Reviewer =
+  | {
+      readonly telegramId: number;
+      /** As Telegram shows the admin, for the decision line on the receipt. */
+      readonly name: string;
+    }
+  | {
+      /** Which API token decided: the operator's or the bot's own. No Telegram user is behind it. */
+      readonly api: ApiReviewer;
+      /** For the decision line on the receipt. */
+      readonly name: string;
+    };
+
+export type ApiReviewer = 'operator' | 'tenant';
+
+/** A decision through the management REST API, as the receipt's decision line names it. */
+export const apiReviewer = (token: ApiReviewer): Reviewer => ({
+  api: token,
+  name: token === 'operator' ? 'API (operator token)' : 'API (shop token)',
+});
 
 export type DecisionOutcome =
   | {
@@ -104,6 +120,13 @@ export interface CardPaymentsDeps {
 const newTrackingNumber = () => `${randomInt(1, 10)}${String(randomInt(0, 1_000_000_000)).padStart(9, '0')}`;
 
 const truncate = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** The columns a decision writes about its reviewer: a Telegram id, or the kind of API token. */
+const reviewerColumns = (reviewer: Reviewer) => ({
+  reviewedBy: 'api' in reviewer ? null : reviewer.telegramId,
+  reviewedByApi: 'api' in reviewer ? reviewer.api : null,
+  reviewerName: truncate(reviewer.name, MAX_NAME),
+});
 
 /**
  * Card-to-card payments of one tenant: the customer transfers to one of the tenant's cards and sends
@@ -307,7 +330,8 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
      * Approves a pending payment: in one transaction the status flips (only from pending), the
      * customer is credited under the payment's unique reference, the waiting purchase is paid (which
      * queues its provisioning), the card's success is counted and the outcome is queued for the
-     * customer and the admins. Any number of concurrent approvals credit once.
+     * customer and the admins. Any number of concurrent approvals credit once, whether they come
+     * from admins in the bot or through the management API (both call this).
      */
     async approve(id: CardPaymentId, reviewer: Reviewer): Promise<DecisionOutcome> {
       const now = clock.now();
@@ -316,8 +340,7 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
           .update(cardToCardPayments)
           .set({
             status: 'approved',
-            reviewedBy: reviewer.telegramId,
-            reviewerName: truncate(reviewer.name, MAX_NAME),
+            ...reviewerColumns(reviewer),
             reviewedAt: now,
             updatedAt: now,
           })
@@ -332,7 +355,7 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
             amount: flipped.amount,
             externalRef: cardPaymentRef(flipped.id),
             reason: `card-to-card ${flipped.trackingNumber}`,
-            createdBy: reviewer.telegramId,
+            ...('api' in reviewer ? {} : { createdBy: reviewer.telegramId }),
             orderId: flipped.orderId as OrderId | null,
           },
           now,
@@ -371,8 +394,7 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
           .update(cardToCardPayments)
           .set({
             status: 'rejected',
-            reviewedBy: reviewer.telegramId,
-            reviewerName: truncate(reviewer.name, MAX_NAME),
+            ...reviewerColumns(reviewer),
             reviewedAt: now,
             rejectReason: cleaned,
             updatedAt: now,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/app.js';
+import { asCardPaymentId } from '../../../src/modules/payments/card-to-card.js';
 import { asCardId, asCustomerId, asPlanId, type BotId } from '../../../src/shared/ids.js';
 import { withLuhnDigit } from '../../modules/helpers.js';
 import { BACKENDS } from '../../support/database.js';
@@ -13,6 +14,8 @@ export interface Fixture {
   readonly planId: number;
   readonly cardId: number;
   readonly customerId: number;
+  /** A pending card-to-card receipt of that customer. */
+  readonly cardPaymentId: number;
 }
 
 export interface RouteCase {
@@ -23,7 +26,7 @@ export interface RouteCase {
   readonly body?: unknown;
   /** Tenant tokens get 403 whatever the bot. */
   readonly operatorOnly?: boolean;
-  /** The path names items of the bot (plans, cards, customers): another tenant's item ids must 404 too. */
+  /** The path names items of the bot (plans, cards, customers, payments): another tenant's item ids must 404 too. */
   readonly nested?: boolean;
   /** Not about one bot (/me): no other tenant's id to try. */
   readonly unscoped?: boolean;
@@ -45,7 +48,21 @@ async function makeFixture(h: ApiHarness, name: string): Promise<Fixture> {
     'fa',
   );
   if (!plan.ok || !card.ok) throw new Error('fixture');
-  return { id, apiToken, planId: plan.value.id, cardId: card.value.id, customerId: customer.id };
+  const payment = await services.cardPayments.submit({
+    customerId: customer.id,
+    amount: 150_000,
+    cardId: card.value.id,
+    receipt: { text: `${name} paid` },
+  });
+  if (payment.status !== 'submitted') throw new Error('fixture');
+  return {
+    id,
+    apiToken,
+    planId: plan.value.id,
+    cardId: card.value.id,
+    customerId: customer.id,
+    cardPaymentId: payment.payment.id,
+  };
 }
 
 /** Everything a refused request could have touched, to prove it touched nothing. */
@@ -57,6 +74,8 @@ async function snapshot(app: App, fixture: Fixture) {
     card: await services.cards.get(asCardId(fixture.cardId)),
     customer: await services.customers.get(asCustomerId(fixture.customerId)),
     ledger: await services.ledger.entries(asCustomerId(fixture.customerId)),
+    cardPayment: await services.cardPayments.get(asCardPaymentId(fixture.cardPaymentId)),
+    orders: await services.orders.findByCustomer(asCustomerId(fixture.customerId)),
     flags: await services.flags.list(),
     settings: await services.settings.list(),
   };
@@ -74,12 +93,13 @@ export function describeSecurity(group: string, routes: readonly RouteCase[]): v
     let h: ApiHarness;
     let a: Fixture;
     let b: Fixture;
-    let before: Awaited<ReturnType<typeof snapshot>>;
+    // both tenants: a refusal must change neither the target bot nor the caller's own
+    let before: Awaited<ReturnType<typeof snapshot>>[];
     beforeAll(async () => {
       h = await startApi(backend);
       a = await makeFixture(h, 'Alpha');
       b = await makeFixture(h, 'Beta');
-      before = await snapshot(h.app, a);
+      before = [await snapshot(h.app, a), await snapshot(h.app, b)];
     });
     afterAll(() => h.close());
 
@@ -145,7 +165,7 @@ export function describeSecurity(group: string, routes: readonly RouteCase[]): v
     });
 
     it('changed nothing with those refusals, and the right tokens still reach their routes', async () => {
-      expect(await snapshot(h.app, a)).toEqual(before);
+      expect([await snapshot(h.app, a), await snapshot(h.app, b)]).toEqual(before);
       for (const route of routes.filter((r) => r.method === 'GET')) {
         const token = route.operatorOnly ? OPERATOR_TOKEN : a.apiToken;
         const answer = await h.call('GET', route.path(a), { token });

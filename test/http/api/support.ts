@@ -65,9 +65,11 @@ export async function startApi(
     /** Wraps the app the server sees (to make a dependency fail, for instance). */
     wrapApp?: (app: App) => App;
     logger?: Logger;
+    /** Options of the app under test (a Zarinpal gateway, a clock...). */
+    app?: Parameters<typeof createTestApp>[1];
   } = {},
 ): Promise<ApiHarness> {
-  const t = await createTestApp(backend);
+  const t = await createTestApp(backend, options.app);
   const logger = options.logger ?? createSilentLogger();
   const app = options.wrapApp ? options.wrapApp(t.app) : t.app;
   const fleet = createFleet({
@@ -86,7 +88,8 @@ export async function startApi(
       rateLimit: options.rateLimit ?? { max: 100_000 },
     },
   });
-  let base: string | undefined;
+  // the promise, not its result: concurrent first calls share one listen
+  let listening: Promise<string> | undefined;
 
   const headersOf = (send: Send) => {
     const headers: Record<string, string> = { ...send.headers };
@@ -116,7 +119,8 @@ export async function startApi(
       } as Answer;
     },
     async fetch(method, path, send = {}) {
-      base ??= await server.listen({ host: '127.0.0.1', port: 0 });
+      listening ??= server.listen({ host: '127.0.0.1', port: 0 });
+      const base = await listening;
       const response = await fetch(`${base}${path}`, {
         method,
         headers: headersOf(send),

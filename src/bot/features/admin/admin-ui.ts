@@ -1,7 +1,8 @@
-import { GrammyError, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import type { BotContext } from '../../context.js';
 import { formatMoney } from '../../format.js';
 import type { Translate } from '../../i18n.js';
+import { editOrReply, isListedAdmin, parseTypedInteger } from '../panel-ui.js';
 
 /** Every callback of the tenant admin menu starts with `adm:`; nothing else in the fleet uses it. */
 export const PREFIX = 'adm';
@@ -10,11 +11,7 @@ export const PREFIX = 'adm';
  * The tenant's own admins, in the tenant's own bot. The master bot has the operators' panel
  * instead, so nobody is a tenant admin there.
  */
-export const isTenantAdmin = (ctx: BotContext): boolean =>
-  !ctx.shop.tenant.isMaster &&
-  ctx.from !== undefined &&
-  !ctx.from.is_bot &&
-  ctx.shop.tenant.adminTelegramIds.includes(ctx.from.id);
+export const isTenantAdmin = (ctx: BotContext): boolean => !ctx.shop.tenant.isMaster && isListedAdmin(ctx);
 
 /** A plan being created step by step. */
 export interface PlanDraft {
@@ -71,24 +68,11 @@ export const idOf = (text: string | undefined): number | undefined => {
   return text !== undefined && /^\d{1,15}$/.test(text) && Number.isSafeInteger(id) && id > 0 ? id : undefined;
 };
 
-const DIGITS: Record<string, string> = Object.fromEntries(
-  [...'۰۱۲۳۴۵۶۷۸۹'].map((d, i) => [d, String(i)]).concat([...'٠١٢٣٤٥٦٧٨٩'].map((d, i) => [d, String(i)])),
-);
-
 /**
  * An integer typed by an admin: Persian and Arabic digits, thousands separators (, ٬ ' _ spaces)
  * and a leading minus (chat ids) are accepted. A decimal point is not: "1.5" must not become 15.
  */
-export function parseInteger(text: string): number | undefined {
-  const normalised = [...text.trim()]
-    .map((char) => DIGITS[char] ?? char)
-    .join('')
-    .replace(/[\s,٬’'_]/g, '')
-    .replace(/^[−–]/, '-');
-  if (!/^-?\d{1,16}$/.test(normalised)) return undefined;
-  const value = Number(normalised);
-  return Number.isSafeInteger(value) ? value : undefined;
-}
+export const parseInteger = (text: string): number | undefined => parseTypedInteger(text, /^-?\d{1,16}$/);
 
 /** A whole, non-negative amount or count. */
 export const parseWhole = (text: string): number | undefined => {
@@ -123,9 +107,6 @@ export async function answer(
   }
 }
 
-const isNotModified = (error: unknown) =>
-  error instanceof GrammyError && error.description.includes('message is not modified');
-
 /** Telegram's limit for a message text. */
 const TEXT_LIMIT = 4096;
 
@@ -138,17 +119,16 @@ export const fitMessage = (text: string): string =>
  * new one.
  */
 export async function show(ctx: BotContext, rawText: string, keyboard: InlineKeyboard): Promise<void> {
-  const text = fitMessage(rawText);
-  if (ctx.callbackQuery?.message) {
-    try {
-      await ctx.editMessageText(text, { reply_markup: keyboard });
-      return;
-    } catch (error) {
-      if (isNotModified(error)) return;
-      ctx.logger.debug({ err: error }, 'admin menu message not editable; sending a new one');
-    }
-  }
-  await ctx.reply(text, { reply_markup: keyboard });
+  await editOrReply(ctx, fitMessage(rawText), keyboard, 'admin menu message not editable; sending a new one');
+}
+
+/**
+ * What a button or an answer is about is gone (an old message, another admin's change): any input
+ * is forgotten, and Back leads to the `section`'s list.
+ */
+export async function showNotFound(ctx: BotContext, key: string, section: string): Promise<void> {
+  clearInput(ctx);
+  await show(ctx, ctx.t(key), backKeyboard(ctx.t, `${PREFIX}:${section}`));
 }
 
 /** Asks the admin to type something; what they type next goes to the section named by `awaiting`. */

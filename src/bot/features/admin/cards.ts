@@ -14,6 +14,7 @@ import {
   replyWithCancel,
   setAdminState,
   show,
+  showNotFound,
 } from './admin-ui.js';
 
 const MAX_HOLDER = 128;
@@ -57,10 +58,7 @@ export async function showCards(ctx: BotContext): Promise<void> {
   await show(ctx, text, keyboard);
 }
 
-async function cardNotFound(ctx: BotContext): Promise<void> {
-  clearInput(ctx);
-  await show(ctx, ctx.t('adm-card-not-found'), backKeyboard(ctx.t, `${PREFIX}:cards`));
-}
+const cardNotFound = (ctx: BotContext) => showNotFound(ctx, 'adm-card-not-found', 'cards');
 
 export async function showCard(ctx: BotContext, id: number): Promise<void> {
   const card = await ctx.shop.services.cards.get(asCardId(id));

@@ -3,6 +3,7 @@ import type { Customer } from '../../../modules/customers/customers-service.js';
 import { asCustomerId } from '../../../shared/ids.js';
 import type { BotContext } from '../../context.js';
 import { formatDate, formatMoney, formatTraffic } from '../../format.js';
+import { SUBSCRIPTION_STATUS_KEYS, trafficLimitText } from '../shop/view.js';
 import {
   adminState,
   answer,
@@ -15,6 +16,7 @@ import {
   replyWithCancel,
   setAdminState,
   show,
+  showNotFound,
 } from './admin-ui.js';
 
 const SEARCH_LIMIT = 10;
@@ -22,14 +24,6 @@ const RECENT_ORDERS = 5;
 const MAX_QUERY = 64;
 const MAX_REASON = 200;
 const MAX_CREDIT = 1_000_000_000_000;
-
-const STATUS_KEYS = {
-  pending: 'subscription-status-pending',
-  active: 'subscription-status-active',
-  expired: 'subscription-status-expired',
-  limited: 'subscription-status-limited',
-  disabled: 'subscription-status-disabled',
-} as const;
 
 const ORDER_STATUS_KEYS = {
   created: 'adm-order-created',
@@ -70,10 +64,7 @@ export async function receiveCustomerSearch(ctx: BotContext, text: string): Prom
   });
 }
 
-async function customerNotFound(ctx: BotContext): Promise<void> {
-  clearInput(ctx);
-  await show(ctx, ctx.t('adm-customer-not-found'), backKeyboard(ctx.t, `${PREFIX}:customers`));
-}
+const customerNotFound = (ctx: BotContext) => showNotFound(ctx, 'adm-customer-not-found', 'customers');
 
 /** Balance, language, subscription and recent orders of one customer, with "credit balance". */
 export async function showCustomer(ctx: BotContext, id: number, prefix?: string): Promise<void> {
@@ -88,13 +79,10 @@ export async function showCustomer(ctx: BotContext, id: number, prefix?: string)
   const date = (value: Date) => formatDate(value, ctx.language, timeZone);
   const subscriptionText = subscription
     ? ctx.t('adm-customer-subscription', {
-        status: ctx.t(STATUS_KEYS[subscription.status]),
+        status: ctx.t(SUBSCRIPTION_STATUS_KEYS[subscription.status]),
         expires: subscription.expiresAt ? date(subscription.expiresAt) : '–',
         used: formatTraffic(subscription.usedTrafficBytes, ctx.language, ctx.t),
-        limit:
-          subscription.trafficLimitBytes === 0
-            ? ctx.t('traffic-unlimited')
-            : formatTraffic(subscription.trafficLimitBytes, ctx.language, ctx.t),
+        limit: trafficLimitText(subscription.trafficLimitBytes, ctx),
       })
     : ctx.t('adm-customer-no-subscription');
   const orderLines = orders.map((order) =>

@@ -3,11 +3,11 @@ import { type Plan, type PlanPatch, planPatch } from '../../../modules/plans/pla
 import { asPlanId } from '../../../shared/ids.js';
 import type { BotContext } from '../../context.js';
 import { formatNumber } from '../../format.js';
+import { deviceLimitText, planTrafficText } from '../shop/view.js';
 import {
   adminState,
   answer,
   ask,
-  backKeyboard,
   clearInput,
   money,
   PREFIX,
@@ -15,6 +15,7 @@ import {
   replyWithCancel,
   setAdminState,
   show,
+  showNotFound,
 } from './admin-ui.js';
 
 /** The fields an admin edits, by the short name callback data and prompts use. */
@@ -58,21 +59,16 @@ function parseField(field: PlanField, text: string): string | number | undefined
   return planPatch.safeParse({ [PLAN_FIELDS[field]]: value }).success ? value : undefined;
 }
 
-const trafficText = (ctx: BotContext, gb: number) =>
-  gb === 0 ? ctx.t('traffic-unlimited') : ctx.t('traffic-gb', { amount: formatNumber(gb, ctx.language) });
-const devicesText = (ctx: BotContext, devices: number) =>
-  devices === 0 ? ctx.t('devices-unlimited') : formatNumber(devices, ctx.language);
-
-const planLine = (ctx: BotContext, plan: Plan, index: number) =>
-  ctx.t('adm-plan-line', {
-    position: formatNumber(index + 1, ctx.language),
-    name: plan.name,
-    price: money(ctx, plan.price),
-    days: formatNumber(plan.periodDays, ctx.language),
-    traffic: trafficText(ctx, plan.trafficGb),
-    devices: devicesText(ctx, plan.deviceLimit),
-    active: plan.isActive ? 'yes' : 'no',
-  });
+/** A plan as the list and its card show it; `index` is its place in the customers' list. */
+const planArgs = (ctx: BotContext, plan: Plan, index: number) => ({
+  position: formatNumber(index + 1, ctx.language),
+  name: plan.name,
+  price: money(ctx, plan.price),
+  days: formatNumber(plan.periodDays, ctx.language),
+  traffic: planTrafficText(plan.trafficGb, ctx),
+  devices: deviceLimitText(plan.deviceLimit, ctx),
+  active: plan.isActive ? 'yes' : 'no',
+});
 
 export async function showPlans(ctx: BotContext): Promise<void> {
   const plans = await ctx.shop.services.plans.findAll();
@@ -86,14 +82,11 @@ export async function showPlans(ctx: BotContext): Promise<void> {
   const text =
     plans.length === 0
       ? ctx.t('adm-plans-empty')
-      : `${ctx.t('adm-plans-title')}\n\n${plans.map((plan, index) => planLine(ctx, plan, index)).join('\n\n')}`;
+      : `${ctx.t('adm-plans-title')}\n\n${plans.map((plan, index) => ctx.t('adm-plan-line', planArgs(ctx, plan, index))).join('\n\n')}`;
   await show(ctx, text, keyboard);
 }
 
-async function planNotFound(ctx: BotContext): Promise<void> {
-  clearInput(ctx);
-  await show(ctx, ctx.t('adm-plan-not-found'), backKeyboard(ctx.t, `${PREFIX}:plans`));
-}
+const planNotFound = (ctx: BotContext) => showNotFound(ctx, 'adm-plan-not-found', 'plans');
 
 export async function showPlan(ctx: BotContext, id: number): Promise<void> {
   const plans = await ctx.shop.services.plans.findAll();
@@ -121,14 +114,8 @@ export async function showPlan(ctx: BotContext, id: number): Promise<void> {
     .text(ctx.t('adm-btn-back'), `${PREFIX}:plans`)
     .text(ctx.t('adm-btn-home'), `${PREFIX}:home`);
   const text = ctx.t('adm-plan-card', {
-    position: formatNumber(index + 1, ctx.language),
+    ...planArgs(ctx, plan, index),
     count: formatNumber(plans.length, ctx.language),
-    name: plan.name,
-    price: money(ctx, plan.price),
-    days: formatNumber(plan.periodDays, ctx.language),
-    traffic: trafficText(ctx, plan.trafficGb),
-    devices: devicesText(ctx, plan.deviceLimit),
-    active: plan.isActive ? 'yes' : 'no',
   });
   await show(ctx, text, keyboard);
 }

@@ -1,17 +1,8 @@
 import { InlineKeyboard } from 'grammy';
-import type { ReceiptAdminMessage } from '../../../db/schema.js';
 import type { BotContext } from '../../context.js';
 import { formatNumber } from '../../format.js';
-import { adminViewContext } from '../payments/receipt-delivery.js';
-import {
-  CAPTION_LIMIT,
-  loadReceipt,
-  type Receipt,
-  type ReceiptViewContext,
-  receiptAdminKeyboard,
-  receiptAdminText,
-  TEXT_LIMIT,
-} from '../payments/receipt-view.js';
+import { adminViewContext, sendReceiptMessage } from '../payments/receipt-delivery.js';
+import { loadReceipt, type Receipt, type ReceiptViewContext } from '../payments/receipt-view.js';
 import { PREFIX, show } from './admin-ui.js';
 
 /** Receipts shown per visit, oldest first; the rest after these are decided. */
@@ -27,33 +18,8 @@ export const countPendingReceipts = async (ctx: BotContext): Promise<number> =>
  * message is recorded on the payment, so a decision taken anywhere is written onto it too.
  */
 async function sendReceipt(ctx: BotContext, receipt: Receipt, view: ReceiptViewContext): Promise<void> {
-  const payment = receipt.payment;
-  const chatId = ctx.chat!.id;
-  const markup = receiptAdminKeyboard(payment, view.t);
-  const fileId = payment.receiptFileId;
-  let sent: { message_id: number };
-  let kind: ReceiptAdminMessage['kind'] = 'caption';
-  if (fileId && payment.receiptFileKind === 'photo') {
-    sent = await ctx.api.sendPhoto(chatId, fileId, {
-      caption: receiptAdminText(receipt, view, CAPTION_LIMIT),
-      reply_markup: markup,
-    });
-  } else if (fileId && payment.receiptFileKind === 'document') {
-    sent = await ctx.api.sendDocument(chatId, fileId, {
-      caption: receiptAdminText(receipt, view, CAPTION_LIMIT),
-      reply_markup: markup,
-    });
-  } else {
-    kind = 'text';
-    sent = await ctx.api.sendMessage(chatId, receiptAdminText(receipt, view, TEXT_LIMIT), {
-      reply_markup: markup,
-    });
-  }
-  await ctx.shop.services.cardPayments.addAdminMessage(payment.id, {
-    chatId,
-    messageId: sent.message_id,
-    kind,
-  });
+  const message = await sendReceiptMessage(ctx.api, ctx.chat!.id, receipt, view);
+  await ctx.shop.services.cardPayments.addAdminMessage(receipt.payment.id, message);
 }
 
 /** Pending card-to-card receipts, oldest first, each with its decision buttons. */

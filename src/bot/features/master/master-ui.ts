@@ -1,9 +1,10 @@
-import { GrammyError, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import type { App } from '../../../app.js';
 import type { Currency, Language } from '../../../db/schema.js';
 import { asBotId, type BotId } from '../../../shared/ids.js';
 import type { BotContext } from '../../context.js';
 import type { Translate } from '../../i18n.js';
+import { editOrReply, isListedAdmin, parseTypedInteger } from '../panel-ui.js';
 
 export interface MasterDeps {
   readonly app: App;
@@ -19,11 +20,7 @@ export const awaitingPrice = (id: BotId) => `fleet:price:${id}`;
 export const awaitingTopUp = (id: BotId) => `fleet:topup:${id}`;
 
 /** The master bot's admins are the operators (OPERATOR_TELEGRAM_IDS, merged in by ensureMaster). */
-export const isOperator = (ctx: BotContext): boolean =>
-  ctx.shop.tenant.isMaster &&
-  ctx.from !== undefined &&
-  !ctx.from.is_bot &&
-  ctx.shop.tenant.adminTelegramIds.includes(ctx.from.id);
+export const isOperator = (ctx: BotContext): boolean => ctx.shop.tenant.isMaster && isListedAdmin(ctx);
 
 /** A top-up typed and waiting for the operator's confirmation. */
 export interface PendingTopUp {
@@ -57,24 +54,12 @@ export const tenantIdOf = (text: string | undefined): BotId | undefined => {
   return Number.isSafeInteger(id) && id > 0 ? asBotId(id) : undefined;
 };
 
-const DIGITS: Record<string, string> = Object.fromEntries(
-  [...'۰۱۲۳۴۵۶۷۸۹'].map((d, i) => [d, String(i)]).concat([...'٠١٢٣٤٥٦٧٨٩'].map((d, i) => [d, String(i)])),
-);
-
 /**
  * A whole amount typed by an operator: Persian and Arabic digits and thousands separators (, ٬ ’
  * ' _ spaces) are accepted. A decimal point is not: amounts are whole units, and "1.5" must not
  * silently become 15.
  */
-export function parseWholeNumber(text: string): number | undefined {
-  const normalised = [...text.trim()]
-    .map((char) => DIGITS[char] ?? char)
-    .join('')
-    .replace(/[\s,٬’'_]/g, '');
-  if (!/^\d{1,15}$/.test(normalised)) return undefined;
-  const value = Number(normalised);
-  return Number.isSafeInteger(value) ? value : undefined;
-}
+export const parseWholeNumber = (text: string): number | undefined => parseTypedInteger(text, /^\d{1,15}$/);
 
 export const formatNumber = (language: Language, value: number): string =>
   new Intl.NumberFormat(language, { maximumFractionDigits: 2 }).format(value);
@@ -119,24 +104,12 @@ export const backToPanel = (t: Translate) =>
 export const cancelKeyboard = (t: Translate) =>
   new InlineKeyboard().text(t('master-btn-cancel'), `${PREFIX}:cancel`);
 
-const isNotModified = (error: unknown) =>
-  error instanceof GrammyError && error.description.includes('message is not modified');
-
 /**
  * Navigation edits the panel message in place; a typed answer or a message too old to edit gets a
  * new one.
  */
 export async function show(ctx: BotContext, text: string, keyboard: InlineKeyboard): Promise<void> {
-  if (ctx.callbackQuery?.message) {
-    try {
-      await ctx.editMessageText(text, { reply_markup: keyboard });
-      return;
-    } catch (error) {
-      if (isNotModified(error)) return;
-      ctx.logger.debug({ err: error }, 'panel message not editable; sending a new one');
-    }
-  }
-  await ctx.reply(text, { reply_markup: keyboard });
+  await editOrReply(ctx, text, keyboard, 'panel message not editable; sending a new one');
 }
 
 export async function showHome(ctx: BotContext): Promise<void> {

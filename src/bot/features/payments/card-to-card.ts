@@ -3,9 +3,10 @@ import type { ReceiptFile } from '../../../modules/payments/card-to-card.js';
 import { asCardId, asOrderId, type OrderId } from '../../../shared/ids.js';
 import type { BotContext } from '../../context.js';
 import { formatMoney } from '../../format.js';
+import { backToMenu } from '../keyboards.js';
 import { retireButtons } from '../shop/shop-context.js';
 import { cardNumberInGroups } from './receipt-view.js';
-import { clearAwaiting, completeCoveredOrder } from './topup.js';
+import { clearAwaiting, paymentRequest } from './topup.js';
 
 /** The card shown stays valid for a receipt this long; later messages are ordinary messages again. */
 const RECEIPT_WINDOW_MS = 6 * 3_600_000;
@@ -43,8 +44,6 @@ const SENT_BY_HAND = [
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-const backToMenu = (ctx: BotContext) => new InlineKeyboard().text(ctx.t('back-to-menu'), 'menu:home');
-
 /**
  * Card-to-card, the customer's side: `pay:card:<amount>:<orderId or 0>` picks a card by the
  * tenant's rotation strategy and shows it with the exact amount; the next photo, document or text
@@ -54,36 +53,12 @@ export function createCardToCardFeature() {
   const feature = new Composer<BotContext>();
 
   feature.callbackQuery(/^pay:card:(\d{1,15}):(\d{1,15})$/, async (ctx) => {
-    const customer = ctx.customer;
-    const services = ctx.shop.services;
-    if (!customer || !(await services.flags.isEnabled('card_to_card'))) {
-      await ctx.answerCallbackQuery({ text: ctx.t('feature-disabled'), show_alert: true });
-      return;
-    }
-    let amount = Number(ctx.match[1]);
-    const orderId = Number(ctx.match[2]);
-    if (orderId > 0) {
-      // the missing amount, as it is now: the balance may have changed since the offer
-      const due = await services.topUp.dueForOrder(customer.id, asOrderId(orderId));
-      if (due.status === 'not_payable') {
-        await ctx.answerCallbackQuery({ text: ctx.t('topup-order-unavailable'), show_alert: true });
-        return;
-      }
-      if (due.status === 'covered') {
-        await ctx.answerCallbackQuery();
-        await retireButtons(ctx);
-        await completeCoveredOrder(ctx, asOrderId(orderId));
-        return;
-      }
-      amount = due.missing;
-    } else {
-      const check = await services.topUp.checkAmount(amount);
-      if (check.status !== 'ok') {
-        await ctx.answerCallbackQuery({ text: ctx.t('topup-amount-unavailable'), show_alert: true });
-        return;
-      }
-    }
-    const card = await services.cards.pickNext();
+    const request = await paymentRequest(ctx, 'card', Number(ctx.match[1]), Number(ctx.match[2]));
+    if (!request) return;
+    const amount = request.amount;
+    // kept in the session as a number: 0 for a plain top-up
+    const orderId: number = request.orderId ?? 0;
+    const card = await ctx.shop.services.cards.pickNext();
     if (!card) {
       ctx.logger.warn('card-to-card is on but the shop has no active card');
       await ctx.answerCallbackQuery({ text: ctx.t('c2c-unavailable'), show_alert: true });
@@ -115,7 +90,7 @@ export function createCardToCardFeature() {
     await ctx.answerCallbackQuery();
     clearAwaiting(ctx.session, AWAITING_RECEIPT, SESSION_KEY);
     await retireButtons(ctx);
-    await ctx.reply(ctx.t('topup-cancelled'), { reply_markup: backToMenu(ctx) });
+    await ctx.reply(ctx.t('topup-cancelled'), { reply_markup: backToMenu(ctx.t) });
   });
 
   feature.chatType('private').on('message', async (ctx, next) => {
@@ -176,7 +151,7 @@ export function createCardToCardFeature() {
         tracking: payment.trackingNumber,
         amount: formatMoney(payment.amount, ctx.shop.tenant.currency, ctx.language, ctx.t),
       }),
-      { reply_markup: backToMenu(ctx) },
+      { reply_markup: backToMenu(ctx.t) },
     );
   });
 

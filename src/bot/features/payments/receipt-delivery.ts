@@ -1,10 +1,11 @@
-import { type Api, GrammyError, InlineKeyboard } from 'grammy';
+import { type Api, GrammyError } from 'grammy';
 import type { TenantServices } from '../../../app.js';
 import type { Currency, ReceiptAdminMessage } from '../../../db/schema.js';
 import type { Tenant } from '../../../modules/tenants/tenant-registry.js';
 import { asCustomerId } from '../../../shared/ids.js';
 import type { Logger } from '../../../shared/logger.js';
 import type { Translator } from '../../i18n.js';
+import { backToMenu } from '../keyboards.js';
 import {
   CAPTION_LIMIT,
   customerOutcomeText,
@@ -33,20 +34,53 @@ export async function adminViewContext(
   return { t: translator.forLanguage(language), language, currency };
 }
 
-/**
- * Shows a new receipt to the tenant's admins through the tenant's own bot: in the admin chat (its
- * receipt topic when set), else in each admin's private chat. The image or file is re-sent by its
- * file_id (valid for this bot only) with the details as caption. Each message is recorded as soon
- * as it is sent, so a retry after a failure sends only to the chats still missing.
- */
-export async function sendReceiptToAdmins(input: {
+/** A receipt to show to a tenant's admins, through the tenant's own bot. */
+export interface ReceiptDelivery {
   api: Api;
   services: TenantServices;
   tenant: Tenant;
   receipt: Receipt;
   translator: Translator;
   logger: Logger;
-}): Promise<void> {
+}
+
+/**
+ * One receipt in one admin chat, with its decision buttons: the image or file is re-sent by its
+ * file_id (valid for this bot only) with the details as caption; a receipt without one is the
+ * details as text. Resolves to the message as the payment records it.
+ */
+export async function sendReceiptMessage(
+  api: Api,
+  chatId: number,
+  receipt: Receipt,
+  view: ReceiptViewContext,
+  threadId?: number,
+): Promise<ReceiptAdminMessage> {
+  const payment = receipt.payment;
+  const markup = receiptAdminKeyboard(payment, view.t);
+  const thread = threadId === undefined ? {} : { message_thread_id: threadId };
+  const fileId = payment.receiptFileId;
+  if (fileId && payment.receiptFileKind === 'photo') {
+    const caption = receiptAdminText(receipt, view, CAPTION_LIMIT);
+    const sent = await api.sendPhoto(chatId, fileId, { caption, reply_markup: markup, ...thread });
+    return { chatId, messageId: sent.message_id, kind: 'caption' };
+  }
+  if (fileId && payment.receiptFileKind === 'document') {
+    const caption = receiptAdminText(receipt, view, CAPTION_LIMIT);
+    const sent = await api.sendDocument(chatId, fileId, { caption, reply_markup: markup, ...thread });
+    return { chatId, messageId: sent.message_id, kind: 'caption' };
+  }
+  const text = receiptAdminText(receipt, view, TEXT_LIMIT);
+  const sent = await api.sendMessage(chatId, text, { reply_markup: markup, ...thread });
+  return { chatId, messageId: sent.message_id, kind: 'text' };
+}
+
+/**
+ * Shows a new receipt to the tenant's admins through the tenant's own bot: in the admin chat (its
+ * receipt topic when set), else in each admin's private chat. Each message is recorded as soon as
+ * it is sent, so a retry after a failure sends only to the chats still missing.
+ */
+export async function sendReceiptToAdmins(input: ReceiptDelivery): Promise<void> {
   const { api, services, tenant, receipt, logger } = input;
   const payment = receipt.payment;
   const [chatId, topicId] = await Promise.all([
@@ -62,28 +96,12 @@ export async function sendReceiptToAdmins(input: {
     return;
   }
   const v = await adminViewContext(services, input.translator, tenant.currency);
-  const markup = receiptAdminKeyboard(payment, v.t);
   const shown = new Set(payment.adminMessages.map((message) => message.chatId));
   let retry: unknown;
   for (const target of targets) {
     if (shown.has(target.chatId)) continue;
-    const thread = target.threadId === undefined ? {} : { message_thread_id: target.threadId };
     try {
-      let sent: { message_id: number };
-      let kind: ReceiptAdminMessage['kind'] = 'caption';
-      const fileId = payment.receiptFileId;
-      if (fileId && payment.receiptFileKind === 'photo') {
-        const caption = receiptAdminText(receipt, v, CAPTION_LIMIT);
-        sent = await api.sendPhoto(target.chatId, fileId, { caption, reply_markup: markup, ...thread });
-      } else if (fileId && payment.receiptFileKind === 'document') {
-        const caption = receiptAdminText(receipt, v, CAPTION_LIMIT);
-        sent = await api.sendDocument(target.chatId, fileId, { caption, reply_markup: markup, ...thread });
-      } else {
-        kind = 'text';
-        const text = receiptAdminText(receipt, v, TEXT_LIMIT);
-        sent = await api.sendMessage(target.chatId, text, { reply_markup: markup, ...thread });
-      }
-      const message = { chatId: target.chatId, messageId: sent.message_id, kind };
+      const message = await sendReceiptMessage(api, target.chatId, receipt, v, target.threadId);
       const status = await services.cardPayments.addAdminMessage(payment.id, message);
       if (status !== undefined && status !== 'pending') {
         // decided while this message was on its way: the outcome job may not have seen it
@@ -144,14 +162,7 @@ export async function refreshAdminMessage(input: {
  * After a decision or an expiry: every admin message shows the outcome, then the customer is told in
  * their language. Only the customer's message is retried on a passing failure (editing twice is harmless).
  */
-export async function announceOutcome(input: {
-  api: Api;
-  services: TenantServices;
-  tenant: Tenant;
-  receipt: Receipt;
-  translator: Translator;
-  logger: Logger;
-}): Promise<void> {
+export async function announceOutcome(input: ReceiptDelivery): Promise<void> {
   const { api, services, tenant, receipt, translator, logger } = input;
   const view = await adminViewContext(services, translator, tenant.currency);
   for (const message of receipt.payment.adminMessages) {
@@ -169,7 +180,7 @@ export async function announceOutcome(input: {
   if (!text) return;
   try {
     await api.sendMessage(customer.telegramId, text, {
-      reply_markup: new InlineKeyboard().text(t('back-to-menu'), 'menu:home'),
+      reply_markup: backToMenu(t),
     });
   } catch (error) {
     if (!isPermanentSendError(error)) throw error;

@@ -9,7 +9,6 @@ import {
 } from '../../../modules/payments/card-to-card.js';
 import type { BotContext } from '../../context.js';
 import { formatMoney } from '../../format.js';
-import { alertAdminsOfRefusedSale } from '../shop/admin-alerts.js';
 import { adminViewContext, refreshAdminMessage } from './receipt-delivery.js';
 import { loadReceipt, receiptDetailsText } from './receipt-view.js';
 import { clearAwaiting } from './topup.js';
@@ -131,8 +130,6 @@ export function createReceiptReviewFeature() {
       'card payment approved',
     );
     await showDecision(ctx, id, adminMessageOf(ctx.callbackQuery.message));
-    if (outcome.order?.status === 'wallet_insufficient')
-      await alertAdminsOfRefusedSale(ctx, outcome.order.order);
   });
 
   feature.callbackQuery(/^c2c:no:(\d{1,15})$/, async (ctx) => {

@@ -62,7 +62,11 @@ const truncate = (text: string, max: number) =>
   max <= 1 ? '…' : text.length > max ? `${text.slice(0, max - 1)}…` : text;
 
 function statusLines(payment: CardPayment, t: Translate): string[] {
-  const admin = `${payment.reviewerName ?? '?'} (${payment.reviewedBy ?? '?'})`;
+  // an admin in Telegram is named with their id; a decision through the API has no Telegram id
+  const admin =
+    payment.reviewedBy === null
+      ? (payment.reviewerName ?? '?')
+      : `${payment.reviewerName ?? '?'} (${payment.reviewedBy})`;
   switch (payment.status) {
     case 'pending':
       return [t('c2c-admin-status-pending')];

@@ -1,13 +1,10 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { Composer } from 'grammy';
 import type { PreCheckoutRefusal } from '../../../modules/payments/stars-payments.js';
-import { asOrderId, type OrderId } from '../../../shared/ids.js';
 import type { BotContext } from '../../context.js';
 import { formatMoney, formatNumber } from '../../format.js';
-import { alertAdminsOfRefusedSale } from '../shop/admin-alerts.js';
+import { backToMenu } from '../keyboards.js';
 import { retireButtons } from '../shop/shop-context.js';
-import { completeCoveredOrder } from './topup.js';
-
-const backToMenu = (ctx: BotContext) => new InlineKeyboard().text(ctx.t('back-to-menu'), 'menu:home');
+import { paymentRequest } from './topup.js';
 
 const REFUSALS: Record<PreCheckoutRefusal, string> = {
   unknown: 'stars-refused-unknown',
@@ -26,37 +23,10 @@ export function createStarsFeature() {
   const feature = new Composer<BotContext>();
 
   feature.callbackQuery(/^pay:stars:(\d{1,15}):(\d{1,15})$/, async (ctx) => {
-    const customer = ctx.customer;
-    const services = ctx.shop.services;
-    if (!customer || !(await services.flags.isEnabled('telegram_stars'))) {
-      await ctx.answerCallbackQuery({ text: ctx.t('feature-disabled'), show_alert: true });
-      return;
-    }
-    let amount = Number(ctx.match[1]);
-    const orderNumber = Number(ctx.match[2]);
-    let orderId: OrderId | null = null;
-    if (orderNumber > 0) {
-      orderId = asOrderId(orderNumber);
-      const due = await services.topUp.dueForOrder(customer.id, orderId);
-      if (due.status === 'not_payable') {
-        await ctx.answerCallbackQuery({ text: ctx.t('topup-order-unavailable'), show_alert: true });
-        return;
-      }
-      if (due.status === 'covered') {
-        await ctx.answerCallbackQuery();
-        await retireButtons(ctx);
-        await completeCoveredOrder(ctx, orderId);
-        return;
-      }
-      amount = due.missing;
-    } else {
-      const check = await services.topUp.checkAmount(amount);
-      if (check.status !== 'ok') {
-        await ctx.answerCallbackQuery({ text: ctx.t('topup-amount-unavailable'), show_alert: true });
-        return;
-      }
-    }
-    const outcome = await services.stars.createInvoice({ customerId: customer.id, amount, orderId });
+    const request = await paymentRequest(ctx, 'stars', Number(ctx.match[1]), Number(ctx.match[2]));
+    if (!request) return;
+    const { customer, amount, orderId } = request;
+    const outcome = await ctx.shop.services.stars.createInvoice({ customerId: customer.id, amount, orderId });
     if (outcome.status === 'too_large') {
       await ctx.answerCallbackQuery({
         text: ctx.t('stars-too-large', { max: formatNumber(outcome.maxStars, ctx.language) }),
@@ -140,10 +110,9 @@ export function createStarsFeature() {
         } else if (order?.status === 'insufficient') {
           lines.push(ctx.t('gateway-order-still-waiting'));
         } else if (order?.status === 'wallet_insufficient') {
-          lines.push(ctx.t('purchase-shop-unavailable'));
+          lines.push(ctx.t('wallet-sale-unavailable'));
         }
-        await ctx.reply(lines.join('\n'), { reply_markup: backToMenu(ctx) });
-        if (order?.status === 'wallet_insufficient') await alertAdminsOfRefusedSale(ctx, order.order);
+        await ctx.reply(lines.join('\n'), { reply_markup: backToMenu(ctx.t) });
         return;
       }
       case 'duplicate':
@@ -156,13 +125,13 @@ export function createStarsFeature() {
         // Stars we cannot credit to an invoice go back to the customer rather than stay with the shop.
         try {
           await ctx.api.refundStarPayment(ctx.from.id, paid.telegram_payment_charge_id);
-          await ctx.reply(ctx.t('stars-refunded', { stars }), { reply_markup: backToMenu(ctx) });
+          await ctx.reply(ctx.t('stars-refunded', { stars }), { reply_markup: backToMenu(ctx.t) });
         } catch (error) {
           ctx.logger.error(
             { err: error, reason: outcome.reason },
             'could not refund an unattributable stars payment',
           );
-          await ctx.reply(ctx.t('paysupport-no-contact'), { reply_markup: backToMenu(ctx) });
+          await ctx.reply(ctx.t('paysupport-no-contact'), { reply_markup: backToMenu(ctx.t) });
         }
         return;
       default: {
@@ -180,7 +149,7 @@ export function createStarsFeature() {
     ]);
     const text =
       contactOn && username ? ctx.t('paysupport-contact', { username }) : ctx.t('paysupport-no-contact');
-    await ctx.reply(text, { reply_markup: backToMenu(ctx) });
+    await ctx.reply(text, { reply_markup: backToMenu(ctx.t) });
   });
 
   return feature;

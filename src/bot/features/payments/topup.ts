@@ -1,9 +1,10 @@
 import { Composer, InlineKeyboard } from 'grammy';
+import type { Customer } from '../../../modules/customers/customers-service.js';
 import { parseAmount } from '../../../modules/payments/top-up.js';
 import { asOrderId, type OrderId } from '../../../shared/ids.js';
 import type { BotContext, SessionData } from '../../context.js';
 import { formatMoney, MINOR_UNITS } from '../../format.js';
-import { alertAdminsOfRefusedSale } from '../shop/admin-alerts.js';
+import { backToMenu } from '../keyboards.js';
 import { retireButtons } from '../shop/shop-context.js';
 
 /** A typed amount is expected for this long after "Another amount" was pressed. */
@@ -44,8 +45,6 @@ export async function enabledMethods(ctx: BotContext): Promise<PaymentMethod[]> 
 const money = (ctx: BotContext, amount: number) =>
   formatMoney(amount, ctx.shop.tenant.currency, ctx.language, ctx.t);
 
-const backToMenu = (ctx: BotContext) => new InlineKeyboard().text(ctx.t('back-to-menu'), 'menu:home');
-
 export function clearAwaiting(session: SessionData, awaiting: string, key: string): void {
   if (session.awaiting === awaiting) session.awaiting = undefined;
   delete session[key];
@@ -61,7 +60,7 @@ export async function sendPaymentMethods(
 ): Promise<void> {
   const methods = await enabledMethods(ctx);
   if (methods.length === 0) {
-    await ctx.reply(ctx.t('topup-no-methods'), { reply_markup: backToMenu(ctx) });
+    await ctx.reply(ctx.t('topup-no-methods'), { reply_markup: backToMenu(ctx.t) });
     return;
   }
   const keyboard = new InlineKeyboard();
@@ -87,11 +86,60 @@ export async function completeCoveredOrder(ctx: BotContext, orderId: OrderId): P
     return;
   }
   if (outcome.status === 'wallet_insufficient') {
-    await ctx.reply(ctx.t('purchase-shop-unavailable'), { reply_markup: backToMenu(ctx) });
-    await alertAdminsOfRefusedSale(ctx, outcome.order);
+    await ctx.reply(ctx.t('wallet-sale-unavailable'), { reply_markup: backToMenu(ctx.t) });
     return;
   }
-  await ctx.reply(ctx.t('topup-order-unavailable'), { reply_markup: backToMenu(ctx) });
+  await ctx.reply(ctx.t('topup-order-unavailable'), { reply_markup: backToMenu(ctx.t) });
+}
+
+/** What a `pay:<method>:<amount>:<orderId or 0>` press asks to pay, checked again as things are now. */
+export interface PaymentRequest {
+  readonly customer: Customer;
+  readonly amount: number;
+  /** The purchase the money is for; null for a plain top-up. */
+  readonly orderId: OrderId | null;
+}
+
+/**
+ * The start every method's `pay:<method>:<amount>:<orderId or 0>` handler shares: the customer is
+ * known and the method is still switched on; a plain top-up's amount is still within the limits; a
+ * purchase is paid its missing amount as it is now (the balance may have changed since the offer),
+ * and one the balance covers by now is completed instead. Otherwise the press is answered and
+ * undefined returned: there is nothing for the method to do.
+ */
+export async function paymentRequest(
+  ctx: BotContext,
+  method: PaymentMethod,
+  offeredAmount: number,
+  orderNumber: number,
+): Promise<PaymentRequest | undefined> {
+  const customer = ctx.customer;
+  const services = ctx.shop.services;
+  if (!customer || !(await services.flags.isEnabled(METHOD_FLAGS[method]))) {
+    await ctx.answerCallbackQuery({ text: ctx.t('feature-disabled'), show_alert: true });
+    return undefined;
+  }
+  if (orderNumber > 0) {
+    const orderId = asOrderId(orderNumber);
+    const due = await services.topUp.dueForOrder(customer.id, orderId);
+    if (due.status === 'not_payable') {
+      await ctx.answerCallbackQuery({ text: ctx.t('topup-order-unavailable'), show_alert: true });
+      return undefined;
+    }
+    if (due.status === 'covered') {
+      await ctx.answerCallbackQuery();
+      await retireButtons(ctx);
+      await completeCoveredOrder(ctx, orderId);
+      return undefined;
+    }
+    return { customer, amount: due.missing, orderId };
+  }
+  const check = await services.topUp.checkAmount(offeredAmount);
+  if (check.status !== 'ok') {
+    await ctx.answerCallbackQuery({ text: ctx.t('topup-amount-unavailable'), show_alert: true });
+    return undefined;
+  }
+  return { customer, amount: offeredAmount, orderId: null };
 }
 
 async function sendAmountChoice(ctx: BotContext): Promise<void> {
@@ -187,7 +235,7 @@ export function createTopUpFeature() {
     await ctx.answerCallbackQuery();
     clearAwaiting(ctx.session, AWAITING_TOPUP_AMOUNT, 'topup');
     await retireButtons(ctx);
-    await ctx.reply(ctx.t('topup-cancelled'), { reply_markup: backToMenu(ctx) });
+    await ctx.reply(ctx.t('topup-cancelled'), { reply_markup: backToMenu(ctx.t) });
   });
 
   feature.chatType('private').on('message:text', async (ctx, next) => {

@@ -1,12 +1,10 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import { ZARINPAL_MIN_TOMAN } from '../../../modules/payments/zarinpal-gateway.js';
-import { asOrderId, type OrderId } from '../../../shared/ids.js';
 import type { BotContext } from '../../context.js';
 import { formatMoney } from '../../format.js';
+import { backToMenu } from '../keyboards.js';
 import { retireButtons } from '../shop/shop-context.js';
-import { completeCoveredOrder } from './topup.js';
-
-const backToMenu = (ctx: BotContext) => new InlineKeyboard().text(ctx.t('back-to-menu'), 'menu:home');
+import { paymentRequest } from './topup.js';
 
 /**
  * Zarinpal, the customer's side: `pay:zp:<amount>:<orderId or 0>` creates a payment at the gateway
@@ -18,38 +16,16 @@ export function createZarinpalFeature() {
   const feature = new Composer<BotContext>();
 
   feature.callbackQuery(/^pay:zp:(\d{1,15}):(\d{1,15})$/, async (ctx) => {
-    const customer = ctx.customer;
-    const services = ctx.shop.services;
     const message = ctx.callbackQuery.message;
-    if (!customer || !message || !(await services.flags.isEnabled('zarinpal'))) {
+    // the payment's idempotency key names the message the button sits on
+    if (!message) {
       await ctx.answerCallbackQuery({ text: ctx.t('feature-disabled'), show_alert: true });
       return;
     }
-    let amount = Number(ctx.match[1]);
-    const orderNumber = Number(ctx.match[2]);
-    let orderId: OrderId | null = null;
-    if (orderNumber > 0) {
-      orderId = asOrderId(orderNumber);
-      // the missing amount as it is now: the balance may have changed since the offer
-      const due = await services.topUp.dueForOrder(customer.id, orderId);
-      if (due.status === 'not_payable') {
-        await ctx.answerCallbackQuery({ text: ctx.t('topup-order-unavailable'), show_alert: true });
-        return;
-      }
-      if (due.status === 'covered') {
-        await ctx.answerCallbackQuery();
-        await retireButtons(ctx);
-        await completeCoveredOrder(ctx, orderId);
-        return;
-      }
-      amount = due.missing;
-    } else {
-      const check = await services.topUp.checkAmount(amount);
-      if (check.status !== 'ok') {
-        await ctx.answerCallbackQuery({ text: ctx.t('topup-amount-unavailable'), show_alert: true });
-        return;
-      }
-    }
+    const request = await paymentRequest(ctx, 'zp', Number(ctx.match[1]), Number(ctx.match[2]));
+    if (!request) return;
+    const { customer, amount, orderId } = request;
+    const services = ctx.shop.services;
     // the gateway may take a few seconds: the button stops spinning now
     await ctx.answerCallbackQuery({ text: ctx.t('zarinpal-preparing') });
     const currency = ctx.shop.tenant.currency;
@@ -80,17 +56,17 @@ export function createZarinpalFeature() {
         return;
       case 'unavailable':
         ctx.logger.warn({ reason: outcome.reason }, 'zarinpal is on but cannot be used');
-        await ctx.reply(ctx.t('gateway-unavailable'), { reply_markup: backToMenu(ctx) });
+        await ctx.reply(ctx.t('gateway-unavailable'), { reply_markup: backToMenu(ctx.t) });
         return;
       case 'amount_out_of_range':
         await ctx.reply(
           ctx.t('zarinpal-amount-out-of-range', { min: money(outcome.min), max: money(outcome.max) }),
-          { reply_markup: backToMenu(ctx) },
+          { reply_markup: backToMenu(ctx.t) },
         );
         return;
       case 'order_unavailable':
       case 'no_customer':
-        await ctx.reply(ctx.t('topup-order-unavailable'), { reply_markup: backToMenu(ctx) });
+        await ctx.reply(ctx.t('topup-order-unavailable'), { reply_markup: backToMenu(ctx.t) });
         return;
       case 'gateway_error':
         await ctx.reply(ctx.t(`zarinpal-problem-${outcome.problem}`), {

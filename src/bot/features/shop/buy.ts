@@ -2,17 +2,15 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { asPlanId } from '../../../shared/ids.js';
 import type { BotContext } from '../../context.js';
 import { formatMoney } from '../../format.js';
-import { alertAdminsOfRefusedSale } from './admin-alerts.js';
+import { backToMenu } from '../keyboards.js';
 import { sendPaymentOffer } from './payment-offer.js';
 import { retireButtons, viewContext } from './shop-context.js';
 import { planDetails, planLabel } from './view.js';
 
-const backToMenu = (ctx: BotContext) => new InlineKeyboard().text(ctx.t('back-to-menu'), 'menu:home');
-
 async function showPlans(ctx: BotContext): Promise<void> {
   const plans = await ctx.shop.services.plans.findActive();
   if (plans.length === 0) {
-    await ctx.reply(ctx.t('plans-none'), { reply_markup: backToMenu(ctx) });
+    await ctx.reply(ctx.t('plans-none'), { reply_markup: backToMenu(ctx.t) });
     return;
   }
   const v = await viewContext(ctx);
@@ -99,8 +97,8 @@ export function createBuyFeature() {
         return;
       case 'wallet_insufficient':
         await ctx.answerCallbackQuery();
-        await ctx.reply(ctx.t('wallet-sale-unavailable'), { reply_markup: backToMenu(ctx) });
-        await alertAdminsOfRefusedSale(ctx, outcome.order, outcome.wallet);
+        await retireButtons(ctx);
+        await ctx.reply(ctx.t('wallet-sale-unavailable'), { reply_markup: backToMenu(ctx.t) });
         return;
       case 'plan_unavailable':
       case 'not_found':

@@ -1,5 +1,6 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { Composer } from 'grammy';
 import type { BotContext } from '../../context.js';
+import { backToMenu } from '../keyboards.js';
 
 export function createTrialFeature() {
   const feature = new Composer<BotContext>();
@@ -10,7 +11,6 @@ export function createTrialFeature() {
       return;
     }
     const outcome = await services.orders.startTrial(ctx.customer.id);
-    const back = new InlineKeyboard().text(ctx.t('back-to-menu'), 'menu:home');
     switch (outcome.status) {
       case 'started':
         await ctx.answerCallbackQuery();
@@ -22,7 +22,7 @@ export function createTrialFeature() {
         return;
       case 'has_subscription':
         await ctx.answerCallbackQuery();
-        await ctx.reply(ctx.t('trial-has-subscription'), { reply_markup: back });
+        await ctx.reply(ctx.t('trial-has-subscription'), { reply_markup: backToMenu(ctx.t) });
         return;
       case 'no_customer':
         await ctx.answerCallbackQuery();

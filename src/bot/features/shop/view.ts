@@ -13,6 +13,30 @@ export interface ViewContext {
   readonly now: Date;
 }
 
+/** Enough of a view to put a number in words: the reader's translations and language. */
+type Reader = Pick<ViewContext, 't' | 'language'>;
+
+/** A plan's traffic in whole GB; 0 is unlimited. */
+export const planTrafficText = (gb: number, r: Reader): string =>
+  gb === 0 ? r.t('traffic-unlimited') : r.t('traffic-gb', { amount: formatNumber(gb, r.language) });
+
+/** A plan's or a subscription's device limit; 0 is unlimited. */
+export const deviceLimitText = (limit: number, r: Reader): string =>
+  limit === 0 ? r.t('devices-unlimited') : formatNumber(limit, r.language);
+
+/** A subscription's traffic limit in bytes; 0 is unlimited. */
+export const trafficLimitText = (bytes: number, r: Reader): string =>
+  bytes === 0 ? r.t('traffic-unlimited') : formatTraffic(bytes, r.language, r.t);
+
+/** The words for a subscription's status, for customers and admins alike. */
+export const SUBSCRIPTION_STATUS_KEYS = {
+  pending: 'subscription-status-pending',
+  active: 'subscription-status-active',
+  expired: 'subscription-status-expired',
+  limited: 'subscription-status-limited',
+  disabled: 'subscription-status-disabled',
+} as const;
+
 export function planLabel(plan: Plan, v: ViewContext): string {
   return v.t('plan-button', { name: plan.name, price: formatMoney(plan.price, v.currency, v.language, v.t) });
 }
@@ -22,21 +46,10 @@ export function planDetails(plan: Plan, v: ViewContext): string {
     name: plan.name,
     price: formatMoney(plan.price, v.currency, v.language, v.t),
     days: formatNumber(plan.periodDays, v.language),
-    traffic:
-      plan.trafficGb === 0
-        ? v.t('traffic-unlimited')
-        : v.t('traffic-gb', { amount: formatNumber(plan.trafficGb, v.language) }),
-    devices: plan.deviceLimit === 0 ? v.t('devices-unlimited') : formatNumber(plan.deviceLimit, v.language),
+    traffic: planTrafficText(plan.trafficGb, v),
+    devices: deviceLimitText(plan.deviceLimit, v),
   });
 }
-
-const STATUS_KEYS = {
-  pending: 'subscription-status-pending',
-  active: 'subscription-status-active',
-  expired: 'subscription-status-expired',
-  limited: 'subscription-status-limited',
-  disabled: 'subscription-status-disabled',
-} as const;
 
 /** The "my subscription" card: status, expiry, days left, traffic, devices and the link. */
 export function subscriptionCard(
@@ -49,23 +62,17 @@ export function subscriptionCard(
   const status = expired && subscription.status === 'active' ? 'expired' : subscription.status;
   const lines = [
     v.t(subscription.isTrial ? 'subscription-title-trial' : 'subscription-title'),
-    v.t('subscription-status', { status: v.t(STATUS_KEYS[status]) }),
+    v.t('subscription-status', { status: v.t(SUBSCRIPTION_STATUS_KEYS[status]) }),
     v.t('subscription-expiry', {
       date: formatDate(expiresAt, v.language, v.timeZone),
       days: formatNumber(daysLeft(expiresAt, v.now), v.language),
     }),
     v.t('subscription-traffic', {
       used: formatTraffic(subscription.usedTrafficBytes, v.language, v.t),
-      limit:
-        subscription.trafficLimitBytes === 0
-          ? v.t('traffic-unlimited')
-          : formatTraffic(subscription.trafficLimitBytes, v.language, v.t),
+      limit: trafficLimitText(subscription.trafficLimitBytes, v),
     }),
     v.t('subscription-devices', {
-      limit:
-        subscription.deviceLimit === 0
-          ? v.t('devices-unlimited')
-          : formatNumber(subscription.deviceLimit, v.language),
+      limit: deviceLimitText(subscription.deviceLimit, v),
       online: extra.onlineDevices === undefined ? '–' : formatNumber(extra.onlineDevices, v.language),
     }),
   ];
