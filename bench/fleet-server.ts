@@ -1,7 +1,15 @@
 /**
- * The product side of `npm run bench:fleet`, in its own process so its memory is measured alone:
- * the platform in webhook mode on PostgreSQL against the simulator the parent runs.
+ * The product side of `npm run bench:fleet`, in its own process so its memory and CPU are
+ * measured alone: the platform in webhook mode on PostgreSQL against the simulator the parent runs.
+ *
+ * Messages from the parent: `rss`; `cpu` (CPU time of this process, and webhook updates answered,
+ * database round trips, Bot API calls and new connections so far); `profile-start` /
+ * `profile-stop` (a CPU profile of the window in between, written to `file`); `stop`.
  */
+import { subscribe } from 'node:diagnostics_channel';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import pg from 'pg';
 import { createApp } from '../src/app.js';
 import { openDatabase } from '../src/db/database.js';
 import { startPlatform } from '../src/platform.js';
@@ -13,6 +21,23 @@ const env = (name: string): string => {
   if (!value) throw new Error(`${name} is required`);
   return value;
 };
+
+// Round trips the product makes per update: queries sent to PostgreSQL (a script of several
+// statements sent as one message counts once), HTTP requests to the Bot API (the simulator), and
+// TCP connections opened for those (keep-alive misses; `pg` opens its sockets in a way this
+// channel does not see).
+const counts = { queries: 0, apiCalls: 0, connections: 0 };
+const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  counts.queries += 1;
+  return query.apply(this, args);
+} as typeof pg.Client.prototype.query;
+subscribe('http.client.request.start', () => {
+  counts.apiCalls += 1;
+});
+subscribe('net.client.socket', () => {
+  counts.connections += 1;
+});
 
 const started = performance.now();
 const logger = createLogger({ level: 'error' });
@@ -30,13 +55,48 @@ const platform = await startPlatform(app, logger, {
 });
 const startupMs = performance.now() - started;
 
+// Webhook updates answered 200 (handled or dropped as duplicates), counted at the socket level
+// so the product code is untouched.
+let updates = 0;
+platform.server.server.on('request', (request, response) => {
+  if (request.method !== 'POST' || !request.url?.startsWith('/tg/')) return;
+  response.once('finish', () => {
+    if (response.statusCode === 200) updates += 1;
+  });
+});
+
 const rss = () => {
   globalThis.gc?.();
   return process.memoryUsage().rss;
 };
 
-process.on('message', (message: { type: string }) => {
+let profiler: Session | undefined;
+
+process.on('message', (message: { type: string; file?: string }) => {
   if (message.type === 'rss') process.send?.({ type: 'rss', rss: rss() });
+  if (message.type === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ type: 'cpu', userUs: user, systemUs: system, updates, ...counts });
+  }
+  if (message.type === 'profile-start') {
+    void (async () => {
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.setSamplingInterval', { interval: 500 });
+      await profiler.post('Profiler.start');
+      process.send?.({ type: 'profile-started' });
+    })();
+  }
+  if (message.type === 'profile-stop') {
+    void (async () => {
+      const { profile } = await profiler!.post('Profiler.stop');
+      profiler!.disconnect();
+      profiler = undefined;
+      await writeFile(message.file!, JSON.stringify(profile));
+      process.send?.({ type: 'profile-stopped', file: message.file });
+    })();
+  }
   if (message.type === 'stop') {
     void (async () => {
       await platform.stop();

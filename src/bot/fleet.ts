@@ -57,6 +57,8 @@ interface Entry {
   bot: Bot<BotContext> | undefined;
   runner: RunnerHandle | undefined;
   health: BotHealth;
+  /** The webhook secret Telegram must present for this bot (derived once, checked per update). */
+  readonly secret: Buffer;
   /** Serialises start/stop/refresh of this bot. */
   lock: Promise<void>;
 }
@@ -70,6 +72,14 @@ export interface FleetBotStatus {
 }
 
 export type WebhookOutcome = 'handled' | 'unknown_bot' | 'forbidden';
+
+/**
+ * Bot API methods a webhook update may answer in its HTTP response instead of a request of its own
+ * (the first such call of the update; polling never does). Telegram gives no result for a webhook
+ * reply, so only methods whose result is `true` and never read qualify, and whose failure matters to
+ * nobody: the spinner of a pressed button. Sending messages stays a real call (message ids, errors).
+ */
+export const canUseWebhookReply = (method: string): boolean => method === 'answerCallbackQuery';
 
 const isUnauthorized = (error: unknown) => error instanceof GrammyError && error.error_code === 401;
 
@@ -112,7 +122,13 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
   };
 
   const createBot = (entry: Entry, botInfo: UserFromGetMe): Bot<BotContext> => {
-    const bot = new Bot<BotContext>(entry.token, { botInfo, client: { apiRoot: options.apiRoot } });
+    const bot = new Bot<BotContext>(entry.token, {
+      botInfo,
+      client: {
+        apiRoot: options.apiRoot,
+        canUseWebhookReply,
+      },
+    });
     bot.api.config.use(
       autoRetry({
         maxRetryAttempts: 3,
@@ -284,6 +300,7 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
       bot: undefined,
       runner: undefined,
       health: tenant.healthStatus,
+      secret: Buffer.from(webhookSecret(botId)),
       lock: Promise.resolve(),
     };
     entries.set(botId, entry);
@@ -387,18 +404,31 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
       probeTimer.unref();
     },
 
-    /** Webhook entry point: checks the bot's secret, then handles the update to completion. */
+    /**
+     * Webhook entry point: checks the bot's secret, then handles the update to completion. With
+     * `respond`, the update's first call allowed by `canUseWebhookReply` is handed to it as the JSON
+     * body of the webhook response (sent at once) instead of being a request of its own.
+     */
     async handleWebhook(
       botId: number,
       secretHeader: string | undefined,
       update: Update,
+      respond?: (body: string) => void,
     ): Promise<WebhookOutcome> {
       const entry = entries.get(botId as BotId);
       if (!entry?.bot || entry.state !== 'running') return 'unknown_bot';
-      const expected = Buffer.from(webhookSecret(entry.tenant.id));
       const given = Buffer.from(secretHeader ?? '');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'forbidden';
-      await entry.bot.handleUpdate(update);
+      if (given.length !== entry.secret.length || !timingSafeEqual(given, entry.secret)) return 'forbidden';
+      await entry.bot.handleUpdate(
+        update,
+        respond
+          ? {
+              send: async (body: string) => {
+                respond(body);
+              },
+            }
+          : undefined,
+      );
       return 'handled';
     },
 

@@ -38,11 +38,19 @@ export function createServer({ fleet, app, logger, api }: ServerDeps) {
     const body = update.safeParse(request.body);
     if (!params.success || !body.success) return reply.code(400).send({ ok: false });
     const secret = request.headers['x-telegram-bot-api-secret-token'];
+    // A webhook reply (the update's answerCallbackQuery) goes out as the response body at once;
+    // the update is still handled to completion before this handler returns.
+    let replied = false;
     const outcome = await fleet.handleWebhook(
       params.data.botId,
       typeof secret === 'string' ? secret : undefined,
       body.data as unknown as Update,
+      (json) => {
+        replied = true;
+        void reply.code(200).type('application/json').send(json);
+      },
     );
+    if (replied) return reply;
     if (outcome === 'unknown_bot') return reply.code(404).send({ ok: false });
     if (outcome === 'forbidden') return reply.code(401).send({ ok: false });
     return reply.code(200).send({ ok: true });

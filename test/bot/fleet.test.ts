@@ -144,6 +144,16 @@ describe.each(cases)('fleet on %s in %s mode', (backend, mode) => {
   });
 });
 
+/** A tenant whose customers get the main menu at once (no language or rules step). */
+async function menuShop(h: FleetHarness, name: string) {
+  const shop = await h.addTenant(name);
+  const settings = h.testApp.app.forTenant(shop.id).settings;
+  await settings.set('language_selection_enabled', false, 'operator');
+  await settings.set('skip_rules_acceptance', true, 'operator');
+  await settings.set('support_username', '@hooked_support', 'operator');
+  return shop;
+}
+
 describe.each(BACKENDS)('webhook delivery on %s', (backend) => {
   let h: FleetHarness;
   beforeAll(async () => {
@@ -170,6 +180,29 @@ describe.each(BACKENDS)('webhook delivery on %s', (backend) => {
     expect(h.sim.calls({ botId: shop.bot.id, method: 'sendMessage' })).toHaveLength(1);
   });
 
+  it('answers a pressed button in the webhook response; messages stay calls of their own', async () => {
+    const shop = await menuShop(h, 'Replies');
+    const user = h.sim.user({ firstName: 'Presser' });
+    user.start(shop.bot);
+    await h.sim.waitForCall({ botId: shop.bot.id, method: 'sendMessage', chatId: user.id });
+    const since = h.sim.mark();
+    const press = user.pressButton(shop.bot, /^menu:support$/);
+    await h.sim.waitForCall({ botId: shop.bot.id, method: 'sendMessage', chatId: user.id, since });
+    const answers = h.sim.calls({ botId: shop.bot.id, method: 'answerCallbackQuery', since });
+    expect(answers.map((call) => [call.source, call.params.callback_query_id, call.ok])).toEqual([
+      ['webhook-reply', press.callbackQueryId, true],
+    ]);
+    expect(h.sim.calls({ botId: shop.bot.id, method: 'sendMessage', since }).map((c) => c.source)).toEqual([
+      'http',
+    ]);
+
+    // a redelivery of the press is dropped: no second answer, no second message
+    h.sim.redeliver(shop.bot, press.updateId);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(h.sim.calls({ botId: shop.bot.id, method: 'answerCallbackQuery', since })).toHaveLength(1);
+    expect(h.sim.calls({ botId: shop.bot.id, method: 'sendMessage', since })).toHaveLength(1);
+  });
+
   it('refuses a webhook call without the bot secret', async () => {
     const shop = await h.addTenant('Secret');
     const response = await fetch(`${h.platform.url}/tg/${shop.id}`, {
@@ -178,6 +211,29 @@ describe.each(BACKENDS)('webhook delivery on %s', (backend) => {
       body: JSON.stringify({ update_id: 1 }),
     });
     expect(response.status).toBe(401);
+  });
+});
+
+describe('graceful shutdown after a webhook reply', () => {
+  it('finishes an update whose webhook request was already answered', async () => {
+    const h = await startFleetHarness('pglite', 'webhook');
+    try {
+      const shop = await menuShop(h, 'Replied');
+      const user = h.sim.user({ firstName: 'Late' });
+      user.start(shop.bot);
+      await h.sim.waitForCall({ botId: shop.bot.id, method: 'sendMessage', chatId: user.id });
+      const since = h.sim.mark();
+      h.sim.fault({ botId: shop.bot, method: 'sendMessage', kind: 'delay', ms: 600, times: 1 });
+      user.pressButton(shop.bot, /^menu:support$/);
+      await h.sim.waitForCall({ botId: shop.bot.id, method: 'answerCallbackQuery', since });
+      // the webhook request is answered; the handler still waits on the slow sendMessage
+      expect(h.sim.calls({ botId: shop.bot.id, method: 'sendMessage', since })).toHaveLength(0);
+      await h.platform.stop();
+      expect(h.sim.calls({ botId: shop.bot.id, method: 'sendMessage', since, ok: true })).toHaveLength(1);
+    } finally {
+      await h.testApp.close();
+      await h.sim.close();
+    }
   });
 });
 
