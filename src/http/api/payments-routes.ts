@@ -135,22 +135,33 @@ const zarinpalDecidedAt = (payment: ZarinpalPayment): Date | null => {
   }
 };
 
+/** What every method's payment row says the same way. */
+const sharedFields = (p: {
+  id: number;
+  customerId: number;
+  orderId: number | null;
+  transactionId: number | null;
+  createdAt: Date;
+}) => ({
+  id: p.id,
+  customerId: p.customerId,
+  orderId: p.orderId,
+  transactionId: p.transactionId,
+  createdAt: iso(p.createdAt),
+});
+
 const toListItem = (record: PaymentRecord, money: Currency): z.infer<typeof paymentListItem> => {
   switch (record.method) {
     case 'card_to_card': {
       const p = record.payment;
       return {
         method: record.method,
-        id: p.id,
-        customerId: p.customerId,
-        orderId: p.orderId,
+        ...sharedFields(p),
         amount: p.amount,
         // card payments are made in the shop's currency; the row does not repeat it
         currency: money,
         status: p.status,
         reference: p.trackingNumber,
-        transactionId: p.transactionId,
-        createdAt: iso(p.createdAt),
         decidedAt: isoOrNull(p.reviewedAt),
         reviewer: toReviewerView(p),
       };
@@ -159,16 +170,12 @@ const toListItem = (record: PaymentRecord, money: Currency): z.infer<typeof paym
       const p = record.payment;
       return {
         method: record.method,
-        id: p.id,
-        customerId: p.customerId,
-        orderId: p.orderId,
+        ...sharedFields(p),
         amount: p.amount,
         // Zarinpal is offered to Toman shops only; `currency` on the row is the gateway's unit
         currency: 'IRT',
         status: p.status,
         reference: p.authority,
-        transactionId: p.transactionId,
-        createdAt: iso(p.createdAt),
         decidedAt: isoOrNull(zarinpalDecidedAt(p)),
         reviewer: null,
       };
@@ -177,15 +184,11 @@ const toListItem = (record: PaymentRecord, money: Currency): z.infer<typeof paym
       const p = record.payment;
       return {
         method: record.method,
-        id: p.id,
-        customerId: p.customerId,
-        orderId: p.orderId,
+        ...sharedFields(p),
         amount: p.creditAmount,
         currency: p.currency,
         status: p.status,
         reference: p.telegramPaymentChargeId,
-        transactionId: p.transactionId,
-        createdAt: iso(p.createdAt),
         decidedAt: isoOrNull(p.paidAt),
         reviewer: null,
       };

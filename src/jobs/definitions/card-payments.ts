@@ -1,23 +1,29 @@
 import { z } from 'zod';
-import type { App } from '../../app.js';
 import { announceOutcome, sendReceiptToAdmins } from '../../bot/features/payments/receipt-delivery.js';
 import { loadReceipt } from '../../bot/features/payments/receipt-view.js';
-import type { Fleet } from '../../bot/fleet.js';
-import type { Translator } from '../../bot/i18n.js';
 import {
   asCardPaymentId,
   CARD_PAYMENT_DECIDED_JOB,
   CARD_RECEIPT_FORWARD_JOB,
 } from '../../modules/payments/card-to-card.js';
-import { defineJob, RetryLater } from '../define.js';
+import type { BotId } from '../../shared/ids.js';
+import { type CustomerNoticeDeps, runningBotApi } from '../customer-notice.js';
+import { defineJob } from '../define.js';
 
-interface CardPaymentJobDeps {
-  readonly app: App;
-  readonly fleet: Fleet;
-  readonly translator: Translator;
-}
+type CardPaymentJobDeps = CustomerNoticeDeps;
 
 const payload = z.object({ paymentId: z.number().int().positive() });
+
+/** The running bot, the tenant and the receipt a card-payment job works on. */
+async function loadForJob(deps: CardPaymentJobDeps, botId: BotId, paymentId: number) {
+  const api = runningBotApi(deps.fleet, botId);
+  const services = deps.app.forTenant(botId);
+  const [receipt, tenant] = await Promise.all([
+    loadReceipt(services, asCardPaymentId(paymentId)),
+    deps.app.platform.tenants.get(botId),
+  ]);
+  return { api, services, receipt, tenant };
+}
 
 /** Shows a new receipt to the shop's admins (queued with the payment, so none is lost to a crash). */
 export const createCardReceiptForwardJob = (deps: CardPaymentJobDeps) =>
@@ -25,14 +31,7 @@ export const createCardReceiptForwardJob = (deps: CardPaymentJobDeps) =>
     name: CARD_RECEIPT_FORWARD_JOB,
     payload,
     handler: async ({ botId, payload, logger }) => {
-      const api = deps.fleet.api(botId);
-      // the bot is starting, or runs in another process: try again shortly
-      if (!api) throw new RetryLater('bot not running here', 5_000);
-      const services = deps.app.forTenant(botId);
-      const [receipt, tenant] = await Promise.all([
-        loadReceipt(services, asCardPaymentId(payload.paymentId)),
-        deps.app.platform.tenants.get(botId),
-      ]);
+      const { api, services, receipt, tenant } = await loadForJob(deps, botId, payload.paymentId);
       // decided or expired before it could be shown: the outcome job has the last word
       if (!receipt || !tenant || receipt.payment.status !== 'pending') return;
       await sendReceiptToAdmins({ api, services, tenant, receipt, translator: deps.translator, logger });
@@ -45,13 +44,7 @@ export const createCardPaymentDecidedJob = (deps: CardPaymentJobDeps) =>
     name: CARD_PAYMENT_DECIDED_JOB,
     payload,
     handler: async ({ botId, payload, logger }) => {
-      const api = deps.fleet.api(botId);
-      if (!api) throw new RetryLater('bot not running here', 5_000);
-      const services = deps.app.forTenant(botId);
-      const [receipt, tenant] = await Promise.all([
-        loadReceipt(services, asCardPaymentId(payload.paymentId)),
-        deps.app.platform.tenants.get(botId),
-      ]);
+      const { api, services, receipt, tenant } = await loadForJob(deps, botId, payload.paymentId);
       if (!receipt || !tenant || receipt.payment.status === 'pending') return;
       await announceOutcome({ api, services, tenant, receipt, translator: deps.translator, logger });
     },

@@ -6,7 +6,6 @@ import { enqueueJob } from '../../db/job-queue.js';
 import {
   cardToCardPayments,
   customers,
-  orders,
   type ReceiptAdminMessage,
   tenantPaymentCards,
 } from '../../db/schema.js';
@@ -15,6 +14,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { BotId, Brand, CardId, CustomerId, OrderId } from '../../shared/ids.js';
 import type { PayOutcome } from '../orders/pay-order.js';
 import type { SettingsService } from '../settings/settings-service.js';
+import { isAwaitingOrder } from './awaiting-order.js';
 import { creditPayment } from './credit-payment.js';
 import { MAX_PAYMENT_AMOUNT } from './top-up.js';
 
@@ -175,22 +175,11 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
         .from(customers)
         .where(and(eq(customers.botId, botId), eq(customers.id, input.customerId)));
       if (!customer) return { status: 'no_customer' };
-      let orderId: number | null = null;
-      if (input.orderId != null) {
-        const [order] = await tx
-          .select({ id: orders.id })
-          .from(orders)
-          .where(
-            and(
-              eq(orders.botId, botId),
-              eq(orders.id, input.orderId),
-              eq(orders.customerId, input.customerId),
-              eq(orders.status, 'created'),
-            ),
-          );
-        // paid or cancelled meanwhile: the money still reaches the balance
-        orderId = order?.id ?? null;
-      }
+      // paid or cancelled meanwhile: the money still reaches the balance
+      const orderId =
+        input.orderId != null && (await isAwaitingOrder(tx, botId, input.customerId, input.orderId))
+          ? input.orderId
+          : null;
       let cardId: number | null = null;
       if (input.cardId !== null) {
         const [card] = await tx

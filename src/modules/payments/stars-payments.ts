@@ -9,6 +9,7 @@ import type { BotId, CustomerId, OrderId } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
 import type { PayOutcome } from '../orders/pay-order.js';
 import type { SettingsService } from '../settings/settings-service.js';
+import { isAwaitingOrder } from './awaiting-order.js';
 import { creditPayment } from './credit-payment.js';
 
 export type StarsPayment = typeof starsPayments.$inferSelect;
@@ -98,14 +99,8 @@ export function createStarsPaymentsService({ db, botId, clock, settings, logger 
           .from(customers)
           .where(and(eq(customers.botId, botId), eq(customers.id, input.customerId)));
         if (!customer) return { status: 'no_customer' };
-        if (input.orderId !== null) {
-          const [order] = await tx
-            .select({ customerId: orders.customerId, status: orders.status })
-            .from(orders)
-            .where(and(eq(orders.botId, botId), eq(orders.id, input.orderId)));
-          if (order?.customerId !== input.customerId || order.status !== 'created') {
-            return { status: 'order_unavailable' };
-          }
+        if (input.orderId !== null && !(await isAwaitingOrder(tx, botId, input.customerId, input.orderId))) {
+          return { status: 'order_unavailable' };
         }
         const [tenant] = await tx.select({ currency: bots.currency }).from(bots).where(eq(bots.id, botId));
         const now = clock.now();

@@ -3,11 +3,12 @@ import { and, asc, eq, gt, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { enqueueJob } from '../../db/job-queue.js';
-import { bots, customers, type Language, orders, zarinpalPayments } from '../../db/schema.js';
+import { bots, customers, type Language, zarinpalPayments } from '../../db/schema.js';
 import { inTenant, type TenantTx } from '../../db/tenant-tx.js';
 import type { Clock } from '../../shared/clock.js';
 import type { BotId, CustomerId, OrderId } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
+import { isAwaitingOrder } from './awaiting-order.js';
 import { creditPayment } from './credit-payment.js';
 import {
   GatewayError,
@@ -372,14 +373,11 @@ export function createZarinpalPaymentsService({ db, botId, clock, logger, settin
                 };
               }
             }
-            if (input.orderId !== null) {
-              const [order] = await tx
-                .select({ customerId: orders.customerId, status: orders.status })
-                .from(orders)
-                .where(and(eq(orders.botId, botId), eq(orders.id, input.orderId)));
-              if (order?.customerId !== input.customerId || order.status !== 'created') {
-                return { status: 'order_unavailable' };
-              }
+            if (
+              input.orderId !== null &&
+              !(await isAwaitingOrder(tx, botId, input.customerId, input.orderId))
+            ) {
+              return { status: 'order_unavailable' };
             }
             const publicId = randomBytes(16).toString('hex');
             const now = clock.now();

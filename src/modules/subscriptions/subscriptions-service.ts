@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, count, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { enqueueJob } from '../../db/job-queue.js';
 import { bots, customers, orders, type SubscriptionStatus, subscriptions } from '../../db/schema.js';
@@ -228,13 +228,19 @@ export function createSubscriptionsService({ db, botId, clock, settings, panel, 
     > {
       const subscription = await getForCustomer(customerId);
       if (!subscription) return undefined;
-      const pending = await inTenant(db, botId, (tx) =>
+      const [pending] = await inTenant(db, botId, (tx) =>
         tx
-          .select({ id: orders.id, status: orders.status })
+          .select({ n: count() })
           .from(orders)
-          .where(and(eq(orders.botId, botId), eq(orders.customerId, customerId))),
+          .where(
+            and(
+              eq(orders.botId, botId),
+              eq(orders.customerId, customerId),
+              inArray(orders.status, ['paid', 'provisioning']),
+            ),
+          ),
       );
-      const pendingOrders = pending.filter((o) => o.status === 'paid' || o.status === 'provisioning').length;
+      const pendingOrders = pending?.n ?? 0;
       if (!panel || subscription.panelUserId === null) {
         return { subscription, live: false, onlineDevices: undefined, pendingOrders };
       }

@@ -1,0 +1,25 @@
+import { and, eq } from 'drizzle-orm';
+import { orders } from '../../db/schema.js';
+import type { TenantTx } from '../../db/tenant-tx.js';
+import type { BotId, CustomerId } from '../../shared/ids.js';
+
+/** Whether `orderId` is this customer's order still waiting for money: what a payment may be made for. */
+export async function isAwaitingOrder(
+  tx: TenantTx,
+  botId: BotId,
+  customerId: CustomerId,
+  orderId: number,
+): Promise<boolean> {
+  const [order] = await tx
+    .select({ id: orders.id })
+    .from(orders)
+    .where(
+      and(
+        eq(orders.botId, botId),
+        eq(orders.id, orderId),
+        eq(orders.customerId, customerId),
+        eq(orders.status, 'created'),
+      ),
+    );
+  return order !== undefined;
+}
