@@ -19,6 +19,13 @@ export interface EnqueueInput {
   readonly maxAttempts?: number;
 }
 
+/**
+ * One claim of a job. `attempts` grows by one on every claim and nothing else writes it, so it is
+ * the claim's fencing token: a worker whose lease was taken over holds a smaller number and its
+ * heartbeat, completion and failure writes match no row.
+ */
+export type JobClaim = Pick<JobRow, 'id' | 'attempts'>;
+
 export interface JobRow {
   readonly id: number;
   readonly botId: BotId;
@@ -56,7 +63,8 @@ export async function enqueueJob(
 /**
  * The queue as the runner sees it: across tenants, in platform transactions. Claims use
  * `FOR UPDATE SKIP LOCKED`, so several processes share the work without taking a job twice; a
- * claim is a lease, and a job whose lease ran out (its worker died) is claimed again.
+ * claim is a short lease that its worker extends while the handler runs, and a job whose lease ran
+ * out (its worker died or stalled) is claimed again. Writes after the claim are conditional on it.
  */
 export function createJobStore(db: Database) {
   return {
@@ -85,25 +93,47 @@ export function createJobStore(db: Database) {
       });
     },
 
-    async complete(id: number): Promise<void> {
-      await inPlatform(db, (tx) =>
+    /**
+     * Pushes the lease forward while the handler runs. False when the job is no longer this
+     * claim's (another worker took it after the lease ran out, or it already finished).
+     */
+    async extend(claim: JobClaim, leaseMs: number): Promise<boolean> {
+      const result = await inPlatform(db, (tx) =>
+        tx.execute(sql`
+          UPDATE jobs SET locked_until = now() + make_interval(secs => ${leaseMs / 1000}), updated_at = now()
+           WHERE id = ${claim.id} AND attempts = ${claim.attempts} AND status = 'running'
+          RETURNING id`),
+      );
+      return rowsOf(result).length > 0;
+    },
+
+    /** False when another worker holds the job now: its state is left alone. */
+    async complete(claim: JobClaim): Promise<boolean> {
+      const result = await inPlatform(db, (tx) =>
         tx.execute(sql`
           UPDATE jobs SET status = 'done', locked_until = NULL, last_error = NULL,
                  finished_at = now(), updated_at = now()
-           WHERE id = ${id}`),
+           WHERE id = ${claim.id} AND attempts = ${claim.attempts} AND status = 'running'
+          RETURNING id`),
       );
+      return rowsOf(result).length > 0;
     },
 
-    /** Back to the queue after `delayMs`, or failed for good when `final`. */
-    async fail(id: number, error: string, retry: { final: boolean; delayMs: number }): Promise<void> {
+    /**
+     * Back to the queue after `delayMs`, or failed for good when `final`. False when another worker
+     * holds the job now: its state is left alone.
+     */
+    async fail(claim: JobClaim, error: string, retry: { final: boolean; delayMs: number }): Promise<boolean> {
       const status: JobStatus = retry.final ? 'failed' : 'queued';
-      await inPlatform(db, (tx) =>
+      const result = await inPlatform(db, (tx) =>
         tx.execute(sql`
           UPDATE jobs SET status = ${status}, locked_until = NULL, last_error = ${error.slice(0, 2000)},
                  run_at = now() + make_interval(secs => ${retry.delayMs / 1000}),
                  finished_at = CASE WHEN ${retry.final} THEN now() END, updated_at = now()
-           WHERE id = ${id}`),
+           WHERE id = ${claim.id} AND attempts = ${claim.attempts} AND status = 'running'
+          RETURNING id`),
       );
+      return rowsOf(result).length > 0;
     },
 
     /** Enqueues `name` once per active tenant and `dedupeKey`: fleet-wide schedules. */

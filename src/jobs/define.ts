@@ -10,6 +10,11 @@ export interface JobContext<P> {
   readonly attempt: number;
   readonly isLastAttempt: boolean;
   readonly logger: Logger;
+  /**
+   * Aborted when the run timed out or this worker lost the job's lease to another worker: its
+   * result will not be recorded, so a handler may stop early (e.g. pass it to `fetch`).
+   */
+  readonly signal: AbortSignal;
 }
 
 /** A job as data: name, payload schema and handler (a throw means "retry with backoff"). */
@@ -17,7 +22,10 @@ export interface JobDefinition<P = unknown> {
   readonly name: string;
   readonly payload: z.ZodType<P>;
   readonly handler: (ctx: JobContext<P>) => Promise<void>;
-  /** A run taking longer counts as failed and is retried (default 60 s). */
+  /**
+   * A run taking longer counts as failed and is retried (default 60 s). Independent of the lease,
+   * which the runner keeps extending while the handler runs.
+   */
   readonly timeoutMs?: number;
   /** Delay before attempt n+1 (default: exponential from 1 s, capped at 5 min, with jitter). */
   readonly backoffMs?: (attempt: number) => number;

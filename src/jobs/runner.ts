@@ -18,9 +18,17 @@ export interface JobRunnerOptions {
   /** Finished jobs are kept this long for inspection (default 7 days; failed ones 30 days). */
   readonly keepDoneMs?: number;
   readonly keepFailedMs?: number;
+  /**
+   * How long a claim holds a job without a heartbeat (default 15 s): a job whose worker died is
+   * taken by another runner this long after the worker's last heartbeat at the latest.
+   */
+  readonly leaseMs?: number;
+  /** How often a running job's lease is pushed forward (default a third of the lease). */
+  readonly heartbeatMs?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+export const DEFAULT_LEASE_MS = 15_000;
 
 export const defaultBackoffMs = (attempt: number): number => {
   const base = Math.min(300_000, 1000 * 2 ** Math.min(attempt - 1, 20));
@@ -29,7 +37,8 @@ export const defaultBackoffMs = (attempt: number): number => {
 
 /**
  * Runs the PostgreSQL job queue: claims due jobs across tenants, runs each with a timeout, retries
- * failures with backoff, and enqueues the fleet-wide schedules. Several processes may run it.
+ * failures with backoff, and enqueues the fleet-wide schedules. Several processes may run it: each
+ * claim is a short lease kept alive by a heartbeat, so a dead process's jobs move on in seconds.
  */
 export function createJobRunner(deps: {
   readonly queue: JobQueue;
@@ -42,6 +51,14 @@ export function createJobRunner(deps: {
   const options = deps.options ?? {};
   const concurrency = options.concurrency ?? 4;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const heartbeatMs = options.heartbeatMs ?? Math.round(leaseMs / 3);
+  // a heartbeat at or past the lease would let a live worker's job be taken between two beats
+  if (!(heartbeatMs > 0 && heartbeatMs < leaseMs)) {
+    throw new Error(
+      `job heartbeat (${heartbeatMs} ms) must be positive and shorter than the lease (${leaseMs} ms)`,
+    );
+  }
   const byName = new Map<string, JobDefinition<unknown>>();
   for (const definition of deps.definitions) {
     byName.set(definition.name, definition);
@@ -53,54 +70,109 @@ export function createJobRunner(deps: {
   let unlisten: (() => Promise<void>) | undefined;
   let lastScheduleTick = 0;
 
+  /**
+   * Extends the job's lease every `heartbeatMs` while its handler runs, only while this claim still
+   * holds it, so a live worker keeps a long job and a dead one loses it within one short lease.
+   */
+  const keepLease = (job: JobRow, log: Logger) => {
+    const controller = new AbortController();
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    let beat: Promise<void> | undefined;
+    const extend = async () => {
+      try {
+        const held = await store.extend(job, leaseMs);
+        if (stopped) return;
+        if (!held) {
+          log.warn('lost the lease: another worker took this job; this run will not be recorded');
+          controller.abort(new Error('lease lost to another worker'));
+          return;
+        }
+      } catch (error) {
+        // keep trying: the lease survives a few missed beats, and lapses (to another worker) if not
+        if (!stopped) log.warn({ err: error }, 'job lease heartbeat failed');
+      }
+      if (!stopped) schedule();
+    };
+    const schedule = () => {
+      timer = setTimeout(() => {
+        beat = extend();
+      }, heartbeatMs);
+      timer.unref();
+    };
+    schedule();
+    return {
+      signal: controller.signal,
+      abort: (reason: Error) => controller.abort(reason),
+      /** Waits for a beat in flight, so none lands (and reports a loss) after the outcome's write. */
+      async stop() {
+        stopped = true;
+        clearTimeout(timer);
+        await beat;
+      },
+    };
+  };
+
   const execute = async (job: JobRow): Promise<void> => {
     const definition = byName.get(job.name);
     const log = logger.child({ job: job.name, jobId: job.id, botId: job.botId, attempt: job.attempts });
+    const record = async (write: Promise<boolean>) => {
+      if (!(await write)) log.warn('another worker holds this job now; leaving its state alone');
+    };
     if (!definition) {
       log.error('no handler for this job name; failing it');
-      await store.fail(job.id, `unknown job "${job.name}"`, { final: true, delayMs: 0 });
+      await record(store.fail(job, `unknown job "${job.name}"`, { final: true, delayMs: 0 }));
       return;
     }
     const payload = definition.payload.safeParse(job.payload);
     if (!payload.success) {
       log.error({ issues: payload.error.issues }, 'invalid job payload; failing it');
-      await store.fail(job.id, `invalid payload: ${payload.error.message}`, { final: true, delayMs: 0 });
+      await record(store.fail(job, `invalid payload: ${payload.error.message}`, { final: true, delayMs: 0 }));
       return;
     }
     const timeoutMs = definition.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const started = performance.now();
+    const lease = keepLease(job, log);
+    let failure: { error: unknown } | undefined;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(() => {
+          const error = new Error(`timed out after ${timeoutMs} ms`);
+          lease.abort(error);
+          reject(error);
+        }, timeoutMs);
       });
-      try {
-        await Promise.race([
-          definition.handler({
-            botId: job.botId,
-            payload: payload.data,
-            attempt: job.attempts,
-            isLastAttempt: job.attempts >= job.maxAttempts,
-            logger: log,
-          }),
-          timeout,
-        ]);
-      } finally {
-        clearTimeout(timer);
-      }
-      await store.complete(job.id);
-      log.debug({ ms: Math.round(performance.now() - started) }, 'job done');
+      await Promise.race([
+        definition.handler({
+          botId: job.botId,
+          payload: payload.data,
+          attempt: job.attempts,
+          isLastAttempt: job.attempts >= job.maxAttempts,
+          logger: log,
+          signal: lease.signal,
+        }),
+        timeout,
+      ]);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const final = error instanceof PermanentJobError || job.attempts >= job.maxAttempts;
-      const delayMs =
-        error instanceof RetryLater
-          ? error.delayMs
-          : (definition.backoffMs ?? defaultBackoffMs)(job.attempts);
-      if (final) log.error({ err: error }, 'job failed for good');
-      else log.warn({ err: message, retryInMs: delayMs }, 'job failed; will retry');
-      await store.fail(job.id, message, { final, delayMs });
+      failure = { error };
+    } finally {
+      clearTimeout(timer);
+      await lease.stop();
     }
+    if (!failure) {
+      await record(store.complete(job));
+      log.debug({ ms: Math.round(performance.now() - started) }, 'job done');
+      return;
+    }
+    const { error } = failure;
+    const message = error instanceof Error ? error.message : String(error);
+    const final = error instanceof PermanentJobError || job.attempts >= job.maxAttempts;
+    const delayMs =
+      error instanceof RetryLater ? error.delayMs : (definition.backoffMs ?? defaultBackoffMs)(job.attempts);
+    if (final) log.error({ err: error }, 'job failed for good');
+    else log.warn({ err: message, retryInMs: delayMs }, 'job failed; will retry');
+    await record(store.fail(job, message, { final, delayMs }));
   };
 
   const tickSchedules = async () => {
@@ -128,7 +200,7 @@ export function createJobRunner(deps: {
           if (pruned > 0) logger.info({ pruned }, 'pruned finished jobs');
         }
         const free = concurrency - inFlight.size;
-        const jobs = free > 0 ? await store.claim(free, 60_000 + DEFAULT_TIMEOUT_MS) : [];
+        const jobs = free > 0 ? await store.claim(free, leaseMs) : [];
         for (const job of jobs) {
           const task = execute(job)
             .catch((error: unknown) => logger.error({ err: error, jobId: job.id }, 'job bookkeeping failed'))

@@ -1,14 +1,52 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createJobStore, enqueueJob } from '../../src/db/job-queue.js';
-import { inTenant } from '../../src/db/tenant-tx.js';
+import { createJobStore, enqueueJob, type JobQueue } from '../../src/db/job-queue.js';
+import { inPlatform, inTenant } from '../../src/db/tenant-tx.js';
 import { defineJob, PermanentJobError, RetryLater } from '../../src/jobs/define.js';
-import { createJobRunner, type JobRunner } from '../../src/jobs/runner.js';
+import { createJobRunner, DEFAULT_LEASE_MS, type JobRunner } from '../../src/jobs/runner.js';
 import type { BotId } from '../../src/shared/ids.js';
-import { createSilentLogger } from '../../src/shared/logger.js';
+import { createLogger, createSilentLogger } from '../../src/shared/logger.js';
 import { BACKENDS, createTenant, createTestApp, type TestApp } from '../support/database.js';
 import { eventually } from '../support/fleet.js';
+
+/**
+ * The runner's link to the database, which a test can cut: as when its process is killed, frozen
+ * or partitioned. Nothing it writes reaches the database until the link is restored.
+ */
+function severable(queue: JobQueue) {
+  let cut = false;
+  const guard =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      if (cut) throw new Error('connection lost');
+      return call(...args);
+    };
+  const store = Object.fromEntries(
+    Object.entries(queue.store).map(([key, call]) => [
+      key,
+      guard(call as (...args: unknown[]) => Promise<unknown>),
+    ]),
+  ) as unknown as JobQueue['store'];
+  return {
+    queue: { ...queue, store },
+    cut: () => {
+      cut = true;
+    },
+    restore: () => {
+      cut = false;
+    },
+  };
+}
+
+/** A promise the test settles when it chooses: a handler that runs as long as the test wants. */
+function gate() {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
 
 describe.each(BACKENDS)('job queue on %s', (backend) => {
   let t: TestApp;
@@ -155,5 +193,186 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
     const store = createJobStore(t.database.handle.db);
     expect(await store.enqueueForActiveTenants('record-tick', 'tick:1')).toBe(2);
     expect(await store.enqueueForActiveTenants('record-tick', 'tick:1')).toBe(0);
+  });
+
+  describe('leases', () => {
+    interface Run {
+      readonly worker: string;
+      readonly n: number;
+      readonly attempt: number;
+      readonly signal: AbortSignal;
+    }
+    const runs: Run[] = [];
+    const gates = new Map<string, ReturnType<typeof gate>>();
+    const gateOf = (worker: string, n: number) => {
+      const key = `${worker}:${n}`;
+      let g = gates.get(key);
+      if (!g) {
+        g = gate();
+        gates.set(key, g);
+      }
+      return g;
+    };
+    /** Each worker runs `long` under its own name and holds it until the test opens its gate. */
+    const longJob = (worker: string) =>
+      defineJob({
+        name: 'long',
+        payload: z.object({ n: z.number() }),
+        handler: async ({ payload, attempt, signal }) => {
+          runs.push({ worker, n: payload.n, attempt, signal });
+          await gateOf(worker, payload.n).opened;
+        },
+      });
+    const runsOf = (n: number) =>
+      runs.filter((r) => r.n === n).map(({ worker, attempt }) => ({ worker, attempt }));
+    const jobState = async (n: number) => {
+      const result = await inPlatform(t.database.handle.db, (tx) =>
+        tx.execute(sql`
+          select status, attempts, locked_until > now() as leased from jobs
+           where name = 'long' and payload->>'n' = ${String(n)}`),
+      );
+      const [row] = (
+        result as unknown as { rows: { status: string; attempts: number; leased: boolean | null }[] }
+      ).rows;
+      return { status: row?.status, attempts: Number(row?.attempts), leased: row?.leased ?? null };
+    };
+    const worker = (
+      name: string,
+      queue: JobQueue,
+      lease: { leaseMs: number; heartbeatMs: number } | undefined,
+      logger = createSilentLogger(),
+    ) =>
+      createJobRunner({
+        queue,
+        logger,
+        definitions: [longJob(name)],
+        options: { pollIntervalMs: 20, concurrency: 1, ...lease },
+      });
+    let started: JobRunner[] = [];
+    const start = async (runner: JobRunner) => {
+      started.push(runner);
+      await runner.start();
+      return runner;
+    };
+    const links: ReturnType<typeof severable>[] = [];
+    const sever = () => {
+      const link = severable(t.app.platform.jobs);
+      links.push(link);
+      return link;
+    };
+
+    beforeAll(async () => {
+      // the shared runner does not know `long` and would fail it
+      await runner.stop();
+    });
+    afterEach(async () => {
+      // an idle worker of one test would claim the next test's job
+      for (const g of gates.values()) g.open();
+      for (const link of links) link.restore();
+      await Promise.all(started.map((r) => r.stop()));
+      started = [];
+    });
+    afterAll(async () => {
+      await runner.start();
+    });
+
+    it('claims with a short lease by default, not the handler timeout', async () => {
+      await enqueue(shopA, 'long', { n: 1 });
+      await start(worker('default', t.app.platform.jobs, undefined));
+      await eventually(() => runsOf(1).length === 1, 'running');
+      const result = await inPlatform(t.database.handle.db, (tx) =>
+        tx.execute(sql`
+          select extract(epoch from locked_until - now()) * 1000 as ms from jobs
+           where name = 'long' and payload->>'n' = '1'`),
+      );
+      const ms = Number((result as unknown as { rows: { ms: unknown }[] }).rows[0]?.ms);
+      expect(DEFAULT_LEASE_MS).toBeLessThanOrEqual(20_000);
+      expect(ms).toBeGreaterThan(0);
+      expect(ms).toBeLessThanOrEqual(DEFAULT_LEASE_MS);
+      gateOf('default', 1).open();
+      await eventually(async () => (await jobState(1)).status === 'done', 'done');
+    });
+
+    it("takes a dead worker's job within the short lease, and runs it once more only", async () => {
+      const lease = { leaseMs: 500, heartbeatMs: 100 };
+      await enqueue(shopA, 'long', { n: 2 });
+      const link = sever();
+      await start(worker('dead', link.queue, lease));
+      await eventually(() => runsOf(2).length === 1, 'first run started');
+      link.cut(); // killed mid-run: no heartbeat, no completion, and stop() is never called
+      await start(worker('heir', t.app.platform.jobs, lease));
+      gateOf('heir', 2).open();
+      // a generous bound: the lease is 0.5 s; the old one (120 s) would time this out
+      await eventually(async () => (await jobState(2)).status === 'done', 'taken over and done', 5000);
+      expect(runsOf(2)).toEqual([
+        { worker: 'dead', attempt: 1 },
+        { worker: 'heir', attempt: 2 },
+      ]);
+      expect(await jobState(2)).toMatchObject({ status: 'done', attempts: 2 });
+    });
+
+    it('keeps a job that runs longer than the lease while its worker is alive', async () => {
+      const lease = { leaseMs: 600, heartbeatMs: 60 };
+      await enqueue(shopA, 'long', { n: 3 });
+      await start(worker('alive', t.app.platform.jobs, lease));
+      await eventually(() => runsOf(3).length === 1, 'first run started');
+      await start(worker('rival', t.app.platform.jobs, lease));
+      // three leases go by while the rival polls every 20 ms
+      const until = Date.now() + 3 * lease.leaseMs;
+      await eventually(() => Date.now() >= until, 'three leases', 5000);
+      expect(await jobState(3)).toEqual({ status: 'running', attempts: 1, leased: true });
+      gateOf('alive', 3).open();
+      await eventually(async () => (await jobState(3)).status === 'done', 'done');
+      expect(runsOf(3)).toEqual([{ worker: 'alive', attempt: 1 }]);
+      expect(runs.find((r) => r.n === 3)?.signal.aborted).toBe(false);
+    });
+
+    it('does not let a stalled worker extend or overwrite the job its successor took', async () => {
+      const lease = { leaseMs: 600, heartbeatMs: 60 };
+      const lines: string[] = [];
+      const logger = createLogger({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+      await enqueue(shopA, 'long', { n: 4 });
+      const link = sever();
+      const stalled = await start(worker('stalled', link.queue, lease, logger));
+      await eventually(() => runsOf(4).length === 1, 'first run started');
+      link.cut(); // stalled: its heartbeats stop reaching the database
+      await start(worker('successor', t.app.platform.jobs, lease));
+      await eventually(() => runsOf(4).length === 2, 'successor took it', 5000);
+
+      link.restore(); // back: its next heartbeat finds the job no longer its own
+      const first = runs.find((r) => r.n === 4 && r.worker === 'stalled');
+      await eventually(() => first?.signal.aborted === true, 'stalled run told', 5000);
+      expect(lines.some((line) => line.includes('lost the lease'))).toBe(true);
+      gateOf('stalled', 4).open(); // it finishes anyway and tries to record it
+      await stalled.stop();
+      expect(lines.some((line) => line.includes('leaving its state alone'))).toBe(true);
+      expect(await jobState(4)).toEqual({ status: 'running', attempts: 2, leased: true });
+
+      gateOf('successor', 4).open();
+      await eventually(async () => (await jobState(4)).status === 'done', 'successor done');
+      expect(runsOf(4)).toEqual([
+        { worker: 'stalled', attempt: 1 },
+        { worker: 'successor', attempt: 2 },
+      ]);
+    });
+
+    it('refuses heartbeat, completion and failure writes from a claim that was taken over', async () => {
+      const store = createJobStore(t.database.handle.db);
+      await enqueue(shopB, 'long', { n: 5 });
+      const isFive = (job: { name: string; payload: Record<string, unknown> }) =>
+        job.name === 'long' && job.payload.n === 5;
+      const stale = (await store.claim(10, 1)).find(isFive); // a 1 ms lease that runs out at once
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const current = (await store.claim(10, 60_000)).find(isFive);
+      if (!stale || !current) throw new Error('job 5 was not claimed twice');
+      expect(current).toMatchObject({ id: stale.id, attempts: stale.attempts + 1 });
+      expect(await store.extend(stale, 60_000)).toBe(false);
+      expect(await store.complete(stale)).toBe(false);
+      expect(await store.fail(stale, 'stale', { final: true, delayMs: 0 })).toBe(false);
+      expect(await jobState(5)).toEqual({ status: 'running', attempts: 2, leased: true });
+      expect(await store.extend(current, 60_000)).toBe(true);
+      expect(await store.complete(current)).toBe(true);
+      expect(await jobState(5)).toEqual({ status: 'done', attempts: 2, leased: null });
+    });
   });
 });
