@@ -42,7 +42,12 @@ subscribe('net.client.socket', () => {
 const started = performance.now();
 const logger = createLogger({ level: 'error' });
 const secretKey = Buffer.from(env('BENCH_SECRET_KEY'), 'hex');
-const database = await openDatabase({ url: env('BENCH_DATABASE_URL'), logger, poolMax: 20 });
+const database = await openDatabase({
+  url: env('BENCH_DATABASE_URL'),
+  appUrl: env('BENCH_DATABASE_APP_URL'),
+  logger,
+  poolMax: 20,
+});
 const app = createApp({ database, secrets: createSecretBox(secretKey), logger });
 await app.start();
 const port = Number(env('BENCH_PORT'));

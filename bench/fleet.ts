@@ -264,7 +264,12 @@ async function benchmark(tenants: number, baselineRss: number | undefined): Prom
   try {
     // Tenants, created as an operator would, with bot info cached and onboarding steps off.
     const setupStarted = performance.now();
-    const database = await openDatabase({ url: scratch.url, logger: createSilentLogger(), poolMax: 20 });
+    const database = await openDatabase({
+      url: scratch.url,
+      appUrl: scratch.appUrl,
+      logger: createSilentLogger(),
+      poolMax: 20,
+    });
     const app = createApp({ database, secrets: createSecretBox(secretKey), logger: createSilentLogger() });
     const bots: SimBot[] = [];
     for (let i = 0; i < tenants; i += 1) bots.push(sim.addBot({ username: `bench_${i}_bot` }));
@@ -300,6 +305,7 @@ async function benchmark(tenants: number, baselineRss: number | undefined): Prom
 
     const env = {
       BENCH_DATABASE_URL: scratch.url,
+      BENCH_DATABASE_APP_URL: scratch.appUrl,
       BENCH_API_ROOT: sim.apiRoot,
       BENCH_SECRET_KEY: secretKey.toString('hex'),
       BENCH_PORT: String(await freePort()),

@@ -22,7 +22,7 @@ import { createSalesStats } from './modules/stats/sales-stats.js';
 import { createSubscriptionsService } from './modules/subscriptions/subscriptions-service.js';
 import type { VpnPanel } from './modules/subscriptions/vpn-panel.js';
 import { createTenantRegistry } from './modules/tenants/tenant-registry.js';
-import { createUpdatesService } from './modules/updates/updates-service.js';
+import { createUnfinishedUpdates, createUpdatesService } from './modules/updates/updates-service.js';
 import { panelUsage } from './modules/wallet/panel-usage.js';
 import { syncTenantTraffic } from './modules/wallet/traffic-sync.js';
 import { createWalletService } from './modules/wallet/wallet-service.js';
@@ -80,6 +80,26 @@ export function createApp(deps: AppDeps) {
     jobs: createJobQueue(database),
     /** Operator reports across tenants (one tenant-bound transaction per tenant). */
     stats: createFleetStats({ db }),
+    /** Updates whose handling was cut short, for the fleet's recovery sweep. */
+    updates: createUnfinishedUpdates({ db }),
+    /** Whether the database answers now (for /health): a trivial query with a short deadline. */
+    async isDatabaseReachable(timeoutMs = 2000): Promise<boolean> {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      try {
+        return await Promise.race([
+          database.query('SELECT 1').then(
+            () => true,
+            () => false,
+          ),
+          deadline,
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
   };
 
   const forTenant = (botId: BotId) => {

@@ -1,18 +1,25 @@
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Config, loadConfig } from './config.js';
+import { migrateDatabase, SERVICE_ROLE } from './db/database.js';
+import { createServiceLogin, DEFAULT_SERVICE_LOGIN } from './db/service-login.js';
 import { loadDotEnv, openRuntime } from './runtime.js';
-import { ConfigError } from './shared/errors.js';
+import { ConfigError, StartupError } from './shared/errors.js';
 import { createLogger } from './shared/logger.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
 Commands:
-  migrate                               apply pending database migrations
+  migrate                               apply pending database migrations (as the owner, DATABASE_URL)
+  db:create-service-role [--name NAME]  PostgreSQL: create the login role the service runs as
+                                        (default ${DEFAULT_SERVICE_LOGIN}; again: a new password)
+                                        and print its DATABASE_APP_URL
   tenant:create --name NAME --token TOKEN [--master] [--admins ID,ID]
                                         add a tenant bot; prints its API token once
   tenant:list [--all]                   list active tenants (--all: deactivated too)
 
-Environment: see .env.example (ENCRYPTION_KEY is required; DATABASE_URL is optional).`;
+Environment: see .env.example (ENCRYPTION_KEY is required; DATABASE_URL is optional, and with it
+DATABASE_APP_URL for the tenant commands).`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -34,18 +41,38 @@ async function main(argv: string[]): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  // These two run as the owner only: they come before the service's own role exists.
+  if (command === 'migrate') {
+    const report = await migrateDatabase({
+      url: config.database.url,
+      dataDir: join(config.database.dataDir, 'pglite'),
+      logger,
+    });
+    process.stdout.write(
+      report.applied.length
+        ? `Applied: ${report.applied.join(', ')}\n`
+        : `Database is up to date (${report.alreadyApplied} migrations).\n`,
+    );
+    return;
+  }
+  if (command === 'db:create-service-role') {
+    const { values } = parseArgs({ args: rest, options: { name: { type: 'string' } } });
+    if (!config.database.url) {
+      fail('db:create-service-role is for PostgreSQL (DATABASE_URL); the embedded database has one user');
+    }
+    const login = await createServiceLogin({ ownerUrl: config.database.url, name: values.name, logger });
+    for (const warning of login.warnings) process.stderr.write(`warning: ${warning}\n`);
+    process.stdout.write(
+      `${login.created ? 'Created' : 'Gave a new password to'} the login role "${login.name}" (a member of ${SERVICE_ROLE} only) and checked it as the service will.\n` +
+        `Put this line in .env (the password is shown once; running this again sets a new one):\n\n` +
+        `DATABASE_APP_URL=${login.url}\n`,
+    );
+    return;
+  }
+  // the tenant commands stand on the service's runtime: same role, same key check
   const runtime = await openRuntime(config, logger);
   try {
     switch (command) {
-      case 'migrate': {
-        const report = runtime.database.migrations;
-        process.stdout.write(
-          report?.applied.length
-            ? `Applied: ${report.applied.join(', ')}\n`
-            : `Database is up to date (${report?.alreadyApplied ?? 0} migrations).\n`,
-        );
-        return;
-      }
       case 'tenant:create': {
         const { values } = parseArgs({
           args: rest,
@@ -115,4 +142,9 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-await main(process.argv.slice(2));
+try {
+  await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof StartupError) fail(error.message);
+  throw error;
+}

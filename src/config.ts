@@ -1,12 +1,24 @@
 import { z } from 'zod';
-import { parseEncryptionKey } from './shared/crypto.js';
+import { parseEncryptionKey, weakKeyProblem } from './shared/crypto.js';
 import { ConfigError } from './shared/errors.js';
 
+/**
+ * Unset or empty: undefined. Only whitespace is refused rather than read as unset: it is a value
+ * someone meant to give (a quoted blank, a secret that failed to render), and reading it as unset
+ * would silently turn a feature off (OPERATOR_API_TOKEN) or move the data (DATABASE_URL).
+ */
 const optionalText = z
   .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .optional();
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value === '') return undefined;
+    const trimmed = value.trim();
+    if (trimmed === '') {
+      ctx.addIssue({ code: 'custom', message: 'is only whitespace: give a value or remove the variable' });
+      return z.NEVER;
+    }
+    return trimmed;
+  });
 
 const telegramIds = z
   .string()
@@ -69,6 +81,14 @@ const envSchema = z.object({
         ctx.addIssue({ code: 'custom', message: 'must be 32 bytes as 64 hex characters or base64' });
         return z.NEVER;
       }
+      const weakness = weakKeyProblem(key);
+      if (weakness) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `is not a random key: it ${weakness}; generate one with: openssl rand -hex 32`,
+        });
+        return z.NEVER;
+      }
       return key;
     }),
 
@@ -99,7 +119,7 @@ export interface Config {
   readonly database: {
     /** Owner connection: migrations. Absent → embedded PGlite in `dataDir`. */
     readonly url: string | undefined;
-    /** Service-role connection; absent → the owner connection switches to the service role. */
+    /** The service's own login role (required with `url`; see docs/ARCHITECTURE.md). */
     readonly appUrl: string | undefined;
     readonly poolMax: number;
     readonly dataDir: string;

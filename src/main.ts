@@ -1,7 +1,7 @@
 import { loadConfig } from './config.js';
 import { startPlatform } from './platform.js';
 import { loadDotEnv, openRuntime } from './runtime.js';
-import { ConfigError } from './shared/errors.js';
+import { ConfigError, StartupError } from './shared/errors.js';
 import { createLogger } from './shared/logger.js';
 
 /** The composition root: the only place that reads the environment. */
@@ -28,6 +28,10 @@ async function main(): Promise<void> {
     masterBotToken: config.telegram.masterBotToken,
     operatorTelegramIds: config.operators.telegramIds,
     api: { operatorToken: config.operators.apiToken, rateLimitPerMinute: config.api.rateLimitPerMinute },
+  }).catch(async (error: unknown) => {
+    // close the database cleanly (the embedded one writes its files) before reporting
+    await runtime.close().catch(() => undefined);
+    throw error;
   });
   logger.info(
     {
@@ -53,4 +57,12 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  // an expected refusal (database unreachable, port in use, wrong key, unsafe role): the one line
+  // says what to fix, a stack trace would only bury it
+  if (!(error instanceof StartupError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}

@@ -17,6 +17,7 @@ import { createZarinpalNoticeJob } from './jobs/definitions/zarinpal-notice.js';
 import { createZarinpalReconcileJob } from './jobs/definitions/zarinpal-reconcile.js';
 import { createJobRunner, type JobRunner } from './jobs/runner.js';
 import { ZARINPAL_RECONCILE_JOB } from './modules/payments/zarinpal-payments.js';
+import { StartupError } from './shared/errors.js';
 import type { Logger } from './shared/logger.js';
 
 export interface PlatformOptions {
@@ -67,19 +68,39 @@ async function ensureMaster(
       isMaster: true,
       adminTelegramIds: [...operators],
     });
-    if (!created.ok) throw new Error(`MASTER_BOT_TOKEN: ${created.error.message}`);
+    if (!created.ok) throw new StartupError(`MASTER_BOT_TOKEN: ${created.error.message}`);
     logger.info({ botId: created.value.tenant.id }, 'master bot registered');
     return;
   }
   if ((await tenants.revealToken(master.id)) !== token) {
     const changed = await tenants.changeToken(master.id, token);
-    if (!changed.ok) throw new Error(`MASTER_BOT_TOKEN: ${changed.error.message}`);
+    if (!changed.ok) throw new StartupError(`MASTER_BOT_TOKEN: ${changed.error.message}`);
   }
   if (operators.some((id) => !master.adminTelegramIds.includes(id))) {
     await tenants.update(master.id, {
       adminTelegramIds: [...new Set([...master.adminTelegramIds, ...operators])],
     });
   }
+}
+
+/** A port or address the server cannot listen on, as a one-line refusal naming the variable. */
+function listenRefused(http: { readonly host: string; readonly port: number }, error: unknown): unknown {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const where = `${http.host}:${http.port}`;
+  if (code === 'EADDRINUSE') {
+    return new StartupError(`HTTP_PORT: ${where} is already in use (another instance, or another program)`, {
+      cause: error,
+    });
+  }
+  if (code === 'EACCES') {
+    return new StartupError(`HTTP_PORT: ${where} needs privileges this process does not have`, {
+      cause: error,
+    });
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new StartupError(`HTTP_HOST: "${http.host}" is not an address of this machine`, { cause: error });
+  }
+  return error;
 }
 
 /** Bots, HTTP server and their wiring on top of the business core. */
@@ -112,7 +133,11 @@ export async function startPlatform(app: App, logger: Logger, options: PlatformO
       ...(options.api?.rateLimitPerMinute ? { rateLimit: { max: options.api.rateLimitPerMinute } } : {}),
     },
   });
-  const url = await server.listen({ host: options.http.host, port: options.http.port });
+  const url = await server
+    .listen({ host: options.http.host, port: options.http.port })
+    .catch((error: unknown) => {
+      throw listenRefused(options.http, error);
+    });
   await fleet.start();
   const jobs = createJobRunner({
     queue: app.platform.jobs,

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { type App, createApp } from './app.js';
 import type { Config } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
+import { checkEncryptionKey } from './db/key-check.js';
 import { createRemnawaveClient } from './integrations/remnawave/client.js';
 import { createRemnawavePanel } from './integrations/remnawave/vpn-panel.js';
 import { createZarinpalGateways } from './integrations/zarinpal/payment-gateway.js';
@@ -14,7 +15,10 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** Database (migrated) and business core: what both the service and the CLI stand on. */
+/**
+ * Database (migrated, its role and ENCRYPTION_KEY checked) and business core: what both the
+ * service and the CLI stand on. A refusal to start is a StartupError with a one-line message.
+ */
 export async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
   const database = await openDatabase({
     url: config.database.url,
@@ -26,6 +30,12 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
   if (database.migrations?.applied.length) {
     logger.info({ applied: database.migrations.applied }, 'database migrated');
   }
+  const secrets = createSecretBox(config.encryptionKey);
+  // before anything reads a token: with another key the fleet would run no bot at all
+  await checkEncryptionKey(database, config.encryptionKey, secrets).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
   const panel = config.remnawave
     ? createRemnawavePanel(
         createRemnawaveClient({
@@ -47,14 +57,13 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     }),
     callbackBaseUrl: config.http.publicBaseUrl,
   };
-  const app = createApp({
-    database,
-    secrets: createSecretBox(config.encryptionKey),
-    logger,
-    panel,
-    zarinpal,
-  });
-  await app.start();
+  const app = createApp({ database, secrets, logger, panel, zarinpal });
+  try {
+    await app.start();
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   return {
     database,
     app,

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { ConfigError } from '../src/shared/errors.js';
 
-const KEY = 'a'.repeat(64);
+// random, like a real key: config refuses trivial ones
+const KEY = '5be0c3a91f7d48e26ac4b0f3d9172e85c6a30f4b1d8e97c2a5f06b3e4d1c89a7';
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -62,7 +64,7 @@ describe('configuration', () => {
 
   it('parses lists, trailing slashes and base64 keys', () => {
     const config = loadConfig({
-      ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+      ENCRYPTION_KEY: Buffer.from(KEY, 'hex').toString('base64'),
       OPERATOR_TELEGRAM_IDS: ' 1, 22 ,333',
       TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/',
       REMNAWAVE_URL: 'https://panel.example.com/',
@@ -76,5 +78,41 @@ describe('configuration', () => {
       token: 't',
       extraHeaders: { 'X-Api-Key': 'k' },
     });
+  });
+
+  it('refuses a trivial ENCRYPTION_KEY, naming it', () => {
+    const trivial = {
+      'all zeros': '0'.repeat(64),
+      'a repeated character': 'a'.repeat(64),
+      'a repeated pattern': 'c0ffee'.repeat(10).concat('c0ff'),
+      'a counting sequence': Buffer.from(Array.from({ length: 32 }, (_, i) => i)).toString('hex'),
+      'a password as base64': Buffer.from('correct horse battery staple 123').toString('base64'),
+      'all sevens (the old test key)': Buffer.alloc(32, 7).toString('base64'),
+    };
+    for (const [what, key] of Object.entries(trivial)) {
+      expect(problems({ ENCRYPTION_KEY: key }), what).toEqual([
+        expect.stringMatching(/^ENCRYPTION_KEY: is not a random key: .*openssl rand -hex 32/),
+      ]);
+    }
+    for (let i = 0; i < 20; i += 1) {
+      const random = randomBytes(32);
+      expect(loadConfig({ ENCRYPTION_KEY: random.toString('hex') }).encryptionKey).toEqual(random);
+    }
+  });
+
+  it('refuses a variable made of whitespace instead of reading it as unset', () => {
+    expect(problems({ ENCRYPTION_KEY: KEY, OPERATOR_API_TOKEN: '   ' })).toEqual([
+      expect.stringMatching(/^OPERATOR_API_TOKEN: is only whitespace/),
+    ]);
+    expect(problems({ ENCRYPTION_KEY: KEY, DATABASE_URL: ' \t ' })).toEqual([
+      expect.stringMatching(/^DATABASE_URL: is only whitespace/),
+    ]);
+    // empty stays "not set", as an unfilled line of .env.example is
+    const config = loadConfig({ ENCRYPTION_KEY: KEY, OPERATOR_API_TOKEN: '', DATABASE_URL: '' });
+    expect(config.operators.apiToken).toBeUndefined();
+    expect(config.database.url).toBeUndefined();
+    expect(
+      loadConfig({ ENCRYPTION_KEY: KEY, OPERATOR_API_TOKEN: ` ${'t'.repeat(40)} ` }).operators.apiToken,
+    ).toBe('t'.repeat(40));
   });
 });

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database, Transaction } from '../src/db/database.js';
 import {
   botConfigurations,
   botFeatureFlags,
@@ -45,9 +46,9 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
     for (const id of [a, b]) {
       const shop = t.app.forTenant(id);
       await shop.flags.set('zarinpal', id === b);
-      await shop.flags.set('polls', true);
+      await shop.flags.set('referral_program', true);
       await shop.settings.set('trial_days', id === b ? 7 : 5, 'tenant');
-      await shop.settings.set('reports_time', '10:00', 'tenant');
+      await shop.settings.set('timezone', 'Europe/Moscow', 'tenant');
       const plan = await shop.plans.create({ name: `plan-${id}`, periodDays: 30, price: 100_000 });
       const card = await shop.cards.create({
         cardNumber: id === b ? '6037991234567893' : '6219861034529007',
@@ -110,7 +111,7 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
     await shopA.sessions.write('42', { awaiting: 'amount' });
     expect(await shopB.sessions.read('42')).toEqual({ awaiting: 'receipt' });
 
-    const admit = { updateId: 7, sessionKey: '42', telegramId: 42 };
+    const admit = { update: { update_id: 7 }, sessionKey: '42', telegramId: 42 };
     expect(await shopA.updates.admit(admit)).toMatchObject({
       duplicate: false,
       session: { awaiting: 'amount' },
@@ -262,4 +263,79 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       ).toMatch(/foreign key/);
     }
   });
+
+  // PGlite is one embedded superuser that switched to the service role (docs/ARCHITECTURE.md): it
+  // has no login role to escape from, so these hold on PostgreSQL only.
+  it.skipIf(backend !== 'postgres')(
+    'the service connection cannot become the owner: no SET ROLE, no RESET ROLE into it, no NO FORCE',
+    async () => {
+      const db = t.database.handle.db;
+      const [{ owner } = { owner: '' }] = await t.database.handle.query<{ owner: string }>(
+        `SELECT tableowner AS owner FROM pg_tables WHERE schemaname = 'public' AND tablename = 'bots'`,
+      );
+      expect(owner).not.toBe('');
+      expect(await rejection(inTenant(db, a, (tx) => tx.execute(sql.raw(`SET ROLE ${owner}`))))).toMatch(
+        /permission denied to set role/,
+      );
+      expect(
+        await rejection(inTenant(db, a, (tx) => tx.execute(sql.raw(`SET SESSION AUTHORIZATION ${owner}`)))),
+      ).toMatch(/permission denied/);
+      // RESET ROLE (back to the connection's default) and SET ROLE NONE (back to the login role)
+      // lead to roles as powerless as the service role, never to the owner
+      for (const back of ['RESET ROLE', 'SET ROLE NONE']) {
+        const reached = await rolledBack(db, async (tx) => {
+          await tx.execute(sql.raw(back));
+          const [who] = await rowsOf<{ session: string; current: string }>(
+            tx.execute(sql`select session_user::text as session, current_user::text as current`),
+          );
+          const [visible] = await rowsOf<{ n: number }>(
+            tx.execute(sql`select count(*)::int as n from customers`),
+          );
+          return { session: who?.session, current: who?.current, visible: visible?.n };
+        });
+        expect([reached.session, 'remnafleet_app'], back).toContain(reached.current);
+        expect(reached.current, back).not.toBe(owner);
+        expect(reached.session, back).not.toBe(owner);
+        expect(reached.visible, back).toBe(0);
+      }
+      for (const statement of [
+        'ALTER TABLE customers NO FORCE ROW LEVEL SECURITY',
+        'ALTER TABLE customers DISABLE ROW LEVEL SECURITY',
+        'DROP POLICY tenant_isolation ON customers',
+      ]) {
+        expect(
+          await rejection(
+            rolledBack(db, async (tx) => {
+              await tx.execute(sql`SET ROLE NONE`);
+              await tx.execute(sql.raw(statement));
+            }),
+          ),
+          statement,
+        ).toMatch(/must be owner/);
+      }
+      expect(
+        await rejection(inTenant(db, a, (tx) => tx.execute(sql.raw(`GRANT ${owner} TO CURRENT_USER`)))),
+      ).toMatch(/permission denied|must have admin option|must be superuser/);
+    },
+  );
 });
+
+/** The rows of a raw statement's result (node-postgres shape; this test runs it on PostgreSQL). */
+const rowsOf = async <Row>(result: Promise<unknown>): Promise<Row[]> =>
+  ((await result) as { rows: Row[] }).rows;
+
+const ROLLBACK = new Error('rolled back on purpose');
+
+/** Runs `work` in a transaction that is then rolled back, so session changes do not outlive it. */
+async function rolledBack<T>(db: Database, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  let result: T | undefined;
+  try {
+    await db.transaction(async (tx) => {
+      result = await work(tx);
+      throw ROLLBACK;
+    });
+  } catch (error) {
+    if (error !== ROLLBACK) throw error;
+  }
+  return result as T;
+}

@@ -99,6 +99,7 @@ master-topup-prompt =
 master-topup-confirm = Add { $amount } to the wallet of { $name } (#{ $id })?
 master-topup-expired = This top-up is no longer pending. Start again from the tenant.
 master-topup-done = ✅ Wallet topped up by { $amount }. New balance: { $balance }.
+master-topup-over-limit = ❌ Not topped up: a wallet can hold at most { $max }, and this one can take only { $room } more.
 
 ## Fleet statistics
 master-stats =

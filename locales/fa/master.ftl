@@ -99,6 +99,7 @@ master-topup-prompt =
 master-topup-confirm = { $amount } به کیف پول { $name } (#{ $id }) اضافه شود؟
 master-topup-expired = این شارژ دیگر در انتظار تأیید نیست. از صفحهٔ فروشگاه دوباره شروع کنید.
 master-topup-done = ✅ کیف پول به مبلغ { $amount } شارژ شد. موجودی تازه: { $balance }.
+master-topup-over-limit = ❌ شارژ نشد: موجودی کیف پول حداکثر می‌تواند { $max } باشد و این کیف پول فقط { $room } دیگر جا دارد.
 
 ## آمار ناوگان
 master-stats =

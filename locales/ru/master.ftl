@@ -99,6 +99,7 @@ master-topup-prompt =
 master-topup-confirm = Зачислить { $amount } в кошелёк магазина { $name } (#{ $id })?
 master-topup-expired = Это пополнение больше не ожидает подтверждения. Начните заново со страницы магазина.
 master-topup-done = ✅ Кошелёк пополнен на { $amount }. Новый баланс: { $balance }.
+master-topup-over-limit = ❌ Не пополнено: в кошельке может быть не больше { $max }, а этот может принять ещё только { $room }.
 
 ## Статистика платформы
 master-stats =

@@ -24,6 +24,8 @@ export interface BotContextFlavor {
   session: SessionData;
   /** The customer of this tenant who sent the update; undefined until /start registered them. */
   customer: Customer | undefined;
+  /** 1 the first time this update is handled; more when it is handled again after a failure. */
+  attempt: number;
   language: Language;
   t: Translate;
   readonly translator: Translator;

@@ -1,15 +1,26 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { autoRetry } from '@grammyjs/auto-retry';
-import { type RunnerHandle, run } from '@grammyjs/runner';
-import { Api, Bot, type Composer, GrammyError } from 'grammy';
+import {
+  createConcurrentSink,
+  createRunner,
+  createSource,
+  type RunnerHandle,
+  type UpdateSupplier,
+} from '@grammyjs/runner';
+import { Api, Bot, BotError, type Composer, GrammyError } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import type { App } from '../app.js';
+import { isTransientDatabaseError } from '../db/errors.js';
 import type { BotHealth } from '../db/schema.js';
 import type { Tenant } from '../modules/tenants/tenant-registry.js';
+import type { StoredUpdate } from '../modules/updates/updates-service.js';
 import type { BotId } from '../shared/ids.js';
-import type { Logger } from '../shared/logger.js';
+import { scrubUnstorableInput } from '../shared/input-safety.js';
+import { type Logger, redactErrorValues } from '../shared/logger.js';
 import type { BotContext } from './context.js';
-import type { Translator } from './i18n.js';
+import { languageFromTelegram, type Translator } from './i18n.js';
+import { movesMoney } from './middleware/pipeline.js';
 
 /** Updates the features need; pre-checkout queries must be asked for explicitly. */
 export const ALLOWED_UPDATES = [
@@ -38,7 +49,27 @@ export interface FleetOptions {
   readonly healthProbeIntervalMs?: number;
   /** Cap on auto-retry waits for 429 on interactive paths (default 30 s). */
   readonly maxRetryDelaySeconds?: number;
+  /** How often unfinished updates whose lease ran out are looked for and handled again (default 5 s). */
+  readonly recoveryIntervalMs?: number;
 }
+
+/** An update handled this many times without finishing is given up on (payments never are). */
+export const MAX_UPDATE_ATTEMPTS = 8;
+
+/**
+ * The update could not be handled now because the database is unreachable. It is not lost: in
+ * webhook mode the request fails so Telegram sends it again, and an update the inbox already holds
+ * is handled again by the recovery sweep.
+ */
+export class UpdateDeferred extends Error {
+  constructor(cause: unknown) {
+    super('the update was deferred: the database is unreachable', { cause });
+    this.name = 'UpdateDeferred';
+  }
+}
+
+const isDeferred = (error: unknown): boolean =>
+  error instanceof UpdateDeferred || (error instanceof BotError && error.error instanceof UpdateDeferred);
 
 export interface FleetDeps {
   readonly app: App;
@@ -57,6 +88,11 @@ interface Entry {
   bot: Bot<BotContext> | undefined;
   runner: RunnerHandle | undefined;
   health: BotHealth;
+  /** False while the last health change could not be written (database down): written again later. */
+  healthRecorded: boolean;
+  healthError: string | null;
+  /** The health writes of this bot, one after another. */
+  healthWrite: Promise<void>;
   /** The webhook secret Telegram must present for this bot (derived once, checked per update). */
   readonly secret: Buffer;
   /** Serialises start/stop/refresh of this bot. */
@@ -71,7 +107,8 @@ export interface FleetBotStatus {
   readonly health: BotHealth;
 }
 
-export type WebhookOutcome = 'handled' | 'unknown_bot' | 'forbidden';
+/** `deferred`: not handled now (the database is unreachable); Telegram must send it again. */
+export type WebhookOutcome = 'handled' | 'unknown_bot' | 'forbidden' | 'deferred';
 
 /**
  * Bot API methods a webhook update may answer in its HTTP response instead of a request of its own
@@ -80,6 +117,19 @@ export type WebhookOutcome = 'handled' | 'unknown_bot' | 'forbidden';
  * nobody: the spinner of a pressed button. Sending messages stays a real call (message ids, errors).
  */
 export const canUseWebhookReply = (method: string): boolean => method === 'answerCallbackQuery';
+
+/**
+ * What a failure says in the bot's health record (shown by the API and the master bot): the
+ * message without the values a query or a call was handed (a refused insert names the card).
+ */
+const healthNote = (error: unknown): string =>
+  (error instanceof Error
+    ? redactErrorValues(error as Parameters<typeof redactErrorValues>[0]).message
+    : String(error)
+  ).slice(0, 500);
+
+const isStaleQuery = (result: { description?: string }) =>
+  /query is too old|query ID is invalid/.test(result.description ?? '');
 
 const isUnauthorized = (error: unknown) => error instanceof GrammyError && error.error_code === 401;
 
@@ -98,17 +148,44 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
   let stopping = false;
   /** Updates being handled right now, so shutdown can wait for them. */
   const inFlight = new Set<Promise<void>>();
+  /** `${botId}:${updateId}` of the updates being handled here: the recovery sweep leaves them alone. */
+  const handlingHere = new Set<string>();
+  let recoveryTimer: NodeJS.Timeout | undefined;
+  let recovering = false;
 
   const webhookSecret = (botId: BotId) =>
     createHmac('sha256', options.secretKey).update(`webhook:${botId}`).digest('base64url');
   const webhookUrl = (botId: BotId) => `${options.publicBaseUrl}/tg/${botId}`;
 
-  const setHealth = async (entry: Entry, health: BotHealth, error: string | null = null) => {
-    if (entry.health === health) return;
+  /**
+   * Records the bot's health. Writes of one bot go one after another and each writes the latest
+   * value, so two changes close together (an update handled, another failing) end as the last one.
+   */
+  const setHealth = (entry: Entry, health: BotHealth, error: string | null = null): Promise<void> => {
+    if (entry.health === health && entry.healthRecorded) return entry.healthWrite;
     entry.health = health;
-    await tenants.setHealth(entry.tenant.id, health, error).catch((err: unknown) => {
+    entry.healthError = error;
+    entry.healthRecorded = false;
+    entry.healthWrite = entry.healthWrite.then(() => writeHealth(entry));
+    return entry.healthWrite;
+  };
+
+  const writeHealth = async (entry: Entry): Promise<void> => {
+    if (entry.healthRecorded) return;
+    const { health, healthError } = entry;
+    try {
+      await tenants.setHealth(entry.tenant.id, health, healthError);
+      // a later change is queued behind this write and records itself
+      if (entry.health === health) entry.healthRecorded = true;
+    } catch (err) {
+      // kept unrecorded: the health probe writes it again once the database is back
       log.warn({ err, botId: entry.tenant.id }, 'could not record bot health');
-    });
+    }
+  };
+
+  /** A bot that failed and then works again (an update handled, a probe answered) is healthy. */
+  const recovered = (entry: Entry) => {
+    if (entry.health === 'failing' || entry.health === 'unknown') void setHealth(entry, 'healthy');
   };
 
   const markUnauthorized = async (entry: Entry, error: unknown) => {
@@ -136,6 +213,14 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
         rethrowHttpErrors: false,
       }),
     );
+    // A button press handled late (again after a crash, or after an outage) can no longer stop its
+    // spinner: Telegram has forgotten the query. That is no reason to fail the rest of the handling.
+    bot.api.config.use(async (prev, method, payload, signal) => {
+      const result = await prev(method, payload, signal);
+      if (method === 'answerCallbackQuery' && !result.ok && result.error_code === 400 && isStaleQuery(result))
+        return { ok: true, result: true } as unknown as typeof result;
+      return result;
+    });
     // A 401 on any call means the token is gone: mark the bot, whatever the caller does with the error.
     bot.api.config.use(async (prev, method, payload, signal) => {
       const result = await prev(method, payload, signal);
@@ -143,28 +228,49 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
       return result;
     });
     const shop = { tenant: entry.tenant, services: app.forTenant(entry.tenant.id) };
+    /** Updates whose handler failed: they do not count as the bot working again. */
+    const failed = new WeakSet<BotContext>();
     bot.use(async (ctx, next) => {
       ctx.shop = { ...shop, tenant: entry.tenant };
+      const key = `${entry.tenant.id}:${ctx.update.update_id}`;
+      handlingHere.add(key);
       const handling = next();
       inFlight.add(handling);
       try {
         await handling;
+        if (!failed.has(ctx)) recovered(entry);
       } finally {
         inFlight.delete(handling);
+        handlingHere.delete(key);
       }
     });
     bot.errorBoundary(async (error) => {
       const ctx = error.ctx;
-      (ctx.logger ?? log).error(
-        { err: error.error, botId: entry.tenant.id, updateId: ctx.update.update_id },
-        'handler failed',
-      );
-      await setHealth(entry, 'failing', String((error.error as Error)?.message ?? error.error).slice(0, 500));
+      const logger = ctx.logger ?? log.child({ botId: entry.tenant.id, updateId: ctx.update.update_id });
+      failed.add(ctx);
+      if (isTransientDatabaseError(error.error)) {
+        // Not the bot's fault and nothing to apologise for: the update is handled once the
+        // database is back, so it escapes the boundary to tell the transport not to drop it.
+        logger.warn({ err: error.error }, 'database unreachable; update deferred');
+        throw new UpdateDeferred(error.error);
+      }
+      logger.error({ err: error.error }, 'handler failed');
+      await setHealth(entry, 'failing', healthNote(error.error));
       const chatId = ctx.chat?.id;
       if (chatId === undefined || ctx.chat?.type !== 'private') return;
-      const t = ctx.t ?? translator.forLanguage(entry.tenant.isMaster ? 'en' : 'fa');
+      // before admission there is no customer language yet: the one Telegram reports, else the shop's usual
+      const t =
+        ctx.t ??
+        translator.forLanguage(
+          languageFromTelegram(ctx.from?.language_code) ?? (entry.tenant.isMaster ? 'en' : 'fa'),
+        );
       await ctx.api.sendMessage(chatId, t('error-apology')).catch(() => undefined);
     }, handler);
+    bot.catch((error) => {
+      // polling and the recovery sweep: a deferred update waits in the inbox; nothing else gets here
+      if (isDeferred(error)) return;
+      log.error({ err: error.error, botId: entry.tenant.id }, 'update failed outside the error boundary');
+    });
     return bot;
   };
 
@@ -180,15 +286,72 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
     return me;
   };
 
-  const startPolling = (entry: Entry, bot: Bot<BotContext>) => {
-    const runner = run(bot, {
-      runner: {
-        fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: 25 },
-        silent: true,
-        maxRetryTime: 60 * 60_000,
+  /**
+   * getUpdates, then the batch is stored in the inbox before the offset moves past it: Telegram
+   * forgets an update once a later call confirms it, so only a stored update may be confirmed.
+   * While the database is unreachable the same batch is fetched again after a pause.
+   */
+  const inboxSupplier = (entry: Entry, bot: Bot<BotContext>): UpdateSupplier<Update> => {
+    let offset = 0;
+    const updates = app.forTenant(entry.tenant.id).updates;
+    return {
+      async supply(batchSize, signal) {
+        let networkPauseMs = 100;
+        let databasePauseMs = 500;
+        for (;;) {
+          let batch: Update[];
+          try {
+            batch = await bot.api.getUpdates(
+              {
+                offset,
+                limit: Math.max(1, Math.min(batchSize, 100)),
+                timeout: 25,
+                allowed_updates: [...ALLOWED_UPDATES],
+              },
+              signal,
+            );
+          } catch (error) {
+            if (signal.aborted || (error instanceof GrammyError && [401, 409].includes(error.error_code)))
+              throw error;
+            log.warn({ err: error, botId: entry.tenant.id }, 'getUpdates failed; trying again');
+            await sleep(networkPauseMs, undefined, { signal: signal as globalThis.AbortSignal });
+            networkPauseMs = Math.min(networkPauseMs * 2, 30_000);
+            continue;
+          }
+          if (batch.length === 0) return batch;
+          // as the webhook route does: text PostgreSQL cannot store is taken with U+FFFD instead
+          for (const update of batch) scrubUnstorableInput(update);
+          try {
+            await updates.receive(batch as unknown as StoredUpdate[]);
+          } catch (error) {
+            if (!isTransientDatabaseError(error)) throw error;
+            log.warn(
+              { err: error, botId: entry.tenant.id, pauseMs: databasePauseMs },
+              'database unreachable: updates stay with Telegram until it is back',
+            );
+            await sleep(databasePauseMs, undefined, { signal: signal as globalThis.AbortSignal });
+            databasePauseMs = Math.min(databasePauseMs * 2, 10_000);
+            continue;
+          }
+          offset = batch.at(-1)!.update_id + 1;
+          recovered(entry);
+          return batch;
+        }
       },
-      sink: { concurrency: 50 },
-    });
+    };
+  };
+
+  const startPolling = (entry: Entry, bot: Bot<BotContext>) => {
+    const source = createSource(inboxSupplier(entry, bot));
+    const sink = createConcurrentSink<Update>(
+      { consume: (update) => bot.handleUpdate(update) },
+      async (error) => {
+        await bot.errorHandler(error as BotError<BotContext>);
+      },
+      { concurrency: 50 },
+    );
+    const runner = createRunner(source, sink);
+    runner.start();
     entry.runner = runner;
     runner.task()?.catch(async (error: unknown) => {
       if (entry.runner !== runner || stopping) return;
@@ -200,7 +363,7 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
         await bot.api.deleteWebhook().catch(() => undefined);
       } else {
         log.error({ err: error, botId: entry.tenant.id }, 'polling stopped; restarting');
-        await setHealth(entry, 'failing', String((error as Error)?.message ?? error).slice(0, 500));
+        await setHealth(entry, 'failing', healthNote(error));
       }
       setTimeout(() => {
         if (entry.state === 'running' && !entry.runner && !stopping) startPolling(entry, bot);
@@ -236,13 +399,14 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
         startPolling(entry, bot);
       }
       entry.state = 'running';
-      if (entry.health !== 'failing') await setHealth(entry, 'healthy');
+      // started: Telegram took the token and the webhook, whatever the last run ended with
+      await setHealth(entry, 'healthy');
       log.info({ botId: entry.tenant.id, username: botInfo.username }, 'bot started');
     } catch (error) {
       if (isUnauthorized(error)) return markUnauthorized(entry, error);
       entry.state = 'failed';
       log.error({ err: error, botId: entry.tenant.id }, 'bot failed to start; will retry');
-      await setHealth(entry, 'failing', String((error as Error)?.message ?? error).slice(0, 500));
+      await setHealth(entry, 'failing', healthNote(error));
     }
   };
 
@@ -300,6 +464,9 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
       bot: undefined,
       runner: undefined,
       health: tenant.healthStatus,
+      healthRecorded: true,
+      healthError: null,
+      healthWrite: Promise.resolve(),
       secret: Buffer.from(webhookSecret(botId)),
       lock: Promise.resolve(),
     };
@@ -341,6 +508,7 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
       } else {
         await entry.bot.api.getMe();
       }
+      if (entry.healthRecorded) recovered(entry);
     } catch (error) {
       if (isUnauthorized(error)) await markUnauthorized(entry, error);
       else log.warn({ err: error, botId: entry.tenant.id }, 'health probe failed');
@@ -350,6 +518,10 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
   const probeSome = async (tickMs: number, intervalMs: number): Promise<void> => {
     const running = [...entries.values()];
     if (running.length === 0) return;
+    // health changes the database could not take when they happened
+    await Promise.all(
+      running.filter((entry) => !entry.healthRecorded).map((entry) => setHealth(entry, entry.health)),
+    );
     const count = Math.max(1, Math.ceil((running.length * tickMs) / intervalMs));
     const batch = Array.from(
       { length: Math.min(count, running.length) },
@@ -357,6 +529,46 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
     );
     probeCursor = (probeCursor + batch.length) % running.length;
     await Promise.all(batch.map(probe));
+  };
+
+  /**
+   * Handles again the updates whose handling was cut short (a process killed, the database lost
+   * mid-update) once their lease has run out, here or in another process running the same bots.
+   * The admission claims each one, so two processes sweeping at once handle it once.
+   */
+  const recoverUnfinished = async (): Promise<void> => {
+    if (recovering || stopping) return;
+    recovering = true;
+    try {
+      const unfinished = await app.platform.updates.find(100);
+      const handlings: Promise<void>[] = [];
+      for (const update of unfinished) {
+        const entry = entries.get(update.botId);
+        if (!entry?.bot || entry.state !== 'running') continue;
+        if (handlingHere.has(`${update.botId}:${update.updateId}`)) continue;
+        const payload = update.payload as unknown as Update;
+        if (update.attempts >= MAX_UPDATE_ATTEMPTS && !movesMoney(payload)) {
+          log.error(
+            { botId: update.botId, updateId: update.updateId, attempts: update.attempts },
+            'update failed too many times; given up',
+          );
+          await app.forTenant(update.botId).updates.fail(update.updateId);
+          continue;
+        }
+        log.info({ botId: update.botId, updateId: update.updateId }, 'handling an unfinished update again');
+        handlings.push(
+          entry.bot.handleUpdate(payload).catch((error: unknown) => {
+            if (!isDeferred(error))
+              log.error({ err: error, botId: update.botId, updateId: update.updateId }, 'recovery failed');
+          }),
+        );
+      }
+      await Promise.all(handlings);
+    } catch (error) {
+      if (!isTransientDatabaseError(error)) throw error;
+    } finally {
+      recovering = false;
+    }
   };
 
   const reconcileAll = async (): Promise<void> => {
@@ -402,7 +614,14 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
         );
       }, tick);
       probeTimer.unref();
+      recoveryTimer = setInterval(() => {
+        recoverUnfinished().catch((error: unknown) => log.error({ err: error }, 'update recovery failed'));
+      }, options.recoveryIntervalMs ?? 5000);
+      recoveryTimer.unref();
     },
+
+    /** Runs the recovery sweep now (tests; the timer runs it every few seconds). */
+    recoverUnfinished,
 
     /**
      * Webhook entry point: checks the bot's secret, then handles the update to completion. With
@@ -419,16 +638,21 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
       if (!entry?.bot || entry.state !== 'running') return 'unknown_bot';
       const given = Buffer.from(secretHeader ?? '');
       if (given.length !== entry.secret.length || !timingSafeEqual(given, entry.secret)) return 'forbidden';
-      await entry.bot.handleUpdate(
-        update,
-        respond
-          ? {
-              send: async (body: string) => {
-                respond(body);
-              },
-            }
-          : undefined,
-      );
+      try {
+        await entry.bot.handleUpdate(
+          update,
+          respond
+            ? {
+                send: async (body: string) => {
+                  respond(body);
+                },
+              }
+            : undefined,
+        );
+      } catch (error) {
+        if (isDeferred(error)) return 'deferred';
+        throw error;
+      }
       return 'handled';
     },
 
@@ -456,6 +680,7 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
       stopping = true;
       if (timer) clearInterval(timer);
       if (probeTimer) clearInterval(probeTimer);
+      if (recoveryTimer) clearInterval(recoveryTimer);
       unsubscribe?.();
       await Promise.all([...entries.values()].map((entry) => stopEntry(entry)));
       await Promise.allSettled([...inFlight]);

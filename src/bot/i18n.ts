@@ -5,6 +5,12 @@ import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundl
 import type { Language } from '../db/schema.js';
 
 export const LANGUAGES: readonly Language[] = ['fa', 'en', 'ru'];
+/** The language Telegram reports for a user (`language_code`, e.g. "en-GB"), when we have it. */
+export function languageFromTelegram(code: string | undefined): Language | undefined {
+  const base = code?.slice(0, 2).toLowerCase();
+  return LANGUAGES.find((language) => language === base);
+}
+
 export const LOCALES_DIR = fileURLToPath(new URL('../../locales/', import.meta.url));
 
 export type TranslateArgs = Record<string, FluentVariable>;

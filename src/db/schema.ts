@@ -263,6 +263,8 @@ export const cardToCardPayments = pgTable('card_to_card_payments', {
   reusedElsewhere: boolean('reused_elsewhere').notNull().default(false),
   // migrations/0007_payments_api.sql: which API token decided (reviewed_by is then null)
   reviewedByApi: text('reviewed_by_api').$type<'operator' | 'tenant'>(),
+  // migrations/0011_update_inbox.sql: the Telegram update that carried the receipt
+  sourceUpdateId: bigint('source_update_id', { mode: 'number' }),
 });
 
 /** A receipt shown to the admins: edited (caption or text) once the payment is decided. */
@@ -320,12 +322,20 @@ export const starsPayments = pgTable('stars_payments', {
   updatedAt: updatedAt(),
 });
 
+/** Where an admitted update stands (migrations/0011_update_inbox.sql). */
+export type UpdateState = 'received' | 'handling' | 'done' | 'failed';
+
 export const processedUpdates = pgTable(
   'processed_updates',
   {
     botId: botId(),
     updateId: bigint('update_id', { mode: 'number' }).notNull(),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    // migrations/0011_update_inbox.sql
+    state: text('state').$type<UpdateState>().notNull().default('done'),
+    payload: jsonb('payload').$type<Record<string, unknown>>(),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }).notNull().defaultNow(),
+    attempts: integer('attempts').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.botId, t.updateId] })],
 );
@@ -340,6 +350,28 @@ export const botSessions = pgTable(
   },
   (t) => [primaryKey({ columns: [t.botId, t.sessionKey] })],
 );
+
+/**
+ * Every money column, with the constraint of migrations/0010_money_bounds.sql that keeps it within
+ * MAX_MONEY (src/shared/money.ts): read in mode 'number', a bigint is exact only up to 2^53, and
+ * these bounds are what make that safe. A new money column belongs here and in a migration;
+ * test/db/money-bounds.test.ts checks the two agree.
+ */
+export const MONEY_COLUMNS = [
+  { column: customers.balance, constraint: 'customers_balance_max' },
+  { column: bots.walletBalance, constraint: 'bots_wallet_balance_max' },
+  { column: bots.wholesalePricePerGb, constraint: 'bots_wholesale_price_per_gb_max' },
+  { column: ledgerTransactions.amount, constraint: 'ledger_transactions_amount_max', signed: true },
+  { column: ledgerTransactions.balanceAfter, constraint: 'ledger_transactions_balance_after_max' },
+  { column: walletTransactions.amount, constraint: 'wallet_transactions_amount_max', signed: true },
+  { column: walletTransactions.balanceAfter, constraint: 'wallet_transactions_balance_after_max' },
+  { column: botPlans.price, constraint: 'bot_plans_price_max' },
+  { column: orders.price, constraint: 'orders_price_max' },
+  { column: cardToCardPayments.amount, constraint: 'card_to_card_payments_amount_max' },
+  { column: zarinpalPayments.amount, constraint: 'zarinpal_payments_amount_max' },
+  { column: zarinpalPayments.gatewayAmount, constraint: 'zarinpal_payments_gateway_amount_max' },
+  { column: starsPayments.creditAmount, constraint: 'stars_payments_credit_amount_max' },
+] as const;
 
 export const schema = {
   bots,

@@ -27,6 +27,9 @@ type Connection = PGlite | pg.PoolClient;
 async function withConnection<T>(db: Database, work: (connection: Connection) => Promise<T>): Promise<T> {
   const client = (db as unknown as { $client: PGlite | pg.Pool }).$client;
   if (client instanceof PGlite) return work(client);
+  // A backend that dies while we hold the connection fails the query in flight; the 'error' event
+  // node-postgres also emits goes to the listener database.ts gives every pool client, so it
+  // cannot end the process. release(error) below keeps the dead connection out of the pool.
   const connection = await client.connect();
   try {
     const result = await work(connection);

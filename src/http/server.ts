@@ -4,8 +4,10 @@ import type { Update } from 'grammy/types';
 import { z } from 'zod';
 import type { App } from '../app.js';
 import type { Fleet } from '../bot/fleet.js';
+import { scrubUnstorableInput } from '../shared/input-safety.js';
 import type { Logger } from '../shared/logger.js';
 import { type ApiOptions, apiPlugin } from './api/index.js';
+import { drainRequestBody, statusOf } from './drain.js';
 import { zarinpalCallbackRoutes } from './payments/zarinpal-callback.js';
 
 export interface ServerDeps {
@@ -30,13 +32,23 @@ export function createServer({ fleet, app, logger, api }: ServerDeps) {
     bodyLimit: 1024 * 1024,
   });
 
-  server.get('/health', async () => ({ status: 'ok', bots: fleet.status().length }));
+  // 503 while the database is unreachable: a load balancer or monitor sees the outage, and the
+  // updates that arrive meanwhile are deferred (answered 503 below), not lost
+  server.get('/health', async (_request, reply) => {
+    const database = (await app.platform.isDatabaseReachable()) ? 'up' : 'down';
+    return reply
+      .code(database === 'up' ? 200 : 503)
+      .send({ status: database === 'up' ? 'ok' : 'degraded', database, bots: fleet.status().length });
+  });
 
   // One route for every bot, by numeric tenant id; the per-bot secret header proves the sender.
   server.post('/tg/:botId', async (request, reply) => {
     const params = botIdParam.safeParse(request.params);
     const body = update.safeParse(request.body);
     if (!params.success || !body.success) return reply.code(400).send({ ok: false });
+    // Telegram delivers an update until it is accepted, so text PostgreSQL cannot store is taken
+    // with a replacement character rather than refused (or failing the handler on every delivery).
+    if (!scrubUnstorableInput(body.data)) return reply.code(400).send({ ok: false });
     const secret = request.headers['x-telegram-bot-api-secret-token'];
     // A webhook reply (the update's answerCallbackQuery) goes out as the response body at once;
     // the update is still handled to completion before this handler returns.
@@ -51,9 +63,18 @@ export function createServer({ fleet, app, logger, api }: ServerDeps) {
       },
     );
     if (replied) return reply;
-    if (outcome === 'unknown_bot') return reply.code(404).send({ ok: false });
-    if (outcome === 'forbidden') return reply.code(401).send({ ok: false });
+    // The same answer whether the bot exists or not, so the route cannot be used to list the shops.
+    if (outcome === 'unknown_bot' || outcome === 'forbidden') return reply.code(401).send({ ok: false });
+    // Telegram sends the update again later; by then the database is back
+    if (outcome === 'deferred') return reply.code(503).send({ ok: false });
     return reply.code(200).send({ ok: true });
+  });
+
+  // Outside /api (which answers its own error shape), a body over the limit is read to its end
+  // before the 413 goes out, or the client sees a reset instead of the answer (see drain.ts).
+  server.setErrorHandler(async (error, request) => {
+    if (statusOf(error) === 413) await drainRequestBody(request.raw);
+    throw error;
   });
 
   void server.register(apiPlugin, { prefix: '/api', app, ...api });

@@ -28,3 +28,14 @@ export class NotFoundError extends AppError {
     super('not_found', `${entity} ${id} was not found`);
   }
 }
+
+/**
+ * The service cannot start with this environment or infrastructure (database unreachable, port in
+ * use, wrong key, unsafe database role). The message is one line naming the variable to look at;
+ * entry points print it without a stack trace, which would only hide it.
+ */
+export class StartupError extends AppError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('startup_refused', message, options);
+  }
+}

@@ -85,6 +85,7 @@ describe.each(cases)('fleet on %s in %s mode', (backend, mode) => {
     async () => {
       const other = await openDatabase({
         url: h.testApp.database.url,
+        appUrl: h.testApp.database.appUrl,
         logger: createSilentLogger(),
         migrate: false,
       });

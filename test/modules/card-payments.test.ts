@@ -11,8 +11,10 @@ import {
   BACKENDS,
   createTenant,
   createTestApp,
+  ensureTestServiceRole,
   TEST_ENCRYPTION_KEY,
   type TestApp,
+  testServiceUrl,
 } from '../support/database.js';
 
 let nextTelegramId = 7_000_000_000;
@@ -267,7 +269,12 @@ describe.runIf(process.env.TEST_DATABASE_URL)('receipt reuse check with a non-su
     url.username = name;
     url.password = 'owner';
     url.pathname = `/${name}`;
-    const handle = await openDatabase({ url: url.toString(), logger: createSilentLogger() });
+    await ensureTestServiceRole();
+    const handle = await openDatabase({
+      url: url.toString(),
+      appUrl: testServiceUrl(url.toString()),
+      logger: createSilentLogger(),
+    });
     app = createApp({
       database: handle,
       secrets: createSecretBox(TEST_ENCRYPTION_KEY),

@@ -37,7 +37,7 @@ export async function secondInstance(t: TestApp): Promise<{ app: App; close(): P
   let handle: DatabaseHandle = t.database.handle;
   let ownHandle = false;
   if (t.database.url !== undefined) {
-    handle = await openDatabase({ url: t.database.url, logger, migrate: false });
+    handle = await openDatabase({ url: t.database.url, appUrl: t.database.appUrl, logger, migrate: false });
     ownHandle = true;
   }
   const app = createApp({ database: handle, secrets: createSecretBox(TEST_ENCRYPTION_KEY), logger });

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantServices } from '../../src/app.js';
-import type { PostingInput } from '../../src/modules/ledger/ledger-service.js';
+import { inTenant } from '../../src/db/tenant-tx.js';
+import { type PostingInput, postEntry } from '../../src/modules/ledger/ledger-service.js';
 import { asCustomerId, type CustomerId } from '../../src/shared/ids.js';
+import { MAX_MONEY } from '../../src/shared/money.js';
 import { BACKENDS, createTenant, createTestApp, type TestApp } from '../support/database.js';
 
 let nextTelegramId = 6_000_000_000;
@@ -23,7 +25,7 @@ describe.each(BACKENDS)('ledger on %s', (backend) => {
   /** The ledger's own invariants for one customer: balance = sum of entries = last balance_after. */
   const expectConsistent = async (shop: TenantServices, customerId: CustomerId) => {
     const balance = await shop.ledger.balance(customerId);
-    const entries = await shop.ledger.entries(customerId, 1000);
+    const entries = await shop.ledger.entries(customerId, 5000);
     expect(balance).toBe(entries.reduce((sum, entry) => sum + entry.amount, 0));
     expect(balance).toBe(entries[0]?.balanceAfter ?? 0);
     // replayed oldest first, every balance_after is the running sum and never negative
@@ -234,6 +236,77 @@ describe.each(BACKENDS)('ledger on %s', (backend) => {
     await expectConsistent(shop, customerId);
     await expectConsistent(shop, second);
     expect(await shop.ledger.findImbalances()).toEqual([]);
+  });
+
+  it('keeps exact sums over many large credits, holds exactly MAX_MONEY and refuses the unit beyond it', async () => {
+    const { shop, customerId } = await freshCustomer();
+    // 1000 credits of the largest amount the service takes, until the balance is exactly at the
+    // maximum: read as numbers, this is where a lost unit would show (the issue measured one past
+    // 2^53). Posted 100 to a transaction, through the same postEntry as every credit, to keep it quick.
+    const step = 1_000_000_000_000;
+    for (let batch = 0; batch < 10; batch += 1) {
+      await inTenant(t.database.handle.db, shop.botId, async (tx) => {
+        for (let index = 0; index < 100; index += 1) {
+          const credited = await postEntry(tx, shop.botId, {
+            customerId,
+            amount: step,
+            kind: 'admin_credit',
+          });
+          expect(credited.status).toBe('posted');
+        }
+      });
+    }
+    const { balance, entries } = await expectConsistent(shop, customerId);
+    expect(balance).toBe(MAX_MONEY);
+    expect(entries).toHaveLength(1000);
+    expect((await shop.customers.get(customerId))?.balance).toBe(MAX_MONEY);
+
+    // one unit more is refused as a value, and nothing is written
+    expect(await shop.ledger.credit({ customerId, amount: 1, kind: 'admin_credit' })).toEqual({
+      status: 'over_limit',
+      balance: MAX_MONEY,
+      room: 0,
+    });
+    expect(await shop.ledger.balance(customerId)).toBe(MAX_MONEY);
+    expect(await shop.ledger.entries(customerId, 2000)).toHaveLength(1000);
+
+    // a debit still works, and the room it leaves is exact to the unit
+    expect(await shop.ledger.debit({ customerId, amount: 3, kind: 'purchase' })).toMatchObject({
+      status: 'posted',
+      balance: MAX_MONEY - 3,
+    });
+    expect(
+      await shop.ledger.credit({ customerId, amount: 4, kind: 'topup', externalRef: 'pay-over' }),
+    ).toEqual({ status: 'over_limit', balance: MAX_MONEY - 3, room: 3 });
+    // the refused reference was not used up; the same reference at the maximum is a duplicate
+    expect(
+      await shop.ledger.credit({ customerId, amount: 3, kind: 'topup', externalRef: 'pay-over' }),
+    ).toMatchObject({ status: 'posted', balance: MAX_MONEY });
+    expect(
+      await shop.ledger.credit({ customerId, amount: 3, kind: 'topup', externalRef: 'pay-over' }),
+    ).toMatchObject({ status: 'duplicate', balance: MAX_MONEY });
+    const after = await expectConsistent(shop, customerId);
+    expect(after.balance).toBe(MAX_MONEY);
+    expect(after.entries[0]).toMatchObject({ amount: 3, balanceAfter: MAX_MONEY });
+    expect(after.entries).toHaveLength(1002);
+  });
+
+  it('refuses, inside a transaction, a posting that passes the maximum in one step', async () => {
+    const { shop, customerId } = await freshCustomer();
+    const post = (amount: number) =>
+      inTenant(t.database.handle.db, shop.botId, (tx) =>
+        postEntry(tx, shop.botId, { customerId, amount, kind: 'migration' }),
+      );
+    expect(await post(MAX_MONEY + 1)).toEqual({ status: 'over_limit', balance: 0, room: MAX_MONEY });
+    expect(await shop.ledger.entries(customerId)).toEqual([]);
+    expect(await post(MAX_MONEY)).toMatchObject({ status: 'posted', balance: MAX_MONEY });
+    expect(await post(1)).toEqual({ status: 'over_limit', balance: MAX_MONEY, room: 0 });
+    // amounts a number cannot hold exactly are a caller's bug, not money
+    await expect(post(2 ** 53)).rejects.toThrow(RangeError);
+    await expect(post(0.5)).rejects.toThrow(RangeError);
+    const { balance, entries } = await expectConsistent(shop, customerId);
+    expect(balance).toBe(MAX_MONEY);
+    expect(entries).toHaveLength(1);
   });
 
   // BUG (src/modules/ledger/ledger-service.ts, postEntry): the duplicate check locks only the

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantServices } from '../../src/app.js';
 import {
@@ -7,7 +8,7 @@ import {
   runScript,
   textLiteral,
 } from '../../src/db/script.js';
-import { inTenantPrepared, inTenantStatement } from '../../src/db/tenant-tx.js';
+import { inPlatform, inTenantPrepared, inTenantStatement } from '../../src/db/tenant-tx.js';
 import { BACKENDS, createTenant, createTestApp, type TestApp } from '../support/database.js';
 
 let nextTelegramId = 6_000_000_000;
@@ -37,8 +38,12 @@ describe.each(BACKENDS)('update admission on %s', (backend) => {
     const expected = await shop.customers.get(customer.id);
     expect(expected?.rulesAcceptedAt).toBeInstanceOf(Date);
 
-    const admission = await shop.updates.admit({ updateId: nextUpdateId++, sessionKey: '1', telegramId });
-    expect(admission).toEqual({ duplicate: false, session: undefined, customer: expected });
+    const admission = await shop.updates.admit({
+      update: { update_id: nextUpdateId++ },
+      sessionKey: '1',
+      telegramId,
+    });
+    expect(admission).toEqual({ duplicate: false, attempt: 1, session: undefined, customer: expected });
     if (admission.duplicate) throw new Error('unreachable');
     expect(admission.customer?.createdAt).toBeInstanceOf(Date);
     expect(admission.customer?.createdAt.getTime()).toBe(expected?.createdAt.getTime());
@@ -47,11 +52,16 @@ describe.each(BACKENDS)('update admission on %s', (backend) => {
     const bare = await shop.customers.register({ telegramId: nextTelegramId++ }, 'fa');
     expect(
       await shop.updates.admit({
-        updateId: nextUpdateId++,
+        update: { update_id: nextUpdateId++ },
         sessionKey: undefined,
         telegramId: bare.customer.telegramId,
       }),
-    ).toEqual({ duplicate: false, session: undefined, customer: await shop.customers.get(bare.customer.id) });
+    ).toEqual({
+      duplicate: false,
+      attempt: 1,
+      session: undefined,
+      customer: await shop.customers.get(bare.customer.id),
+    });
   });
 
   it('claims an update once and loads the session of its key', async () => {
@@ -59,9 +69,10 @@ describe.each(BACKENDS)('update admission on %s', (backend) => {
     const key = `-100'5\\"; select 1 --`;
     await shop.sessions.write(key, { awaiting: 'receipt', nested: { n: [1, 'two'] } });
     const updateId = nextUpdateId++;
-    const input = { updateId, sessionKey: key, telegramId: nextTelegramId++ };
+    const input = { update: { update_id: updateId }, sessionKey: key, telegramId: nextTelegramId++ };
     expect(await shop.updates.admit(input)).toEqual({
       duplicate: false,
+      attempt: 1,
       session: { awaiting: 'receipt', nested: { n: [1, 'two'] } },
       customer: undefined,
     });
@@ -70,13 +81,17 @@ describe.each(BACKENDS)('update admission on %s', (backend) => {
       duplicate: true,
     });
     expect(
-      await shop.updates.admit({ updateId: nextUpdateId++, sessionKey: 'other', telegramId: undefined }),
-    ).toEqual({ duplicate: false, session: undefined, customer: undefined });
+      await shop.updates.admit({
+        update: { update_id: nextUpdateId++ },
+        sessionKey: 'other',
+        telegramId: undefined,
+      }),
+    ).toEqual({ duplicate: false, attempt: 1, session: undefined, customer: undefined });
   });
 
   it('drops all but one of concurrent deliveries of the same update', async () => {
     const shop = await freshShop();
-    const input = { updateId: nextUpdateId++, sessionKey: '7', telegramId: undefined };
+    const input = { update: { update_id: nextUpdateId++ }, sessionKey: '7', telegramId: undefined };
     const results = await Promise.all(Array.from({ length: 5 }, () => shop.updates.admit(input)));
     expect(results.filter((result) => !result.duplicate)).toHaveLength(1);
   });
@@ -134,8 +149,138 @@ describe.each(BACKENDS)('update admission on %s', (backend) => {
     const shop = await freshShop();
     await runScript(db, 'DEALLOCATE ALL');
     expect(
-      await shop.updates.admit({ updateId: nextUpdateId++, sessionKey: undefined, telegramId: undefined }),
-    ).toEqual({ duplicate: false, session: undefined, customer: undefined });
+      await shop.updates.admit({
+        update: { update_id: nextUpdateId++ },
+        sessionKey: undefined,
+        telegramId: undefined,
+      }),
+    ).toEqual({ duplicate: false, attempt: 1, session: undefined, customer: undefined });
+  });
+
+  describe('the inbox', () => {
+    /** Ends the claim's lease now, as if its time had passed. */
+    const expireLease = (shop: TenantServices, updateId: number) =>
+      inTenantStatement(
+        t.database.handle.db,
+        shop.botId,
+        `UPDATE processed_updates SET lease_until = now() - interval '1 second'
+          WHERE update_id = ${integerLiteral(updateId)}`,
+      );
+
+    it('keeps the body of a claimed update until it is finished, with the session', async () => {
+      const shop = await freshShop();
+      const update = { update_id: nextUpdateId++, message: { text: 'سلام\u0000\ud800 hi' } };
+      expect(await shop.updates.admit({ update, sessionKey: '5', telegramId: undefined })).toMatchObject({
+        duplicate: false,
+        attempt: 1,
+      });
+      // NUL and a lone surrogate cannot be stored in jsonb: they become U+FFFD, nothing else changes
+      expect(await shop.updates.get(update.update_id)).toMatchObject({
+        state: 'handling',
+        attempts: 1,
+        payload: { update_id: update.update_id, message: { text: 'سلام\ufffd\ufffd hi' } },
+      });
+      expect(await shop.updates.finish(update.update_id, { key: '5', data: { awaiting: 'x' } })).toBe(true);
+      expect(await shop.updates.get(update.update_id)).toMatchObject({ state: 'done', payload: null });
+      expect(await shop.sessions.read('5')).toEqual({ awaiting: 'x' });
+      // finished: a redelivery is a duplicate, even after the lease
+      await expireLease(shop, update.update_id);
+      expect(await shop.updates.admit({ update, sessionKey: '5', telegramId: undefined })).toEqual({
+        duplicate: true,
+      });
+      expect(await shop.updates.finish(update.update_id)).toBe(false);
+    });
+
+    it('hands an unfinished update to one handler again once its lease has run out', async () => {
+      const shop = await freshShop();
+      const update = { update_id: nextUpdateId++ };
+      const input = { update, sessionKey: undefined, telegramId: undefined };
+      await shop.updates.admit(input);
+      // the first handler died: while its lease holds, a redelivery is a duplicate
+      expect(await shop.updates.admit(input)).toEqual({ duplicate: true });
+      expect((await t.app.platform.updates.find()).some((u) => u.updateId === update.update_id)).toBe(false);
+      await expireLease(shop, update.update_id);
+      const found = (await t.app.platform.updates.find()).filter((u) => u.botId === shop.botId);
+      expect(found).toEqual([
+        { botId: shop.botId, updateId: update.update_id, attempts: 1, payload: update },
+      ]);
+      // two handlers at once (two processes sweeping): one claims it
+      const claims = await Promise.all([shop.updates.admit(input), shop.updates.admit(input)]);
+      expect(claims.filter((claim) => !claim.duplicate)).toEqual([
+        { duplicate: false, attempt: 2, session: undefined, customer: undefined },
+      ]);
+      // the lease doubles with every attempt, so an update that keeps failing is not hammered
+      const row = await shop.updates.get(update.update_id);
+      const leaseSeconds = (row!.leaseUntil.getTime() - Date.now()) / 1000;
+      expect(leaseSeconds).toBeGreaterThan(100);
+      expect(leaseSeconds).toBeLessThanOrEqual(120);
+    });
+
+    it('a released update is found at once; a failed one is never handled again', async () => {
+      const shop = await freshShop();
+      const released = { update_id: nextUpdateId++ };
+      await shop.updates.admit({ update: released, sessionKey: undefined, telegramId: undefined });
+      await shop.updates.release(released.update_id);
+      expect((await t.app.platform.updates.find()).map((u) => u.updateId)).toContain(released.update_id);
+      await shop.updates.fail(released.update_id);
+      expect((await t.app.platform.updates.find()).map((u) => u.updateId)).not.toContain(released.update_id);
+      expect(
+        await shop.updates.admit({ update: released, sessionKey: undefined, telegramId: undefined }),
+      ).toEqual({ duplicate: true });
+      expect(await shop.updates.get(released.update_id)).toMatchObject({
+        state: 'failed',
+        payload: released,
+      });
+    });
+
+    it('stores a polled batch once; the handler claims each stored update', async () => {
+      const shop = await freshShop();
+      const batch = [{ update_id: nextUpdateId++, message: { text: 'a' } }, { update_id: nextUpdateId++ }];
+      expect(await shop.updates.receive(batch)).toEqual(batch.map((u) => u.update_id));
+      // fetched again (the offset did not move): nothing new
+      expect(await shop.updates.receive(batch)).toEqual([]);
+      expect(await shop.updates.get(batch[0]!.update_id)).toMatchObject({
+        state: 'received',
+        attempts: 0,
+        payload: batch[0],
+      });
+      expect(
+        await shop.updates.admit({ update: batch[0]!, sessionKey: undefined, telegramId: undefined }),
+      ).toMatchObject({ duplicate: false, attempt: 1 });
+      expect(
+        await shop.updates.admit({ update: batch[0]!, sessionKey: undefined, telegramId: undefined }),
+      ).toEqual({ duplicate: true });
+    });
+
+    it("one tenant's unfinished updates are invisible to another; the sweep cannot write them", async () => {
+      const a = await freshShop();
+      const b = await freshShop();
+      const update = { update_id: nextUpdateId++ };
+      await b.updates.admit({ update, sessionKey: undefined, telegramId: undefined });
+      expect(await a.updates.get(update.update_id)).toBeUndefined();
+      await a.updates.release(update.update_id);
+      await a.updates.fail(update.update_id);
+      expect(await b.updates.get(update.update_id)).toMatchObject({ state: 'handling' });
+      await b.updates.finish(update.update_id);
+      // a platform transaction sees unfinished updates only, and writes none
+      await expect(
+        inPlatform(t.database.handle.db, (tx) =>
+          tx.execute(sql`UPDATE processed_updates SET state = 'handling' WHERE bot_id = ${b.botId}`),
+        ),
+      ).resolves.toMatchObject({});
+      expect(await b.updates.get(update.update_id)).toMatchObject({ state: 'done' });
+    });
+
+    it('prunes finished updates and keeps unfinished ones', async () => {
+      const shop = await freshShop();
+      const done = { update_id: nextUpdateId++ };
+      const open = { update_id: nextUpdateId++ };
+      for (const update of [done, open])
+        await shop.updates.admit({ update, sessionKey: undefined, telegramId: undefined });
+      await shop.updates.finish(done.update_id);
+      expect(await shop.updates.prune(new Date(Date.now() + 60_000))).toBe(1);
+      expect(await shop.updates.get(open.update_id)).toMatchObject({ state: 'handling' });
+    });
   });
 
   it('builds scripts only from safe literals', async () => {

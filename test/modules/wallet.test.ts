@@ -6,7 +6,9 @@ import { orders, walletTransactions } from '../../src/db/schema.js';
 import { inTenant } from '../../src/db/tenant-tx.js';
 import { BYTES_PER_GB, chargeSale, refundSale } from '../../src/modules/wallet/charge-sale.js';
 import { saleRefusedAlert, saleRefusedNotice } from '../../src/modules/wallet/sale-alert.js';
+import { lockWallet, postWalletEntry } from '../../src/modules/wallet/wallet-posting.js';
 import type { BotId } from '../../src/shared/ids.js';
+import { MAX_MONEY } from '../../src/shared/money.js';
 import { BACKENDS, createTenant, createTestApp, type TestApp } from '../support/database.js';
 import { rejection } from '../support/errors.js';
 import { expectErr, expectOk } from './helpers.js';
@@ -299,6 +301,70 @@ describe.each(BACKENDS)('tenant wallet on %s', (backend) => {
       ['topup', 30_000, null],
     ]);
     expect(await expectConsistent(shop)).toBe(30_000);
+  });
+
+  /** One entry of any size, as a posting inside a transaction can make (the service caps each at 10^12). */
+  const postDirect = (botId: BotId, amount: number) =>
+    inTenant(db(), botId, async (tx) =>
+      postWalletEntry(tx, botId, await lockWallet(tx, botId), { amount, kind: 'adjustment', reason: 'test' }),
+    );
+
+  it('holds exactly MAX_MONEY and refuses a top-up or adjustment that would pass it, changing nothing', async () => {
+    const { shop, id } = await freshShop();
+    const step = 1_000_000_000_000;
+    expect(await postDirect(id, MAX_MONEY - 5 * step)).toMatchObject({ status: 'posted' });
+    for (let index = 0; index < 5; index += 1)
+      expect(await shop.wallet.topUp({ amount: step })).toMatchObject({ status: 'posted' });
+    expect(await shop.wallet.balance()).toBe(MAX_MONEY);
+    expect(await expectConsistent(shop)).toBe(MAX_MONEY);
+
+    expect(await shop.wallet.topUp({ amount: 1, externalRef: 'pay-1' })).toEqual({
+      status: 'over_limit',
+      balance: MAX_MONEY,
+      room: 0,
+    });
+    expect(await shop.wallet.adjust({ amount: 1, reason: 'bonus' })).toEqual({
+      status: 'over_limit',
+      balance: MAX_MONEY,
+      room: 0,
+    });
+    expect(await postDirect(id, 1)).toEqual({ status: 'over_limit', balance: MAX_MONEY, room: 0 });
+    expect(await shop.wallet.entries({ limit: 500 })).toHaveLength(6);
+
+    expect(await shop.wallet.adjust({ amount: -2, reason: 'correction' })).toMatchObject({
+      status: 'posted',
+      balance: MAX_MONEY - 2,
+    });
+    expect(await shop.wallet.topUp({ amount: 3, externalRef: 'pay-1' })).toEqual({
+      status: 'over_limit',
+      balance: MAX_MONEY - 2,
+      room: 2,
+    });
+    // the refused reference is still free
+    expect(await shop.wallet.topUp({ amount: 2, externalRef: 'pay-1' })).toMatchObject({
+      status: 'posted',
+      balance: MAX_MONEY,
+    });
+    expect(await expectConsistent(shop)).toBe(MAX_MONEY);
+  });
+
+  it('refuses to refund a sale into a wallet topped up to the maximum since, until it has room', async () => {
+    const { id, shop, customerId } = await freshShop();
+    await shop.wallet.setWholesalePrice(1_000);
+    await shop.wallet.topUp({ amount: 30_000 });
+    const [sold] = await createOrders(id, customerId, 1);
+    expect(await charge(id, sold!, 10)).toMatchObject({ status: 'charged', balance: 20_000 });
+    expect(await postDirect(id, MAX_MONEY - 20_000)).toMatchObject({ status: 'posted', balance: MAX_MONEY });
+    const refund = () => inTenant(db(), id, (tx) => refundSale(tx, id, { orderId: sold! }));
+    expect(await refund()).toEqual({ status: 'over_limit', balance: MAX_MONEY, room: 0 });
+    expect(await shop.wallet.summary()).toMatchObject({
+      balance: MAX_MONEY,
+      trafficSoldBytes: 10 * BYTES_PER_GB,
+    });
+    expect(await postDirect(id, -10_000)).toMatchObject({ status: 'posted' });
+    expect(await refund()).toEqual({ status: 'refunded', amount: 10_000, balance: MAX_MONEY });
+    expect(await shop.wallet.summary()).toMatchObject({ balance: MAX_MONEY, trafficSoldBytes: 0 });
+    expect(await expectConsistent(shop)).toBe(MAX_MONEY);
   });
 
   it("keeps wallets apart: another tenant's order, row or entries are out of reach", async () => {

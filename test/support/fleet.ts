@@ -7,8 +7,8 @@ import { createRemnawavePanel } from '../../src/integrations/remnawave/vpn-panel
 import { createZarinpalGateways } from '../../src/integrations/zarinpal/payment-gateway.js';
 import { type Platform, startPlatform } from '../../src/platform.js';
 import type { BotId } from '../../src/shared/ids.js';
-import { createSilentLogger } from '../../src/shared/logger.js';
 import { type Backend, createTestApp, freePort, TEST_ENCRYPTION_KEY, type TestApp } from './database.js';
+import { rememberSecret, testLogs } from './log-capture.js';
 
 export interface FleetHarness {
   readonly sim: TelegramSim;
@@ -40,6 +40,7 @@ export async function startFleetHarness(
 ): Promise<FleetHarness> {
   const sim = await startTelegramSim({ webhookRetryBaseMs: 20, webhookRetryMaxMs: 200 });
   const panel = await startRemnawaveSim();
+  rememberSecret('panel token', panel.apiToken);
   const panelClient = createRemnawaveClient({
     baseUrl: panel.baseUrl,
     apiToken: panel.apiToken,
@@ -67,7 +68,7 @@ export async function startFleetHarness(
       },
     }),
   });
-  const platform = await startPlatform(testApp.app, createSilentLogger(), {
+  const platform = await startPlatform(testApp.app, testLogs.logger, {
     apiRoot: sim.apiRoot,
     mode,
     publicBaseUrl: `http://127.0.0.1:${port}`,
@@ -87,8 +88,10 @@ export async function startFleetHarness(
       const bot = sim.addBot({
         username: `${name.toLowerCase().replace(/\W/g, '')}_${Date.now() % 100_000}_bot`,
       });
+      rememberSecret('bot token', bot.token);
       const created = await testApp.app.platform.tenants.create({ name, token: bot.token, ...options });
       if (!created.ok) throw new Error(created.error.message);
+      rememberSecret('api token', created.value.apiToken);
       const id = created.value.tenant.id;
       await platform.fleet.refresh(id);
       // skip the language and rules steps unless a test wants them

@@ -1,5 +1,8 @@
 import { sequentialize } from '@grammyjs/runner';
 import { Composer } from 'grammy';
+import type { Update } from 'grammy/types';
+import { isTransientDatabaseError } from '../../db/errors.js';
+import type { StoredUpdate } from '../../modules/updates/updates-service.js';
 import type { Logger } from '../../shared/logger.js';
 import type { BotContext } from '../context.js';
 import type { Translator } from '../i18n.js';
@@ -12,8 +15,19 @@ export interface PipelineDeps {
 const sessionKey = (ctx: BotContext): string | undefined => (ctx.chat ? String(ctx.chat.id) : undefined);
 
 /**
- * Middleware every update passes before the features: ordering per chat, then in one transaction
- * deduplication, the persisted session and the customer; a child logger and the language.
+ * Updates that move money: a failure while handling one is never given up on, because the money
+ * has already moved on Telegram's side (Stars) or the customer has sent proof of it (a receipt).
+ */
+export const movesMoney = (update: Update): boolean =>
+  update.message?.successful_payment !== undefined ||
+  update.message?.photo !== undefined ||
+  update.message?.document !== undefined;
+
+/**
+ * Middleware every update passes before the features: ordering per chat, then in one round trip the
+ * claim of the update in the inbox, the persisted session and the customer; a child logger and the
+ * language. The claim is finished (with the session) only once the features are done with the
+ * update; a handling cut short by the database stays unfinished and is handled again.
  */
 export function createPipeline({ logger, translator }: PipelineDeps): Composer<BotContext> {
   const pipeline = new Composer<BotContext>();
@@ -26,25 +40,43 @@ export function createPipeline({ logger, translator }: PipelineDeps): Composer<B
     ctx.logger = logger.child({ botId: ctx.shop.tenant.id, updateId: ctx.update.update_id });
     const key = sessionKey(ctx);
     const from = ctx.from && !ctx.from.is_bot ? ctx.from : undefined;
-    const admission = await ctx.shop.services.updates.admit({
-      updateId: ctx.update.update_id,
+    const updates = ctx.shop.services.updates;
+    const admission = await updates.admit({
+      update: ctx.update as unknown as StoredUpdate,
       sessionKey: key,
       telegramId: from?.id,
     });
-    // Telegram re-sends an update it thinks was not handled; a second delivery is dropped here.
+    // Telegram re-sends an update it thinks was not handled; one handled or in hand is dropped here.
     if (admission.duplicate) {
       ctx.logger.debug('duplicate update dropped');
       return;
     }
+    if (admission.attempt > 1) ctx.logger.info({ attempt: admission.attempt }, 'handling an update again');
     ctx.session = { ...(admission.session ?? {}) };
     ctx.customer = admission.customer;
+    ctx.attempt = admission.attempt;
     ctx.language = ctx.customer?.language ?? (await ctx.shop.services.settings.get('default_language'));
     ctx.t = translator.forLanguage(ctx.language);
     const before = JSON.stringify(ctx.session);
     const started = performance.now();
-    await next();
-    if (key && JSON.stringify(ctx.session) !== before)
-      await ctx.shop.services.sessions.write(key, ctx.session);
+    try {
+      await next();
+    } catch (error) {
+      // Cut short by the database, or a payment whatever the cause: left unfinished, so it is
+      // handled again (Telegram's redelivery or the inbox's recovery). Anything else is a bug that
+      // would fail the same way again: finished, and the error boundary apologises.
+      if (isTransientDatabaseError(error)) {
+        // the database may be back already (a deadlock, a restart): then it is taken at once
+        await updates.release(ctx.update.update_id).catch(() => undefined);
+      } else if (!movesMoney(ctx.update)) {
+        await updates.finish(ctx.update.update_id).catch((finishError: unknown) => {
+          ctx.logger.warn({ err: finishError }, 'could not finish a failed update');
+        });
+      }
+      throw error;
+    }
+    const changed = key !== undefined && JSON.stringify(ctx.session) !== before;
+    await updates.finish(ctx.update.update_id, changed ? { key, data: ctx.session } : undefined);
     ctx.logger.debug({ ms: Math.round(performance.now() - started) }, 'update handled');
   });
 

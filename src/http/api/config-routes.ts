@@ -29,8 +29,14 @@ const setBody = z.strictObject({
   value: z.unknown().meta({ description: 'The new value; its type depends on the key (see `expects`)' }),
 });
 
+/**
+ * An unknown key is a 404 naming the keys there are; this includes settings removed until their
+ * feature is built, even when a database still holds a value for one.
+ */
 const settingKey = (key: string): SettingKey => {
-  if (!isSettingKey(key)) throw notFound(`setting "${key}"`);
+  if (!isSettingKey(key)) {
+    throw new ApiError('not_found', `unknown setting "${key}"; expected one of: ${SETTING_KEYS.join(', ')}`);
+  }
   return key;
 };
 

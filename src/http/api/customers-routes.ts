@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Customer } from '../../modules/customers/customers-service.js';
 import type { LedgerEntry } from '../../modules/ledger/ledger-service.js';
 import { asCustomerId } from '../../shared/ids.js';
+import { MAX_MONEY } from '../../shared/money.js';
 import { ApiError, errorBody, fromServiceError, notFound } from './errors.js';
 import { type ApiContext, botIdParams, type Router } from './route.js';
 import { idParam, iso, isoOrNull, paged, pageQuery, timestamp, toPage } from './schemas.js';
@@ -137,14 +138,21 @@ export function registerCustomerRoutes({ botRoute }: Router, _context: ApiContex
       description:
         'Posts an `admin_credit` ledger entry with the given reason. Send an `Idempotency-Key` header (or ' +
         '`idempotencyKey` in the body): a retried request with the same key credits once and answers the ' +
-        'first entry with `replayed: true`; the same key for a different customer or amount is a 409.',
+        'first entry with `replayed: true`; the same key for a different customer or amount is a 409. ' +
+        `A balance holds at most ${MAX_MONEY}: a credit that would pass it is a 409 naming \`body.amount\` ` +
+        'and changes nothing.',
       params: customerParams,
       body: creditBody,
       headers: creditHeaders,
       responses: {
         201: { description: 'Credited', schema: creditResult },
         200: { description: 'Already credited under this key: nothing changed', schema: creditResult },
-        409: { description: 'The idempotency key was used for a different credit', schema: errorBody },
+        409: {
+          description:
+            'The idempotency key was used for a different credit, or the balance cannot take the amount ' +
+            '(`fields` names `body.amount`)',
+          schema: errorBody,
+        },
       },
     },
     async ({ services, params, body, headers, reply }) => {
@@ -184,6 +192,11 @@ export function registerCustomerRoutes({ botRoute }: Router, _context: ApiContex
           throw customerNotFound(params.customerId);
         case 'invalid':
           throw fromServiceError(result.error);
+        case 'over_limit': {
+          // the request is well formed; the customer's current balance is what refuses it
+          const message = `would take the balance above the maximum of ${MAX_MONEY}; it can take at most ${result.room} more`;
+          throw new ApiError('conflict', `amount: ${message}`, [{ field: 'body.amount', message }]);
+        }
         case 'insufficient':
           // a credit never lowers a balance; reaching this means the ledger changed its rules
           throw new Error('ledger refused a credit for insufficient balance');

@@ -1,7 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.js';
+import type { InputProblem } from '../../shared/input-safety.js';
+import { MoneyLimitError } from '../../shared/money.js';
 import type { Invalid } from '../../shared/result.js';
+import { drainRequestBody, statusOf } from '../drain.js';
 
 /** Every error code the API answers with, and its HTTP status: the one place that maps them. */
 export const API_ERROR_STATUS = {
@@ -52,16 +55,30 @@ export type ErrorBody = z.infer<typeof errorBody>;
 
 export const notFound = (what: string): ApiError => new ApiError('not_found', `${what} was not found`);
 
-/** A validation failure of zod, naming every bad field under `where` (params, query, body). */
-export function invalidInput(where: string, error: z.ZodError): ApiError {
-  const fields = error.issues.map((issue) => ({
-    field: [where, ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  }));
-  return new ApiError(
+const invalidFields = (fields: FieldProblem[]): ApiError =>
+  new ApiError(
     'invalid_request',
     fields.map((problem) => `${problem.field}: ${problem.message}`).join('; '),
     fields,
+  );
+
+/** A validation failure of zod, naming every bad field under `where` (params, query, body). */
+export function invalidInput(where: string, error: z.ZodError): ApiError {
+  return invalidFields(
+    error.issues.map((issue) => ({
+      field: [where, ...issue.path.map(String)].join('.'),
+      message: issue.message,
+    })),
+  );
+}
+
+/** Text the database cannot store (see input-safety.ts), naming every place under `where`. */
+export function unstorableInput(where: string, problems: readonly InputProblem[]): ApiError {
+  return invalidFields(
+    problems.map((problem) => ({
+      field: [where, ...problem.path.map(String)].join('.'),
+      message: problem.message,
+    })),
   );
 }
 
@@ -98,10 +115,16 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
  * with the request id and answered without a word about their cause.
  */
 export function installErrorHandling(instance: FastifyInstance): void {
-  instance.setErrorHandler((error: FastifyError | ApiError | Error, request, reply) => {
+  instance.setErrorHandler(async (error: FastifyError | ApiError | Error, request, reply) => {
     if (error instanceof ApiError) return sendError(request, reply, error);
-    const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+    // a confirmed payment that the customer's balance cannot take (approving a card payment): the
+    // transaction rolled back and the payment is still pending, which the client can act on
+    if (error instanceof MoneyLimitError)
+      return sendError(request, reply, new ApiError('conflict', error.message));
+    const status = statusOf(error);
     if (status >= 400 && status < 500) {
+      // the client is still sending the body refused: without this it never sees the answer
+      if (status === 413) await drainRequestBody(request.raw);
       // Fastify's client errors (unparseable JSON, body limits) describe the request, not our insides.
       return sendError(request, reply, new ApiError(codeOfStatus(status), error.message));
     }

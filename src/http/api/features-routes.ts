@@ -6,7 +6,7 @@ import {
   type FeatureKey,
   isFeatureKey,
 } from '../../modules/feature-flags/features.js';
-import { fromServiceError, notFound } from './errors.js';
+import { ApiError, fromServiceError } from './errors.js';
 import { type ApiContext, botIdParams, type Router } from './route.js';
 import { listOf } from './schemas.js';
 
@@ -39,8 +39,14 @@ const setBody = z.strictObject({
   config: z.record(z.string(), z.unknown()).optional(),
 });
 
+/**
+ * An unknown key is a 404 naming the keys there are; this includes switches removed until their
+ * feature is built, even when a database still holds a row for one.
+ */
 const featureKey = (key: string): FeatureKey => {
-  if (!isFeatureKey(key)) throw notFound(`feature "${key}"`);
+  if (!isFeatureKey(key)) {
+    throw new ApiError('not_found', `unknown feature "${key}"; expected one of: ${FEATURE_KEYS.join(', ')}`);
+  }
   return key;
 };
 

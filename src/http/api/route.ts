@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { App, TenantServices } from '../../app.js';
 import type { Tenant } from '../../modules/tenants/tenant-registry.js';
 import type { BotId } from '../../shared/ids.js';
+import { findUnstorableInput } from '../../shared/input-safety.js';
 import { type Authenticator, type Principal, requireOperator, resolveBot } from './auth.js';
-import { API_ERROR_STATUS, type ApiErrorCode, errorBody, invalidInput } from './errors.js';
+import { API_ERROR_STATUS, type ApiErrorCode, errorBody, invalidInput, unstorableInput } from './errors.js';
 
 /** What every route group receives: the business core and the caller resolution. */
 export interface ApiContext {
@@ -77,15 +78,22 @@ const parse = <S extends z.ZodType | undefined>(
   if (schema === undefined) return undefined as Out<S>;
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw invalidInput(where, parsed.error);
+  // Here, once for every route: what reaches a handler is storable, so no route can forget it and
+  // answer 500 when PostgreSQL refuses a NUL, or overflow the stack on absurd nesting.
+  const problems = findUnstorableInput(parsed.data);
+  if (problems.length > 0) throw unstorableInput(where, problems);
   return parsed.data as Out<S>;
 };
 
 const ERROR_DESCRIPTIONS: Partial<Record<ApiErrorCode, string>> = {
-  invalid_request: 'Invalid parameters, query or body; `fields` names each problem',
+  invalid_request:
+    'Invalid parameters, query or body (text with a NUL character or an unpaired UTF-16 surrogate ' +
+    'included); `fields` names each problem',
   unauthorized: 'Missing or unknown API token',
   forbidden: 'The operation is reserved to the operator token',
   not_found: 'No such bot for this token (another tenant’s bot answers the same), or no such item',
   rate_limited: 'Too many requests for this token; see Retry-After',
+  payload_too_large: 'The body is over the size limit (1 MiB)',
 };
 
 /** Schemas are for the documentation only: input is parsed with zod in the handler. */
@@ -124,6 +132,7 @@ export function createRouter(instance: FastifyInstance, { app, auth }: ApiContex
     const errors: ApiErrorCode[] = ['invalid_request', 'unauthorized', 'rate_limited'];
     if (spec.operatorOnly) errors.push('forbidden');
     if (scoped) errors.push('not_found');
+    if (spec.body) errors.push('payload_too_large');
     for (const code of errors) {
       response[String(API_ERROR_STATUS[code])] ??= {
         description: ERROR_DESCRIPTIONS[code],

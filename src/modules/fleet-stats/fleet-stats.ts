@@ -3,6 +3,7 @@ import type { Database } from '../../db/database.js';
 import { bots, type Currency, customers, orders, subscriptions } from '../../db/schema.js';
 import { inPlatform, inTenant } from '../../db/tenant-tx.js';
 import { asBotId, type BotId } from '../../shared/ids.js';
+import { exactMoney, sumMoney } from '../../shared/money.js';
 
 /** Orders that were sold: paid, being provisioned or active. Trials are not sales. */
 export const SOLD_STATUSES = ['paid', 'provisioning', 'active'] as const;
@@ -38,11 +39,19 @@ export interface FleetStats {
   };
 }
 
-const addSales = (into: Map<Currency, number>, sales: SalesTotals) => {
-  for (const { currency, amount } of sales.amounts) into.set(currency, (into.get(currency) ?? 0) + amount);
+/**
+ * Sums of money are added as bigint and handed out as numbers only when exact: a fleet's sales or
+ * wallets summed across tenants can pass 2^53 even though each figure is bounded by MAX_MONEY, and a
+ * report that refuses is better than one that is silently off.
+ */
+const addSales = (into: Map<Currency, bigint>, sales: SalesTotals) => {
+  for (const { currency, amount } of sales.amounts)
+    into.set(currency, (into.get(currency) ?? 0n) + BigInt(amount));
 };
-const toAmounts = (sums: Map<Currency, number>) =>
-  [...sums].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amount]) => ({ currency, amount }));
+const toAmounts = (sums: Map<Currency, bigint>) =>
+  [...sums]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([currency, amount]) => ({ currency, amount: exactMoney(amount, `sales in ${currency}`) }));
 
 /**
  * Operator reports across tenants. Tenant data (customers, subscriptions, orders) is behind
@@ -78,7 +87,7 @@ export function createFleetStats({ db, concurrency = 8 }: { db: Database; concur
         activeSubscriptions: activeCount?.n ?? 0,
         sales: {
           count: sales.reduce((sum, row) => sum + row.n, 0),
-          amounts: toAmounts(new Map(sales.map((row) => [row.currency, Number(row.total)]))),
+          amounts: toAmounts(new Map(sales.map((row) => [row.currency, BigInt(row.total)]))),
         },
       };
     });
@@ -101,7 +110,7 @@ export function createFleetStats({ db, concurrency = 8 }: { db: Database; concur
       let customerTotal = 0;
       let activeTotal = 0;
       let salesCount = 0;
-      const salesSums = new Map<Currency, number>();
+      const salesSums = new Map<Currency, bigint>();
       for (let index = 0; index < rows.length; index += concurrency) {
         const batch = await Promise.all(
           rows.slice(index, index + concurrency).map((row) => tenantStats(asBotId(row.id))),
@@ -126,7 +135,10 @@ export function createFleetStats({ db, concurrency = 8 }: { db: Database; concur
         activeSubscriptions: activeTotal,
         sales: { count: salesCount, amounts: toAmounts(salesSums) },
         wallets: {
-          balance: rows.reduce((sum, row) => sum + row.balance, 0),
+          balance: sumMoney(
+            rows.map((row) => row.balance),
+            'wallet balances of the fleet',
+          ),
           trafficSoldBytes: rows.reduce((sum, row) => sum + row.sold, 0),
           trafficConsumedBytes: rows.reduce((sum, row) => sum + row.consumed, 0),
         },

@@ -4,6 +4,7 @@ import type { Database } from '../../db/database.js';
 import { customers, type LedgerKind, ledgerTransactions } from '../../db/schema.js';
 import { inTenant, type TenantTx } from '../../db/tenant-tx.js';
 import type { BotId, CustomerId, LedgerEntryId } from '../../shared/ids.js';
+import { exactMoney, MAX_MONEY } from '../../shared/money.js';
 import type { Invalid } from '../../shared/result.js';
 import { parseInput } from '../../shared/validation.js';
 
@@ -24,6 +25,8 @@ export type PostingResult =
   | { readonly status: 'posted'; readonly entry: LedgerEntry; readonly balance: number }
   | { readonly status: 'duplicate'; readonly entry: LedgerEntry; readonly balance: number }
   | { readonly status: 'insufficient'; readonly balance: number; readonly missing: number }
+  /** The credit would take the balance above MAX_MONEY; `room` is the most it can still take. */
+  | { readonly status: 'over_limit'; readonly balance: number; readonly room: number }
   | { readonly status: 'no_customer' };
 
 const MAX_AMOUNT = 1_000_000_000_000;
@@ -46,6 +49,9 @@ const postingInput = z.object({
  * checked, so the same reference never moves money twice. Callers that pay for something post in the same transaction as the state change.
  */
 export async function postEntry(tx: TenantTx, botId: BotId, input: PostingInput): Promise<PostingResult> {
+  // callers inside a transaction skip the service's validation: a fraction or NaN here is a bug
+  if (!Number.isSafeInteger(input.amount) || input.amount === 0)
+    throw new RangeError(`ledger amount must be a non-zero whole number, not ${input.amount}`);
   const [customer] = await tx
     .select({ balance: customers.balance })
     .from(customers)
@@ -66,6 +72,9 @@ export async function postEntry(tx: TenantTx, botId: BotId, input: PostingInput)
   }
   const balance = customer.balance + input.amount;
   if (balance < 0) return { status: 'insufficient', balance: customer.balance, missing: -balance };
+  // exact: a stored balance (<= MAX_MONEY) plus a safe integer only rounds far above MAX_MONEY
+  if (balance > MAX_MONEY)
+    return { status: 'over_limit', balance: customer.balance, room: MAX_MONEY - customer.balance };
   await tx
     .update(customers)
     .set({ balance, updatedAt: new Date() })
@@ -132,15 +141,15 @@ export function createLedgerService({ db, botId }: { db: Database; botId: BotId 
       );
       return rows as LedgerEntry[];
     },
-    /** Customers whose stored balance differs from the sum of their entries (should be none). */
+    /**
+     * Customers whose stored balance differs from the sum of their entries (should be none). The
+     * comparison is made in SQL on the exact numeric sum; a sum too large for a number throws.
+     */
     async findImbalances(): Promise<{ customerId: CustomerId; balance: number; ledgerSum: number }[]> {
+      const ledgerSum = sql<string>`coalesce(sum(${ledgerTransactions.amount}), 0)`;
       const rows = await inTenant(db, botId, (tx) =>
         tx
-          .select({
-            customerId: customers.id,
-            balance: customers.balance,
-            ledgerSum: sql<string>`coalesce(sum(${ledgerTransactions.amount}), 0)`,
-          })
+          .select({ customerId: customers.id, balance: customers.balance, ledgerSum })
           .from(customers)
           .leftJoin(
             ledgerTransactions,
@@ -150,15 +159,14 @@ export function createLedgerService({ db, botId }: { db: Database; botId: BotId 
             ),
           )
           .where(eq(customers.botId, botId))
-          .groupBy(customers.id, customers.balance),
+          .groupBy(customers.id, customers.balance)
+          .having(sql`${customers.balance} <> ${ledgerSum}`),
       );
-      return rows
-        .map((row) => ({
-          customerId: row.customerId as CustomerId,
-          balance: row.balance,
-          ledgerSum: Number(row.ledgerSum),
-        }))
-        .filter((row) => row.balance !== row.ledgerSum);
+      return rows.map((row) => ({
+        customerId: row.customerId as CustomerId,
+        balance: row.balance,
+        ledgerSum: exactMoney(row.ledgerSum, `ledger sum of customer ${row.customerId}`),
+      }));
     },
   };
 }

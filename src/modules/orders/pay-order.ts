@@ -92,6 +92,8 @@ async function payOrderSteps(tx: TenantTx, botId: BotId, orderId: OrderId, now: 
       return { status: 'insufficient', order, balance: posted.balance, missing: posted.missing };
     }
     if (posted.status === 'no_customer') return { status: 'not_found' };
+    // a debit only lowers the balance: the ledger's maximum cannot refuse it
+    if (posted.status === 'over_limit') throw new Error(`order ${order.id}: debit refused as over_limit`);
     transactionId = posted.entry.id;
   }
   if (order.kind !== 'trial') {

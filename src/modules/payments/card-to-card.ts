@@ -60,6 +60,11 @@ export interface SubmitInput {
   /** The purchase this payment is for; kept only while it still waits for money. */
   readonly orderId?: OrderId | null | undefined;
   readonly receipt: ReceiptInput;
+  /**
+   * The Telegram update that carried the receipt: the same update handled again (after a crash)
+   * finds the payment it recorded the first time instead of filing a second one.
+   */
+  readonly sourceUpdateId?: number | undefined;
 }
 
 export type SubmitOutcome =
@@ -175,6 +180,18 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
         .from(customers)
         .where(and(eq(customers.botId, botId), eq(customers.id, input.customerId)));
       if (!customer) return { status: 'no_customer' };
+      if (input.sourceUpdateId !== undefined) {
+        const [recorded] = await tx
+          .select()
+          .from(cardToCardPayments)
+          .where(
+            and(
+              eq(cardToCardPayments.botId, botId),
+              eq(cardToCardPayments.sourceUpdateId, input.sourceUpdateId),
+            ),
+          );
+        if (recorded) return { status: 'submitted', payment: asPayment(recorded) };
+      }
       // paid or cancelled meanwhile: the money still reaches the balance
       const orderId =
         input.orderId != null && (await isAwaitingOrder(tx, botId, input.customerId, input.orderId))
@@ -224,6 +241,7 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
           receiptFileKind: file?.kind ?? null,
           duplicateOf,
           reusedElsewhere,
+          sourceUpdateId: input.sourceUpdateId ?? null,
         })
         .returning();
       const payment = asPayment(row!);
@@ -255,6 +273,8 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
           // ten random digits collided with an earlier payment of this tenant: draw again
           if (attempt < 5 && isUniqueViolation(error, 'card_to_card_payments_bot_id_tracking_number_key'))
             continue;
+          // the same update handled at once by two processes: the other recorded it, and it is found
+          if (attempt < 5 && isUniqueViolation(error, 'card_to_card_payments_source_update')) continue;
           throw error;
         }
       }

@@ -1,5 +1,6 @@
 import type { TenantTx } from '../../db/tenant-tx.js';
 import type { BotId, CustomerId, OrderId } from '../../shared/ids.js';
+import { MoneyLimitError } from '../../shared/money.js';
 import { type PostingResult, postEntry } from '../ledger/ledger-service.js';
 import { type PayOutcome, payOrder } from '../orders/pay-order.js';
 
@@ -17,7 +18,7 @@ export interface PaymentCredit {
 }
 
 export interface PaymentCreditResult {
-  readonly posting: PostingResult;
+  readonly posting: Exclude<PostingResult, { readonly status: 'over_limit' }>;
   /** Set when the payment was for an order: what became of it (paid, still short, already paid...). */
   readonly order?: PayOutcome;
 }
@@ -26,6 +27,10 @@ export interface PaymentCreditResult {
  * Credits a confirmed payment inside the caller's transaction (the one that marks the payment
  * paid), then completes the purchase it was made for. A duplicate reference credits nothing and
  * leaves the order alone; the caller's conditional status update is the first guard, this the second.
+ *
+ * A balance that cannot take the payment without passing MAX_MONEY throws `MoneyLimitError`: the
+ * money was paid, so rather than mark the payment settled with nothing credited, the caller's whole
+ * transaction rolls back and the payment stays as it was, to be credited once the balance has room.
  */
 export async function creditPayment(
   tx: TenantTx,
@@ -41,6 +46,7 @@ export async function creditPayment(
     externalRef: credit.externalRef,
     createdBy: credit.createdBy,
   });
+  if (posting.status === 'over_limit') throw new MoneyLimitError(posting.balance, credit.amount);
   if (posting.status !== 'posted' || credit.orderId == null) return { posting };
   return { posting, order: await payOrder(tx, botId, credit.orderId, now) };
 }

@@ -8,6 +8,7 @@ import { inTenant, type TenantTx } from '../../db/tenant-tx.js';
 import type { Clock } from '../../shared/clock.js';
 import type { BotId, CustomerId, OrderId } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
+import { MoneyLimitError } from '../../shared/money.js';
 import { isAwaitingOrder } from './awaiting-order.js';
 import { creditPayment } from './credit-payment.js';
 import {
@@ -162,6 +163,13 @@ export function createZarinpalPaymentsService({ db, botId, clock, logger, settin
     try {
       return await settlePaidOnce(payment, verified);
     } catch (error) {
+      if (error instanceof MoneyLimitError) {
+        // the customer's balance cannot take it yet: nothing was written, so it stays pending and
+        // the next check comes later, rather than first in line for every reconcile run
+        log.error({ paymentId: payment.id, err: error.message }, 'verified zarinpal payment waits for room');
+        await recordCheck(payment);
+        return { status: 'pending', payment };
+      }
       // ref_id is unique across the fleet; a gateway repeating one (sandboxes do) must not leave a
       // verified payment uncredited forever: credit it, without the reference
       if (!isUniqueViolation(error, 'zarinpal_payments_ref_id_key')) throw error;

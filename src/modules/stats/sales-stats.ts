@@ -4,6 +4,7 @@ import { type Currency, customers, orders, subscriptions } from '../../db/schema
 import { inTenant } from '../../db/tenant-tx.js';
 import type { Clock } from '../../shared/clock.js';
 import type { BotId } from '../../shared/ids.js';
+import { exactMoney } from '../../shared/money.js';
 import { SOLD_STATUSES } from '../fleet-stats/fleet-stats.js';
 
 const DAY_MS = 86_400_000;
@@ -107,7 +108,11 @@ export function createSalesStats({ db, botId, clock }: { db: Database; botId: Bo
           count: sold.reduce((sum, row) => sum + Number(countOf(row)), 0),
           amounts: sold
             .filter((row) => Number(countOf(row)) > 0)
-            .map((row) => ({ currency: row.currency, amount: Number(sumOf(row)) })),
+            // summed by SQL as an exact numeric: many large sales may pass 2^53, which must not round
+            .map((row) => ({
+              currency: row.currency,
+              amount: exactMoney(sumOf(row), `sales in ${row.currency}`),
+            })),
         });
         return {
           customers: { total: customerCounts?.total ?? 0, newToday: Number(customerCounts?.newToday ?? 0) },

@@ -1,82 +1,219 @@
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { customers, processedUpdates } from '../../db/schema.js';
 import { integerLiteral, preparedStatement, rowFromJson, textLiteral } from '../../db/script.js';
-import { inTenant, inTenantPrepared } from '../../db/tenant-tx.js';
+import { inPlatform, inTenant, inTenantPrepared, inTenantStatement } from '../../db/tenant-tx.js';
 import type { BotId } from '../../shared/ids.js';
+import { scrubText } from '../../shared/input-safety.js';
 import type { Customer } from '../customers/customers-service.js';
 
-/** Remembers which Telegram updates this tenant's bot has taken, so a redelivery is dropped. */
+/**
+ * The update inbox. An update is admitted with its body and stays unfinished until its handling
+ * has finished, so a process killed or cut off from the database mid-update loses nothing: once the
+ * claim's lease has run out, any process running the bot handles it again (`findUnfinished`).
+ */
 export type Admission =
   | { readonly duplicate: true }
   | {
       readonly duplicate: false;
+      /** 1 the first time; more when the update is handled again after a failure. */
+      readonly attempt: number;
       readonly session: Record<string, unknown> | undefined;
       readonly customer: Customer | undefined;
     };
 
+/** How long a claim holds before another handler may take the update; it doubles per attempt. */
+export const UPDATE_LEASE_SECONDS = 60;
+/** The longest a failed update waits before it is tried again. */
+const MAX_LEASE_SECONDS = 3600;
+
+/** A Telegram update as it is stored: any JSON object with its id. */
+export type StoredUpdate = { readonly update_id: number } & Record<string, unknown>;
+
+/**
+ * The update as JSON that PostgreSQL's jsonb accepts: it refuses the escapes of NUL and of lone
+ * UTF-16 surrogates, which a Telegram message may carry. They become U+FFFD, as a lossy decoder
+ * would show them; nothing else changes.
+ */
+export function updateJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' ? scrubText(item) : item));
+}
+
 interface AdmissionRow {
-  readonly claimed: boolean;
+  readonly attempts: number | null;
   readonly session: Record<string, unknown> | null;
   readonly customer: Record<string, unknown> | null;
 }
 
 /**
- * Claims the update id (a redelivery gets nothing back) and loads the chat's session and the sender
- * as a customer: one statement, planned once per connection. Row-level security applies as in every
- * tenant transaction; the explicit bot_id conditions are there for the indexes.
+ * Claims the update (new, persisted by the poller, or left unfinished by a handler whose lease ran
+ * out; a redelivery of one handled or being handled gets nothing back) and loads the chat's session
+ * and the sender as a customer: one statement, planned once per connection. Row-level security
+ * applies as in every tenant transaction; the explicit bot_id conditions are there for the indexes.
  */
 const ADMIT = preparedStatement(
-  'rf_admit_update',
-  ['bigint', 'bigint', 'text', 'bigint'],
+  'rf_admit_update_v2',
+  ['bigint', 'bigint', 'text', 'bigint', 'jsonb'],
   `WITH claimed AS (
-     INSERT INTO processed_updates (bot_id, update_id) VALUES ($1, $2)
-     ON CONFLICT DO NOTHING RETURNING update_id
+     INSERT INTO processed_updates AS p (bot_id, update_id, state, payload, lease_until, attempts)
+     VALUES ($1, $2, 'handling', $5, now() + make_interval(secs => ${UPDATE_LEASE_SECONDS}), 1)
+     ON CONFLICT (bot_id, update_id) DO UPDATE
+       SET state = 'handling', attempts = p.attempts + 1,
+           lease_until = now() + make_interval(secs => least(${MAX_LEASE_SECONDS},
+             ${UPDATE_LEASE_SECONDS} * power(2, least(p.attempts, 16))))
+       WHERE p.state = 'received' OR (p.state = 'handling' AND p.lease_until <= now())
+     RETURNING p.attempts
    )
-   SELECT EXISTS (SELECT 1 FROM claimed) AS claimed,
+   SELECT (SELECT attempts FROM claimed) AS attempts,
      (SELECT s.data FROM bot_sessions s WHERE s.bot_id = $1 AND s.session_key = $3) AS session,
      (SELECT row_to_json(c) FROM customers c WHERE c.bot_id = $1 AND c.telegram_id = $4) AS customer`,
+);
+
+/** Marks the update handled (its body is dropped) and saves the chat's session if it changed. */
+const FINISH = preparedStatement(
+  'rf_finish_update',
+  ['bigint', 'bigint', 'text', 'jsonb'],
+  `WITH finished AS (
+     UPDATE processed_updates SET state = 'done', payload = NULL
+      WHERE bot_id = $1 AND update_id = $2 AND state = 'handling'
+     RETURNING 1
+   ), saved AS (
+     INSERT INTO bot_sessions (bot_id, session_key, data)
+     SELECT $1, $3, $4 WHERE $3 IS NOT NULL AND $4 IS NOT NULL
+     ON CONFLICT (bot_id, session_key) DO UPDATE SET data = excluded.data, updated_at = now()
+     RETURNING 1
+   )
+   SELECT (SELECT count(*) FROM finished)::int AS finished`,
 );
 
 async function admit(
   db: Database,
   botId: BotId,
-  input: { updateId: number; sessionKey: string | undefined; telegramId: number | undefined },
+  input: {
+    update: StoredUpdate;
+    sessionKey: string | undefined;
+    telegramId: number | undefined;
+  },
 ): Promise<Admission> {
   const [row] = await inTenantPrepared<AdmissionRow>(db, botId, ADMIT, [
     integerLiteral(botId),
-    integerLiteral(input.updateId),
+    integerLiteral(input.update.update_id),
     input.sessionKey === undefined ? 'NULL' : textLiteral(input.sessionKey),
     input.telegramId === undefined ? 'NULL' : integerLiteral(input.telegramId),
+    textLiteral(updateJson(input.update)),
   ]);
-  if (!row?.claimed) return { duplicate: true };
+  if (row?.attempts === null || row?.attempts === undefined) return { duplicate: true };
   return {
     duplicate: false,
+    attempt: row.attempts,
     session: row.session ?? undefined,
     customer: row.customer ? (rowFromJson(customers, row.customer) as Customer) : undefined,
   };
 }
 
 export function createUpdatesService({ db, botId }: { db: Database; botId: BotId }) {
+  const byId = (updateId: number) =>
+    and(eq(processedUpdates.botId, botId), eq(processedUpdates.updateId, updateId));
   return {
     /**
      * Everything an update needs before its handler runs, in one round trip and one transaction:
-     * claim the update id (a redelivery stops here), load the chat's session and the sender as a
-     * customer.
+     * claim the update with its body (a redelivery stops here), load the chat's session and the
+     * sender as a customer.
      */
     admit(input: {
-      updateId: number;
+      update: StoredUpdate;
       sessionKey: string | undefined;
       telegramId: number | undefined;
     }): Promise<Admission> {
       return admit(db, botId, input);
     },
-    /** Forgets updates older than `before`; Telegram gives up redelivering within a day. */
+
+    /**
+     * The handling of a claimed update is over: it will not be handled again. `session` is the
+     * chat's session to save with it (one round trip for both), when it changed.
+     */
+    async finish(
+      updateId: number,
+      session?: { readonly key: string; readonly data: Record<string, unknown> },
+    ): Promise<boolean> {
+      const [row] = await inTenantPrepared<{ finished: number }>(db, botId, FINISH, [
+        integerLiteral(botId),
+        integerLiteral(updateId),
+        session ? textLiteral(session.key) : 'NULL',
+        session ? textLiteral(updateJson(session.data)) : 'NULL',
+      ]);
+      return (row?.finished ?? 0) > 0;
+    },
+
+    /**
+     * Polling: the updates of one getUpdates answer, stored before the offset moves past them, so
+     * Telegram forgetting them cannot lose them. One round trip; already known ids are left alone.
+     * Returns the ids stored now.
+     */
+    async receive(updates: readonly StoredUpdate[]): Promise<number[]> {
+      if (updates.length === 0) return [];
+      const rows = await inTenantStatement<{ update_id: string | number }>(
+        db,
+        botId,
+        `INSERT INTO processed_updates (bot_id, update_id, state, payload, lease_until)
+         SELECT ${integerLiteral(botId)}, (u ->> 'update_id')::bigint, 'received', u,
+                now() + make_interval(secs => ${UPDATE_LEASE_SECONDS})
+           FROM jsonb_array_elements(${textLiteral(updateJson(updates))}::jsonb) AS u
+         ON CONFLICT DO NOTHING
+         RETURNING update_id`,
+      );
+      return rows.map((row) => Number(row.update_id));
+    },
+
+    /**
+     * The handling was cut short by something that may pass (the database): let the recovery sweep
+     * take the update at once instead of after the lease.
+     */
+    async release(updateId: number): Promise<void> {
+      await inTenant(db, botId, (tx) =>
+        tx
+          .update(processedUpdates)
+          .set({ leaseUntil: sql`now()` })
+          .where(and(byId(updateId), eq(processedUpdates.state, 'handling'))),
+      );
+    },
+
+    /** Gives up on an update that keeps failing; its body stays for an operator to look at. */
+    async fail(updateId: number): Promise<void> {
+      await inTenant(db, botId, (tx) =>
+        tx
+          .update(processedUpdates)
+          .set({ state: 'failed' })
+          .where(and(byId(updateId), inArray(processedUpdates.state, ['received', 'handling']))),
+      );
+    },
+
+    /** Where an update stands, for tests and support. */
+    async get(updateId: number) {
+      const [row] = await inTenant(db, botId, (tx) =>
+        tx.select().from(processedUpdates).where(byId(updateId)),
+      );
+      return row;
+    },
+
+    /**
+     * Forgets handled updates older than `before` (Telegram gives up redelivering within a day),
+     * and unfinished ones a week after that.
+     */
     async prune(before: Date): Promise<number> {
       const rows = await inTenant(db, botId, (tx) =>
         tx
           .delete(processedUpdates)
-          .where(and(eq(processedUpdates.botId, botId), lt(processedUpdates.receivedAt, before)))
+          .where(
+            and(
+              eq(processedUpdates.botId, botId),
+              lt(processedUpdates.receivedAt, before),
+              or(
+                inArray(processedUpdates.state, ['done', 'failed']),
+                lt(processedUpdates.receivedAt, new Date(before.getTime() - 7 * 86_400_000)),
+              ),
+            ),
+          )
           .returning({ updateId: processedUpdates.updateId }),
       );
       return rows.length;
@@ -85,3 +222,46 @@ export function createUpdatesService({ db, botId }: { db: Database; botId: BotId
 }
 
 export type UpdatesService = ReturnType<typeof createUpdatesService>;
+
+export interface UnfinishedUpdate {
+  readonly botId: BotId;
+  readonly updateId: number;
+  readonly attempts: number;
+  readonly payload: StoredUpdate;
+}
+
+/**
+ * Across tenants: updates whose handling was cut short (the process died, the database went away)
+ * and whose lease has run out, oldest lease first. Only unfinished updates are visible to a
+ * platform transaction (migrations/0011_update_inbox.sql).
+ */
+export function createUnfinishedUpdates({ db }: { db: Database }) {
+  return {
+    async find(limit = 100): Promise<UnfinishedUpdate[]> {
+      const rows = await inPlatform(db, (tx) =>
+        tx
+          .select({
+            botId: processedUpdates.botId,
+            updateId: processedUpdates.updateId,
+            attempts: processedUpdates.attempts,
+            payload: processedUpdates.payload,
+          })
+          .from(processedUpdates)
+          .where(
+            and(
+              inArray(processedUpdates.state, ['received', 'handling']),
+              sql`${processedUpdates.leaseUntil} <= now()`,
+            ),
+          )
+          .orderBy(processedUpdates.leaseUntil)
+          .limit(limit),
+      );
+      return rows.map((row) => ({
+        botId: row.botId as BotId,
+        updateId: row.updateId,
+        attempts: row.attempts,
+        payload: row.payload as StoredUpdate,
+      }));
+    },
+  };
+}

@@ -19,7 +19,9 @@ export type ChargeSaleResult =
 
 export type RefundSaleResult =
   | { status: 'refunded'; amount: number; balance: number }
-  | { status: 'not_charged' };
+  | { status: 'not_charged' }
+  /** The wallet was topped up since the sale and cannot take the amount back without passing MAX_MONEY. */
+  | { status: 'over_limit'; balance: number; room: number };
 
 const checkId = (name: string, value: number) => {
   if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer`);
@@ -92,6 +94,8 @@ export async function chargeSale(
     soldBytesDelta: bytes,
   });
   if (posted.status === 'insufficient') return posted;
+  // a debit only lowers the balance, and the reference was checked under the lock
+  if (posted.status === 'over_limit') throw new Error(`sale of order ${input.orderId}: ${posted.status}`);
   return { status: 'charged', amount: -posted.entry.amount, balance: posted.entry.balanceAfter };
 }
 
@@ -121,6 +125,7 @@ export async function refundSale(
     createdBy: input.createdBy,
     soldBytesDelta: -sale.bytes,
   });
+  if (posted.status === 'over_limit') return posted;
   // a credit is never insufficient, and the reference was checked under the lock
   if (posted.status !== 'posted') throw new Error(`refund of order ${input.orderId}: ${posted.status}`);
   return { status: 'refunded', amount: posted.entry.amount, balance: posted.balance };

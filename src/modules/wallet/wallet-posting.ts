@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { bots, type WalletKind, walletTransactions } from '../../db/schema.js';
 import type { TenantTx } from '../../db/tenant-tx.js';
 import type { BotId } from '../../shared/ids.js';
+import { MAX_MONEY } from '../../shared/money.js';
 
 export type WalletEntry = typeof walletTransactions.$inferSelect;
 
@@ -28,7 +29,9 @@ export interface WalletPostingInput {
 export type WalletPostingResult =
   | { readonly status: 'posted'; readonly entry: WalletEntry; readonly balance: number }
   | { readonly status: 'duplicate'; readonly entry: WalletEntry; readonly balance: number }
-  | { readonly status: 'insufficient'; readonly balance: number; readonly missing: number };
+  | { readonly status: 'insufficient'; readonly balance: number; readonly missing: number }
+  /** The credit would take the wallet above MAX_MONEY; `room` is the most it can still take. */
+  | { readonly status: 'over_limit'; readonly balance: number; readonly room: number };
 
 /**
  * Locks the tenant's bots row (row-level security shows a tenant-bound transaction its own row
@@ -67,7 +70,8 @@ export async function findWalletEntryByRef(
 
 /**
  * Posts one wallet entry inside the caller's transaction, after `lockWallet`. A reference already
- * used answers `duplicate` with the first entry; a debit the balance cannot cover changes nothing.
+ * used answers `duplicate` with the first entry; a debit the balance cannot cover, or a credit that
+ * would take it above MAX_MONEY, changes nothing.
  */
 export async function postWalletEntry(
   tx: TenantTx,
@@ -75,12 +79,18 @@ export async function postWalletEntry(
   wallet: LockedWallet,
   input: WalletPostingInput,
 ): Promise<WalletPostingResult> {
+  // callers inside a transaction skip the service's validation: a fraction or NaN here is a bug
+  if (!Number.isSafeInteger(input.amount) || input.amount === 0)
+    throw new RangeError(`wallet amount must be a non-zero whole number, not ${input.amount}`);
   if (input.externalRef !== undefined) {
     const existing = await findWalletEntryByRef(tx, botId, input.externalRef);
     if (existing) return { status: 'duplicate', entry: existing, balance: wallet.balance };
   }
   const balance = wallet.balance + input.amount;
   if (balance < 0) return { status: 'insufficient', balance: wallet.balance, missing: -balance };
+  // exact: a stored balance (<= MAX_MONEY) plus a safe integer only rounds far above MAX_MONEY
+  if (balance > MAX_MONEY)
+    return { status: 'over_limit', balance: wallet.balance, room: MAX_MONEY - wallet.balance };
   await tx
     .update(bots)
     .set({

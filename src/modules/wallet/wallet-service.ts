@@ -5,6 +5,7 @@ import type { Database } from '../../db/database.js';
 import { bots, walletTransactions } from '../../db/schema.js';
 import { inTenant } from '../../db/tenant-tx.js';
 import type { BotId } from '../../shared/ids.js';
+import { exactMoney } from '../../shared/money.js';
 import { err, type Invalid, ok, type Result } from '../../shared/result.js';
 import { parseInput } from '../../shared/validation.js';
 import { lockWallet, postWalletEntry, type WalletEntry, type WalletPostingResult } from './wallet-posting.js';
@@ -159,7 +160,10 @@ export function createWalletService({ db, botId, bus }: WalletServiceDeps) {
       });
       return updated ? ok(parsed.value) : err({ code: 'invalid', message: `tenant ${botId} not found` });
     },
-    /** The stored balance against the sum of the entries (they agree unless something is wrong). */
+    /**
+     * The stored balance against the sum of the entries (they agree unless something is wrong). The
+     * sum is read exactly; one too large for a number throws rather than being rounded into agreement.
+     */
     async audit(): Promise<{ balance: number; entriesSum: number; consistent: boolean }> {
       return inTenant(db, botId, async (tx) => {
         const [wallet] = await tx
@@ -171,7 +175,7 @@ export function createWalletService({ db, botId, bus }: WalletServiceDeps) {
           .from(walletTransactions)
           .where(eq(walletTransactions.botId, botId));
         const balance = wallet?.balance ?? 0;
-        const entriesSum = Number(sum?.total ?? 0);
+        const entriesSum = exactMoney(sum?.total, `wallet entries of tenant ${botId}`);
         return { balance, entriesSum, consistent: balance === entriesSum };
       });
     },

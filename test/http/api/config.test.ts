@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { botConfigurations } from '../../../src/db/schema.js';
+import { inTenant } from '../../../src/db/tenant-tx.js';
 import { settingView } from '../../../src/http/api/config-routes.js';
 import { SETTING_KEYS, SETTINGS } from '../../../src/modules/settings/registry.js';
 import { BACKENDS } from '../../support/database.js';
@@ -38,9 +40,35 @@ describe.each(BACKENDS)('config API on %s', (backend) => {
 
   it('gets one setting, and 404 for an unknown key', async () => {
     const { id } = await h.tenant();
-    const got = await h.call('GET', `/api/v1/bots/${id}/config/support_mode`, op);
-    expect(got.body).toMatchObject({ key: 'support_mode', value: 'contact', source: 'default' });
-    expectErrorBody(await h.call('GET', `/api/v1/bots/${id}/config/colour`, op), 404, 'not_found');
+    const got = await h.call('GET', `/api/v1/bots/${id}/config/card_rotation_strategy`, op);
+    expect(got.body).toMatchObject({
+      key: 'card_rotation_strategy',
+      value: 'round_robin',
+      source: 'default',
+    });
+    const unknown = await h.call('GET', `/api/v1/bots/${id}/config/colour`, op);
+    expectErrorBody(unknown, 404, 'not_found');
+    expect(unknown.body.error.message).toContain('unknown setting "colour"');
+  });
+
+  it('neither lists nor serves a setting removed from the registry, even with a stored value', async () => {
+    const { id, apiToken } = await h.tenant();
+    await inTenant(h.t.database.handle.db, id, (tx) =>
+      tx.insert(botConfigurations).values({ botId: id, configKey: 'reports_time', value: '22:30' }),
+    );
+    const listed = await h.call('GET', `/api/v1/bots/${id}/config`, { token: apiToken });
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((s: { key: string }) => s.key)).toEqual(SETTING_KEYS);
+    for (const [method, send] of [
+      ['GET', op],
+      ['PUT', { ...op, body: { value: '10:00' } }],
+      ['DELETE', op],
+      ['PUT', { token: apiToken, body: { value: '10:00' } }],
+    ] as const) {
+      const answer = await h.call(method, `/api/v1/bots/${id}/config/reports_time`, send);
+      expectErrorBody(answer, 404, 'not_found');
+      expect(answer.body.error.message).toContain('unknown setting "reports_time"');
+    }
   });
 
   it('lets a tenant change its tenant-editable settings, validated by type and range', async () => {
@@ -117,11 +145,11 @@ describe.each(BACKENDS)('config API on %s', (backend) => {
 
   it('resets a tenant-editable setting to its default, for the tenant too', async () => {
     const { id, apiToken } = await h.tenant();
-    await h.app.forTenant(id).settings.set('reports_time', '22:30', 'tenant');
-    const reset = await h.call('DELETE', `/api/v1/bots/${id}/config/reports_time`, { token: apiToken });
+    await h.app.forTenant(id).settings.set('timezone', 'Europe/Moscow', 'tenant');
+    const reset = await h.call('DELETE', `/api/v1/bots/${id}/config/timezone`, { token: apiToken });
     expect(reset.status).toBe(200);
-    expect(reset.body).toMatchObject({ key: 'reports_time', value: '09:00', source: 'default' });
-    expect(await h.app.forTenant(id).settings.get('reports_time')).toBe('09:00');
+    expect(reset.body).toMatchObject({ key: 'timezone', value: 'Asia/Tehran', source: 'default' });
+    expect(await h.app.forTenant(id).settings.get('timezone')).toBe('Asia/Tehran');
     expectErrorBody(await h.call('DELETE', `/api/v1/bots/${id}/config/nope`, op), 404, 'not_found');
   });
 });

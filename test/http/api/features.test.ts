@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { botFeatureFlags } from '../../../src/db/schema.js';
+import { inTenant } from '../../../src/db/tenant-tx.js';
 import { featureView } from '../../../src/http/api/features-routes.js';
 import { FEATURE_KEYS, FEATURES } from '../../../src/modules/feature-flags/features.js';
 import { BACKENDS } from '../../support/database.js';
@@ -39,7 +41,28 @@ describe.each(BACKENDS)('features API on %s', (backend) => {
     const got = await h.call('GET', `/api/v1/bots/${id}/features/zarinpal`, { token: apiToken });
     expect(got.status).toBe(200);
     expect(got.body).toMatchObject({ key: 'zarinpal', enabled: false, source: 'default' });
-    expectErrorBody(await h.call('GET', `/api/v1/bots/${id}/features/teleport`, op), 404, 'not_found');
+    const unknown = await h.call('GET', `/api/v1/bots/${id}/features/teleport`, op);
+    expectErrorBody(unknown, 404, 'not_found');
+    expect(unknown.body.error.message).toContain('unknown feature "teleport"');
+  });
+
+  it('neither lists nor serves a feature removed from the registry, even with a stored row', async () => {
+    const { id, apiToken } = await h.tenant();
+    await inTenant(h.t.database.handle.db, id, (tx) =>
+      tx.insert(botFeatureFlags).values({ botId: id, featureKey: 'promo_codes', enabled: true, config: {} }),
+    );
+    const listed = await h.call('GET', `/api/v1/bots/${id}/features`, { token: apiToken });
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((f: { key: string }) => f.key)).toEqual(FEATURE_KEYS);
+    for (const [method, send] of [
+      ['GET', op],
+      ['PUT', { ...op, body: { enabled: false } }],
+      ['DELETE', op],
+    ] as const) {
+      const answer = await h.call(method, `/api/v1/bots/${id}/features/promo_codes`, send);
+      expectErrorBody(answer, 404, 'not_found');
+      expect(answer.body.error.message).toContain('unknown feature "promo_codes"');
+    }
   });
 
   it('sets a feature for one bot only, in the service the bots read', async () => {

@@ -35,7 +35,7 @@ export interface RouteCase {
 let nextTelegramId = 8_100_000_000;
 let nextCard = 100_000_000_000_000;
 
-async function makeFixture(h: ApiHarness, name: string): Promise<Fixture> {
+export async function makeFixture(h: ApiHarness, name: string): Promise<Fixture> {
   const { id, apiToken } = await h.tenant(name);
   const services = h.app.forTenant(id);
   const plan = await services.plans.create({ name: `${name} month`, periodDays: 30, price: 150_000 });
@@ -66,7 +66,7 @@ async function makeFixture(h: ApiHarness, name: string): Promise<Fixture> {
 }
 
 /** Everything a refused request could have touched, to prove it touched nothing. */
-async function snapshot(app: App, fixture: Fixture) {
+export async function snapshot(app: App, fixture: Fixture) {
   const services = app.forTenant(fixture.id);
   return {
     bot: await app.platform.tenants.get(fixture.id),

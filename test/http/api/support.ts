@@ -5,7 +5,7 @@ import { createFleet } from '../../../src/bot/fleet.js';
 import { createTranslator } from '../../../src/bot/i18n.js';
 import { createServer, type HttpServer } from '../../../src/http/server.js';
 import type { BotId } from '../../../src/shared/ids.js';
-import { createSilentLogger, type Logger } from '../../../src/shared/logger.js';
+import type { Logger } from '../../../src/shared/logger.js';
 import {
   type Backend,
   createTenant,
@@ -13,6 +13,7 @@ import {
   TEST_ENCRYPTION_KEY,
   type TestApp,
 } from '../../support/database.js';
+import { testLogs } from '../../support/log-capture.js';
 
 export const OPERATOR_TOKEN = 'operator-token-for-tests-0123456789abcdef';
 
@@ -70,7 +71,7 @@ export async function startApi(
   } = {},
 ): Promise<ApiHarness> {
   const t = await createTestApp(backend, options.app);
-  const logger = options.logger ?? createSilentLogger();
+  const logger = options.logger ?? testLogs.logger;
   const app = options.wrapApp ? options.wrapApp(t.app) : t.app;
   const fleet = createFleet({
     app,

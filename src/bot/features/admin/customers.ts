@@ -1,6 +1,7 @@
 import { InlineKeyboard } from 'grammy';
 import type { Customer } from '../../../modules/customers/customers-service.js';
 import { asCustomerId } from '../../../shared/ids.js';
+import { MAX_MONEY } from '../../../shared/money.js';
 import type { BotContext } from '../../context.js';
 import { formatDate, formatMoney, formatTraffic } from '../../format.js';
 import { SUBSCRIPTION_STATUS_KEYS, trafficLimitText } from '../shop/view.js';
@@ -203,6 +204,12 @@ export async function confirmCredit(ctx: BotContext, id: number): Promise<void> 
     case 'no_customer':
       await answer(ctx);
       return customerNotFound(ctx);
+    case 'over_limit':
+      await answer(ctx, {
+        text: ctx.t('adm-credit-over-limit', { max: money(ctx, MAX_MONEY), room: money(ctx, result.room) }),
+        show_alert: true,
+      });
+      return;
     case 'insufficient':
     case 'invalid':
       await answer(ctx, { text: ctx.t('adm-credit-bad-amount'), show_alert: true });

@@ -129,6 +129,7 @@ export function createCardToCardFeature() {
       cardId: asCardId(awaited.cardId),
       orderId: awaited.orderId > 0 ? (asOrderId(awaited.orderId) as OrderId) : null,
       receipt: { text, file },
+      sourceUpdateId: ctx.update.update_id,
     });
     if (outcome.status !== 'submitted') {
       ctx.logger.warn({ outcome: outcome.status }, 'receipt not recorded');

@@ -115,12 +115,17 @@ export function createStarsFeature() {
         await ctx.reply(lines.join('\n'), { reply_markup: backToMenu(ctx.t) });
         return;
       }
-      case 'duplicate':
-        ctx.logger.info(
-          { paymentId: outcome.payment.id },
-          'stars payment delivered again; credited once already',
-        );
+      case 'duplicate': {
+        ctx.logger.info({ paymentId: outcome.payment.id }, 'stars payment seen again; credited once already');
+        // This update handled a second time: the first handling credited the charge and was cut
+        // short before it could say so. Say it now. (Another update with the same charge stays quiet.)
+        if (ctx.attempt === 1) return;
+        const customer = ctx.customer ? await services.customers.get(ctx.customer.id) : undefined;
+        const lines = [ctx.t('stars-paid', { stars, amount: money(outcome.payment.creditAmount) })];
+        if (customer) lines.push(ctx.t('gateway-balance-now', { balance: money(customer.balance) }));
+        await ctx.reply(lines.join('\n'), { reply_markup: backToMenu(ctx.t) });
         return;
+      }
       case 'unattributable':
         // Stars we cannot credit to an invoice go back to the customer rather than stay with the shop.
         try {
