@@ -1,7 +1,6 @@
 ## Errors
 error-apology = Sorry, something went wrong on our side. Please try again in a moment.
 feature-disabled = This option is not available in this shop.
-section-unavailable = This section is not open yet. Please check back soon.
 
 ## Language
 choose-language = Please choose your language:
@@ -33,10 +32,8 @@ menu-trial = 🎁 Free trial
 menu-topup = 💳 Top up balance
 menu-balance = 💰 Balance: { $balance }
 menu-referral = 👥 Invite friends
-menu-promo = 🏷 Promo code
 menu-support = 🆘 Support
 menu-language = 🌐 Language
-menu-server-status = 📊 Server status
 menu-mini-app = 📲 Open the app
 back-to-menu = ⬅️ Main menu
 

@@ -1,7 +1,6 @@
 ## Errors
 error-apology = متأسفیم، مشکلی پیش آمد. لطفاً چند لحظه دیگر دوباره تلاش کنید.
 feature-disabled = این گزینه در این فروشگاه فعال نیست.
-section-unavailable = این بخش هنوز فعال نشده است. لطفاً بعداً سر بزنید.
 
 ## Language
 choose-language = لطفاً زبان خود را انتخاب کنید:
@@ -33,10 +32,8 @@ menu-trial = 🎁 اشتراک آزمایشی
 menu-topup = 💳 افزایش موجودی
 menu-balance = 💰 موجودی: { $balance }
 menu-referral = 👥 دعوت از دوستان
-menu-promo = 🏷 کد تخفیف
 menu-support = 🆘 پشتیبانی
 menu-language = 🌐 زبان
-menu-server-status = 📊 وضعیت سرورها
 menu-mini-app = 📲 باز کردن برنامه
 back-to-menu = ⬅️ منوی اصلی
 

@@ -1,7 +1,6 @@
 ## Errors
 error-apology = Извините, что-то пошло не так. Пожалуйста, попробуйте ещё раз чуть позже.
 feature-disabled = Эта функция недоступна в этом магазине.
-section-unavailable = Этот раздел ещё не открыт. Загляните позже.
 
 ## Language
 choose-language = Пожалуйста, выберите язык:
@@ -33,10 +32,8 @@ menu-trial = 🎁 Пробный период
 menu-topup = 💳 Пополнить баланс
 menu-balance = 💰 Баланс: { $balance }
 menu-referral = 👥 Пригласить друзей
-menu-promo = 🏷 Промокод
 menu-support = 🆘 Поддержка
 menu-language = 🌐 Язык
-menu-server-status = 📊 Статус серверов
 menu-mini-app = 📲 Открыть приложение
 back-to-menu = ⬅️ Главное меню
 

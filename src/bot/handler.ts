@@ -5,7 +5,7 @@ import type { BotContext } from './context.js';
 import { createAdminFeature } from './features/admin/admin-feature.js';
 import { createFallbackFeature } from './features/fallback.js';
 import { createMasterFeature } from './features/master/master-feature.js';
-import { createMenuSectionsFeature, createUnavailableSectionsFeature } from './features/menu-sections.js';
+import { createMenuSectionsFeature } from './features/menu-sections.js';
 import { createOnboardingFeature } from './features/onboarding.js';
 import { createCardToCardFeature } from './features/payments/card-to-card.js';
 import { createReceiptReviewFeature } from './features/payments/receipt-review.js';
@@ -53,7 +53,6 @@ export function createBotHandler(deps: HandlerDeps): Composer<BotContext> {
   handler.use(createBuyFeature());
   handler.use(createMySubscriptionFeature());
   handler.use(createTrialFeature());
-  handler.use(createUnavailableSectionsFeature());
   handler.use(createFallbackFeature());
   return handler;
 }

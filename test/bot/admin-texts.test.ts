@@ -40,16 +40,16 @@ describe('admin menu texts', () => {
     expect(candidateValues('trial_days', ' ۵ ')).toEqual([5, '۵']);
     expect(candidateValues('admin_chat_id', '-1001234567890')).toEqual([-1001234567890, '-1001234567890']);
     expect(candidateValues('admin_chat_id', '-')).toEqual([null, '-']);
-    expect(candidateValues('renewal_warning_days', '7, 3,1')).toEqual([
-      [7, 3, 1],
-      ['7', '3', '1'],
+    expect(candidateValues('topup_presets', '70000, 30000,150000')).toEqual([
+      [70_000, 30_000, 150_000],
+      ['70000', '30000', '150000'],
     ]);
     expect(candidateValues('available_languages', 'fa، en')).toEqual([
       ['fa', 'en'],
       ['fa', 'en'],
     ]);
     expect(candidateValues('skip_rules_acceptance', 'بله')).toEqual([true]);
-    expect(candidateValues('reports_time', '09:30')).toEqual(['09:30']);
+    expect(candidateValues('rules_text', '09:30')).toEqual(['09:30']);
   });
 });
 

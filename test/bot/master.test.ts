@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimUser } from '../../sim/telegram/index.js';
 import { orders } from '../../src/db/schema.js';
 import { inTenant } from '../../src/db/tenant-tx.js';
+import { FEATURE_KEYS } from '../../src/modules/feature-flags/features.js';
 import { chargeSale } from '../../src/modules/wallet/charge-sale.js';
 import type { BotId } from '../../src/shared/ids.js';
 import { BACKENDS } from '../support/database.js';
@@ -197,10 +198,39 @@ describe.each(BACKENDS)('master bot on %s', (backend) => {
     await openTenant(shop.id);
 
     const features = await pressTo(`fleet:t:${shop.id}:f`, (text) => text.includes('Features of Wallet'));
-    expect(callbacks(features)).toContain(`fleet:t:${shop.id}:f:zarinpal`);
+    // exactly the switches the product acts on, then back
+    expect(callbacks(features)).toEqual([
+      ...FEATURE_KEYS.map((key) => `fleet:t:${shop.id}:f:${key}`),
+      `fleet:t:${shop.id}`,
+    ]);
     expect(await services.flags.isEnabled('zarinpal')).toBe(false);
     expect(await press(`fleet:t:${shop.id}:f:zarinpal`)).toMatchObject({ text: 'zarinpal is on.' });
     expect(await services.flags.isEnabled('zarinpal')).toBe(true);
+
+    // the button of a switch taken out since (an old message) shows the switches there are now
+    const sent = await fetch(`${h.sim.apiRoot}/bot${master.bot.token}/sendMessage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        chat_id: operator.id,
+        text: 'old features',
+        reply_markup: { inline_keyboard: [[{ text: 'polls', callback_data: `fleet:t:${shop.id}:f:polls` }]] },
+      }),
+    });
+    const { result } = (await sent.json()) as { result: { message_id: number } };
+    const oldPress = operator.pressButton(master.bot, {
+      messageId: result.message_id,
+      button: `fleet:t:${shop.id}:f:polls`,
+    });
+    expect((await h.sim.waitForCallbackAnswer(oldPress.callbackQueryId)).text).toBeUndefined();
+    const current = await h.sim.waitForMessage(
+      master.bot,
+      operator,
+      (m) => m.messageId === result.message_id && m.text?.includes('Features of Wallet') === true,
+    );
+    expect(callbacks(current)).not.toContain(`fleet:t:${shop.id}:f:polls`);
+    expect(callbacks(current)).toContain(`fleet:t:${shop.id}:f:zarinpal`);
+
     await pressTo(`fleet:t:${shop.id}`, (text) => text.includes(`· #${shop.id}`));
 
     await pressTo(`fleet:t:${shop.id}:price`, (text) => text.includes('Wholesale price per GB for Wallet'));

@@ -117,42 +117,36 @@ describe.each(BACKENDS)('customer onboarding on %s', (backend) => {
     await services.flags.set('trial_subscription', false);
     await services.flags.set('card_to_card', false);
     await services.flags.set('referral_program', true);
-    await services.flags.set('promo_codes', true);
-    await services.flags.set('server_status', true);
     await services.settings.set('support_username', '@shop_help', 'tenant');
     await services.settings.set('language_selection_enabled', true, 'tenant');
     expect(await findMenuEntries(services)).toEqual([
       'buy',
       'subscription',
       'referral',
-      'promo',
       'support',
       'language',
-      'server_status',
     ]);
+    // the support section shows the contact: with the contact switched off it has nothing to show
+    await services.flags.set('support_contact', false);
+    expect(await findMenuEntries(services)).not.toContain('support');
+    await services.flags.set('support_contact', true);
     await services.settings.set('support_menu_enabled', false, 'tenant');
     await services.settings.set('available_languages', ['fa'], 'tenant');
     await services.flags.set('zarinpal', true);
-    expect(await findMenuEntries(services)).toEqual([
-      'buy',
-      'subscription',
-      'topup',
-      'referral',
-      'promo',
-      'server_status',
-    ]);
+    // the mini app needs an https address to open
+    await services.flags.set('mini_app', true, { url: 'http://app.example/shop' });
+    expect(await findMenuEntries(services)).toEqual(['buy', 'subscription', 'topup', 'referral']);
+    await services.flags.set('mini_app', true, { url: 'https://app.example/shop' });
+    expect(await findMenuEntries(services)).toEqual(['buy', 'subscription', 'topup', 'referral', 'mini_app']);
 
     const user = h.sim.user({ firstName: 'Menu' });
     user.start(shop.bot);
     const menu = await h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot && m.buttons.length > 0);
-    expect(callbacks(menu)).toEqual([
-      'menu:buy',
-      'menu:subscription',
-      'menu:topup',
-      'menu:referral',
-      'menu:promo',
-      'menu:server_status',
-    ]);
+    expect(callbacks(menu)).toEqual(['menu:buy', 'menu:subscription', 'menu:topup', 'menu:referral']);
+    const webApps = (menu.replyMarkup?.inline_keyboard ?? [])
+      .flat()
+      .flatMap((button) => ('web_app' in button && button.web_app ? [button.web_app.url] : []));
+    expect(webApps).toEqual(['https://app.example/shop']);
 
     user.pressButton(shop.bot, 'menu:referral');
     const referral = await h.sim.waitForMessage(
@@ -167,6 +161,40 @@ describe.each(BACKENDS)('customer onboarding on %s', (backend) => {
     const press = user.pressButton(shop.bot, { messageId: menu.messageId, button: 'menu:referral' });
     const answer = await h.sim.waitForCallbackAnswer(press.callbackQueryId);
     expect(answer.text).toMatch(/نیست|not available/);
+  });
+
+  it('answers a button of a section that no longer exists quietly, never "not open yet"', async () => {
+    const shop = await h.addTenant('Old buttons');
+    const user = h.sim.user({ firstName: 'Old' });
+    user.start(shop.bot);
+    await h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot && callbacks(m).includes('menu:buy'));
+    // a menu sent before promo codes and server status were taken out until they are built
+    const sent = await fetch(`${h.sim.apiRoot}/bot${shop.bot.token}/sendMessage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        chat_id: user.id,
+        text: 'old menu',
+        reply_markup: {
+          inline_keyboard: [
+            [
+              { text: 'Promo code', callback_data: 'menu:promo' },
+              { text: 'Server status', callback_data: 'menu:server_status' },
+            ],
+          ],
+        },
+      }),
+    });
+    const { result } = (await sent.json()) as { result: { message_id: number } };
+    for (const button of ['menu:promo', 'menu:server_status']) {
+      const press = user.pressButton(shop.bot, { messageId: result.message_id, button });
+      const answer = await h.sim.waitForCallbackAnswer(press.callbackQueryId);
+      expect({ button, text: answer.text, alert: answer.showAlert }).toEqual({
+        button,
+        text: undefined,
+        alert: false,
+      });
+    }
   });
 
   it('answers a failing handler with a localized apology and marks the bot failing', async () => {

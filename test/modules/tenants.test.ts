@@ -352,7 +352,7 @@ describe.each(BACKENDS)('tenant registry on %s', (backend) => {
         expectOk(await shop.plans.create({ name: 'Monthly', periodDays: 30, price: 100_000 }));
         const { customer } = await shop.customers.register({ telegramId: 77, firstName: 'Sara' }, 'fa');
         await shop.ledger.credit({ customerId: customer.id, amount: 5000, kind: 'admin_credit' });
-        await shop.flags.set('polls', true);
+        await shop.flags.set('referral_program', true);
         expectOk(await shop.settings.set('trial_days', 7, 'tenant'));
       }
 
@@ -369,7 +369,7 @@ describe.each(BACKENDS)('tenant registry on %s', (backend) => {
       const gone = t.app.forTenant(doomed);
       expect(await gone.plans.findAll()).toEqual([]);
       expect(await gone.customers.findAll()).toEqual([]);
-      expect((await gone.flags.get('polls')).source).toBe('default');
+      expect((await gone.flags.get('referral_program')).source).toBe('default');
       expect(await gone.settings.get('trial_days')).toBe(3);
 
       const kept = t.app.forTenant(survivor);
@@ -377,7 +377,7 @@ describe.each(BACKENDS)('tenant registry on %s', (backend) => {
       const [customer] = await kept.customers.findAll();
       expect(customer).toMatchObject({ telegramId: 77, balance: 5000 });
       expect(await kept.ledger.entries(customer!.id)).toHaveLength(1);
-      expect(await kept.flags.isEnabled('polls')).toBe(true);
+      expect(await kept.flags.isEnabled('referral_program')).toBe(true);
       expect(await kept.settings.get('trial_days')).toBe(7);
     });
   });

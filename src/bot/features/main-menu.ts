@@ -2,16 +2,18 @@ import { InlineKeyboard } from 'grammy';
 import type { TenantServices } from '../../app.js';
 import type { Translate } from '../i18n.js';
 
+/**
+ * Every entry leads to a section that works: a feature that is not built yet has no entry (and no
+ * switch), rather than a button that answers "not open yet".
+ */
 export type MenuEntry =
   | 'buy'
   | 'subscription'
   | 'trial'
   | 'topup'
   | 'referral'
-  | 'promo'
   | 'support'
   | 'language'
-  | 'server_status'
   | 'mini_app';
 
 const LABELS: Record<MenuEntry, string> = {
@@ -20,32 +22,31 @@ const LABELS: Record<MenuEntry, string> = {
   trial: 'menu-trial',
   topup: 'menu-topup',
   referral: 'menu-referral',
-  promo: 'menu-promo',
   support: 'menu-support',
   language: 'menu-language',
-  server_status: 'menu-server-status',
   mini_app: 'menu-mini-app',
 };
 
 /** The entries a tenant's flags and settings allow, in display order. */
 export async function findMenuEntries(services: TenantServices): Promise<MenuEntry[]> {
-  const [flags, settings] = await Promise.all([services.flags.list(), services.settings.getAll()]);
-  const on = new Set(flags.filter((flag) => flag.enabled).map((flag) => flag.key));
-  const miniAppUrl = flags.find((flag) => flag.key === 'mini_app')?.config.url;
-  const supportByTickets = on.has('support_tickets') && settings.support_mode !== 'contact';
-  const supportByContact =
-    on.has('support_contact') && settings.support_mode !== 'tickets' && settings.support_username !== null;
+  const [flags, settings] = await Promise.all([services.flags.getAll(), services.settings.getAll()]);
+  const miniAppUrl = flags.mini_app.config.url;
   const entries: [MenuEntry, boolean][] = [
     ['buy', true],
     ['subscription', true],
-    ['trial', on.has('trial_subscription')],
-    ['topup', on.has('card_to_card') || on.has('zarinpal') || on.has('telegram_stars')],
-    ['referral', on.has('referral_program')],
-    ['promo', on.has('promo_codes')],
-    ['support', settings.support_menu_enabled && (supportByTickets || supportByContact)],
+    ['trial', flags.trial_subscription.enabled],
+    ['topup', flags.card_to_card.enabled || flags.zarinpal.enabled || flags.telegram_stars.enabled],
+    ['referral', flags.referral_program.enabled],
+    // the section shows the contact: without one there is nothing behind the button
+    [
+      'support',
+      settings.support_menu_enabled && flags.support_contact.enabled && settings.support_username !== null,
+    ],
     ['language', settings.language_selection_enabled && settings.available_languages.length > 1],
-    ['server_status', on.has('server_status')],
-    ['mini_app', on.has('mini_app') && typeof miniAppUrl === 'string' && miniAppUrl.startsWith('https://')],
+    [
+      'mini_app',
+      flags.mini_app.enabled && typeof miniAppUrl === 'string' && miniAppUrl.startsWith('https://'),
+    ],
   ];
   return entries.filter(([, shown]) => shown).map(([entry]) => entry);
 }

@@ -60,12 +60,3 @@ export function createMenuSectionsFeature() {
 
   return feature;
 }
-
-/** Mounted after every feature: a menu section nobody handled answers honestly instead of spinning. */
-export function createUnavailableSectionsFeature() {
-  const feature = new Composer<BotContext>();
-  feature.callbackQuery(/^menu:/, async (ctx) => {
-    await ctx.answerCallbackQuery({ text: ctx.t('section-unavailable'), show_alert: true });
-  });
-  return feature;
-}

@@ -1,20 +1,21 @@
-/** Every per-tenant feature switch, its default, and what it controls. */
+/**
+ * Every per-tenant feature switch the product acts on, its default, and what it controls. A key is
+ * listed only once code reads it (test/modules/every-switch-is-read.test.ts): whatever is here is
+ * offered to the operator, and a switch nothing reads would be a promise nobody keeps. Switches of
+ * features not built yet (autopay, promo codes, tickets, server status, ...) arrive with those
+ * features; rows stored under other keys are ignored.
+ */
 export const FEATURES = {
   card_to_card: { default: true, description: 'Card-to-card payments with receipt review' },
   zarinpal: { default: false, description: 'Zarinpal payment gateway' },
   telegram_stars: { default: false, description: 'Telegram Stars payments' },
   trial_subscription: { default: true, description: 'One free trial per customer' },
-  auto_renewal: { default: false, description: 'Renew from balance before expiry' },
-  simple_purchase: { default: false, description: 'One-tap purchase of the default plan' },
-  referral_program: { default: false, description: 'Referral links and rewards' },
-  promo_codes: { default: false, description: 'Promo codes' },
-  support_tickets: { default: false, description: 'Support tickets inside the bot' },
+  referral_program: {
+    default: false,
+    description: "Each customer's invite link and how many joined through it (no rewards yet)",
+  },
   support_contact: { default: true, description: 'Show the support contact' },
-  mini_app: { default: false, description: 'Telegram mini app' },
-  server_status: { default: false, description: 'Server status page' },
-  monitoring: { default: false, description: 'Monitoring reports to the admins' },
-  polls: { default: false, description: 'Polls' },
-  campaigns: { default: false, description: 'Campaign links' },
+  mini_app: { default: false, description: 'Main-menu button opening the mini app at config.url (https)' },
 } as const satisfies Record<string, { default: boolean; description: string }>;
 
 export type FeatureKey = keyof typeof FEATURES;

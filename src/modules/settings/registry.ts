@@ -29,7 +29,13 @@ const isTimeZone = (value: string) => {
   }
 };
 
-/** Every tenant setting of the specification: type, range, default, and who may change it. */
+/**
+ * Every tenant setting the product acts on: type, range, default, and who may change it. A key is
+ * listed only once code reads it (test/modules/every-switch-is-read.test.ts): whatever is here is
+ * offered to resellers and the operator, and a setting nothing reads would be a promise nobody
+ * keeps. Settings of features not built yet (autopay, renewal warnings, referral rewards, reports,
+ * ticket and alert topics) arrive with those features; rows stored under other keys are ignored.
+ */
 export const SETTINGS = {
   // basics
   default_language: define({
@@ -104,14 +110,6 @@ export const SETTINGS = {
     default: true,
     tenantEditable: true,
   }),
-  support_mode: define({
-    group: 'support',
-    description: 'How customers reach support',
-    expects: 'one of tickets, contact, both',
-    schema: z.enum(['tickets', 'contact', 'both']),
-    default: 'contact' as 'tickets' | 'contact' | 'both',
-    tenantEditable: true,
-  }),
   // notifications
   admin_chat_id: define({
     group: 'notifications',
@@ -121,44 +119,12 @@ export const SETTINGS = {
     default: null as number | null,
     tenantEditable: true,
   }),
-  admin_topic_id: define({
-    group: 'notifications',
-    description: 'Forum topic of the admin chat for alerts',
-    expects: 'a positive integer topic id or null',
-    schema: topicId.nullable(),
-    default: null as number | null,
-    tenantEditable: true,
-  }),
   receipt_topic_id: define({
     group: 'notifications',
     description: 'Forum topic of the admin chat for card-to-card receipts',
     expects: 'a positive integer topic id or null',
     schema: topicId.nullable(),
     default: null as number | null,
-    tenantEditable: true,
-  }),
-  ticket_topic_id: define({
-    group: 'notifications',
-    description: 'Forum topic of the admin chat for support tickets',
-    expects: 'a positive integer topic id or null',
-    schema: topicId.nullable(),
-    default: null as number | null,
-    tenantEditable: true,
-  }),
-  reports_chat_id: define({
-    group: 'notifications',
-    description: 'Chat for daily reports',
-    expects: 'a Telegram chat id (non-zero integer) or null',
-    schema: chatId.nullable(),
-    default: null as number | null,
-    tenantEditable: true,
-  }),
-  reports_time: define({
-    group: 'notifications',
-    description: 'Time of the daily report, in the tenant time zone',
-    expects: 'a time HH:MM (00:00-23:59)',
-    schema: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
-    default: '09:00',
     tenantEditable: true,
   }),
   // required channel
@@ -217,14 +183,6 @@ export const SETTINGS = {
     tenantEditable: true,
   }),
   // subscriptions
-  default_devices: define({
-    group: 'subscriptions',
-    description: 'Device limit for plans that do not set one; 0 = unlimited',
-    expects: 'an integer from 0 to 100',
-    schema: int(0, 100),
-    default: 1,
-    tenantEditable: true,
-  }),
   traffic_reset_strategy: define({
     group: 'subscriptions',
     description: 'When the panel resets used traffic',
@@ -243,7 +201,7 @@ export const SETTINGS = {
   }),
   panel_tag: define({
     group: 'subscriptions',
-    description: "Panel tag on this tenant's users; null = derived from the tenant id",
+    description: "Panel tag on this tenant's users; null = RF and the tenant id (e.g. RF12)",
     expects: 'up to 16 characters of A-Z, 0-9 and _, or null',
     schema: z
       .string()
@@ -251,64 +209,6 @@ export const SETTINGS = {
       .nullable(),
     default: null as string | null,
     tenantEditable: false,
-  }),
-  // renewal
-  autopay_default: define({
-    group: 'renewal',
-    description: 'New subscriptions renew from balance automatically',
-    expects: 'true or false',
-    schema: z.boolean(),
-    default: false,
-    tenantEditable: true,
-  }),
-  renewal_warning_days: define({
-    group: 'renewal',
-    description: 'Days before expiry when the customer is warned',
-    expects: 'a list of up to 5 integers from 1 to 30',
-    schema: z.array(int(1, 30)).max(5),
-    default: [3, 1] as number[],
-    tenantEditable: true,
-  }),
-  autopay_min_balance: define({
-    group: 'renewal',
-    description: 'Balance to keep before autopay is attempted',
-    expects: 'an integer of at least 0 (currency units)',
-    schema: z.number().int().min(0),
-    default: 0,
-    tenantEditable: true,
-  }),
-  // referral
-  referral_min_topup: define({
-    group: 'referral',
-    description: 'Smallest top-up that counts for referral rewards',
-    expects: 'an integer of at least 0 (currency units)',
-    schema: z.number().int().min(0),
-    default: 0,
-    tenantEditable: true,
-  }),
-  referral_first_topup_bonus: define({
-    group: 'referral',
-    description: "Bonus to the invited customer's first top-up",
-    expects: 'an integer of at least 0 (currency units)',
-    schema: z.number().int().min(0),
-    default: 0,
-    tenantEditable: true,
-  }),
-  referral_inviter_bonus: define({
-    group: 'referral',
-    description: "Bonus to the inviter on the invited customer's first top-up",
-    expects: 'an integer of at least 0 (currency units)',
-    schema: z.number().int().min(0),
-    default: 0,
-    tenantEditable: true,
-  }),
-  referral_commission_percent: define({
-    group: 'referral',
-    description: "Inviter's commission on later top-ups",
-    expects: 'an integer from 0 to 100 (percent)',
-    schema: int(0, 100),
-    default: 0,
-    tenantEditable: true,
   }),
   // payments
   card_rotation_strategy: define({

@@ -47,7 +47,11 @@ export function createSettingsService({ db, botId, cache, bus }: SettingsDeps) {
       }),
     );
 
-  /** A stored value that no longer satisfies the registry (a key narrowed later) reads as the default. */
+  /**
+   * A stored value that no longer satisfies the registry (a key narrowed later) reads as the default.
+   * Rows of keys the registry no longer has (a setting removed until its feature is built) are never
+   * looked up: every reader goes through the registry's keys.
+   */
   const effective = <K extends SettingKey>(
     key: K,
     rows: SettingRows,

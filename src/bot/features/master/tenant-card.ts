@@ -1,6 +1,7 @@
 import { InlineKeyboard } from 'grammy';
 import { isFeatureKey } from '../../../modules/feature-flags/features.js';
 import type { BotId } from '../../../shared/ids.js';
+import { MAX_MONEY } from '../../../shared/money.js';
 import type { BotContext } from '../../context.js';
 import {
   awaitingPrice,
@@ -114,7 +115,12 @@ export async function toggleFeature(
   id: BotId,
   key: string,
 ): Promise<void> {
-  if (!isFeatureKey(key) || !(await deps.app.platform.tenants.get(id))) return notFound(ctx);
+  if (!(await deps.app.platform.tenants.get(id))) return notFound(ctx);
+  if (!isFeatureKey(key)) {
+    // the button of a switch removed since the message was sent: show the switches there are now
+    await ctx.answerCallbackQuery();
+    return showFeatures(ctx, deps, id);
+  }
   const flags = deps.app.forTenant(id).flags;
   const enabled = !(await flags.isEnabled(key));
   await flags.set(key, enabled);
@@ -249,6 +255,16 @@ export async function confirmTopUp(
     // the operator's message: a second confirmation (or a redelivered update) tops up once
     externalRef: pending.ref,
   });
+  if (result.status === 'over_limit') {
+    await ctx.answerCallbackQuery({
+      text: ctx.t('master-topup-over-limit', {
+        max: formatNumber(ctx.language, MAX_MONEY),
+        room: formatNumber(ctx.language, result.room),
+      }),
+      show_alert: true,
+    });
+    return;
+  }
   if (result.status !== 'posted' && result.status !== 'duplicate') {
     await ctx.answerCallbackQuery({ text: ctx.t('master-number-invalid'), show_alert: true });
     return;
