@@ -37,10 +37,22 @@ export interface RemnawaveSimOptions {
   subscriptionBaseUrl?: string | undefined;
   /** Reported by `/api/system/metadata`. Default `3.3.2`. */
   version?: string | undefined;
-  /** Page size of `/api/users/stream` when the request gives none. Default 50. */
+  /** Page size of `/api/users/stream` when the request gives none. Default 250, as on 3.3.2. */
   streamPageSize?: number | undefined;
   /** Device limit for users whose own limit is null. Default 0 (unlimited). */
   hwidFallbackDeviceLimit?: number | undefined;
+  /**
+   * Every how often the sweep marking users EXPIRED runs (the panel's 30 s by default), in real
+   * time against the sim clock. 0 runs it only when a test calls `runSweeps()`.
+   */
+  expireSweepMs?: number | undefined;
+  /** Same for the sweep marking users over their traffic limit LIMITED (45 s by default). */
+  limitSweepMs?: number | undefined;
+  /**
+   * What the API token may do, as the panel's token scopes: `*`, `<group>:*` or exact scopes such
+   * as `users:by-id`. A call outside them answers 403 `Forbidden resource`. Default `['*']`.
+   */
+  apiTokenScopes?: readonly string[] | undefined;
 }
 
 export type SimRequestOutcome = 'pending' | 'answered' | 'dropped' | 'hung' | 'committed-no-answer';
@@ -78,11 +90,14 @@ interface RouteContext {
   query: URLSearchParams;
   body: unknown;
   headers: IncomingHttpHeaders;
+  remoteAddress: string | null;
 }
 
 interface Route {
   method: string;
   pattern: RegExp;
+  /** The token scope the panel requires (e.g. `users:by-id`); none for public routes. */
+  scope: string | null;
   /** Subscription fetches come from VPN apps: no token and no proxy headers. */
   public?: boolean;
   handle: (ctx: RouteContext) => Reply;
@@ -95,7 +110,10 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
   const apiToken = opts.apiToken ?? `sim-${randomBytes(16).toString('hex')}`;
   const requireForwardedHeaders = opts.requireForwardedHeaders ?? true;
   const version = opts.version ?? '3.3.2';
-  const streamPageSize = opts.streamPageSize ?? 50;
+  const streamPageSize = opts.streamPageSize ?? 250;
+  const scopes = opts.apiTokenScopes ?? ['*'];
+  const allowed = (scope: string) =>
+    scopes.some((s) => s === '*' || s === scope || (s.endsWith(':*') && scope.startsWith(s.slice(0, -1))));
   const baseNow = opts.now ?? (() => new Date());
   let offsetMs = 0;
   const clock = (): Date => new Date(baseNow().getTime() + offsetMs);
@@ -124,7 +142,6 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
   function userJson(user: SimUserRecord): Record<string, unknown> {
     const json: Record<string, unknown> = {
       id: user.id,
-      uuid: user.uuid,
       shortUuid: user.shortUuid,
       username: user.username,
       status: user.status,
@@ -170,11 +187,11 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
       devices: user.devices.map((d) => ({
         hwid: d.hwid,
         userId: user.id,
-        userUuid: user.uuid,
         platform: d.platform,
         osVersion: d.osVersion,
         deviceModel: d.deviceModel,
         userAgent: d.userAgent,
+        requestIp: d.requestIp,
         createdAt: iso(d.createdAt),
         updatedAt: iso(d.updatedAt),
       })),
@@ -229,11 +246,13 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
     return Number(raw);
   };
 
-  const route = (method: string, path: string, handle: Route['handle'], isPublic = false): Route => ({
+  /** `scope` null makes a public route (no token, no proxy headers). */
+  const route = (method: string, path: string, scope: string | null, handle: Route['handle']): Route => ({
     method,
     pattern: new RegExp(`^${path.replace(/:[a-zA-Z]+/g, '([^/]+)')}$`),
+    scope,
     handle,
-    ...(isPublic ? { public: true } : {}),
+    ...(scope === null ? { public: true } : {}),
   });
 
   const streamQuery = z.object({
@@ -244,15 +263,15 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
     size: z.coerce.number().int().min(1).max(1000).optional(),
   });
 
+  // 3.x users have no uuid: a `uuid` key is stripped, so on its own it resolves nobody.
   const resolveBody = z
     .object({
       id: z.number().int().optional(),
-      uuid: z.string().optional(),
       username: z.string().optional(),
       shortUuid: z.string().optional(),
     })
-    .refine((b) => Object.values(b).some((v) => v !== undefined), {
-      message: 'One of id, uuid, username or shortUuid is required',
+    .refine((b) => Object.values(b).filter((v) => v !== undefined).length === 1, {
+      message: 'Exactly one of id, shortUuid or username must be provided',
     });
 
   const deviceBody = z.object({ userId: z.number().int(), hwid: z.string().min(1) });
@@ -265,9 +284,15 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
   const usageQuery = z.object({ start: z.iso.date(), end: z.iso.date() });
 
   const routes: Route[] = [
-    route('POST', '/api/users', ({ body }) => ({ status: 201, json: userJson(store.createUser(body)) })),
-    route('PATCH', '/api/users', ({ body }) => ({ status: 200, json: userJson(store.updateUser(body)) })),
-    route('GET', '/api/users/stream', ({ query }) => {
+    route('POST', '/api/users', 'users:create', ({ body }) => ({
+      status: 201,
+      json: userJson(store.createUser(body)),
+    })),
+    route('PATCH', '/api/users', 'users:update', ({ body }) => ({
+      status: 200,
+      json: userJson(store.updateUser(body)),
+    })),
+    route('GET', '/api/users/stream', 'users:stream', ({ query }) => {
       const q = parseOrThrow(streamQuery, Object.fromEntries(query));
       const page = store.streamUsers({ ...q, size: q.size ?? streamPageSize });
       return {
@@ -275,74 +300,74 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
         json: { users: page.users.map(userJson), nextCursor: page.nextCursor, hasMore: page.hasMore },
       };
     }),
-    route('POST', '/api/users/resolve', ({ body }) => ({
+    route('POST', '/api/users/resolve', 'users:resolve', ({ body }) => ({
       status: 200,
       json: store.resolve(parseOrThrow(resolveBody, body)),
     })),
-    route('GET', '/api/users/by-username/:username', ({ params }) => ({
+    route('GET', '/api/users/by-username/:username', 'users:by-username', ({ params }) => ({
       status: 200,
       json: userJson(store.mustGet(decodeURIComponent(params[0] ?? ''))),
     })),
-    route('GET', '/api/users/by-short-uuid/:shortUuid', ({ params }) => {
+    route('GET', '/api/users/by-short-uuid/:shortUuid', 'users:by-short-uuid', ({ params }) => {
       const user = store.byShortUuid(decodeURIComponent(params[0] ?? ''));
       if (!user) throw domainError(SIM_ERRORS.USER_BY_PARAMS_NOT_FOUND);
       return { status: 200, json: userJson(user) };
     }),
-    route('GET', '/api/users/:id', ({ params }) => ({
+    route('GET', '/api/users/:id', 'users:by-id', ({ params }) => ({
       status: 200,
       json: userJson(store.mustGet(userId(params[0]))),
     })),
-    route('DELETE', '/api/users/:id', ({ params }) => {
+    route('DELETE', '/api/users/:id', 'users:delete', ({ params }) => {
       store.deleteUser(userId(params[0]));
       return { status: 204 };
     }),
-    route('POST', '/api/users/:id/actions/enable', ({ params }) => ({
+    route('POST', '/api/users/:id/actions/enable', 'users:enable', ({ params }) => ({
       status: 200,
       json: userJson(store.enableUser(userId(params[0]))),
     })),
-    route('POST', '/api/users/:id/actions/disable', ({ params }) => ({
+    route('POST', '/api/users/:id/actions/disable', 'users:disable', ({ params }) => ({
       status: 200,
       json: userJson(store.disableUser(userId(params[0]))),
     })),
-    route('POST', '/api/users/:id/actions/reset-traffic', ({ params }) => ({
+    route('POST', '/api/users/:id/actions/reset-traffic', 'users:reset-traffic', ({ params }) => ({
       status: 200,
       json: userJson(store.resetTraffic(userId(params[0]))),
     })),
-    route('POST', '/api/users/:id/actions/revoke', ({ params, body }) => {
+    route('POST', '/api/users/:id/actions/revoke', 'users:revoke-subscription', ({ params, body }) => {
       const revokeBody = parseOrThrow(z.object({ shortUuid: z.string().min(6).optional() }), body ?? {});
       return {
         status: 200,
         json: userJson(store.revokeSubscription(userId(params[0]), revokeBody.shortUuid)),
       };
     }),
-    route('GET', '/api/hwid/devices/:id', ({ params }) => ({
+    route('GET', '/api/hwid/devices/:id', 'hwid-user-devices:list-by-user', ({ params }) => ({
       status: 200,
       json: devicesJson(store.mustGet(userId(params[0]))),
     })),
-    route('POST', '/api/hwid/devices', ({ body }) => {
+    route('POST', '/api/hwid/devices', 'hwid-user-devices:create', ({ body }) => {
       const { userId: id, hwid, ...info } = parseOrThrow(createDeviceBody, body);
       const result = store.addDevice(id, hwid, info);
       if (result === 'exists') throw domainError(SIM_ERRORS.HWID_DEVICE_EXISTS);
       if (result === 'limit-reached') throw domainError(SIM_ERRORS.HWID_DEVICE_LIMIT);
       return { status: 200, json: devicesJson(store.mustGet(id)) };
     }),
-    route('POST', '/api/hwid/devices/delete', ({ body }) => {
+    route('POST', '/api/hwid/devices/delete', 'hwid-user-devices:delete', ({ body }) => {
       const { userId: id, hwid } = parseOrThrow(deviceBody, body);
       return { status: 200, json: devicesJson(store.deleteDevice(id, hwid)) };
     }),
-    route('POST', '/api/hwid/devices/delete-all', ({ body }) => {
+    route('POST', '/api/hwid/devices/delete-all', 'hwid-user-devices:delete-all', ({ body }) => {
       const { userId: id } = parseOrThrow(deviceBody.pick({ userId: true }), body);
       return { status: 200, json: devicesJson(store.deleteAllDevices(id)) };
     }),
-    route('GET', '/api/bandwidth-stats/users/:id', ({ params, query }) => {
+    route('GET', '/api/bandwidth-stats/users/:id', 'bandwidth-stats:user-usage', ({ params, query }) => {
       const { start, end } = parseOrThrow(usageQuery, Object.fromEntries(query));
       return { status: 200, json: store.usage(userId(params[0]), start, end) };
     }),
-    route('GET', '/api/internal-squads', () => ({
+    route('GET', '/api/internal-squads', 'internal-squads:list', () => ({
       status: 200,
       json: { total: store.squads.length, internalSquads: store.squads.map(squadJson) },
     })),
-    route('GET', '/api/nodes', () => ({
+    route('GET', '/api/nodes', 'nodes:list', () => ({
       status: 200,
       json: store.nodes.map((n, i) => ({
         ...n,
@@ -364,8 +389,8 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
         updatedAt: iso(startedAt),
       })),
     })),
-    route('GET', '/api/system/stats', () => ({ status: 200, json: statsJson() })),
-    route('GET', '/api/system/metadata', () => ({
+    route('GET', '/api/system/stats', 'system:stats', () => ({ status: 200, json: statsJson() })),
+    route('GET', '/api/system/metadata', 'system:metadata', () => ({
       status: 200,
       json: {
         version,
@@ -373,15 +398,16 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
         git: { backend: { commitSha: 'sim', branch: 'sim', commitUrl: null } },
       },
     })),
-    route(
-      'GET',
-      '/api/sub/:shortUuid',
-      ({ params, headers }) => subscription(decodeURIComponent(params[0] ?? ''), headers),
-      true,
+    route('GET', '/api/sub/:shortUuid', null, ({ params, headers, remoteAddress }) =>
+      subscription(decodeURIComponent(params[0] ?? ''), headers, remoteAddress),
     ),
   ];
 
-  function subscription(shortUuid: string, headers: IncomingHttpHeaders): Reply {
+  function subscription(
+    shortUuid: string,
+    headers: IncomingHttpHeaders,
+    remoteAddress: string | null,
+  ): Reply {
     const user = store.byShortUuid(shortUuid);
     if (!user) throw domainError(SIM_ERRORS.USER_BY_PARAMS_NOT_FOUND);
     const userAgent = header(headers, 'user-agent');
@@ -396,6 +422,9 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
       if (osVersion) info.osVersion = osVersion;
       if (deviceModel) info.deviceModel = deviceModel;
       if (userAgent) info.userAgent = userAgent;
+      // Behind its reverse proxy the panel sees the app's address in X-Forwarded-For.
+      const requestIp = header(headers, 'x-forwarded-for')?.split(',')[0]?.trim() || remoteAddress;
+      if (requestIp) info.requestIp = requestIp;
       limited = store.addDevice(user.id, hwid, info) === 'limit-reached';
     }
     user.subLastOpenedAt = clock();
@@ -436,7 +465,18 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
       if (!r.public && req.headers.authorization !== `Bearer ${apiToken}`) {
         return { status: 401, raw: { message: 'Unauthorized', statusCode: 401 } };
       }
-      return { reply: r.handle({ params: match.slice(1), query, body, headers: req.headers }) };
+      if (r.scope !== null && !allowed(r.scope)) {
+        return { status: 403, raw: { message: 'Forbidden resource', error: 'Forbidden', statusCode: 403 } };
+      }
+      return {
+        reply: r.handle({
+          params: match.slice(1),
+          query,
+          body,
+          headers: req.headers,
+          remoteAddress: req.socket.remoteAddress ?? null,
+        }),
+      };
     }
     // Nest's own 404 for an unknown route; the client must not mistake it for "user not found".
     return { status: 404, raw: { message: `Cannot ${method} ${path}`, error: 'Not Found', statusCode: 404 } };
@@ -635,6 +675,17 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
       server.close(() => resolve());
     });
 
+  // Real-time timers, like the panel's jobs; unref'd so a forgotten sim never holds the process.
+  const sweepTimers: NodeJS.Timeout[] = [];
+  const startSweep = (everyMs: number, sweep: () => number[]) => {
+    if (everyMs <= 0) return;
+    const timer = setInterval(sweep, everyMs);
+    timer.unref();
+    sweepTimers.push(timer);
+  };
+  startSweep(opts.expireSweepMs ?? 30_000, store.sweepExpired);
+  startSweep(opts.limitSweepMs ?? 45_000, store.sweepLimited);
+
   await listen(opts.port ?? 0);
   const port = (server.address() as AddressInfo).port;
   baseUrl = `http://${host}:${port}`;
@@ -656,6 +707,7 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
       closed = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      for (const timer of sweepTimers) clearInterval(timer);
       await stopListening();
     },
 
@@ -665,6 +717,15 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
     advanceTime(ms: number): void {
       offsetMs += ms;
     },
+    /**
+     * Runs the panel's status sweeps now, against the sim clock: ACTIVE or LIMITED users past their
+     * expiry become EXPIRED, then ACTIVE users at or over their traffic limit become LIMITED.
+     * Returns the ids each sweep changed. No API call sets these two statuses (`patchUser` can).
+     */
+    runSweeps(): { expired: number[]; limited: number[] } {
+      const expired = store.sweepExpired();
+      return { expired, limited: store.sweepLimited() };
+    },
 
     // --- state
     users: (): SimUser[] => store.allUsers().map(store.snapshot),
@@ -672,10 +733,17 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
       const user = store.lookup(ref);
       return user ? store.snapshot(user) : undefined;
     },
-    /** Sets the user's current used traffic (absolute), as if nodes had reported it. */
+    /**
+     * Sets the user's current used traffic (absolute), as if nodes had reported it. Going over the
+     * limit makes the user LIMITED at the next sweep (`runSweeps()`), not at once.
+     */
     setUsage(ref: SimUserRef, bytes: number): SimUser {
       userOrThrow(ref);
       return store.snapshot(store.setUsage(ref, bytes));
+    },
+    /** Creates a user as `POST /api/users` would (same body, rules and errors), without HTTP. */
+    createUser(body: Record<string, unknown>): SimUser {
+      return store.snapshot(store.createUser(body));
     },
     /** Writes fields directly, bypassing the panel's rules (e.g. an expiry in the past). */
     patchUser(ref: SimUserRef, patch: SimUserPatch): SimUser {

@@ -129,6 +129,33 @@ describe('remnawave sim: users', () => {
     });
     expect(user.subscriptionUrl).toBe(`${sim.baseUrl}/api/sub/${user.shortUuid}`);
     expect(sim.getUser('alice_1')?.id).toBe(1);
+    // 3.x users are numbered; the 2.x uuid is gone
+    expect(user).not.toHaveProperty('uuid');
+  });
+
+  it('neither updates nor resolves a user by uuid, and answers A025 to a PATCH of an unknown user', async () => {
+    const user = await createUser();
+    const uuid = '4b1e0c7a-2f4d-4e8b-9a1c-3d5e7f9a1b2c';
+    const byUuid = await raw('PATCH', '/api/users', { uuid, trafficLimitBytes: 5 });
+    expect(byUuid.status).toBe(400);
+    expect(byUuid.json).toMatchObject({ message: 'Validation failed' });
+    expect(sim.getUser(user.id)?.trafficLimitBytes).toBe(0);
+    expect((await raw('POST', '/api/users/resolve', { uuid })).status).toBe(400);
+    // one key exactly, as the contract says
+    expect((await raw('POST', '/api/users/resolve', { id: user.id, username: 'alice_1' })).status).toBe(400);
+    const resolved = await raw('POST', '/api/users/resolve', { shortUuid: user.shortUuid });
+    expect(resolved.json).toEqual({
+      response: { id: user.id, shortUuid: user.shortUuid, username: 'alice_1' },
+    });
+
+    for (const body of [
+      { id: 999, trafficLimitBytes: 5 },
+      { username: 'ghost', trafficLimitBytes: 5 },
+    ]) {
+      const unknown = await raw('PATCH', '/api/users', body);
+      expect(unknown.status).toBe(404);
+      expect(unknown.json).toMatchObject({ errorCode: 'A025', path: '/api/users' });
+    }
   });
 
   it('validates username and tag with the validation body shape', async () => {
@@ -147,6 +174,14 @@ describe('remnawave sim: users', () => {
     });
     expect(longTag.status).toBe(400);
     expect(sim.users()).toHaveLength(0);
+
+    const user = await createUser({ tag: 'A'.repeat(16) });
+    for (const tag of ['rf12', 'RF-12', 'A'.repeat(17)]) {
+      expect((await raw('PATCH', '/api/users', { id: user.id, tag })).status).toBe(400);
+    }
+    expect((await raw('PATCH', '/api/users', { id: user.id, tag: 'RF_12' })).json).toMatchObject({
+      response: { tag: 'RF_12' },
+    });
   });
 
   it('rejects a duplicate username with A019 and an unknown squad with A018', async () => {
@@ -177,7 +212,7 @@ describe('remnawave sim: users', () => {
     expect(again.json).toMatchObject({ errorCode: 'A025' });
   });
 
-  it('applies PATCH rules: past expiry rejected, squads replaced, status re-evaluated', async () => {
+  it('applies PATCH rules: past expiry rejected, squads replaced, a new expiry re-activates', async () => {
     const [a, b] = sim.squads();
     const user = await createUser({ activeInternalSquads: [a?.uuid] });
 
@@ -195,25 +230,87 @@ describe('remnawave sim: users', () => {
     expect(limited.status).toBe(400);
 
     sim.advanceTime(31 * DAY);
+    // nothing marks the user EXPIRED on read: only the sweep does
+    expect((await raw('GET', `/api/users/${user.id}`)).json).toMatchObject({
+      response: { status: 'ACTIVE' },
+    });
+    expect(sim.runSweeps()).toEqual({ expired: [user.id], limited: [] });
     expect(sim.getUser(user.id)?.status).toBe('EXPIRED');
     const renewed = await raw('PATCH', '/api/users', { id: user.id, expireAt: future(30) });
     expect(renewed.json).toMatchObject({ response: { status: 'ACTIVE' } });
+    expect(sim.runSweeps()).toEqual({ expired: [], limited: [] });
   });
 
-  it('moves to LIMITED past the traffic limit and back when the limit is raised or traffic reset', async () => {
+  it('answers ACTIVE to status ACTIVE on an expired user; the next sweep expires it again', async () => {
+    const user = await createUser({ expireAt: future(1) });
+    sim.advanceTime(2 * DAY);
+    sim.runSweeps();
+    const forced = await raw('PATCH', '/api/users', { id: user.id, status: 'ACTIVE' });
+    expect(forced.json).toMatchObject({ response: { status: 'ACTIVE' } });
+    expect(sim.runSweeps().expired).toEqual([user.id]);
+  });
+
+  it('marks LIMITED only in the sweep; a raised limit or status ACTIVE answers ACTIVE even when still over', async () => {
     const user = await createUser({ trafficLimitBytes: 1000 });
     sim.setUsage(user.id, 1500);
+    expect(sim.getUser(user.id)?.status).toBe('ACTIVE');
+    expect(sim.runSweeps()).toEqual({ expired: [], limited: [user.id] });
     expect(sim.getUser(user.id)?.status).toBe('LIMITED');
-    const raised = await raw('PATCH', '/api/users', { id: user.id, trafficLimitBytes: 5000 });
-    expect(raised.json).toMatchObject({ response: { status: 'ACTIVE', trafficLimitBytes: 5000 } });
 
+    // raised, but still under the usage: the panel answers ACTIVE and the sweep limits again
+    const raised = await raw('PATCH', '/api/users', { id: user.id, trafficLimitBytes: 1200 });
+    expect(raised.json).toMatchObject({ response: { status: 'ACTIVE', trafficLimitBytes: 1200 } });
+    expect(sim.runSweeps().limited).toEqual([user.id]);
+
+    // the same limit again does not re-activate; an explicit status does
+    const same = await raw('PATCH', '/api/users', { id: user.id, trafficLimitBytes: 1200 });
+    expect(same.json).toMatchObject({ response: { status: 'LIMITED' } });
+    const forced = await raw('PATCH', '/api/users', { id: user.id, status: 'ACTIVE' });
+    expect(forced.json).toMatchObject({ response: { status: 'ACTIVE' } });
+    expect(sim.runSweeps().limited).toEqual([user.id]);
+
+    // removing the limit lifts it for good
+    const unlimited = await raw('PATCH', '/api/users', { id: user.id, trafficLimitBytes: 0 });
+    expect(unlimited.json).toMatchObject({ response: { status: 'ACTIVE' } });
+    expect(sim.runSweeps().limited).toEqual([]);
+
+    await raw('PATCH', '/api/users', { id: user.id, trafficLimitBytes: 5000 });
     sim.setUsage(user.id, 6000);
-    expect(sim.getUser(user.id)?.status).toBe('LIMITED');
+    sim.runSweeps();
     const reset = await raw('POST', `/api/users/${user.id}/actions/reset-traffic`);
     expect(reset.json).toMatchObject({
       response: { status: 'ACTIVE', userTraffic: { usedTrafficBytes: 0 } },
     });
     expect(sim.getUser(user.id)?.lifetimeUsedTrafficBytes).toBe(6000);
+    expect(sim.runSweeps().limited).toEqual([]);
+  });
+
+  it('runs the sweeps on timers whose intervals a test can shorten', async () => {
+    const quick = await startRemnawaveSim({ expireSweepMs: 10, limitSweepMs: 10 });
+    try {
+      const headers = {
+        authorization: `Bearer ${quick.apiToken}`,
+        'x-forwarded-for': '127.0.0.1',
+        'x-forwarded-proto': 'https',
+        'content-type': 'application/json',
+      };
+      const created = await fetch(`${quick.baseUrl}/api/users`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          username: 'swept',
+          expireAt: new Date(quick.now().getTime() + DAY).toISOString(),
+          trafficLimitBytes: 10,
+        }),
+      });
+      expect(created.status).toBe(201);
+      quick.setUsage('swept', 10);
+      await vi.waitFor(() => expect(quick.getUser('swept')?.status).toBe('LIMITED'));
+      quick.advanceTime(2 * DAY);
+      await vi.waitFor(() => expect(quick.getUser('swept')?.status).toBe('EXPIRED'));
+    } finally {
+      await quick.close();
+    }
   });
 
   it('rejects repeated enable / disable with A030 / A029', async () => {
@@ -287,6 +384,19 @@ describe('remnawave sim: users', () => {
       await paged.close();
     }
   });
+
+  it('pages the stream 250 users at a time when the request gives no size', async () => {
+    for (let i = 0; i < 251; i++)
+      sim.createUser({ username: `many_${i}`, expireAt: future(), telegramId: 9 });
+    type Page = { response: { users: unknown[]; nextCursor: string | null; hasMore: boolean } };
+    const first = (await raw('GET', '/api/users/stream?telegramId=9')).json as Page;
+    expect(first.response.users).toHaveLength(250);
+    expect(first.response.hasMore).toBe(true);
+    const rest = (await raw('GET', `/api/users/stream?telegramId=9&cursor=${first.response.nextCursor}`))
+      .json as Page;
+    expect(rest.response.users).toHaveLength(1);
+    expect(rest.response).toMatchObject({ hasMore: false, nextCursor: null });
+  });
 });
 
 describe('remnawave sim: devices, usage, catalogue', () => {
@@ -309,14 +419,21 @@ describe('remnawave sim: devices, usage, catalogue', () => {
     expect(afterAll.json).toMatchObject({ response: { total: 0, devices: [] } });
   });
 
-  it('serves the subscription publicly and registers the fetching device', async () => {
+  it('serves the subscription publicly and registers the fetching device with its address', async () => {
     const user = await createUser({ hwidDeviceLimit: 1 });
     const res = await fetch(user.subscriptionUrl, {
-      headers: { 'x-hwid': 'phone-1', 'user-agent': 'Happ/1' },
+      headers: { 'x-hwid': 'phone-1', 'user-agent': 'Happ/1', 'x-forwarded-for': '203.0.113.7, 10.0.0.1' },
     });
     expect(res.status).toBe(200);
     expect(Buffer.from(await res.text(), 'base64').toString()).toContain('vless://');
     expect(sim.getUser(user.id)?.devices.map((d) => d.hwid)).toEqual(['phone-1']);
+    const listed = await raw('GET', `/api/hwid/devices/${user.id}`);
+    expect(listed.json).toMatchObject({
+      response: { total: 1, devices: [{ hwid: 'phone-1', userId: user.id, requestIp: '203.0.113.7' }] },
+    });
+    expect((listed.json as { response: { devices: object[] } }).response.devices[0]).not.toHaveProperty(
+      'userUuid',
+    );
     const second = await fetch(user.subscriptionUrl, { headers: { 'x-hwid': 'phone-2' } });
     expect(second.headers.get('x-hwid-limit')).toBe('true');
   });
@@ -343,6 +460,30 @@ describe('remnawave sim: devices, usage, catalogue', () => {
       },
     });
     expect((await raw('GET', '/api/system/metadata')).json).toMatchObject({ response: { version: '3.3.2' } });
+  });
+});
+
+describe('remnawave sim: token scopes', () => {
+  it('answers 403 Forbidden resource outside the token scopes', async () => {
+    const scoped = await startRemnawaveSim({ apiTokenScopes: ['users:*', 'nodes:list'], apiToken: 's' });
+    try {
+      const call = (path: string) =>
+        fetch(`${scoped.baseUrl}${path}`, {
+          headers: {
+            authorization: 'Bearer s',
+            'x-forwarded-for': '127.0.0.1',
+            'x-forwarded-proto': 'https',
+          },
+        });
+      expect((await call('/api/users/by-username/nobody')).status).toBe(404);
+      expect((await call('/api/nodes')).status).toBe(200);
+      const denied = await call('/api/internal-squads');
+      expect(denied.status).toBe(403);
+      expect(await denied.json()).toMatchObject({ message: 'Forbidden resource', statusCode: 403 });
+      expect((await call('/api/hwid/devices/1')).status).toBe(403);
+    } finally {
+      await scoped.close();
+    }
   });
 });
 

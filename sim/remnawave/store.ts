@@ -11,6 +11,8 @@ export interface SimDevice {
   osVersion: string | null;
   deviceModel: string | null;
   userAgent: string | null;
+  /** Address the device fetched the subscription from. */
+  requestIp: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -20,11 +22,12 @@ export interface SimDeviceInfo {
   osVersion?: string | null | undefined;
   deviceModel?: string | null | undefined;
   userAgent?: string | null | undefined;
+  requestIp?: string | null | undefined;
 }
 
+/** 3.x users are identified by numeric `id` (and `username`, `shortUuid`); they have no `uuid`. */
 interface SimUserRecord {
   id: number;
-  uuid: string;
   shortUuid: string;
   username: string;
   status: SimUserStatus;
@@ -132,10 +135,10 @@ const createUserSchema = z.object({
   externalSquadUuid: z.string().regex(GUID).nullable().optional(),
 });
 
+// A `uuid` key is stripped like any unknown key: on its own it identifies nobody.
 const updateUserSchema = z
   .object({
     id: z.number().int().optional(),
-    uuid: z.string().optional(),
     username: z.string().optional(),
     status: z.enum(['ACTIVE', 'DISABLED'], {
       message: "You can't change status to LIMITED or EXPIRED. These statuses handled by Remnawave.",
@@ -164,8 +167,8 @@ const updateUserSchema = z
     activeInternalSquads: true,
     externalSquadUuid: true,
   })
-  .refine((b) => b.id !== undefined || b.uuid !== undefined || b.username !== undefined, {
-    message: 'Either id, uuid or username must be provided',
+  .refine((b) => b.id !== undefined || b.username !== undefined, {
+    message: 'Either id or username must be provided',
   });
 
 export interface SimStoreOptions {
@@ -215,22 +218,43 @@ export function createSimStore(opts: SimStoreOptions) {
   addSquad('Default-Squad');
   addSquad('Premium-Squad');
 
-  // Status changes are evaluated lazily on every access, against the injectable clock, so a test
-  // that moves time sees EXPIRED / LIMITED at once instead of after the real panel's 30-45 s jobs.
-  function refresh(user: SimUserRecord): SimUserRecord {
+  // EXPIRED and LIMITED are never decided on read or write: like the panel, only its sweeps set
+  // them (every 30 s and 45 s there), so a client reading a status right after a change sees what
+  // the real panel would answer, not what the next sweep will make of it.
+
+  /** The panel's expiry job: ACTIVE or LIMITED users past `expireAt` become EXPIRED. */
+  function sweepExpired(): number[] {
     const now = clock();
-    if ((user.status === 'ACTIVE' || user.status === 'LIMITED') && now.getTime() > user.expireAt.getTime()) {
-      user.status = 'EXPIRED';
-      user.updatedAt = now;
-    } else if (
-      user.status === 'ACTIVE' &&
-      user.trafficLimitBytes > 0 &&
-      user.usedTrafficBytes >= user.trafficLimitBytes
-    ) {
-      user.status = 'LIMITED';
-      user.updatedAt = now;
+    const changed: number[] = [];
+    for (const user of users.values()) {
+      if (
+        (user.status === 'ACTIVE' || user.status === 'LIMITED') &&
+        user.expireAt.getTime() < now.getTime()
+      ) {
+        user.status = 'EXPIRED';
+        user.updatedAt = now;
+        changed.push(user.id);
+      }
     }
-    return user;
+    return changed;
+  }
+
+  /** The panel's traffic job: ACTIVE users with a limit and usage at or over it become LIMITED. */
+  function sweepLimited(): number[] {
+    const now = clock();
+    const changed: number[] = [];
+    for (const user of users.values()) {
+      if (
+        user.status === 'ACTIVE' &&
+        user.trafficLimitBytes > 0 &&
+        user.usedTrafficBytes >= user.trafficLimitBytes
+      ) {
+        user.status = 'LIMITED';
+        user.updatedAt = now;
+        changed.push(user.id);
+      }
+    }
+    return changed;
   }
 
   function lookup(ref: SimUserRef): SimUserRecord | undefined {
@@ -242,16 +266,11 @@ export function createSimStore(opts: SimStoreOptions) {
   function mustGet(ref: SimUserRef, notFound: ErrorDef = SIM_ERRORS.USER_BY_PARAMS_NOT_FOUND): SimUserRecord {
     const user = lookup(ref);
     if (!user) throw domainError(notFound);
-    return refresh(user);
+    return user;
   }
 
   function byShortUuid(shortUuid: string): SimUserRecord | undefined {
-    for (const user of users.values()) if (user.shortUuid === shortUuid) return refresh(user);
-    return undefined;
-  }
-
-  function byUuid(uuid: string): SimUserRecord | undefined {
-    for (const user of users.values()) if (user.uuid === uuid) return refresh(user);
+    for (const user of users.values()) if (user.shortUuid === shortUuid) return user;
     return undefined;
   }
 
@@ -282,7 +301,6 @@ export function createSimStore(opts: SimStoreOptions) {
     const now = clock();
     const user: SimUserRecord = {
       id: nextUserId++,
-      uuid: randomUUID(),
       shortUuid: newShortUuid(),
       username: input.username,
       status: input.status ?? 'ACTIVE',
@@ -313,7 +331,7 @@ export function createSimStore(opts: SimStoreOptions) {
       dailyUsage: new Map(),
     };
     users.set(user.id, user);
-    return refresh(user);
+    return user;
   }
 
   function updateUser(body: unknown): SimUserRecord {
@@ -327,16 +345,31 @@ export function createSimStore(opts: SimStoreOptions) {
         ],
       });
     }
-    const found =
-      input.id !== undefined
-        ? lookup(input.id)
-        : input.uuid !== undefined
-          ? byUuid(input.uuid)
-          : lookup(input.username ?? '');
-    if (!found) throw domainError(SIM_ERRORS.USER_BY_PARAMS_NOT_FOUND);
-    const user = refresh(found);
+    // Unlike the GET routes (A063), the update answers A025 for a user it cannot find.
+    const user = input.id !== undefined ? lookup(input.id) : lookup(input.username ?? '');
+    if (!user) throw domainError(SIM_ERRORS.USER_NOT_FOUND);
     if (input.activeInternalSquads?.some((uuid) => !squadExists(uuid))) {
       throw domainError(SIM_ERRORS.UPDATE_USER_ERROR);
+    }
+
+    // The panel's own rules, judged against the user as it was: an explicit status wins; a raised
+    // (or removed) limit re-activates a LIMITED user and a new future expiry an EXPIRED one. Usage
+    // is not looked at: a user still over its limit answers ACTIVE until the next sweep.
+    let status = input.status;
+    if (
+      input.trafficLimitBytes !== undefined &&
+      user.status === 'LIMITED' &&
+      (input.trafficLimitBytes === 0 || input.trafficLimitBytes > user.trafficLimitBytes)
+    ) {
+      status = 'ACTIVE';
+    }
+    if (
+      user.status === 'EXPIRED' &&
+      input.expireAt !== undefined &&
+      input.status === undefined &&
+      new Date(input.expireAt).getTime() !== user.expireAt.getTime()
+    ) {
+      status = 'ACTIVE';
     }
 
     if (input.trafficLimitBytes !== undefined) user.trafficLimitBytes = input.trafficLimitBytes;
@@ -351,18 +384,9 @@ export function createSimStore(opts: SimStoreOptions) {
     if (input.activeInternalSquads !== undefined) {
       user.activeInternalSquads = [...new Set(input.activeInternalSquads)];
     }
-    if (input.status !== undefined) user.status = input.status;
-
-    // The panel re-activates a user whose reason for being EXPIRED / LIMITED was just lifted.
-    if (user.status === 'EXPIRED' && user.expireAt.getTime() > now.getTime()) user.status = 'ACTIVE';
-    if (
-      user.status === 'LIMITED' &&
-      (user.trafficLimitBytes === 0 || user.usedTrafficBytes < user.trafficLimitBytes)
-    ) {
-      user.status = 'ACTIVE';
-    }
+    if (status !== undefined) user.status = status;
     user.updatedAt = now;
-    return refresh(user);
+    return user;
   }
 
   function enableUser(id: number): SimUserRecord {
@@ -370,7 +394,7 @@ export function createSimStore(opts: SimStoreOptions) {
     if (user.status !== 'DISABLED') throw domainError(SIM_ERRORS.USER_ALREADY_ENABLED);
     user.status = 'ACTIVE';
     user.updatedAt = clock();
-    return refresh(user);
+    return user;
   }
 
   function disableUser(id: number): SimUserRecord {
@@ -388,7 +412,7 @@ export function createSimStore(opts: SimStoreOptions) {
     user.lastTrafficResetAt = now;
     user.updatedAt = now;
     if (user.status === 'LIMITED') user.status = 'ACTIVE';
-    return refresh(user);
+    return user;
   }
 
   function revokeSubscription(id: number, shortUuid?: string): SimUserRecord {
@@ -421,7 +445,7 @@ export function createSimStore(opts: SimStoreOptions) {
       .filter((u) => filter.tag === undefined || u.tag === filter.tag)
       .filter((u) => filter.cursor === undefined || u.id > filter.cursor)
       .sort((a, b) => a.id - b.id);
-    const page = matching.slice(0, filter.size).map(refresh);
+    const page = matching.slice(0, filter.size);
     const hasMore = matching.length > page.length;
     const last = page.at(-1);
     return { users: page, nextCursor: hasMore && last ? String(last.id) : null, hasMore };
@@ -429,22 +453,19 @@ export function createSimStore(opts: SimStoreOptions) {
 
   function resolve(ref: {
     id?: number | undefined;
-    uuid?: string | undefined;
     username?: string | undefined;
     shortUuid?: string | undefined;
   }) {
     const user =
       ref.id !== undefined
         ? lookup(ref.id)
-        : ref.uuid !== undefined
-          ? byUuid(ref.uuid)
-          : ref.username !== undefined
-            ? lookup(ref.username)
-            : ref.shortUuid !== undefined
-              ? byShortUuid(ref.shortUuid)
-              : undefined;
+        : ref.username !== undefined
+          ? lookup(ref.username)
+          : ref.shortUuid !== undefined
+            ? byShortUuid(ref.shortUuid)
+            : undefined;
     if (!user) throw domainError(SIM_ERRORS.USER_BY_PARAMS_NOT_FOUND);
-    return { id: user.id, uuid: user.uuid, shortUuid: user.shortUuid, username: user.username };
+    return { id: user.id, shortUuid: user.shortUuid, username: user.username };
   }
 
   function addDevice(ref: SimUserRef, hwid: string, info: SimDeviceInfo = {}): AddDeviceResult {
@@ -453,6 +474,7 @@ export function createSimStore(opts: SimStoreOptions) {
     const existing = user.devices.find((d) => d.hwid === hwid);
     if (existing) {
       existing.updatedAt = now;
+      if (info.requestIp) existing.requestIp = info.requestIp;
       return 'exists';
     }
     const limit = effectiveDeviceLimit(user);
@@ -463,6 +485,7 @@ export function createSimStore(opts: SimStoreOptions) {
       osVersion: info.osVersion ?? null,
       deviceModel: info.deviceModel ?? null,
       userAgent: info.userAgent ?? null,
+      requestIp: info.requestIp ?? null,
       createdAt: now,
       updatedAt: now,
     });
@@ -495,14 +518,14 @@ export function createSimStore(opts: SimStoreOptions) {
     }
     user.usedTrafficBytes = Math.max(0, bytes);
     user.updatedAt = now;
-    return refresh(user);
+    return user;
   }
 
   function patchUser(ref: SimUserRef, patch: SimUserPatch): SimUserRecord {
     const user = mustGet(ref);
     Object.assign(user, patch);
     user.updatedAt = clock();
-    return refresh(user);
+    return user;
   }
 
   function usage(id: number, start: string, end: string) {
@@ -531,7 +554,7 @@ export function createSimStore(opts: SimStoreOptions) {
   }
 
   function snapshot(user: SimUserRecord): SimUser {
-    const { dailyUsage: _daily, devices, activeInternalSquads, ...rest } = refresh(user);
+    const { dailyUsage: _daily, devices, activeInternalSquads, ...rest } = user;
     return {
       ...rest,
       expireAt: new Date(rest.expireAt),
@@ -548,7 +571,8 @@ export function createSimStore(opts: SimStoreOptions) {
     lookup,
     mustGet,
     byShortUuid,
-    refresh,
+    sweepExpired,
+    sweepLimited,
     createUser,
     updateUser,
     enableUser,
@@ -568,7 +592,7 @@ export function createSimStore(opts: SimStoreOptions) {
     subscriptionUrl,
     squadMembers: (uuid: string) =>
       [...users.values()].filter((u) => u.activeInternalSquads.includes(uuid)).length,
-    allUsers: () => [...users.values()].map(refresh),
+    allUsers: () => [...users.values()],
   };
 }
 

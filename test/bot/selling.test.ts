@@ -357,6 +357,8 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
     mark = h.sim.mark();
     user.pressButton(shop.bot, `buy:${weekly.value.id}`);
     await waitForReady(shop, user, mark);
+    // this shop has no panel_tag: its users carry the one derived from the tenant id
+    expect(h.panel.getUser(`rf${shop.id}c${customerId}`)?.tag).toBe(`RF${shop.id}`);
     expect(await services.ledger.balance(customerId)).toBe(60_000);
     expect(await services.wallet.balance()).toBe(40_000);
     expect((await services.wallet.audit()).consistent).toBe(true);

@@ -3,7 +3,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { type RemnawaveSim, startRemnawaveSim } from '../../sim/remnawave/index.js';
 import { subscriptions } from '../../src/db/schema.js';
 import { inTenant } from '../../src/db/tenant-tx.js';
-import { createRemnawaveClient, type RemnawaveClient } from '../../src/integrations/remnawave/index.js';
+import {
+  createRemnawaveClient,
+  isNotFound,
+  type RemnawaveClient,
+} from '../../src/integrations/remnawave/index.js';
 import { syncTenantTraffic } from '../../src/modules/wallet/traffic-sync.js';
 import type { BotId } from '../../src/shared/ids.js';
 import { BACKENDS, createTenant, createTestApp, type TestApp } from '../support/database.js';
@@ -71,7 +75,13 @@ describe.each(BACKENDS)('traffic sync from the panel on %s', (backend) => {
     );
 
   const sync = (botId: BotId) =>
-    syncTenantTraffic({ db: db(), botId, panel: client, clock: { now: () => SYNCED_AT } });
+    syncTenantTraffic({
+      db: db(),
+      botId,
+      panel: client,
+      isMissing: isNotFound,
+      clock: { now: () => SYNCED_AT },
+    });
 
   it("stores each subscription's usage and the tenant's consumed traffic, skipping users the panel lost", async () => {
     const shop = (await createTenant(t.app)).tenant.id;

@@ -112,6 +112,17 @@ describe('remnawave client: user lifecycle', () => {
     expect(sim.requestCount({ path: '/api/users/stream' })).toBe(3);
   });
 
+  it("pages by the panel's own default size (250 on 3.3.2) when none is asked", async () => {
+    for (let i = 0; i < 251; i++)
+      sim.createUser({ username: `bulk_${i}`, expireAt: inDays(30).toISOString(), telegramId: 8 });
+    const found = await client.findUsersByTelegramId(8);
+    expect(found).toHaveLength(251);
+    expect(new Set(found.map((u) => u.id)).size).toBe(251);
+    const asked = sim.requests({ path: '/api/users/stream' });
+    expect(asked).toHaveLength(2);
+    expect(asked.every((r) => !r.query.includes('size='))).toBe(true);
+  });
+
   it('updates with PATCH, enables, disables, resets, revokes and deletes', async () => {
     const [a, b] = await client.getInternalSquads();
     const user = await client.createUser(newUser({ activeInternalSquads: [a!.uuid] }));
@@ -161,6 +172,12 @@ describe('remnawave client: user lifecycle', () => {
     const deleted = await client.deleteUser(999).catch((e: unknown) => e);
     expect(isNotFound(deleted)).toBe(true);
     expect((deleted as RemnawaveApiError).errorCode).toBe('A025');
+
+    // PATCH of a user the panel does not have: A025 as well, final, not retried
+    const patched = await client.updateUser({ id: 999, trafficLimitBytes: 1 }).catch((e: unknown) => e);
+    expect(isNotFound(patched)).toBe(true);
+    expect(patched).toMatchObject({ status: 404, errorCode: 'A025', attempts: 1 });
+    expect(sim.requestCount({ method: 'PATCH' })).toBe(1);
   });
 
   it('keeps the validation body when PATCH gets an expiry in the past', async () => {
@@ -181,12 +198,26 @@ describe('remnawave client: user lifecycle', () => {
   it('re-activates an EXPIRED user with a future expireAt and a LIMITED one by raising the limit', async () => {
     const user = await client.createUser(newUser({ expireAt: inDays(1), trafficLimitBytes: 1000 }));
     sim.advanceTime(2 * DAY);
+    // the panel's sweep, not the read, expires the user
+    expect((await client.getUserById(user.id)).status).toBe('ACTIVE');
+    sim.runSweeps();
     expect((await client.getUserById(user.id)).status).toBe('EXPIRED');
     expect((await client.updateUser({ id: user.id, expireAt: inDays(30) })).status).toBe('ACTIVE');
 
     sim.setUsage(user.id, 1001);
+    sim.runSweeps();
     expect((await client.getUserById(user.id)).status).toBe('LIMITED');
     expect((await client.updateUser({ id: user.id, trafficLimitBytes: 10_000 })).status).toBe('ACTIVE');
+  });
+
+  it('answers a PATCH with ACTIVE even when the user stays over its limit, until the next sweep', async () => {
+    const user = await client.createUser(newUser({ trafficLimitBytes: 1000 }));
+    sim.setUsage(user.id, 5000);
+    sim.runSweeps();
+    const raised = await client.updateUser({ id: user.id, trafficLimitBytes: 2000, status: 'ACTIVE' });
+    expect(raised).toMatchObject({ status: 'ACTIVE', trafficLimitBytes: 2000, usedTrafficBytes: 5000 });
+    sim.runSweeps();
+    expect((await client.getUserById(user.id)).status).toBe('LIMITED');
   });
 
   it('an unknown squad on create is a 500 A018 and is not retried', async () => {
@@ -202,7 +233,7 @@ describe('remnawave client: user lifecycle', () => {
 describe('remnawave client: devices, usage, catalogue', () => {
   it('lists and deletes devices', async () => {
     const user = await client.createUser(newUser({ hwidDeviceLimit: 2 }));
-    sim.addDevice(user.id, 'hw-a', { platform: 'Android', deviceModel: 'Pixel' });
+    sim.addDevice(user.id, 'hw-a', { platform: 'Android', deviceModel: 'Pixel', requestIp: '198.51.100.4' });
     sim.addDevice(user.id, 'hw-b');
     expect(sim.addDevice(user.id, 'hw-c')).toBe('limit-reached');
 
@@ -213,7 +244,9 @@ describe('remnawave client: devices, usage, catalogue', () => {
       userId: user.id,
       platform: 'Android',
       deviceModel: 'Pixel',
+      requestIp: '198.51.100.4',
     });
+    expect(list.devices[1]?.requestIp).toBeNull();
     expect(list.devices[0]?.createdAt).toBeInstanceOf(Date);
 
     expect((await client.deleteDevice(user.id, 'hw-a')).devices.map((d) => d.hwid)).toEqual(['hw-b']);

@@ -15,7 +15,6 @@ describe('panelUserSchema', () => {
     const user = panelUserSchema.parse(minimalUser);
     expect(user).toMatchObject({
       id: 7,
-      uuid: null,
       trafficLimitBytes: 0,
       trafficLimitStrategy: 'NO_RESET',
       telegramId: null,
@@ -50,6 +49,12 @@ describe('panelUserSchema', () => {
     });
     expect(JSON.stringify(user)).not.toContain('secret');
     expect(user).not.toHaveProperty('x');
+  });
+
+  it('drops the 2.x uuid a legacy panel may still send: 3.x users are addressed by id', () => {
+    const user = panelUserSchema.parse({ ...minimalUser, uuid: '4b1e0c7a-2f4d-4e8b-9a1c-3d5e7f9a1b2c' });
+    expect(user).not.toHaveProperty('uuid');
+    expect(user.id).toBe(7);
   });
 
   it('rejects what it cannot make sense of', () => {

@@ -57,9 +57,9 @@ export interface PanelSquadRef {
   name: string;
 }
 
+/** 3.x identifies users by numeric `id` (2.x used a `uuid`, which 3.x users do not have). */
 export interface PanelUser {
   id: number;
-  uuid: string | null;
   shortUuid: string;
   username: string;
   status: PanelUserStatus;
@@ -108,7 +108,6 @@ const userTrafficSchema = z.object({
 export const panelUserSchema = z
   .object({
     id: numeric,
-    uuid: textOrNull,
     shortUuid: z.string(),
     username: z.string(),
     status: z.enum(USER_STATUSES),
@@ -146,7 +145,6 @@ export const panelUserSchema = z
   .transform(
     (raw): PanelUser => ({
       id: raw.id,
-      uuid: raw.uuid,
       shortUuid: raw.shortUuid,
       username: raw.username,
       status: raw.status,
@@ -195,13 +193,12 @@ export const panelUserPageSchema = z
 
 export interface ResolvedUser {
   id: number;
-  uuid: string | null;
   username: string | null;
   shortUuid: string | null;
 }
 
 export const resolvedUserSchema = z
-  .object({ id: numeric, uuid: textOrNull, username: textOrNull, shortUuid: textOrNull })
+  .object({ id: numeric, username: textOrNull, shortUuid: textOrNull })
   .transform((r): ResolvedUser => r);
 
 /** What to resolve a user by; exactly one key. */
@@ -305,6 +302,8 @@ export interface PanelDevice {
   osVersion: string | null;
   deviceModel: string | null;
   userAgent: string | null;
+  /** Where the device last fetched the subscription from. */
+  requestIp: string | null;
   createdAt: Date | null;
   updatedAt: Date | null;
 }
@@ -322,6 +321,7 @@ const panelDeviceSchema = z
     osVersion: textOrNull,
     deviceModel: textOrNull,
     userAgent: textOrNull,
+    requestIp: textOrNull,
     createdAt: dateTimeOrNull,
     updatedAt: dateTimeOrNull,
   })

@@ -3,6 +3,19 @@ import type { RemnawaveClient } from './client.js';
 import { isNotFound, isOutcomeUnknown, isUsernameTaken } from './errors.js';
 import type { PanelUser } from './schemas.js';
 
+/**
+ * The API token scopes selling needs (README, "Remnawave panel token"): every call below, and the
+ * traffic sync's read by id. A token lacking one gets 403 from the panel for that call.
+ */
+export const REMNAWAVE_SELLING_SCOPES = [
+  'users:create',
+  'users:by-id',
+  'users:by-username',
+  'users:update',
+  'users:reset-traffic',
+  'hwid-user-devices:list-by-user',
+] as const;
+
 const toAccount = (user: PanelUser): PanelAccount => ({
   id: user.id,
   username: user.username,
@@ -61,7 +74,7 @@ export function createRemnawavePanel(client: RemnawaveClient): VpnPanel {
       return toAccount(await client.updateUser({ id, status: 'ACTIVE', ...desiredFields(desired) }));
     },
     async resetTraffic(id) {
-      await client.resetTraffic(id);
+      return toAccount(await client.resetTraffic(id));
     },
     async countDevices(id) {
       return (await client.getDevices(id)).total;

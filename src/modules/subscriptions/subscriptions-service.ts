@@ -8,7 +8,7 @@ import type { BotId, CustomerId, OrderId, SubscriptionId } from '../../shared/id
 import type { Logger } from '../../shared/logger.js';
 import type { Order } from '../orders/pay-order.js';
 import type { SettingsService } from '../settings/settings-service.js';
-import type { DesiredAccount, PanelAccount, PanelAccountStatus, VpnPanel } from './vpn-panel.js';
+import { type DesiredAccount, type PanelAccount, settledStatus, type VpnPanel } from './vpn-panel.js';
 
 export type Subscription = typeof subscriptions.$inferSelect & { readonly id: SubscriptionId };
 
@@ -34,13 +34,21 @@ export interface SubscriptionsDeps {
   readonly logger: Logger;
 }
 
-const PANEL_STATUS: Record<PanelAccountStatus, SubscriptionStatus> = {
+const PANEL_STATUS = {
   ACTIVE: 'active',
   DISABLED: 'disabled',
   LIMITED: 'limited',
   EXPIRED: 'expired',
-};
-const statusFromPanel = (status: PanelAccountStatus): SubscriptionStatus => PANEL_STATUS[status];
+} as const satisfies Record<PanelAccount['status'], SubscriptionStatus>;
+/** What to store: the status the panel will settle on, not the one it answered a moment ago. */
+const statusFromPanel = (account: PanelAccount, now: Date): SubscriptionStatus =>
+  PANEL_STATUS[settledStatus(account, now)];
+
+/**
+ * The panel tag of a tenant whose `panel_tag` setting is empty: `RF` and the tenant id, within the
+ * panel's `^[A-Z0-9_]+$` and 16 characters (a serial id has at most 10 digits).
+ */
+export const defaultPanelTag = (botId: BotId): string => `RF${botId}`;
 
 /**
  * The customer's one subscription, as this shop entitles it (expiry, limits) and as the panel
@@ -88,7 +96,7 @@ export function createSubscriptionsService({ db, botId, clock, settings, panel, 
       trafficLimitStrategy: strategy,
       deviceLimit: subscription.deviceLimit,
       squads,
-      tag,
+      tag: tag ?? defaultPanelTag(botId),
     };
   };
 
@@ -141,8 +149,11 @@ export function createSubscriptionsService({ db, botId, clock, settings, panel, 
         account = await findAccount(vpn, subscription);
         if (account) {
           account = await vpn.updateAccount(account.id, desired);
-          // a new period buys a fresh traffic quota; repeating it on a retry is harmless
-          if (order.kind === 'renewal' && account.usedTrafficBytes > 0) await vpn.resetTraffic(account.id);
+          // a new period buys a fresh traffic quota; repeating it on a retry is harmless. The reset's
+          // answer is the account's state now (the update's may still show the old usage).
+          if (order.kind === 'renewal' && account.usedTrafficBytes > 0) {
+            account = await vpn.resetTraffic(account.id);
+          }
         } else {
           const created = {
             ...desired,
@@ -178,8 +189,8 @@ export function createSubscriptionsService({ db, botId, clock, settings, panel, 
                   panelUserId: account.id,
                   panelShortUuid: account.shortUuid,
                   subscriptionUrl: account.subscriptionUrl,
-                  status: statusFromPanel(account.status),
-                  usedTrafficBytes: order.kind === 'renewal' ? 0 : account.usedTrafficBytes,
+                  status: statusFromPanel(account, now),
+                  usedTrafficBytes: account.usedTrafficBytes,
                   syncedAt: now,
                 }
               : { status: 'expired' as const }),
@@ -253,7 +264,7 @@ export function createSubscriptionsService({ db, botId, clock, settings, panel, 
           tx
             .update(subscriptions)
             .set({
-              status: statusFromPanel(account.status),
+              status: statusFromPanel(account, now),
               usedTrafficBytes: account.usedTrafficBytes,
               subscriptionUrl: account.subscriptionUrl || subscription.subscriptionUrl,
               panelShortUuid: account.shortUuid,

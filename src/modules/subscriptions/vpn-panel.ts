@@ -27,7 +27,8 @@ export interface DesiredAccount {
   readonly trafficLimitStrategy: 'NO_RESET' | 'DAY' | 'WEEK' | 'MONTH' | 'MONTH_ROLLING';
   readonly deviceLimit: number;
   readonly squads: readonly string[];
-  readonly tag: string | null;
+  /** Marks the tenant's users on a panel shared by many shops. */
+  readonly tag: string;
 }
 
 export interface NewAccount extends DesiredAccount {
@@ -46,12 +47,38 @@ export interface VpnPanel {
    * `isUsernameTaken(error)` say the account may exist; look it up by username.
    */
   createAccount(input: NewAccount): Promise<PanelAccount>;
-  /** Absolute values: safe to repeat. The account is re-enabled. */
+  /**
+   * Absolute values: safe to repeat. The account is re-enabled. The status answered is the one
+   * the panel set, not necessarily the one it keeps: see `settledStatus`.
+   */
   updateAccount(id: number, desired: DesiredAccount): Promise<PanelAccount>;
-  resetTraffic(id: number): Promise<void>;
+  /** Zeroes the used traffic; resolves with the account as it is afterwards. */
+  resetTraffic(id: number): Promise<PanelAccount>;
   countDevices(id: number): Promise<number>;
   isOutcomeUnknown(error: unknown): boolean;
   isUsernameTaken(error: unknown): boolean;
 }
 
 export const GIB = 1024 ** 3;
+
+/**
+ * The status the panel will hold the account at. A panel answers an update with the status the
+ * update set (ACTIVE even for a user still over its traffic limit) and marks users EXPIRED or
+ * LIMITED only in periodic sweeps (Remnawave: every 30 s and 45 s), so a status read right after a
+ * change, or just before a sweep, is not final. Only the sweeps' verdicts are anticipated: a
+ * DISABLED, LIMITED or EXPIRED account stays so until the panel itself lifts it.
+ */
+export function settledStatus(account: PanelAccount, now: Date): PanelAccountStatus {
+  const { status } = account;
+  if ((status === 'ACTIVE' || status === 'LIMITED') && account.expireAt.getTime() < now.getTime()) {
+    return 'EXPIRED';
+  }
+  if (
+    status === 'ACTIVE' &&
+    account.trafficLimitBytes > 0 &&
+    account.usedTrafficBytes >= account.trafficLimitBytes
+  ) {
+    return 'LIMITED';
+  }
+  return status;
+}

@@ -2,7 +2,6 @@ import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { bots, subscriptions } from '../../db/schema.js';
 import { inTenant } from '../../db/tenant-tx.js';
-import { isNotFound } from '../../integrations/remnawave/errors.js';
 import { type Clock, systemClock } from '../../shared/clock.js';
 import type { BotId } from '../../shared/ids.js';
 
@@ -16,8 +15,8 @@ export interface TrafficSyncDeps {
   readonly botId: BotId;
   readonly panel: PanelUsageSource;
   readonly clock?: Clock;
-  /** A user the panel no longer has (default: the Remnawave client's `isNotFound`). */
-  readonly isMissing?: (error: unknown) => boolean;
+  /** Whether an error means the panel no longer has the user (the panel adapter knows its errors). */
+  readonly isMissing: (error: unknown) => boolean;
   /** Panel requests at once (default 8). */
   readonly concurrency?: number;
 }
@@ -49,7 +48,7 @@ const WRITE_BATCH = 200;
 export async function syncTenantTraffic(deps: TrafficSyncDeps): Promise<TrafficSyncResult> {
   const { db, botId, panel } = deps;
   const clock = deps.clock ?? systemClock;
-  const isMissing = deps.isMissing ?? isNotFound;
+  const { isMissing } = deps;
   const concurrency = Math.max(1, deps.concurrency ?? 8);
 
   const linked = await inTenant(db, botId, (tx) =>
