@@ -322,7 +322,7 @@ export const starsPayments = pgTable('stars_payments', {
   updatedAt: updatedAt(),
 });
 
-/** Where an admitted update stands (migrations/0011_update_inbox.sql). */
+/** Where an admitted update stands: `done` once it has left the inbox (update_inbox). */
 export type UpdateState = 'received' | 'handling' | 'done' | 'failed';
 
 export const processedUpdates = pgTable(
@@ -331,11 +331,21 @@ export const processedUpdates = pgTable(
     botId: botId(),
     updateId: bigint('update_id', { mode: 'number' }).notNull(),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
-    // migrations/0011_update_inbox.sql
-    state: text('state').$type<UpdateState>().notNull().default('done'),
-    payload: jsonb('payload').$type<Record<string, unknown>>(),
-    leaseUntil: timestamp('lease_until', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.updateId] })],
+);
+
+/** An update in hand or waiting to be handled again (migrations/0011_update_inbox.sql). */
+export const updateInbox = pgTable(
+  'update_inbox',
+  {
+    botId: botId(),
+    updateId: bigint('update_id', { mode: 'number' }).notNull(),
+    state: text('state').$type<Exclude<UpdateState, 'done'>>().notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }).notNull(),
     attempts: integer('attempts').notNull().default(0),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.botId, t.updateId] })],
 );
@@ -387,6 +397,7 @@ export const schema = {
   zarinpalPayments,
   starsPayments,
   processedUpdates,
+  updateInbox,
   botSessions,
   jobs,
   orders,

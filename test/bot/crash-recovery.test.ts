@@ -136,7 +136,7 @@ describe.skipIf(!POSTGRES)('updates survive a process killed at every step (post
     inTenantStatement(
       database.handle.db,
       shop.id,
-      `UPDATE processed_updates SET lease_until = now() WHERE state IN ('received', 'handling')`,
+      `UPDATE update_inbox SET lease_until = now() WHERE state IN ('received', 'handling')`,
     );
 
   const updateState = async (shop: Shop, updateId: number) =>

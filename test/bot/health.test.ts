@@ -36,6 +36,41 @@ describe.each(BACKENDS)('bot health on %s', (backend) => {
     expect(h.platform.fleet.status().find((bot) => bot.botId === shop.id)?.health).toBe('healthy');
   });
 
+  it('a health change the database could not take is written once it can', async () => {
+    const shop = await h.addTenant('Unrecorded');
+    const user = h.sim.user({ firstName: 'Reza', languageCode: 'en' });
+    user.start(shop.bot);
+    await h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot && m.buttons.length > 0);
+    await eventually(async () => (await healthOf(shop.id)) === 'healthy', 'healthy first', 10_000);
+    // the next health write fails, as it would while the database is down
+    const tenants = h.testApp.app.platform.tenants;
+    const write = tenants.setHealth;
+    let refused = 0;
+    tenants.setHealth = async (...args) => {
+      if (refused === 0) {
+        refused += 1;
+        throw new Error('database unreachable');
+      }
+      return write(...args);
+    };
+    try {
+      h.sim.fault({
+        botId: shop.bot,
+        method: 'sendMessage',
+        kind: 'error',
+        errorCode: 400,
+        description: 'Bad Request: message is too long',
+        times: 1,
+      });
+      user.start(shop.bot);
+      await eventually(() => refused === 1, 'the failing write refused', 10_000);
+      // the next health probe tick writes what could not be written then
+      await eventually(async () => (await healthOf(shop.id)) === 'failing', 'failing recorded', 10_000);
+    } finally {
+      tenants.setHealth = write;
+    }
+  });
+
   it('answers through Telegram 5xx answers, and stays healthy', async () => {
     const shop = await h.addTenant('Bumpy');
     const user = h.sim.user({ firstName: 'Sara', languageCode: 'en' });

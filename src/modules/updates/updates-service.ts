@@ -1,6 +1,6 @@
-import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
-import { customers, processedUpdates } from '../../db/schema.js';
+import { customers, processedUpdates, type UpdateState, updateInbox } from '../../db/schema.js';
 import { integerLiteral, preparedStatement, rowFromJson, textLiteral } from '../../db/script.js';
 import { inPlatform, inTenant, inTenantPrepared, inTenantStatement } from '../../db/tenant-tx.js';
 import type { BotId } from '../../shared/ids.js';
@@ -54,28 +54,34 @@ interface AdmissionRow {
 const ADMIT = preparedStatement(
   'rf_admit_update_v2',
   ['bigint', 'bigint', 'text', 'bigint', 'jsonb'],
-  `WITH claimed AS (
-     INSERT INTO processed_updates AS p (bot_id, update_id, state, payload, lease_until, attempts)
-     VALUES ($1, $2, 'handling', $5, now() + make_interval(secs => ${UPDATE_LEASE_SECONDS}), 1)
-     ON CONFLICT (bot_id, update_id) DO UPDATE
-       SET state = 'handling', attempts = p.attempts + 1,
-           lease_until = now() + make_interval(secs => least(${MAX_LEASE_SECONDS},
-             ${UPDATE_LEASE_SECONDS} * power(2, least(p.attempts, 16))))
-       WHERE p.state = 'received' OR (p.state = 'handling' AND p.lease_until <= now())
-     RETURNING p.attempts
+  `WITH seen AS (
+     INSERT INTO processed_updates (bot_id, update_id) VALUES ($1, $2)
+     ON CONFLICT DO NOTHING RETURNING 1
+   ), fresh AS (
+     INSERT INTO update_inbox (bot_id, update_id, state, payload, lease_until, attempts)
+     SELECT $1, $2, 'handling', $5, now() + make_interval(secs => ${UPDATE_LEASE_SECONDS}), 1
+      WHERE EXISTS (SELECT 1 FROM seen)
+     RETURNING attempts
+   ), again AS (
+     UPDATE update_inbox i
+        SET state = 'handling', attempts = i.attempts + 1,
+            lease_until = now() + make_interval(secs => least(${MAX_LEASE_SECONDS},
+              ${UPDATE_LEASE_SECONDS} * power(2, least(i.attempts, 16))))
+      WHERE i.bot_id = $1 AND i.update_id = $2 AND NOT EXISTS (SELECT 1 FROM seen)
+        AND (i.state = 'received' OR (i.state = 'handling' AND i.lease_until <= now()))
+     RETURNING i.attempts
    )
-   SELECT (SELECT attempts FROM claimed) AS attempts,
+   SELECT coalesce((SELECT attempts FROM fresh), (SELECT attempts FROM again)) AS attempts,
      (SELECT s.data FROM bot_sessions s WHERE s.bot_id = $1 AND s.session_key = $3) AS session,
      (SELECT row_to_json(c) FROM customers c WHERE c.bot_id = $1 AND c.telegram_id = $4) AS customer`,
 );
 
-/** Marks the update handled (its body is dropped) and saves the chat's session if it changed. */
+/** Takes the handled update out of the inbox and saves the chat's session if it changed. */
 const FINISH = preparedStatement(
   'rf_finish_update',
   ['bigint', 'bigint', 'text', 'jsonb'],
   `WITH finished AS (
-     UPDATE processed_updates SET state = 'done', payload = NULL
-      WHERE bot_id = $1 AND update_id = $2 AND state = 'handling'
+     DELETE FROM update_inbox WHERE bot_id = $1 AND update_id = $2 AND state = 'handling'
      RETURNING 1
    ), saved AS (
      INSERT INTO bot_sessions (bot_id, session_key, data)
@@ -114,6 +120,7 @@ async function admit(
 export function createUpdatesService({ db, botId }: { db: Database; botId: BotId }) {
   const byId = (updateId: number) =>
     and(eq(processedUpdates.botId, botId), eq(processedUpdates.updateId, updateId));
+  const inInbox = (updateId: number) => and(eq(updateInbox.botId, botId), eq(updateInbox.updateId, updateId));
   return {
     /**
      * Everything an update needs before its handler runs, in one round trip and one transaction:
@@ -155,11 +162,18 @@ export function createUpdatesService({ db, botId }: { db: Database; botId: BotId
       const rows = await inTenantStatement<{ update_id: string | number }>(
         db,
         botId,
-        `INSERT INTO processed_updates (bot_id, update_id, state, payload, lease_until)
-         SELECT ${integerLiteral(botId)}, (u ->> 'update_id')::bigint, 'received', u,
+        `WITH batch AS (
+           SELECT (u ->> 'update_id')::bigint AS update_id, u AS payload
+             FROM jsonb_array_elements(${textLiteral(updateJson(updates))}::jsonb) AS u
+         ), seen AS (
+           INSERT INTO processed_updates (bot_id, update_id)
+           SELECT ${integerLiteral(botId)}, update_id FROM batch
+           ON CONFLICT DO NOTHING RETURNING update_id
+         )
+         INSERT INTO update_inbox (bot_id, update_id, state, payload, lease_until)
+         SELECT ${integerLiteral(botId)}, b.update_id, 'received', b.payload,
                 now() + make_interval(secs => ${UPDATE_LEASE_SECONDS})
-           FROM jsonb_array_elements(${textLiteral(updateJson(updates))}::jsonb) AS u
-         ON CONFLICT DO NOTHING
+           FROM batch b JOIN seen USING (update_id)
          RETURNING update_id`,
       );
       return rows.map((row) => Number(row.update_id));
@@ -172,9 +186,9 @@ export function createUpdatesService({ db, botId }: { db: Database; botId: BotId
     async release(updateId: number): Promise<void> {
       await inTenant(db, botId, (tx) =>
         tx
-          .update(processedUpdates)
+          .update(updateInbox)
           .set({ leaseUntil: sql`now()` })
-          .where(and(byId(updateId), eq(processedUpdates.state, 'handling'))),
+          .where(and(inInbox(updateId), eq(updateInbox.state, 'handling'))),
       );
     },
 
@@ -182,41 +196,69 @@ export function createUpdatesService({ db, botId }: { db: Database; botId: BotId
     async fail(updateId: number): Promise<void> {
       await inTenant(db, botId, (tx) =>
         tx
-          .update(processedUpdates)
+          .update(updateInbox)
           .set({ state: 'failed' })
-          .where(and(byId(updateId), inArray(processedUpdates.state, ['received', 'handling']))),
+          .where(and(inInbox(updateId), inArray(updateInbox.state, ['received', 'handling']))),
       );
     },
 
-    /** Where an update stands, for tests and support. */
-    async get(updateId: number) {
+    /** Where an update stands (`done`: seen and out of the inbox), for tests and support. */
+    async get(updateId: number): Promise<
+      | {
+          readonly state: UpdateState;
+          readonly payload: Record<string, unknown> | null;
+          readonly attempts: number;
+          readonly leaseUntil: Date | null;
+        }
+      | undefined
+    > {
+      // one statement, so one snapshot: read apart, an update stored between the two reads
+      // would look handled
       const [row] = await inTenant(db, botId, (tx) =>
-        tx.select().from(processedUpdates).where(byId(updateId)),
+        tx
+          .select({ held: updateInbox })
+          .from(processedUpdates)
+          .leftJoin(
+            updateInbox,
+            and(
+              eq(updateInbox.botId, processedUpdates.botId),
+              eq(updateInbox.updateId, processedUpdates.updateId),
+            ),
+          )
+          .where(byId(updateId)),
       );
-      return row;
+      if (!row) return undefined;
+      return row.held ?? { state: 'done', payload: null, attempts: 0, leaseUntil: null };
     },
 
     /**
-     * Forgets handled updates older than `before` (Telegram gives up redelivering within a day),
-     * and unfinished ones a week after that.
+     * Forgets update ids seen before `before` (Telegram gives up redelivering within a day) that
+     * are no longer in the inbox, and inbox rows a week older than that (given up, or stuck).
      */
     async prune(before: Date): Promise<number> {
-      const rows = await inTenant(db, botId, (tx) =>
-        tx
+      return inTenant(db, botId, async (tx) => {
+        const stale = await tx
+          .delete(updateInbox)
+          .where(
+            and(
+              eq(updateInbox.botId, botId),
+              lt(updateInbox.receivedAt, new Date(before.getTime() - 7 * 86_400_000)),
+            ),
+          )
+          .returning({ updateId: updateInbox.updateId });
+        const seen = await tx
           .delete(processedUpdates)
           .where(
             and(
               eq(processedUpdates.botId, botId),
               lt(processedUpdates.receivedAt, before),
-              or(
-                inArray(processedUpdates.state, ['done', 'failed']),
-                lt(processedUpdates.receivedAt, new Date(before.getTime() - 7 * 86_400_000)),
-              ),
+              sql`NOT EXISTS (SELECT 1 FROM ${updateInbox} i
+                   WHERE i.bot_id = ${processedUpdates.botId} AND i.update_id = ${processedUpdates.updateId})`,
             ),
           )
-          .returning({ updateId: processedUpdates.updateId }),
-      );
-      return rows.length;
+          .returning({ updateId: processedUpdates.updateId });
+        return stale.length + seen.length;
+      });
     },
   };
 }
@@ -241,19 +283,14 @@ export function createUnfinishedUpdates({ db }: { db: Database }) {
       const rows = await inPlatform(db, (tx) =>
         tx
           .select({
-            botId: processedUpdates.botId,
-            updateId: processedUpdates.updateId,
-            attempts: processedUpdates.attempts,
-            payload: processedUpdates.payload,
+            botId: updateInbox.botId,
+            updateId: updateInbox.updateId,
+            attempts: updateInbox.attempts,
+            payload: updateInbox.payload,
           })
-          .from(processedUpdates)
-          .where(
-            and(
-              inArray(processedUpdates.state, ['received', 'handling']),
-              sql`${processedUpdates.leaseUntil} <= now()`,
-            ),
-          )
-          .orderBy(processedUpdates.leaseUntil)
+          .from(updateInbox)
+          .where(and(sql`${updateInbox.state} <> 'failed'`, sql`${updateInbox.leaseUntil} <= now()`))
+          .orderBy(updateInbox.leaseUntil)
           .limit(limit),
       );
       return rows.map((row) => ({
