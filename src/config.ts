@@ -140,6 +140,28 @@ export interface Config {
   readonly zarinpal: { readonly baseUrl: string; readonly sandboxBaseUrl: string };
 }
 
+/** The ports Telegram's cloud Bot API delivers webhooks to (core.telegram.org/bots/api#setwebhook). */
+const CLOUD_WEBHOOK_PORTS = new Set(['443', '80', '88', '8443']);
+
+/**
+ * The cloud Bot API only; a self-hosted telegram-bot-api server (or the simulator) delivers to any
+ * URL, so the webhook rules below apply only when the bots talk to api.telegram.org.
+ */
+function isTelegramCloud(apiRoot: string): boolean {
+  return new URL(apiRoot).hostname.toLowerCase() === 'api.telegram.org';
+}
+
+/** Why setWebhook on api.telegram.org would refuse this base URL, or undefined when it would not. */
+function cloudWebhookRefusal(publicBaseUrl: string): string | undefined {
+  const url = new URL(publicBaseUrl);
+  if (url.protocol !== 'https:') return `is ${url.protocol.replace(/:$/, '')}, not https`;
+  // URL drops the default port (443 for https), so an empty port means 443
+  if (url.port !== '' && !CLOUD_WEBHOOK_PORTS.has(url.port)) {
+    return `uses port ${url.port}; Telegram delivers webhooks only to ports 443, 80, 88 or 8443`;
+  }
+  return undefined;
+}
+
 /** Parses the environment once; throws a ConfigError naming every bad or missing variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(env);
@@ -152,6 +174,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const problems: string[] = [];
   if (e.BOT_MODE === 'webhook' && !e.PUBLIC_BASE_URL) {
     problems.push('PUBLIC_BASE_URL: is required when BOT_MODE=webhook (Telegram must reach it over HTTPS)');
+  }
+  if (e.BOT_MODE === 'webhook' && e.PUBLIC_BASE_URL && isTelegramCloud(e.TELEGRAM_API_ROOT)) {
+    const refusal = cloudWebhookRefusal(e.PUBLIC_BASE_URL);
+    if (refusal) {
+      problems.push(
+        `PUBLIC_BASE_URL: ${refusal}; Telegram's setWebhook refuses it when BOT_MODE=webhook (only a self-hosted Bot API server set in TELEGRAM_API_ROOT accepts other URLs)`,
+      );
+    }
   }
   if (e.DATABASE_APP_URL && !e.DATABASE_URL) {
     problems.push('DATABASE_APP_URL: needs DATABASE_URL too (the owner connection that runs migrations)');

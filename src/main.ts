@@ -1,8 +1,14 @@
 import { loadConfig } from './config.js';
-import { startPlatform } from './platform.js';
+import { type Platform, startPlatform } from './platform.js';
 import { loadDotEnv, openRuntime } from './runtime.js';
 import { ConfigError, StartupError } from './shared/errors.js';
 import { createLogger } from './shared/logger.js';
+
+class ShutdownDuringStart extends Error {
+  constructor() {
+    super('shut down while starting');
+  }
+}
 
 /** The composition root: the only place that reads the environment. */
 async function main(): Promise<void> {
@@ -19,7 +25,30 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel });
   const runtime = await openRuntime(config, logger);
-  const platform = await startPlatform(runtime.app, logger, {
+
+  // Installed before the bots start: a signal while a large fleet is still starting stops the
+  // starts first and closes the database after, instead of pulling it from under them.
+  let platform: Platform | undefined;
+  const starting = new AbortController();
+  let stopping = false;
+  const stop = async (running: Platform) => {
+    await running.stop();
+    await runtime.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new updates, finishing the ones in flight');
+    // while starting, the start rejects once its bots gave up and the catch below closes the database
+    if (platform) await stop(platform);
+    else starting.abort(new ShutdownDuringStart());
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  platform = await startPlatform(runtime.app, logger, {
     apiRoot: config.telegram.apiRoot,
     mode: config.telegram.mode,
     publicBaseUrl: config.http.publicBaseUrl,
@@ -28,11 +57,18 @@ async function main(): Promise<void> {
     masterBotToken: config.telegram.masterBotToken,
     operatorTelegramIds: config.operators.telegramIds,
     api: { operatorToken: config.operators.apiToken, rateLimitPerMinute: config.api.rateLimitPerMinute },
+    signal: starting.signal,
   }).catch(async (error: unknown) => {
     // close the database cleanly (the embedded one writes its files) before reporting
     await runtime.close().catch(() => undefined);
+    if (error instanceof ShutdownDuringStart) {
+      logger.info('stopped');
+      process.exit(0);
+    }
     throw error;
   });
+  // the signal came after the bots had started, while the jobs were starting
+  if (stopping) return stop(platform);
   logger.info(
     {
       database: runtime.database.kind,
@@ -42,19 +78,6 @@ async function main(): Promise<void> {
     },
     'remnafleet started',
   );
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: no new updates, finishing the ones in flight');
-    await platform.stop();
-    await runtime.close();
-    logger.info('stopped');
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 try {

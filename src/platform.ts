@@ -8,6 +8,7 @@ import {
   createCardReceiptForwardJob,
 } from './jobs/definitions/card-payments.js';
 import { createExpireReceiptsJob, EXPIRE_RECEIPTS_JOB } from './jobs/definitions/expire-receipts.js';
+import { createFloodWaitNoticeJob } from './jobs/definitions/flood-wait-notice.js';
 import { createOrderNoticeJob } from './jobs/definitions/order-notice.js';
 import { createProvisionOrderJob } from './jobs/definitions/provision-order.js';
 import { createPruneUpdatesJob, PRUNE_UPDATES_JOB } from './jobs/definitions/prune-updates.js';
@@ -30,6 +31,14 @@ export interface PlatformOptions {
   readonly operatorTelegramIds?: readonly number[];
   readonly reconcileIntervalMs?: number;
   readonly healthProbeIntervalMs?: number;
+  /** Longest 429 wait honoured inside an update (default 30 s); tests shorten it. */
+  readonly maxRetryDelaySeconds?: number;
+  /**
+   * Aborted by a shutdown that comes while starting (a fleet of a thousand bots takes a while):
+   * the bots not started yet give up, the start rejects with the abort reason once nothing more
+   * touches the database, and the caller closes it.
+   */
+  readonly signal?: AbortSignal;
   /** Management REST API: OPERATOR_API_TOKEN (unset: tenant tokens only) and requests per minute per token. */
   readonly api?: { readonly operatorToken?: string | undefined; readonly rateLimitPerMinute?: number };
   /** Background jobs (provisioning, notices, pruning); tests may shorten the retry delays. */
@@ -122,6 +131,7 @@ export async function startPlatform(app: App, logger: Logger, options: PlatformO
       secretKey: options.secretKey,
       ...(options.reconcileIntervalMs ? { reconcileIntervalMs: options.reconcileIntervalMs } : {}),
       ...(options.healthProbeIntervalMs ? { healthProbeIntervalMs: options.healthProbeIntervalMs } : {}),
+      ...(options.maxRetryDelaySeconds ? { maxRetryDelaySeconds: options.maxRetryDelaySeconds } : {}),
     },
   });
   const server = createServer({
@@ -138,7 +148,20 @@ export async function startPlatform(app: App, logger: Logger, options: PlatformO
     .catch((error: unknown) => {
       throw listenRefused(options.http, error);
     });
-  await fleet.start();
+  // stop the fleet as soon as the abort comes, so starts queued behind the ones in flight give up now
+  const stopFleet = () => void fleet.stop();
+  options.signal?.addEventListener('abort', stopFleet, { once: true });
+  if (options.signal?.aborted) stopFleet();
+  try {
+    await fleet.start();
+  } finally {
+    options.signal?.removeEventListener('abort', stopFleet);
+  }
+  if (options.signal?.aborted) {
+    await fleet.stop();
+    await server.close();
+    options.signal.throwIfAborted();
+  }
   const jobs = createJobRunner({
     queue: app.platform.jobs,
     logger: logger.child({ component: 'jobs' }),
@@ -148,6 +171,7 @@ export async function startPlatform(app: App, logger: Logger, options: PlatformO
       createPruneUpdatesJob(app),
       createSyncTrafficJob(app),
       createSaleRefusedAlertJob({ app, fleet, translator }),
+      createFloodWaitNoticeJob({ app, fleet, translator }),
       createCardReceiptForwardJob({ app, fleet, translator }),
       createCardPaymentDecidedJob({ app, fleet, translator }),
       createExpireReceiptsJob(app),

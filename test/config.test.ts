@@ -62,6 +62,34 @@ describe('configuration', () => {
     ]);
   });
 
+  it('refuses a webhook URL the cloud Bot API would refuse, but not for a self-hosted Bot API server', () => {
+    const webhook = { ENCRYPTION_KEY: KEY, BOT_MODE: 'webhook' };
+    expect(problems({ ...webhook, PUBLIC_BASE_URL: 'http://bots.example.com' })).toEqual([
+      expect.stringMatching(/^PUBLIC_BASE_URL: is http, not https;.*BOT_MODE=webhook.*TELEGRAM_API_ROOT/),
+    ]);
+    expect(problems({ ...webhook, PUBLIC_BASE_URL: 'https://bots.example.com:3000' })).toEqual([
+      expect.stringMatching(/^PUBLIC_BASE_URL: uses port 3000; .*443, 80, 88 or 8443.*TELEGRAM_API_ROOT/),
+    ]);
+    for (const allowed of [
+      'https://bots.example.com',
+      'https://bots.example.com:443',
+      'https://bots.example.com:8443/fleet',
+      'https://bots.example.com:88',
+      'https://bots.example.com:80',
+    ]) {
+      expect(problems({ ...webhook, PUBLIC_BASE_URL: allowed }), allowed).toEqual([]);
+    }
+    // a self-hosted telegram-bot-api server delivers anywhere, as does the simulator in tests
+    const selfHosted = loadConfig({
+      ...webhook,
+      TELEGRAM_API_ROOT: 'http://127.0.0.1:8081',
+      PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
+    });
+    expect(selfHosted.http.publicBaseUrl).toBe('http://127.0.0.1:3000');
+    // polling never registers a webhook, so the URL (used for payment callbacks) may be anything
+    expect(problems({ ENCRYPTION_KEY: KEY, PUBLIC_BASE_URL: 'http://127.0.0.1:3000' })).toEqual([]);
+  });
+
   it('parses lists, trailing slashes and base64 keys', () => {
     const config = loadConfig({
       ENCRYPTION_KEY: Buffer.from(KEY, 'hex').toString('base64'),

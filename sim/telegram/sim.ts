@@ -151,6 +151,14 @@ class TelegramSimImpl implements TelegramSim {
     this.world.setMember(this.world.requireGroup(refId(chat)), refId(user), status);
   }
 
+  upgradeToSupergroup(group: ChatRef): SimGroup {
+    const old = this.world.requireGroup(refId(group));
+    const upgraded = this.world.upgradeGroup(old);
+    const owner = [...upgraded.members].find(([, status]) => status === 'creator')?.[0];
+    const ownerUser = owner === undefined ? undefined : this.world.users.get(owner);
+    return new SimGroupImpl(this.world, upgraded, ownerUser ?? this.world.addUser({ firstName: 'Owner' }));
+  }
+
   blockBot(bot: BotRef, user: UserRef): void {
     this.world.setBlocked(this.world.requireBot(refId(bot)), refId(user), true);
   }

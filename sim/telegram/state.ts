@@ -1,7 +1,6 @@
 // The simulated Telegram world: bots, users, chats with their messages, files, callback queries and
 // payments. HTTP handlers and test helpers both act on this state; nothing here knows about HTTP.
-import type { ApiError } from './api-error.js';
-import { badRequest, botBlocked, chatNotFound, forbidden, unauthorized } from './api-error.js';
+import { ApiError, badRequest, botBlocked, chatNotFound, forbidden, unauthorized } from './api-error.js';
 import { BotRuntime } from './bot-runtime.js';
 import { FileStore } from './files.js';
 import type { CallbackAnswer, StarCharge } from './types.js';
@@ -29,6 +28,8 @@ export interface GroupRecord {
   readonly chat: WireChat;
   readonly members: Map<number, MemberStatus>;
   readonly topics: Map<number, { name: string; iconColor: number; closed: boolean }>;
+  /** Set once a basic group was upgraded: Telegram then refuses the old id and names the new one. */
+  migratedTo?: number;
 }
 
 export interface StoredMessage {
@@ -243,6 +244,38 @@ export class World {
     return group;
   }
 
+  /**
+   * Upgrades a basic group to a supergroup, as Telegram does when a group grows or changes some
+   * settings: a new chat id with the same members; the old id answers every call with 400 and
+   * `migrate_to_chat_id`. Both chats get the service message and member bots get it as an update.
+   */
+  upgradeGroup(group: GroupRecord): GroupRecord {
+    if (group.type !== 'group') throw new Error(`telegram sim: chat ${group.id} is not a basic group`);
+    if (group.migratedTo !== undefined)
+      throw new Error(`telegram sim: chat ${group.id} was already upgraded to ${group.migratedTo}`);
+    const upgraded = this.addGroup({ title: group.title, type: 'supergroup' });
+    for (const [member, status] of group.members) upgraded.members.set(member, status);
+    const actor = this.anyAdmin(group);
+    const sender = actor ? { userId: actor.id } : undefined;
+    const bots = [...group.members]
+      .filter(([id, status]) => this.bots.has(id) && ACTIVE_STATUSES.has(status))
+      .map(([id]) => this.requireBot(id));
+    if (sender) {
+      const from = this.addMessage(this.groupConversation(group), sender, {
+        migrate_to_chat_id: upgraded.id,
+      });
+      const to = this.addMessage(this.groupConversation(upgraded), sender, {
+        migrate_from_chat_id: group.id,
+      });
+      for (const bot of bots) {
+        bot.enqueue({ message: from.wire });
+        bot.enqueue({ message: to.wire });
+      }
+    }
+    group.migratedTo = upgraded.id;
+    return upgraded;
+  }
+
   requireGroup(id: number): GroupRecord {
     const group = this.groups.get(id);
     if (!group) throw new Error(`telegram sim: no group/channel with id ${id}; create it with sim.group()`);
@@ -351,6 +384,10 @@ export class World {
     }
     const group = this.groups.get(id);
     if (!group) throw chatNotFound();
+    if (group.migratedTo !== undefined)
+      throw new ApiError(400, 'Bad Request: group chat was upgraded to a supergroup chat', {
+        migrate_to_chat_id: group.migratedTo,
+      });
     const status = group.members.get(bot.id);
     const kind = group.type === 'group' ? 'group' : group.type === 'channel' ? 'channel' : 'supergroup';
     if (status === undefined) throw chatNotFound();

@@ -344,6 +344,11 @@ export interface TelegramSim {
   }): SimUser;
   group(opts?: GroupOptions): SimGroup;
   setChatMember(chat: ChatRef, user: UserRef, status: MemberStatus): void;
+  /**
+   * Upgrades a basic group to a supergroup with a new id and the same members; later calls naming
+   * the old id answer 400 "group chat was upgraded to a supergroup chat" with `migrate_to_chat_id`.
+   */
+  upgradeToSupergroup(group: ChatRef): SimGroup;
   blockBot(bot: BotRef, user: UserRef): void;
   unblockBot(bot: BotRef, user: UserRef): void;
 

@@ -51,6 +51,8 @@ export interface WireMessage {
   invoice?: Invoice;
   successful_payment?: SuccessfulPayment;
   forum_topic_created?: { name: string; icon_color: number };
+  migrate_to_chat_id?: number;
+  migrate_from_chat_id?: number;
   reply_markup?: InlineKeyboardMarkup;
 }
 

@@ -13,6 +13,11 @@ import type { Update, UserFromGetMe } from 'grammy/types';
 import type { App } from '../app.js';
 import { isTransientDatabaseError } from '../db/errors.js';
 import type { BotHealth } from '../db/schema.js';
+import {
+  FLOOD_WAIT_NOTICE_JOB,
+  floodNoticeKey,
+  floodWaitSeconds,
+} from '../jobs/definitions/flood-wait-notice.js';
 import type { Tenant } from '../modules/tenants/tenant-registry.js';
 import type { StoredUpdate } from '../modules/updates/updates-service.js';
 import type { BotId } from '../shared/ids.js';
@@ -131,6 +136,9 @@ const healthNote = (error: unknown): string =>
 const isStaleQuery = (result: { description?: string }) =>
   /query is too old|query ID is invalid/.test(result.description ?? '');
 
+/** Thrown inside a start that shutdown overtook: the start ends without calling anything more. */
+class FleetStopping extends Error {}
+
 const isUnauthorized = (error: unknown) => error instanceof GrammyError && error.error_code === 401;
 
 /**
@@ -146,6 +154,7 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
   let probeCursor = 0;
   let unsubscribe: (() => void) | undefined;
   let stopping = false;
+  let stopped: Promise<void> | undefined;
   /** Updates being handled right now, so shutdown can wait for them. */
   const inFlight = new Set<Promise<void>>();
   /** `${botId}:${updateId}` of the updates being handled here: the recovery sweep leaves them alone. */
@@ -183,7 +192,10 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
     }
   };
 
-  /** A bot that failed and then works again (an update handled, a probe answered) is healthy. */
+  /**
+   * A bot whose handler failed is healthy again once it handles an update without error: what its
+   * customers see, which a successful poll or probe does not show.
+   */
   const recovered = (entry: Entry) => {
     if (entry.health === 'failing' || entry.health === 'unknown') void setHealth(entry, 'healthy');
   };
@@ -254,16 +266,32 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
         logger.warn({ err: error.error }, 'database unreachable; update deferred');
         throw new UpdateDeferred(error.error);
       }
+      // before admission there is no customer language yet: the one Telegram reports, else the shop's usual
+      const language =
+        ctx.language ??
+        languageFromTelegram(ctx.from?.language_code) ??
+        (entry.tenant.isMaster ? 'en' : 'fa');
+      const chatId = ctx.chat?.type === 'private' ? ctx.chat.id : undefined;
+      const floodWait = floodWaitSeconds(error.error);
+      if (floodWait !== undefined) {
+        // Telegram telling us to slow down is not the bot failing, and an apology now would only
+        // meet the same limit: the customer hears from a job once the wait is over.
+        logger.warn({ err: error.error, retryAfter: floodWait }, 'flood wait longer than we wait inline');
+        if (chatId === undefined) return;
+        await app.platform.jobs
+          .enqueue(entry.tenant.id, {
+            name: FLOOD_WAIT_NOTICE_JOB,
+            payload: { chatId, language },
+            dedupeKey: floodNoticeKey(chatId, floodWait),
+            delayMs: floodWait * 1000,
+          })
+          .catch((err: unknown) => logger.warn({ err }, 'could not defer the flood-wait notice'));
+        return;
+      }
       logger.error({ err: error.error }, 'handler failed');
       await setHealth(entry, 'failing', healthNote(error.error));
-      const chatId = ctx.chat?.id;
-      if (chatId === undefined || ctx.chat?.type !== 'private') return;
-      // before admission there is no customer language yet: the one Telegram reports, else the shop's usual
-      const t =
-        ctx.t ??
-        translator.forLanguage(
-          languageFromTelegram(ctx.from?.language_code) ?? (entry.tenant.isMaster ? 'en' : 'fa'),
-        );
+      if (chatId === undefined) return;
+      const t = ctx.t ?? translator.forLanguage(language);
       await ctx.api.sendMessage(chatId, t('error-apology')).catch(() => undefined);
     }, handler);
     bot.catch((error) => {
@@ -334,7 +362,6 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
             continue;
           }
           offset = batch.at(-1)!.update_id + 1;
-          recovered(entry);
           return batch;
         }
       },
@@ -375,6 +402,7 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
     entry.state = 'starting';
     try {
       const botInfo = await resolveBotInfo(entry);
+      if (stopping) throw new FleetStopping();
       const bot = createBot(entry, botInfo);
       entry.bot = bot;
       if (options.mode === 'webhook') {
@@ -384,11 +412,13 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
           .update(JSON.stringify([url, secret, ALLOWED_UPDATES, entry.token]))
           .digest('hex');
         if (entry.tenant.webhookFingerprint !== fingerprint) {
+          if (stopping) throw new FleetStopping();
           await bot.api.setWebhook(url, {
             secret_token: secret,
             allowed_updates: [...ALLOWED_UPDATES],
             max_connections: 40,
           });
+          // recorded even when stopping: Telegram has the webhook, and stop waits for this write
           await tenants.setWebhookFingerprint(entry.tenant.id, fingerprint);
         }
       } else {
@@ -396,6 +426,7 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
           await bot.api.deleteWebhook();
           await tenants.setWebhookFingerprint(entry.tenant.id, null);
         }
+        if (stopping) throw new FleetStopping();
         startPolling(entry, bot);
       }
       entry.state = 'running';
@@ -403,6 +434,11 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
       await setHealth(entry, 'healthy');
       log.info({ botId: entry.tenant.id, username: botInfo.username }, 'bot started');
     } catch (error) {
+      // a start cut short by shutdown is no failure of the bot: nothing to log or record
+      if (stopping) {
+        entry.state = 'stopped';
+        return;
+      }
       if (isUnauthorized(error)) return markUnauthorized(entry, error);
       entry.state = 'failed';
       log.error({ err: error, botId: entry.tenant.id }, 'bot failed to start; will retry');
@@ -428,7 +464,10 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
 
   /** Brings one bot in line with the registry: start, stop, or restart with a new token. */
   const applyRegistry = async (botId: BotId): Promise<void> => {
+    // refreshes queued behind others (a start-up reconcile of many bots) give up on shutdown
+    if (stopping) return;
     const tenant = await tenants.get(botId);
+    if (stopping) return;
     const current = entries.get(botId);
     if (!tenant?.isActive) {
       if (current) {
@@ -439,7 +478,7 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
       return;
     }
     const token = await tenants.revealToken(botId);
-    if (!token) return;
+    if (!token || stopping) return;
     if (current && current.token === token && current.state !== 'failed') {
       // names, admins, merchant ids: picked up without a restart (after a start in progress ends)
       await current.lock;
@@ -449,6 +488,7 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
     if (current) {
       await withLock(botId, async () => {
         await stopEntry(current);
+        if (stopping) return;
         current.token = token;
         current.tenant = tenant;
         current.bot = undefined;
@@ -471,7 +511,7 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
       lock: Promise.resolve(),
     };
     entries.set(botId, entry);
-    await withLock(botId, () => startEntry(entry));
+    await withLock(botId, () => (stopping ? stopEntry(entry) : startEntry(entry)));
   };
 
   /**
@@ -508,7 +548,6 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
       } else {
         await entry.bot.api.getMe();
       }
-      if (entry.healthRecorded) recovered(entry);
     } catch (error) {
       if (isUnauthorized(error)) await markUnauthorized(entry, error);
       else log.warn({ err: error, botId: entry.tenant.id }, 'health probe failed');
@@ -571,12 +610,23 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
     }
   };
 
-  const reconcileAll = async (): Promise<void> => {
+  /** Reconciles under way, so shutdown can wait for them before the database closes. */
+  const reconciling = new Set<Promise<void>>();
+  const reconcileAll = (): Promise<void> => {
+    if (stopping) return Promise.resolve();
+    const run = reconcileRun();
+    reconciling.add(run);
+    const forget = () => reconciling.delete(run);
+    run.then(forget, forget);
+    return run;
+  };
+
+  const reconcileRun = async (): Promise<void> => {
     const active = await tenants.findActive();
     const activeIds = new Set(active.map((tenant) => tenant.id));
     const ids = [...new Set([...activeIds, ...entries.keys()])];
     const concurrency = options.startConcurrency ?? 32;
-    for (let index = 0; index < ids.length; index += concurrency) {
+    for (let index = 0; index < ids.length && !stopping; index += concurrency) {
       await Promise.all(
         ids
           .slice(index, index + concurrency)
@@ -602,6 +652,8 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
         }
       });
       await reconcileAll();
+      // stopped while starting: no timers to leave behind
+      if (stopping) return;
       timer = setInterval(() => {
         reconcileAll().catch((error: unknown) => log.error({ err: error }, 'fleet reconcile failed'));
       }, options.reconcileIntervalMs ?? 30_000);
@@ -675,15 +727,25 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
       }));
     },
 
-    /** Stops taking updates and waits for the ones in flight. */
-    async stop(): Promise<void> {
-      stopping = true;
-      if (timer) clearInterval(timer);
-      if (probeTimer) clearInterval(probeTimer);
-      if (recoveryTimer) clearInterval(recoveryTimer);
-      unsubscribe?.();
-      await Promise.all([...entries.values()].map((entry) => stopEntry(entry)));
-      await Promise.allSettled([...inFlight]);
+    /**
+     * Stops taking updates and waits for the ones in flight. Also safe while starting: bots not
+     * started yet give up, the starts in flight finish their step, and nothing touches the
+     * database after this resolves (the caller closes it next).
+     */
+    stop(): Promise<void> {
+      stopped ??= (async () => {
+        stopping = true;
+        if (timer) clearInterval(timer);
+        if (probeTimer) clearInterval(probeTimer);
+        if (recoveryTimer) clearInterval(recoveryTimer);
+        unsubscribe?.();
+        await Promise.allSettled([...reconciling, ...refreshing.values()]);
+        await Promise.allSettled([...entries.values()].map((entry) => entry.lock));
+        await Promise.all([...entries.values()].map((entry) => stopEntry(entry)));
+        await Promise.allSettled([...inFlight]);
+        await Promise.allSettled([...entries.values()].map((entry) => entry.healthWrite));
+      })();
+      return stopped;
     },
   };
 }

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { BotId } from '../shared/ids.js';
 import type { Database, DatabaseHandle } from './database.js';
 import { type JobStatus, jobs } from './schema.js';
-import { inPlatform, type PlatformTx, type TenantTx } from './tenant-tx.js';
+import { inPlatform, inTenant, type PlatformTx, type TenantTx } from './tenant-tx.js';
 
 /** Both drivers answer raw queries with `{ rows }`; the generic database type leaves it unknown. */
 const rowsOf = <Row = Record<string, unknown>>(result: unknown): Row[] => (result as { rows: Row[] }).rows;
@@ -193,6 +193,9 @@ export function createJobQueue(database: DatabaseHandle) {
   return {
     store: createJobStore(database.db),
     onEnqueue: (listener: () => void) => database.listen(JOBS_CHANNEL, listener),
+    /** Enqueues in a transaction of its own, for work no state change of the tenant carries. */
+    enqueue: (botId: BotId, input: EnqueueInput): Promise<boolean> =>
+      inTenant(database.db, botId, (tx) => enqueueJob(tx, botId, input)),
   };
 }
 

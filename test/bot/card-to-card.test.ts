@@ -218,7 +218,11 @@ describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
     });
     expect(await services.cards.get(card.id as CardId)).toMatchObject({ successCount: 1, failureCount: 0 });
     // the admin message shows the decision and who made it, and keeps only Details
-    const decided = await h.sim.waitForMessage(shop.bot, group, (m) => m.messageId === shown.messageId);
+    const decided = await h.sim.waitForMessage(
+      shop.bot,
+      group,
+      (m) => m.messageId === shown.messageId && m.editDate !== undefined,
+    );
     expect(decided.caption).toContain(`✅ Approved by Ali (${admin.id})`);
     expect(decided.buttons.flat().map((b) => b.callbackData)).toEqual([`c2c:info:${payment.id}`]);
   });
@@ -294,7 +298,11 @@ describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
     expect(h.panel.getUser(`rf${shop.id}c${customerId}`)).toMatchObject({
       trafficLimitBytes: 50 * 1024 ** 3,
     });
-    const edited = await h.sim.waitForMessage(shop.bot, admin, (m) => m.messageId === shown.messageId);
+    const edited = await h.sim.waitForMessage(
+      shop.bot,
+      admin,
+      (m) => m.messageId === shown.messageId && m.editDate !== undefined,
+    );
     expect(edited.text).toContain('✅ Approved by Reza');
   });
 
@@ -338,6 +346,48 @@ describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
     const notices = h.sim.chat(shop.bot, nima).messages.filter((m) => (m.text ?? '').includes('is approved'));
     expect(notices).toHaveLength(1);
     expect(await services.ledger.findImbalances()).toEqual([]);
+  });
+
+  it("edits each admin's copy of a decided receipt once, the pressed one at once", async () => {
+    const admins = ['Elham', 'Farid'].map(person);
+    const { shop } = await openShop('Once', { admins });
+    for (const admin of admins) await enterShop(h, shop, admin);
+    const sina = person('Sina');
+    await enterShop(h, shop, sina);
+    await openTopUp(shop, sina, 200_000);
+    const { payment } = await payByCard(shop, sina, 'pay:card:200000:0', (user) =>
+      user.sendPhoto(shop.bot, { caption: 'paid' }),
+    );
+    const shown = await Promise.all(admins.map((admin) => adminMessage(shop, admin, payment)));
+    const mark = h.sim.mark();
+    const pressing = admins[0]!.pressButton(shop.bot, {
+      messageId: shown[0]!.messageId,
+      button: `c2c:ok:${payment.id}`,
+    });
+    await h.sim.waitForCallbackAnswer(pressing.callbackQueryId, { timeoutMs: 5000 });
+    // the press's own edit of the pressed copy, and the outcome job, which edits the admins' copies
+    // before it tells the customer: after both, every edit of this decision has been made
+    await h.sim.waitForCall({
+      botId: shop.bot,
+      method: 'editMessageCaption',
+      chatId: admins[0]!.id,
+      since: mark,
+      timeoutMs: 5000,
+    });
+    await h.sim.waitForMessage(shop.bot, sina, (m) => (m.text ?? '').includes('is approved'), {
+      timeoutMs: 5000,
+    });
+    const edits = h.sim
+      .calls({ botId: shop.bot, since: mark })
+      .filter((c) => c.method.startsWith('editMessage'));
+    expect(edits.filter((c) => !c.ok).map((c) => c.response)).toEqual([]);
+    const editedMessages = edits.map((c) => `${c.params.chat_id}:${c.params.message_id}`).sort();
+    expect(editedMessages).toEqual(
+      admins.map((admin, index) => `${admin.id}:${shown[index]!.messageId}`).sort(),
+    );
+    for (const [index, admin] of admins.entries()) {
+      expect(h.sim.message(shop.bot, admin, shown[index]!.messageId)?.caption).toContain('Approved by Elham');
+    }
   });
 
   it("lets neither a stranger nor another shop's admin decide a receipt", async () => {
@@ -444,10 +494,18 @@ describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
       successCount: 0,
       failureCount: 1,
     });
-    const edited = await h.sim.waitForMessage(shop.bot, group, (m) => m.messageId === shown.messageId);
+    const edited = await h.sim.waitForMessage(
+      shop.bot,
+      group,
+      (m) => m.messageId === shown.messageId && m.editDate !== undefined,
+    );
     expect(edited.caption).toContain(`❌ Rejected by Neda (${admin.id})`);
     expect(edited.caption).toContain('Reason: The amount on the receipt is 5,000 Toman');
-    const closed = await h.sim.waitForMessage(shop.bot, group, (m) => m.messageId === prompt.messageId);
+    const closed = await h.sim.waitForMessage(
+      shop.bot,
+      group,
+      (m) => m.messageId === prompt.messageId && m.editDate !== undefined,
+    );
     expect(closed.text).toBe(`Receipt ${payment.trackingNumber} is rejected.`);
     // a late approval changes nothing
     expect(
@@ -556,7 +614,11 @@ describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
     );
     expect((await services.cardPayments.get(old.payment.id))?.status).toBe('expired');
     expect((await services.cardPayments.get(fresh.payment.id))?.status).toBe('pending');
-    const edited = await h.sim.waitForMessage(shop.bot, group, (m) => m.messageId === shown.messageId);
+    const edited = await h.sim.waitForMessage(
+      shop.bot,
+      group,
+      (m) => m.messageId === shown.messageId && m.editDate !== undefined,
+    );
     expect(edited.text).toContain('⌛ Expired without review');
     // an admin pressing Approve on the expired receipt changes nothing
     expect(

@@ -36,7 +36,7 @@ export interface ShopUnderTest {
 export async function startFleetHarness(
   backend: Backend,
   mode: 'polling' | 'webhook',
-  options: { zarinpal?: boolean } = {},
+  options: { zarinpal?: boolean; maxRetryDelaySeconds?: number } = {},
 ): Promise<FleetHarness> {
   const sim = await startTelegramSim({ webhookRetryBaseMs: 20, webhookRetryMaxMs: 200 });
   const panel = await startRemnawaveSim();
@@ -75,6 +75,9 @@ export async function startFleetHarness(
     secretKey: TEST_ENCRYPTION_KEY,
     http: { host: '127.0.0.1', port },
     healthProbeIntervalMs: 300,
+    ...(options.maxRetryDelaySeconds === undefined
+      ? {}
+      : { maxRetryDelaySeconds: options.maxRetryDelaySeconds }),
     // provisioning retries quickly, so a test sees the panel come back within a second
     jobs: { pollIntervalMs: 50, provisionBackoffMs: () => 100, zarinpalReconcileEveryMs: 200 },
   });

@@ -12,7 +12,11 @@ import { defineJob } from '../define.js';
 
 type CardPaymentJobDeps = CustomerNoticeDeps;
 
-const payload = z.object({ paymentId: z.number().int().positive() });
+const payload = z.object({
+  paymentId: z.number().int().positive(),
+  /** The admin message the deciding press already rewrote (absent: decided by the API or expiry). */
+  pressed: z.object({ chatId: z.number().int(), messageId: z.number().int() }).optional(),
+});
 
 /** The running bot, the tenant and the receipt a card-payment job works on. */
 async function loadForJob(deps: CardPaymentJobDeps, botId: BotId, paymentId: number) {
@@ -46,6 +50,14 @@ export const createCardPaymentDecidedJob = (deps: CardPaymentJobDeps) =>
     handler: async ({ botId, payload, logger }) => {
       const { api, services, receipt, tenant } = await loadForJob(deps, botId, payload.paymentId);
       if (!receipt || !tenant || receipt.payment.status === 'pending') return;
-      await announceOutcome({ api, services, tenant, receipt, translator: deps.translator, logger });
+      await announceOutcome({
+        api,
+        services,
+        tenant,
+        receipt,
+        translator: deps.translator,
+        logger,
+        ...(payload.pressed ? { pressed: payload.pressed } : {}),
+      });
     },
   });

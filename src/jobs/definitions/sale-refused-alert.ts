@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sendToAdmins } from '../../bot/admin-delivery.js';
 import { SALE_REFUSED_ALERT_JOB } from '../../modules/orders/pay-order.js';
 import { saleRefusedAlert } from '../../modules/wallet/sale-alert.js';
 import { asOrderId } from '../../shared/ids.js';
@@ -21,10 +22,9 @@ export const createSaleRefusedAlertJob = (deps: CustomerNoticeDeps) =>
     handler: async ({ botId, payload, logger }) => {
       const api = runningBotApi(deps.fleet, botId);
       const services = deps.app.forTenant(botId);
-      const [order, tenant, chat, language] = await Promise.all([
+      const [order, tenant, language] = await Promise.all([
         services.orders.get(asOrderId(payload.orderId)),
         deps.app.platform.tenants.get(botId),
-        services.settings.get('admin_chat_id'),
         services.settings.get('default_language'),
       ]);
       if (!tenant) return;
@@ -35,16 +35,17 @@ export const createSaleRefusedAlertJob = (deps: CustomerNoticeDeps) =>
         missing: payload.walletMissing,
       });
       const text = deps.translator.t(language, alert.key, alert.args);
-      const targets = chat !== null ? [chat] : tenant.adminTelegramIds;
-      logger.warn(
-        { orderId: payload.orderId, targets: targets.length },
-        'sale refused: the wallet cannot cover it',
-      );
-      for (const target of targets) {
-        // one admin who blocked the bot must not keep the others from hearing
-        await api
-          .sendMessage(target, text)
-          .catch((error: unknown) => logger.warn({ err: error, target }, 'could not alert an admin'));
-      }
+      logger.warn({ orderId: payload.orderId }, 'sale refused: the wallet cannot cover it');
+      // an alert is sent once: a retry could repeat it to the admins who already have it
+      await sendToAdmins({
+        api,
+        services,
+        tenant,
+        translator: deps.translator,
+        logger,
+        send: async ({ chatId }) => {
+          await api.sendMessage(chatId, text);
+        },
+      }).catch((error: unknown) => logger.warn({ err: error }, 'could not alert every admin'));
     },
   });

@@ -153,10 +153,14 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
     return current ? { status: 'already', payment: current } : { status: 'not_found' };
   };
 
-  const announce = (tx: TenantTx, id: number) =>
+  /** `pressed`: the admin message the deciding press rewrites itself, which the job leaves alone. */
+  const announce = (tx: TenantTx, id: number, pressed?: ReceiptAdminMessage | null) =>
     enqueueJob(tx, botId, {
       name: CARD_PAYMENT_DECIDED_JOB,
-      payload: { paymentId: id },
+      payload: {
+        paymentId: id,
+        ...(pressed ? { pressed: { chatId: pressed.chatId, messageId: pressed.messageId } } : {}),
+      },
       dedupeKey: `c2c-decided:${id}`,
     });
 
@@ -342,7 +346,11 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
      * customer and the admins. Any number of concurrent approvals credit once, whether they come
      * from admins in the bot or through the management API (both call this).
      */
-    async approve(id: CardPaymentId, reviewer: Reviewer): Promise<DecisionOutcome> {
+    async approve(
+      id: CardPaymentId,
+      reviewer: Reviewer,
+      pressed?: ReceiptAdminMessage | null,
+    ): Promise<DecisionOutcome> {
       const now = clock.now();
       return inTenant(db, botId, async (tx): Promise<DecisionOutcome> => {
         const [flipped] = await tx
@@ -380,7 +388,7 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
           .where(byId(id))
           .returning();
         await countOutcome(tx, flipped.cardId, 'success');
-        await announce(tx, flipped.id);
+        await announce(tx, flipped.id, pressed);
         const [customer] = await tx
           .select({ balance: customers.balance })
           .from(customers)
@@ -395,7 +403,12 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
     },
 
     /** Rejects a pending payment, with an optional reason the customer is shown; counts the card's failure. */
-    async reject(id: CardPaymentId, reviewer: Reviewer, reason: string | null): Promise<DecisionOutcome> {
+    async reject(
+      id: CardPaymentId,
+      reviewer: Reviewer,
+      reason: string | null,
+      pressed?: ReceiptAdminMessage | null,
+    ): Promise<DecisionOutcome> {
       const now = clock.now();
       const cleaned = reason?.trim() ? truncate(reason.trim(), MAX_REASON) : null;
       return inTenant(db, botId, async (tx): Promise<DecisionOutcome> => {
@@ -412,7 +425,7 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
           .returning();
         if (!payment) return decided(tx, id);
         await countOutcome(tx, payment.cardId, 'failure');
-        await announce(tx, payment.id);
+        await announce(tx, payment.id, pressed);
         return { status: 'rejected', payment: asPayment(payment) };
       });
     },

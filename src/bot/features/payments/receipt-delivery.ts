@@ -4,6 +4,7 @@ import type { Currency, ReceiptAdminMessage } from '../../../db/schema.js';
 import type { Tenant } from '../../../modules/tenants/tenant-registry.js';
 import { asCustomerId } from '../../../shared/ids.js';
 import type { Logger } from '../../../shared/logger.js';
+import { isPermanentSendError, sendToAdmins } from '../../admin-delivery.js';
 import type { Translator } from '../../i18n.js';
 import { backToMenu } from '../keyboards.js';
 import {
@@ -16,10 +17,6 @@ import {
   receiptAdminText,
   TEXT_LIMIT,
 } from './receipt-view.js';
-
-/** Telegram refused for good (chat not found, bot blocked or removed): retrying cannot help. */
-export const isPermanentSendError = (error: unknown): boolean =>
-  error instanceof GrammyError && (error.error_code === 400 || error.error_code === 403);
 
 const isNotModified = (error: unknown): boolean =>
   error instanceof GrammyError && /message is not modified/i.test(error.description);
@@ -77,50 +74,35 @@ export async function sendReceiptMessage(
 
 /**
  * Shows a new receipt to the tenant's admins through the tenant's own bot: in the admin chat (its
- * receipt topic when set), else in each admin's private chat. Each message is recorded as soon as
- * it is sent, so a retry after a failure sends only to the chats still missing.
+ * receipt topic when set), else in each admin's private chat (see `sendToAdmins` for an upgraded or
+ * lost admin chat). Each message is recorded as soon as it is sent, so a retry after a failure sends
+ * only to the chats still missing.
  */
 export async function sendReceiptToAdmins(input: ReceiptDelivery): Promise<void> {
   const { api, services, tenant, receipt, logger } = input;
   const payment = receipt.payment;
-  const [chatId, topicId] = await Promise.all([
-    services.settings.get('admin_chat_id'),
-    services.settings.get('receipt_topic_id'),
-  ]);
-  const targets =
-    chatId !== null
-      ? [{ chatId, threadId: topicId ?? undefined }]
-      : tenant.adminTelegramIds.map((id) => ({ chatId: id, threadId: undefined }));
-  if (targets.length === 0) {
-    logger.warn({ paymentId: payment.id }, 'no admin chat and no admins: the receipt waits unseen');
-    return;
-  }
+  const topicId = await services.settings.get('receipt_topic_id');
   const v = await adminViewContext(services, input.translator, tenant.currency);
   const shown = new Set(payment.adminMessages.map((message) => message.chatId));
-  let retry: unknown;
-  for (const target of targets) {
-    if (shown.has(target.chatId)) continue;
-    try {
+  await sendToAdmins({
+    api,
+    services,
+    tenant,
+    translator: input.translator,
+    logger: logger.child({ paymentId: payment.id }),
+    threadId: topicId ?? undefined,
+    skip: (chatId) => shown.has(chatId),
+    send: async (target) => {
       const message = await sendReceiptMessage(api, target.chatId, receipt, v, target.threadId);
+      shown.add(target.chatId);
       const status = await services.cardPayments.addAdminMessage(payment.id, message);
       if (status !== undefined && status !== 'pending') {
         // decided while this message was on its way: the outcome job may not have seen it
         const decided = await loadReceipt(services, payment.id);
         if (decided) await refreshAdminMessage({ api, message, receipt: decided, view: v, logger });
       }
-    } catch (error) {
-      if (isPermanentSendError(error)) {
-        // e.g. an admin who never opened the bot: Telegram lets no bot write first
-        logger.warn(
-          { err: error, chatId: target.chatId, paymentId: payment.id },
-          'cannot show a receipt here',
-        );
-      } else {
-        retry = error;
-      }
-    }
-  }
-  if (retry) throw retry;
+    },
+  });
 }
 
 /** Rewrites one admin message of a receipt with its current state (decision, who, reason). */
@@ -160,12 +142,17 @@ export async function refreshAdminMessage(input: {
 
 /**
  * After a decision or an expiry: every admin message shows the outcome, then the customer is told in
- * their language. Only the customer's message is retried on a passing failure (editing twice is harmless).
+ * their language. Only the customer's message is retried on a passing failure: an edit repeated by a
+ * retry is answered "message is not modified", which `refreshAdminMessage` takes as done.
  */
-export async function announceOutcome(input: ReceiptDelivery): Promise<void> {
-  const { api, services, tenant, receipt, translator, logger } = input;
+export async function announceOutcome(
+  input: ReceiptDelivery & { pressed?: { chatId: number; messageId: number } },
+): Promise<void> {
+  const { api, services, tenant, receipt, translator, logger, pressed } = input;
   const view = await adminViewContext(services, translator, tenant.currency);
   for (const message of receipt.payment.adminMessages) {
+    // the deciding press rewrote its own message already: a second identical edit is refused
+    if (pressed && message.chatId === pressed.chatId && message.messageId === pressed.messageId) continue;
     await refreshAdminMessage({ api, message, receipt, view, logger });
   }
   const customer = receipt.customer;

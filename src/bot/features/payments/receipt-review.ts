@@ -63,7 +63,11 @@ const alreadyKey = (payment: CardPayment) =>
       ? 'c2c-already-rejected'
       : 'c2c-already-expired';
 
-/** Writes the decision onto the message the admin pressed at once; the outcome job updates the others. */
+/**
+ * Writes the decision onto the message the admin pressed at once (the admin sees the outcome
+ * without waiting for the job queue); the decision told the outcome job to leave this message
+ * alone and update the others, so each is edited once.
+ */
 async function showDecision(ctx: BotContext, id: CardPaymentId, message: ReceiptAdminMessage | null) {
   if (!message) return;
   const receipt = await loadReceipt(ctx.shop.services, id);
@@ -78,7 +82,7 @@ async function rejectPayment(
   reason: string | null,
   receiptMessage: ReceiptAdminMessage | null,
 ): Promise<{ ok: boolean; text: string }> {
-  const outcome = await ctx.shop.services.cardPayments.reject(id, reviewerOf(ctx), reason);
+  const outcome = await ctx.shop.services.cardPayments.reject(id, reviewerOf(ctx), reason, receiptMessage);
   if (outcome.status === 'not_found') return { ok: false, text: ctx.t('c2c-not-found') };
   if (outcome.status !== 'rejected') {
     return { ok: false, text: ctx.t(alreadyKey(outcome.payment)) };
@@ -107,7 +111,8 @@ export function createReceiptReviewFeature() {
 
   feature.callbackQuery(/^c2c:ok:(\d{1,15})$/, async (ctx) => {
     const id = asCardPaymentId(Number(ctx.match[1]));
-    const outcome = await ctx.shop.services.cardPayments.approve(id, reviewerOf(ctx));
+    const pressed = adminMessageOf(ctx.callbackQuery.message);
+    const outcome = await ctx.shop.services.cardPayments.approve(id, reviewerOf(ctx), pressed);
     if (outcome.status === 'not_found') {
       await ctx.answerCallbackQuery({ text: ctx.t('c2c-not-found'), show_alert: true });
       return;
@@ -129,7 +134,7 @@ export function createReceiptReviewFeature() {
       { paymentId: id, by: ctx.from.id, amount: payment.amount, order: outcome.order?.status },
       'card payment approved',
     );
-    await showDecision(ctx, id, adminMessageOf(ctx.callbackQuery.message));
+    await showDecision(ctx, id, pressed);
   });
 
   feature.callbackQuery(/^c2c:no:(\d{1,15})$/, async (ctx) => {
