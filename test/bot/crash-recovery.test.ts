@@ -1,4 +1,4 @@
-import { and, eq, like } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RemnawaveSim, startRemnawaveSim } from '../../sim/remnawave/index.js';
 import {
@@ -8,7 +8,7 @@ import {
   type TelegramSim,
 } from '../../sim/telegram/index.js';
 import { type App, createApp } from '../../src/app.js';
-import { cardToCardPayments, ledgerTransactions, starsPayments } from '../../src/db/schema.js';
+import { cardToCardPayments, starsPayments } from '../../src/db/schema.js';
 import { inTenant, inTenantStatement } from '../../src/db/tenant-tx.js';
 import { createSecretBox } from '../../src/shared/crypto.js';
 import type { BotId, CustomerId } from '../../src/shared/ids.js';
@@ -18,6 +18,7 @@ import { eventually } from '../support/fleet.js';
 import { rememberSecret, testLogs } from '../support/log-capture.js';
 import { type PgProxy, startPgProxy } from '../support/pg-proxy.js';
 import { type ServiceProcess, startServiceProcess } from '../support/process.js';
+import { ledgerRowsByRef } from '../support/shop.js';
 
 /**
  * A service process killed at every step of an update: its connections to PostgreSQL are cut right
@@ -199,19 +200,29 @@ describe.skipIf(!POSTGRES)('updates survive a process killed at every step (post
     return true;
   }
 
+  /**
+   * Runs `runFor(step)` killed at step 1, 2, ... until the update finishes before the kill; each
+   * step with a new customer. Fails when it never finishes or was killed at fewer than MIN_STEPS.
+   */
+  async function killAtEveryStep<T>(
+    shop: Shop,
+    runFor: (step: number) => Parameters<typeof runKilledAt<T>>[2],
+  ): Promise<void> {
+    let kills = 0;
+    for (let step = 1; step <= MAX_STEPS; step += 1) {
+      if (!(await runKilledAt(step, shop, runFor(step)))) {
+        console.info(`${expect.getState().currentTestName}: killed at ${kills} steps`);
+        // admission, the money's transaction and the finish at least
+        expect(kills).toBeGreaterThanOrEqual(MIN_STEPS);
+        return;
+      }
+      kills += 1;
+    }
+    throw new Error(`the update never finished before the kill in ${MAX_STEPS} steps`);
+  }
+
   const ledgerRows = (botId: BotId, customerId: CustomerId, prefix: string) =>
-    inTenant(database.handle.db, botId, (tx) =>
-      tx
-        .select()
-        .from(ledgerTransactions)
-        .where(
-          and(
-            eq(ledgerTransactions.botId, botId),
-            eq(ledgerTransactions.customerId, customerId),
-            like(ledgerTransactions.externalRef, `${prefix}%`),
-          ),
-        ),
-    );
+    ledgerRowsByRef(database.handle.db, botId, customerId, prefix);
 
   async function customerOf(shop: Shop, user: SimUser): Promise<CustomerId> {
     const customer = await shop.services.customers.getByTelegramId(user.id);
@@ -229,11 +240,9 @@ describe.skipIf(!POSTGRES)('updates survive a process killed at every step (post
   it('a purchase from the balance: one order, one debit, activated once', async () => {
     const admin = sim.user({ firstName: 'Admin', languageCode: 'en' });
     const shop = await openShop('Buy', admin);
-    let completedUntouched = false;
-    let kills = 0;
-    for (let step = 1; step <= MAX_STEPS && !completedUntouched; step += 1) {
+    await killAtEveryStep(shop, (step) => {
       const user = sim.user({ firstName: `Buyer${step}`, languageCode: 'en' });
-      const killed = await runKilledAt(step, shop, {
+      return {
         prepare: async () => {
           await enter(shop, user);
           const customerId = await customerOf(shop, user);
@@ -260,24 +269,16 @@ describe.skipIf(!POSTGRES)('updates survive a process killed at every step (post
           );
           expect(textOf(shop, user, 'went wrong'), `step ${step}: no apology`).toEqual([]);
         },
-      });
-      completedUntouched = !killed;
-      if (killed) kills += 1;
-    }
-    expect(completedUntouched, 'the update finished before the last step').toBe(true);
-    console.info(`${expect.getState().currentTestName}: killed at ${kills} steps`);
-    // admission, the money's transaction and the finish at least
-    expect(kills).toBeGreaterThanOrEqual(MIN_STEPS);
+      };
+    });
   }, 600_000);
 
   it('a Telegram Stars payment: credited exactly once (or never taken), and the customer is told', async () => {
     const admin = sim.user({ firstName: 'Admin', languageCode: 'en' });
     const shop = await openShop('Stars', admin);
-    let completedUntouched = false;
-    let kills = 0;
-    for (let step = 1; step <= MAX_STEPS && !completedUntouched; step += 1) {
+    await killAtEveryStep(shop, (step) => {
       const user = sim.user({ firstName: `Payer${step}`, languageCode: 'en' });
-      const killed = await runKilledAt(step, shop, {
+      return {
         prepare: async () => {
           await enter(shop, user);
           await press(shop, user, 'menu:topup', hasButton('topup:amt:50000'));
@@ -307,24 +308,16 @@ describe.skipIf(!POSTGRES)('updates survive a process killed at every step (post
             `step ${step}: the customer told`,
           );
         },
-      });
-      completedUntouched = !killed;
-      if (killed) kills += 1;
-    }
-    expect(completedUntouched, 'the update finished before the last step').toBe(true);
-    console.info(`${expect.getState().currentTestName}: killed at ${kills} steps`);
-    // admission, the money's transaction and the finish at least
-    expect(kills).toBeGreaterThanOrEqual(MIN_STEPS);
+      };
+    });
   }, 600_000);
 
   it('a card-to-card receipt: recorded once and sent to the admins once', async () => {
     const admin = sim.user({ firstName: 'Admin', languageCode: 'en' });
     const shop = await openShop('Receipt', admin);
-    let completedUntouched = false;
-    let kills = 0;
-    for (let step = 1; step <= MAX_STEPS && !completedUntouched; step += 1) {
+    await killAtEveryStep(shop, (step) => {
       const user = sim.user({ firstName: `Sender${step}`, languageCode: 'en' });
-      const killed = await runKilledAt(step, shop, {
+      return {
         prepare: async () => {
           // Telegram lets a bot write only to users who started it
           if (step === 1) await enter(shop, admin);
@@ -349,14 +342,8 @@ describe.skipIf(!POSTGRES)('updates survive a process killed at every step (post
           await eventually(() => atAdmin().length >= 1, `step ${step}: the admins got the receipt`);
           expect(atAdmin(), `step ${step}: sent to the admin once`).toHaveLength(1);
         },
-      });
-      completedUntouched = !killed;
-      if (killed) kills += 1;
-    }
-    expect(completedUntouched, 'the update finished before the last step').toBe(true);
-    console.info(`${expect.getState().currentTestName}: killed at ${kills} steps`);
-    // admission, the money's transaction and the finish at least
-    expect(kills).toBeGreaterThanOrEqual(MIN_STEPS);
+      };
+    });
   }, 600_000);
 
   it('webhook: updates that arrive while the database is down are refused and handled once it is back; /health tells', async () => {

@@ -45,7 +45,7 @@ describe.each(BACKENDS)('telegram stars on %s', (backend) => {
     topUpWith(h, shop, user, { method: 'stars', amount }, (m) => m.invoice !== undefined, WAIT);
 
   const starsCredits = (botId: BotId, customerId: CustomerId) =>
-    ledgerRowsByRef(h, botId, customerId, 'stars:');
+    ledgerRowsByRef(h.testApp.database.handle.db, botId, customerId, 'stars:');
 
   const receipts = (shop: ShopUnderTest, user: SimUser) =>
     h.sim.chat(shop.bot, user).messages.filter((m) => m.fromBot && (m.text ?? '').includes('⭐ received'));

@@ -98,7 +98,7 @@ describe.each(BACKENDS)('zarinpal on %s', (backend) => {
     h.testApp.app.forTenant(botId).zarinpal.findByCustomer(customerId);
 
   const zarinpalCredits = (botId: BotId, customerId: CustomerId) =>
-    ledgerRowsByRef(h, botId, customerId, 'zarinpal:');
+    ledgerRowsByRef(h.testApp.database.handle.db, botId, customerId, 'zarinpal:');
 
   const noticesTo = (shop: ShopUnderTest, user: SimUser) =>
     h.sim

@@ -1,6 +1,7 @@
 import { and, eq, like } from 'drizzle-orm';
 import type { SimGroup, SimMessage, SimUser, WaitForMessageOptions } from '../../sim/telegram/index.js';
 import type { TenantServices } from '../../src/app.js';
+import type { Database } from '../../src/db/database.js';
 import { type Language, ledgerTransactions } from '../../src/db/schema.js';
 import { inTenant } from '../../src/db/tenant-tx.js';
 import type { BotId, CustomerId } from '../../src/shared/ids.js';
@@ -209,8 +210,8 @@ export const waitForSubscriptionPhoto = (
   });
 
 /** A customer's ledger rows whose external reference starts with `prefix` (e.g. `stars:`). */
-export const ledgerRowsByRef = (h: FleetHarness, botId: BotId, customerId: CustomerId, prefix: string) =>
-  inTenant(h.testApp.database.handle.db, botId, (tx) =>
+export const ledgerRowsByRef = (db: Database, botId: BotId, customerId: CustomerId, prefix: string) =>
+  inTenant(db, botId, (tx) =>
     tx
       .select()
       .from(ledgerTransactions)
