@@ -23,7 +23,7 @@ export type Admission =
     };
 
 /** How long a claim holds before another handler may take the update; it doubles per attempt. */
-export const UPDATE_LEASE_SECONDS = 60;
+const UPDATE_LEASE_SECONDS = 60;
 /** The longest a failed update waits before it is tried again. */
 const MAX_LEASE_SECONDS = 3600;
 
@@ -35,7 +35,7 @@ export type StoredUpdate = { readonly update_id: number } & Record<string, unkno
  * UTF-16 surrogates, which a Telegram message may carry. They become U+FFFD, as a lossy decoder
  * would show them; nothing else changes.
  */
-export function updateJson(value: unknown): string {
+function updateJson(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' ? scrubText(item) : item));
 }
 
