@@ -2,7 +2,7 @@
 error-apology = Sorry, something went wrong on our side. Please try again in a moment.
 error-flood-wait = Sorry for the wait: Telegram asked this bot to slow down for a moment. Please repeat your last step now.
 admin-chat-unreachable =
-    ⚠️ The admin chat ({ $chatId }) no longer accepts this bot's messages: { $reason }
+    ⚠️ The admin chat no longer accepts this bot's messages (the bot was removed, or the chat is gone).
     Receipts and alerts now come to you here in private. Add the bot to the admin chat again, or set a new admin chat.
 feature-disabled = This option is not available in this shop.
 

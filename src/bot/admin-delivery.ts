@@ -105,8 +105,12 @@ async function reportBrokenAdminChat(input: AdminDelivery, chatId: number, error
   if (reported.has(chatId)) return;
   reported.add(chatId);
   const language = await services.settings.get('default_language');
-  const reason = error instanceof GrammyError ? error.description : String(error);
-  const text = translator.t(language, 'admin-chat-unreachable', { chatId: String(chatId), reason });
+  // Telegram's reason is English and the chat id a raw number: both go to the log, not the screen
+  logger.warn(
+    { chatId, reason: error instanceof GrammyError ? error.description : String(error) },
+    'admin chat unreachable; telling the admins',
+  );
+  const text = translator.t(language, 'admin-chat-unreachable');
   for (const admin of tenant.adminTelegramIds) {
     await api
       .sendMessage(admin, text)

@@ -102,12 +102,11 @@ describe.each(BACKENDS)('the admin chat on %s', (backend) => {
       expect(shown.buttons.flat().map((b) => b.callbackData)).toHaveLength(3);
       // and they learn why receipts now come to them privately
       const note = await h.sim.waitForMessage(shop.bot, admin, (m) =>
-        (m.text ?? '').startsWith(
-          en('admin-chat-unreachable', { chatId: String(group.id), reason: '' }).slice(0, 20),
-        ),
+        (m.text ?? '').startsWith(en('admin-chat-unreachable').slice(0, 20)),
       );
-      expect(note.text).toContain(String(group.id));
-      expect(note.text).toContain('bot was kicked');
+      expect(note.text).toBe(en('admin-chat-unreachable'));
+      // Telegram's English reason stays in the log: the note is read in the shop's language
+      expect(note.text).not.toContain('bot was kicked');
     }
     const expected = admins.map((admin) => admin.id).sort((x, y) => x - y);
     await eventually(
