@@ -1,6 +1,7 @@
 import { type ChangeBus, createChangeBus } from './db/change-bus.js';
 import type { DatabaseHandle } from './db/database.js';
 import { createJobQueue } from './db/job-queue.js';
+import { platformDb } from './db/tenant-tx.js';
 import { createCardsService } from './modules/cards/cards-service.js';
 import { createCustomersService } from './modules/customers/customers-service.js';
 import { createFeatureFlagsService, type FlagRows } from './modules/feature-flags/feature-flags-service.js';
@@ -52,7 +53,7 @@ export interface AppDeps {
  */
 export function createApp(deps: AppDeps) {
   const { database, secrets, logger } = deps;
-  const { db } = database;
+  const db = platformDb(database.db);
   const clock = deps.clock ?? systemClock;
   const bus: ChangeBus = createChangeBus(database, logger);
   const maxAge = deps.cacheMaxAgeMs ?? 60_000;
@@ -87,54 +88,48 @@ export function createApp(deps: AppDeps) {
   };
 
   const forTenant = (botId: BotId) => {
-    const settings = createSettingsService({ db, botId, cache: settingsCache, bus });
+    // the tenant-bound handle is all the services get: no raw database, no bot id to pass around
+    const tenant = db.tenant(botId);
+    const settings = createSettingsService({ tenant, cache: settingsCache, bus });
     return {
       botId,
-      flags: createFeatureFlagsService({ db, botId, cache: flagCache, bus }),
+      flags: createFeatureFlagsService({ tenant, cache: flagCache, bus }),
       settings,
-      plans: createPlansService({ db, botId }),
-      cards: createCardsService({
-        db,
-        botId,
-        settings,
-        clock,
-        ...(deps.random ? { random: deps.random } : {}),
-      }),
-      customers: createCustomersService({ db, botId }),
-      ledger: createLedgerService({ db, botId }),
-      orders: createOrdersService({ db, botId, clock, settings }),
+      plans: createPlansService({ tenant }),
+      cards: createCardsService({ tenant, settings, clock, ...(deps.random ? { random: deps.random } : {}) }),
+      customers: createCustomersService({ tenant }),
+      ledger: createLedgerService({ tenant }),
+      orders: createOrdersService({ tenant, clock, settings }),
       subscriptions: createSubscriptionsService({
-        db,
-        botId,
+        tenant,
         clock,
         settings,
         panel: deps.panel,
         logger: logger.child({ botId }),
       }),
-      updates: createUpdatesService({ db, botId }),
-      sessions: createSessionsService({ db, botId }),
-      wallet: createWalletService({ db, botId, bus }),
+      updates: createUpdatesService({ tenant }),
+      sessions: createSessionsService({ tenant }),
+      wallet: createWalletService({ tenant, bus }),
       /** Stores each subscription's usage and the tenant's consumed traffic from the panel. */
       syncTraffic: async () => {
         if (!deps.panel) return undefined;
         const usage = panelUsage(deps.panel);
-        return syncTenantTraffic({ db, botId, clock, panel: usage.source, isMissing: usage.isMissing });
+        return syncTenantTraffic({ tenant, clock, panel: usage.source, isMissing: usage.isMissing });
       },
       /** Top-up amounts and limits shared by every payment method. */
-      topUp: createTopUpService({ db, botId, settings }),
-      cardPayments: createCardPaymentsService({ db, botId, clock, settings }),
+      topUp: createTopUpService({ tenant, settings }),
+      cardPayments: createCardPaymentsService({ tenant, clock, settings }),
       zarinpal: createZarinpalPaymentsService({
-        db,
-        botId,
+        tenant,
         clock,
         logger: logger.child({ botId }),
         settings: deps.zarinpal,
       }),
-      stars: createStarsPaymentsService({ db, botId, clock, settings, logger: logger.child({ botId }) }),
+      stars: createStarsPaymentsService({ tenant, clock, settings, logger: logger.child({ botId }) }),
       /** Every payment method's payments together, newest first (read only). */
-      payments: createPaymentHistory({ db, botId }),
+      payments: createPaymentHistory({ tenant }),
       /** The tenant admins' sales report. */
-      stats: createSalesStats({ db, botId, clock }),
+      stats: createSalesStats({ tenant, clock }),
     };
   };
 

@@ -19,7 +19,7 @@ export type ChangeEvent = z.infer<typeof changeEvent>;
 export type ChangeListener = (event: ChangeEvent | 'reset') => void;
 
 export interface ChangeBus {
-  publish(tx: Transaction, event: ChangeEvent): Promise<void>;
+  publish(tx: Pick<Transaction, 'execute'>, event: ChangeEvent): Promise<void>;
   subscribe(listener: ChangeListener): () => void;
   start(): Promise<void>;
   stop(): Promise<void>;

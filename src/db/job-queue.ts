@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { BotId } from '../shared/ids.js';
 import type { Database, DatabaseHandle } from './database.js';
 import { type JobStatus, jobs } from './schema.js';
-import { inPlatform, inTenant, type PlatformTx, type TenantTx } from './tenant-tx.js';
+import { inPlatform, inTenant, type TenantTx } from './tenant-tx.js';
 
 /** Both drivers answer raw queries with `{ rows }`; the generic database type leaves it unknown. */
 const rowsOf = <Row = Record<string, unknown>>(result: unknown): Row[] => (result as { rows: Row[] }).rows;
@@ -39,15 +39,11 @@ export interface JobRow {
  * Enqueues inside the caller's transaction, so a job exists exactly when the state change that
  * needs it was committed. Returns false when a job with the same dedupe key already exists.
  */
-export async function enqueueJob(
-  tx: TenantTx | PlatformTx,
-  botId: BotId,
-  input: EnqueueInput,
-): Promise<boolean> {
+export async function enqueueJob(tx: TenantTx, input: EnqueueInput): Promise<boolean> {
   const rows = await tx
     .insert(jobs)
     .values({
-      botId,
+      botId: tx.botId,
       name: input.name,
       payload: input.payload ?? {},
       dedupeKey: input.dedupeKey ?? null,
@@ -195,7 +191,7 @@ export function createJobQueue(database: DatabaseHandle) {
     onEnqueue: (listener: () => void) => database.listen(JOBS_CHANNEL, listener),
     /** Enqueues in a transaction of its own, for work no state change of the tenant carries. */
     enqueue: (botId: BotId, input: EnqueueInput): Promise<boolean> =>
-      inTenant(database.db, botId, (tx) => enqueueJob(tx, botId, input)),
+      inTenant(database.db, botId, (tx) => enqueueJob(tx, input)),
   };
 }
 

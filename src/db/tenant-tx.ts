@@ -9,17 +9,53 @@ declare const platformBrand: unique symbol;
 /**
  * A transaction in which `app.bot_id` is set: row-level security shows one tenant's rows only.
  * Repositories accept this type, never a bare database, so tenant data cannot be reached without it.
+ * It carries its tenant (`tx.botId`), so helpers take the transaction alone: there is no second
+ * argument that could name another tenant. Savepoints go through `inSavepoint`, which keeps it.
  */
-export type TenantTx = Transaction & { readonly [tenantBrand]: BotId };
+export type TenantTx = Omit<Transaction, 'transaction'> & {
+  readonly botId: BotId;
+  readonly [tenantBrand]: true;
+};
 
 /** A transaction for the tenant registry: it sees every row of `bots` and no tenant data. */
 export type PlatformTx = Transaction & { readonly [platformBrand]: true };
 
+const bindTenant = (tx: Transaction, botId: BotId): TenantTx =>
+  Object.defineProperty(tx, 'botId', { value: botId, enumerable: false }) as unknown as TenantTx;
+
 export function inTenant<T>(db: Database, botId: BotId, work: (tx: TenantTx) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select set_config('app.bot_id', ${String(botId)}, true)`);
-    return work(tx as TenantTx);
+    return work(bindTenant(tx, botId));
   });
+}
+
+/** A savepoint inside a tenant transaction: the inner transaction keeps the tenant (and `app.bot_id`). */
+export function inSavepoint<T>(tx: TenantTx, work: (inner: TenantTx) => Promise<T>): Promise<T> {
+  return (tx as unknown as Transaction).transaction((inner) => work(bindTenant(inner, tx.botId)));
+}
+
+/**
+ * The database as one tenant's services see it: every transaction it opens is bound to that tenant.
+ * Services get this handle, never the raw `Database`, so they cannot open a transaction for another
+ * tenant or none.
+ */
+export interface TenantDb {
+  readonly botId: BotId;
+  transaction<T>(work: (tx: TenantTx) => Promise<T>): Promise<T>;
+  /** `inTenantStatement` for this tenant: one statement, one round trip (hot path only). */
+  statement<Row>(statement: string): Promise<Row[]>;
+  /** `inTenantPrepared` for this tenant. */
+  prepared<Row>(statement: PreparedStatement, args: readonly string[]): Promise<Row[]>;
+}
+
+export function tenantDb(db: Database, botId: BotId): TenantDb {
+  return {
+    botId,
+    transaction: (work) => inTenant(db, botId, work),
+    statement: (statement) => inTenantStatement(db, botId, statement),
+    prepared: (statement, args) => inTenantPrepared(db, botId, statement, args),
+  };
 }
 
 /**
@@ -59,4 +95,21 @@ export function inPlatform<T>(db: Database, work: (tx: PlatformTx) => Promise<T>
     await tx.execute(sql`select set_config('app.platform', 'on', true)`);
     return work(tx as PlatformTx);
   });
+}
+
+/**
+ * The database as the platform's services (tenant registry, fleet reports, recovery) see it:
+ * platform transactions, and a tenant-bound handle for work done tenant by tenant. Like
+ * `TenantDb`, it keeps the raw `Database` inside src/db/.
+ */
+export interface PlatformDb {
+  transaction<T>(work: (tx: PlatformTx) => Promise<T>): Promise<T>;
+  tenant(botId: BotId): TenantDb;
+}
+
+export function platformDb(db: Database): PlatformDb {
+  return {
+    transaction: (work) => inPlatform(db, work),
+    tenant: (botId) => tenantDb(db, botId),
+  };
 }

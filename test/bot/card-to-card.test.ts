@@ -604,7 +604,7 @@ describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
 
     // what the schedule enqueues for every tenant, run by the real job runner
     await inTenant(h.testApp.database.handle.db, shop.id, (tx) =>
-      enqueueJob(tx, shop.id, { name: EXPIRE_RECEIPTS_JOB, dedupeKey: `test-expire:${Date.now()}` }),
+      enqueueJob(tx, { name: EXPIRE_RECEIPTS_JOB, dedupeKey: `test-expire:${Date.now()}` }),
     );
     const told = await h.sim.waitForMessage(shop.bot, yas, (m) => (m.text ?? '').includes('has expired'), {
       timeoutMs: 5000,

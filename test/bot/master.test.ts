@@ -257,7 +257,7 @@ describe.each(BACKENDS)('master bot on %s', (backend) => {
     );
     const sell = () =>
       inTenant(h.testApp.database.handle.db, shop.id, (tx) =>
-        chargeSale(tx, shop.id, { orderId: order!.id, trafficGb: 100 }),
+        chargeSale(tx, { orderId: order!.id, trafficGb: 100 }),
       );
     expect(await sell()).toEqual({ status: 'insufficient', balance: 0, missing: 150_000 });
 

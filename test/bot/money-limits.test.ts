@@ -36,7 +36,7 @@ describe.each(BACKENDS)('money limits in the bots on %s', (backend) => {
     const admin = h.sim.user({ id: adminId, firstName: 'Ava', username: 'ava_limits' });
     const { customerId } = await newCustomer(h, shop, 'Bahar', { username: 'bahar_limits' });
     await inTenant(db(), shop.id, (tx) =>
-      postEntry(tx, shop.id, { customerId, amount: MAX_MONEY - 10, kind: 'migration' }),
+      postEntry(tx, { customerId, amount: MAX_MONEY - 10, kind: 'migration' }),
     );
 
     await say(shop, admin, '/admin', (text) => text.includes('Admin menu'));
@@ -67,7 +67,7 @@ describe.each(BACKENDS)('money limits in the bots on %s', (backend) => {
     const wallet = h.testApp.app.forTenant(shop.id).wallet;
     const fill = (id: BotId) =>
       inTenant(db(), id, async (tx) =>
-        postWalletEntry(tx, id, await lockWallet(tx, id), { amount: MAX_MONEY - 5, kind: 'topup' }),
+        postWalletEntry(tx, await lockWallet(tx), { amount: MAX_MONEY - 5, kind: 'topup' }),
       );
     await fill(shop.id);
 

@@ -8,6 +8,7 @@ import { createJobRunner, DEFAULT_LEASE_MS, type JobRunner } from '../../src/job
 import type { BotId } from '../../src/shared/ids.js';
 import { createLogger, createSilentLogger } from '../../src/shared/logger.js';
 import { BACKENDS, createTenant, createTestApp, type TestApp } from '../support/database.js';
+import { rejection } from '../support/errors.js';
 import { eventually } from '../support/fleet.js';
 
 /**
@@ -88,7 +89,7 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
   ];
   let runner: JobRunner;
   const enqueue = (botId: BotId, name: string, payload: Record<string, unknown>, extra = {}) =>
-    inTenant(t.database.handle.db, botId, (tx) => enqueueJob(tx, botId, { name, payload, ...extra }));
+    inTenant(t.database.handle.db, botId, (tx) => enqueueJob(tx, { name, payload, ...extra }));
 
   beforeAll(async () => {
     t = await createTestApp(backend);
@@ -182,11 +183,13 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
     expect((visible as unknown as { rows: { bot_id: unknown }[] }).rows.map((r) => Number(r.bot_id))).toEqual(
       [shopA],
     );
-    await expect(
+    // enqueueJob takes the tenant from the transaction; below it, the policy refuses a foreign row
+    const foreign = await rejection(
       inTenant(t.database.handle.db, shopA, (tx) =>
-        enqueueJob(tx, shopB, { name: 'record', payload: { n: 0 } }),
+        tx.execute(sql`insert into jobs (bot_id, name, payload) values (${shopB}, 'record', '{}')`),
       ),
-    ).rejects.toThrow();
+    );
+    expect(foreign).toMatch(/row-level security/);
   });
 
   it('enqueues a schedule once per active tenant and window', async () => {

@@ -247,7 +247,7 @@ describe.each(BACKENDS)('ledger on %s', (backend) => {
     for (let batch = 0; batch < 10; batch += 1) {
       await inTenant(t.database.handle.db, shop.botId, async (tx) => {
         for (let index = 0; index < 100; index += 1) {
-          const credited = await postEntry(tx, shop.botId, {
+          const credited = await postEntry(tx, {
             customerId,
             amount: step,
             kind: 'admin_credit',
@@ -295,7 +295,7 @@ describe.each(BACKENDS)('ledger on %s', (backend) => {
     const { shop, customerId } = await freshCustomer();
     const post = (amount: number) =>
       inTenant(t.database.handle.db, shop.botId, (tx) =>
-        postEntry(tx, shop.botId, { customerId, amount, kind: 'migration' }),
+        postEntry(tx, { customerId, amount, kind: 'migration' }),
       );
     expect(await post(MAX_MONEY + 1)).toEqual({ status: 'over_limit', balance: 0, room: MAX_MONEY });
     expect(await shop.ledger.entries(customerId)).toEqual([]);

@@ -83,7 +83,7 @@ describe.each(BACKENDS)('money limits and sums on %s', (backend) => {
     const b = await freshShop();
     for (const shop of [a.shop, b.shop]) {
       await inTenant(db(), shop.botId, async (tx) =>
-        postWalletEntry(tx, shop.botId, await lockWallet(tx, shop.botId), {
+        postWalletEntry(tx, await lockWallet(tx), {
           amount: MAX_MONEY,
           kind: 'topup',
         }),
@@ -123,7 +123,7 @@ describe.each(BACKENDS)('money limits and sums on %s', (backend) => {
     const card = await shop.cards.create({ cardNumber: '6037991234567893', holderName: 'Holder' });
     if (!card.ok) throw new Error(card.error.message);
     await inTenant(db(), shop.botId, (tx) =>
-      postEntry(tx, shop.botId, { customerId, amount: MAX_MONEY - 20_000, kind: 'migration' }),
+      postEntry(tx, { customerId, amount: MAX_MONEY - 20_000, kind: 'migration' }),
     );
     const submitted = await shop.cardPayments.submit({
       customerId,
@@ -194,7 +194,7 @@ describe.each(BACKENDS)('a verified Zarinpal payment the balance cannot take on 
     const full = await register();
     const other = await register();
     await inTenant(t.database.handle.db, botId, (tx) =>
-      postEntry(tx, botId, { customerId: full, amount: MAX_MONEY - 10_000, kind: 'migration' }),
+      postEntry(tx, { customerId: full, amount: MAX_MONEY - 10_000, kind: 'migration' }),
     );
     const pay = async (customerId: CustomerId) => {
       const started = await shop.zarinpal.start({

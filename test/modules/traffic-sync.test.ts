@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type RemnawaveSim, startRemnawaveSim } from '../../sim/remnawave/index.js';
 import { subscriptions } from '../../src/db/schema.js';
-import { inTenant } from '../../src/db/tenant-tx.js';
+import { inTenant, tenantDb } from '../../src/db/tenant-tx.js';
 import {
   createRemnawaveClient,
   isNotFound,
@@ -76,8 +76,7 @@ describe.each(BACKENDS)('traffic sync from the panel on %s', (backend) => {
 
   const sync = (botId: BotId) =>
     syncTenantTraffic({
-      db: db(),
-      botId,
+      tenant: tenantDb(db(), botId),
       panel: client,
       isMissing: isNotFound,
       clock: { now: () => SYNCED_AT },

@@ -1,11 +1,10 @@
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Database } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { tenantPaymentCards } from '../../db/schema.js';
-import { inTenant, type TenantTx } from '../../db/tenant-tx.js';
+import type { TenantDb, TenantTx } from '../../db/tenant-tx.js';
 import type { Clock } from '../../shared/clock.js';
-import type { BotId, CardId } from '../../shared/ids.js';
+import type { CardId } from '../../shared/ids.js';
 import { type Invalid, invalid, ok, type Result } from '../../shared/result.js';
 import { parseInput } from '../../shared/validation.js';
 import type { SettingsService } from '../settings/settings-service.js';
@@ -43,8 +42,7 @@ export const cardPatch = z
 export type CardPatch = z.input<typeof cardPatch>;
 
 export interface CardsDeps {
-  readonly db: Database;
-  readonly botId: BotId;
+  readonly tenant: TenantDb;
   readonly settings: SettingsService;
   readonly clock: Clock;
   /** [0, 1), injectable so the random strategies can be tested. */
@@ -58,13 +56,14 @@ export interface CardsDeps {
 export const smoothedSuccessRate = (card: Pick<PaymentCard, 'successCount' | 'failureCount'>): number =>
   (card.successCount + 1) / (card.successCount + card.failureCount + 2);
 
-export function createCardsService({ db, botId, settings, clock, random = Math.random }: CardsDeps) {
+export function createCardsService({ tenant, settings, clock, random = Math.random }: CardsDeps) {
+  const { botId } = tenant;
   const byId = (id: CardId) => and(eq(tenantPaymentCards.botId, botId), eq(tenantPaymentCards.id, id));
   const asCard = (row: typeof tenantPaymentCards.$inferSelect) => row as PaymentCard;
   const active = and(eq(tenantPaymentCards.botId, botId), eq(tenantPaymentCards.isActive, true));
 
   const patch = (id: CardId, values: Partial<typeof tenantPaymentCards.$inferInsert>) =>
-    inTenant(db, botId, async (tx) => {
+    tenant.transaction(async (tx) => {
       const [row] = await tx
         .update(tenantPaymentCards)
         .set({ ...values, updatedAt: new Date() })
@@ -141,7 +140,7 @@ export function createCardsService({ db, botId, settings, clock, random = Math.r
     async create(input: CardInput): Promise<Result<PaymentCard, Invalid>> {
       const parsed = parseInput(cardInput, input);
       if (!parsed.ok) return parsed;
-      const [row] = await inTenant(db, botId, (tx) =>
+      const [row] = await tenant.transaction((tx) =>
         tx
           .insert(tenantPaymentCards)
           .values({ ...parsed.value, botId })
@@ -152,11 +151,11 @@ export function createCardsService({ db, botId, settings, clock, random = Math.r
       return ok(asCard(row));
     },
     async get(id: CardId): Promise<PaymentCard | undefined> {
-      const [row] = await inTenant(db, botId, (tx) => tx.select().from(tenantPaymentCards).where(byId(id)));
+      const [row] = await tenant.transaction((tx) => tx.select().from(tenantPaymentCards).where(byId(id)));
       return row ? asCard(row) : undefined;
     },
     async findAll(): Promise<PaymentCard[]> {
-      const rows = await inTenant(db, botId, (tx) =>
+      const rows = await tenant.transaction((tx) =>
         tx
           .select()
           .from(tenantPaymentCards)
@@ -175,7 +174,7 @@ export function createCardsService({ db, botId, settings, clock, random = Math.r
         eq(tenantPaymentCards.botId, botId),
         page.isActive === undefined ? undefined : eq(tenantPaymentCards.isActive, page.isActive),
       );
-      return inTenant(db, botId, async (tx) => {
+      return tenant.transaction(async (tx) => {
         const rows = await tx
           .select()
           .from(tenantPaymentCards)
@@ -203,7 +202,7 @@ export function createCardsService({ db, botId, settings, clock, random = Math.r
     activate: (id: CardId) => patch(id, { isActive: true }),
     deactivate: (id: CardId) => patch(id, { isActive: false }),
     async delete(id: CardId): Promise<boolean> {
-      const rows = await inTenant(db, botId, (tx) =>
+      const rows = await tenant.transaction((tx) =>
         tx.delete(tenantPaymentCards).where(byId(id)).returning({ id: tenantPaymentCards.id }),
       );
       return rows.length > 0;
@@ -215,7 +214,7 @@ export function createCardsService({ db, botId, settings, clock, random = Math.r
     async pickNext(): Promise<PaymentCard | undefined> {
       const strategy = await settings.get('card_rotation_strategy');
       const interval = await settings.get('card_rotation_interval_minutes');
-      return inTenant(db, botId, async (tx) => {
+      return tenant.transaction(async (tx) => {
         const picked =
           strategy === 'round_robin'
             ? await pickRoundRobin(tx)
@@ -234,19 +233,23 @@ export function createCardsService({ db, botId, settings, clock, random = Math.r
       });
     },
     recordSuccess: (id: CardId) =>
-      inTenant(db, botId, (tx) =>
-        tx
-          .update(tenantPaymentCards)
-          .set({ successCount: sql`${tenantPaymentCards.successCount} + 1`, updatedAt: new Date() })
-          .where(byId(id)),
-      ).then(() => undefined),
+      tenant
+        .transaction((tx) =>
+          tx
+            .update(tenantPaymentCards)
+            .set({ successCount: sql`${tenantPaymentCards.successCount} + 1`, updatedAt: new Date() })
+            .where(byId(id)),
+        )
+        .then(() => undefined),
     recordFailure: (id: CardId) =>
-      inTenant(db, botId, (tx) =>
-        tx
-          .update(tenantPaymentCards)
-          .set({ failureCount: sql`${tenantPaymentCards.failureCount} + 1`, updatedAt: new Date() })
-          .where(byId(id)),
-      ).then(() => undefined),
+      tenant
+        .transaction((tx) =>
+          tx
+            .update(tenantPaymentCards)
+            .set({ failureCount: sql`${tenantPaymentCards.failureCount} + 1`, updatedAt: new Date() })
+            .where(byId(id)),
+        )
+        .then(() => undefined),
   };
 }
 

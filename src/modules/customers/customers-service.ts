@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, count, eq, getTableColumns, ilike, or, sql } from 'drizzle-orm';
-import type { Database } from '../../db/database.js';
 import { customers, type Language } from '../../db/schema.js';
-import { inTenant } from '../../db/tenant-tx.js';
-import type { BotId, CustomerId } from '../../shared/ids.js';
+import type { TenantDb } from '../../db/tenant-tx.js';
+import type { CustomerId } from '../../shared/ids.js';
 
 export type Customer = typeof customers.$inferSelect & { readonly id: CustomerId };
 
@@ -39,12 +38,13 @@ const matchSearch = (query: string) => {
       );
 };
 
-export function createCustomersService({ db, botId }: { db: Database; botId: BotId }) {
+export function createCustomersService({ tenant }: { tenant: TenantDb }) {
+  const { botId } = tenant;
   const asCustomer = (row: typeof customers.$inferSelect) => row as Customer;
   const byId = (id: CustomerId) => and(eq(customers.botId, botId), eq(customers.id, id));
 
   const findOne = async (where: ReturnType<typeof eq>) => {
-    const [row] = await inTenant(db, botId, (tx) =>
+    const [row] = await tenant.transaction((tx) =>
       tx
         .select()
         .from(customers)
@@ -62,7 +62,7 @@ export function createCustomersService({ db, botId }: { db: Database; botId: Bot
       profile: TelegramProfile,
       language: Language,
     ): Promise<{ customer: Customer; isNew: boolean }> {
-      const [row] = await inTenant(db, botId, (tx) =>
+      const [row] = await tenant.transaction((tx) =>
         tx
           .insert(customers)
           .values({
@@ -96,7 +96,7 @@ export function createCustomersService({ db, botId }: { db: Database; botId: Bot
     /** By Telegram id, @username or name fragment. */
     async search(query: string, page: Page = {}): Promise<Customer[]> {
       const match = matchSearch(query);
-      const rows = await inTenant(db, botId, (tx) =>
+      const rows = await tenant.transaction((tx) =>
         tx
           .select()
           .from(customers)
@@ -115,7 +115,7 @@ export function createCustomersService({ db, botId }: { db: Database; botId: Bot
     }): Promise<{ items: Customer[]; total: number }> {
       const search = page.search?.trim();
       const where = and(eq(customers.botId, botId), search ? matchSearch(search) : undefined);
-      return inTenant(db, botId, async (tx) => {
+      return tenant.transaction(async (tx) => {
         const rows = await tx
           .select()
           .from(customers)
@@ -128,7 +128,7 @@ export function createCustomersService({ db, botId }: { db: Database; botId: Bot
       });
     },
     async findAll(page: Page = {}): Promise<Customer[]> {
-      const rows = await inTenant(db, botId, (tx) =>
+      const rows = await tenant.transaction((tx) =>
         tx
           .select()
           .from(customers)
@@ -141,7 +141,7 @@ export function createCustomersService({ db, botId }: { db: Database; botId: Bot
     },
     /** How many customers this customer invited. */
     async countReferred(id: CustomerId): Promise<number> {
-      const [row] = await inTenant(db, botId, (tx) =>
+      const [row] = await tenant.transaction((tx) =>
         tx
           .select({ count: sql<number>`count(*)::int` })
           .from(customers)
@@ -150,7 +150,7 @@ export function createCustomersService({ db, botId }: { db: Database; botId: Bot
       return row?.count ?? 0;
     },
     async setLanguage(id: CustomerId, language: Language): Promise<void> {
-      await inTenant(db, botId, (tx) =>
+      await tenant.transaction((tx) =>
         tx
           .update(customers)
           .set({ language, hasChosenLanguage: true, updatedAt: new Date() })
@@ -158,7 +158,7 @@ export function createCustomersService({ db, botId }: { db: Database; botId: Bot
       );
     },
     async acceptRules(id: CustomerId): Promise<void> {
-      await inTenant(db, botId, (tx) =>
+      await tenant.transaction((tx) =>
         tx.update(customers).set({ rulesAcceptedAt: new Date(), updatedAt: new Date() }).where(byId(id)),
       );
     },
@@ -167,7 +167,7 @@ export function createCustomersService({ db, botId }: { db: Database; botId: Bot
      * Returns whether it was recorded.
      */
     async setReferrer(id: CustomerId, referralCode: string): Promise<boolean> {
-      return inTenant(db, botId, async (tx) => {
+      return tenant.transaction(async (tx) => {
         const [referrer] = await tx
           .select({ id: customers.id })
           .from(customers)

@@ -1,9 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import type { ChangeBus } from '../../db/change-bus.js';
-import type { Database } from '../../db/database.js';
 import { botFeatureFlags } from '../../db/schema.js';
-import { inTenant } from '../../db/tenant-tx.js';
-import type { BotId } from '../../shared/ids.js';
+import type { TenantDb, TenantTx } from '../../db/tenant-tx.js';
+
 import { err, type Invalid, ok, type Result } from '../../shared/result.js';
 import type { TenantCache } from '../../shared/tenant-cache.js';
 import { FEATURE_KEYS, FEATURES, type FeatureKey, isFeatureKey } from './features.js';
@@ -22,8 +21,7 @@ export type FeatureFlagsByKey = { readonly [K in FeatureKey]: FeatureFlag };
 export type FlagRows = ReadonlyMap<FeatureKey, { enabled: boolean; config: Record<string, unknown> }>;
 
 export interface FeatureFlagsDeps {
-  readonly db: Database;
-  readonly botId: BotId;
+  readonly tenant: TenantDb;
   readonly cache: TenantCache<FlagRows>;
   readonly bus: ChangeBus;
 }
@@ -34,10 +32,11 @@ const unknownFeature = (key: string): Invalid => ({
   message: `unknown feature "${key}"; expected one of: ${FEATURE_KEYS.join(', ')}`,
 });
 
-export function createFeatureFlagsService({ db, botId, cache, bus }: FeatureFlagsDeps) {
+export function createFeatureFlagsService({ tenant, cache, bus }: FeatureFlagsDeps) {
+  const { botId } = tenant;
   const load = () =>
     cache.get(botId, () =>
-      inTenant(db, botId, async (tx) => {
+      tenant.transaction(async (tx) => {
         const rows = await tx.select().from(botFeatureFlags).where(eq(botFeatureFlags.botId, botId));
         const map = new Map<FeatureKey, { enabled: boolean; config: Record<string, unknown> }>();
         for (const row of rows) {
@@ -57,8 +56,8 @@ export function createFeatureFlagsService({ db, botId, cache, bus }: FeatureFlag
       : { key, enabled: FEATURES[key].default, config: {}, source: 'default' };
   };
 
-  const change = async <T>(work: Parameters<typeof inTenant<T>>[2]): Promise<T> => {
-    const result = await inTenant(db, botId, async (tx) => {
+  const change = async <T>(work: (tx: TenantTx) => Promise<T>): Promise<T> => {
+    const result = await tenant.transaction(async (tx) => {
       const value = await work(tx);
       await bus.publish(tx, { kind: 'flags', botId });
       return value;

@@ -1,7 +1,6 @@
 import { and, count, eq, inArray, ne, sql } from 'drizzle-orm';
-import type { Database } from '../../db/database.js';
 import { bots, type Currency, customers, orders, subscriptions } from '../../db/schema.js';
-import { inPlatform, inTenant } from '../../db/tenant-tx.js';
+import type { PlatformDb } from '../../db/tenant-tx.js';
 import { asBotId, type BotId } from '../../shared/ids.js';
 import { exactMoney, sumMoney } from '../../shared/money.js';
 
@@ -60,9 +59,9 @@ const toAmounts = (sums: Map<Currency, bigint>) =>
  * tenant, which is fine for an operator's report; if fleets grow to many thousands of tenants a
  * periodically refreshed summary table is the next step, not a hole in the policies.
  */
-export function createFleetStats({ db, concurrency = 8 }: { db: Database; concurrency?: number }) {
+export function createFleetStats({ db, concurrency = 8 }: { db: PlatformDb; concurrency?: number }) {
   const tenantStats = (botId: BotId): Promise<TenantStats> =>
-    inTenant(db, botId, async (tx) => {
+    db.tenant(botId).transaction(async (tx) => {
       const [customerCount] = await tx
         .select({ n: count() })
         .from(customers)
@@ -95,7 +94,7 @@ export function createFleetStats({ db, concurrency = 8 }: { db: Database; concur
   return {
     tenantStats,
     async fleetStats(): Promise<FleetStats> {
-      const rows = await inPlatform(db, (tx) =>
+      const rows = await db.transaction((tx) =>
         tx
           .select({
             id: bots.id,

@@ -1,9 +1,8 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Database } from '../../db/database.js';
 import { customers, type LedgerKind, ledgerTransactions } from '../../db/schema.js';
-import { inTenant, type TenantTx } from '../../db/tenant-tx.js';
-import type { BotId, CustomerId, LedgerEntryId } from '../../shared/ids.js';
+import type { TenantDb, TenantTx } from '../../db/tenant-tx.js';
+import type { CustomerId, LedgerEntryId } from '../../shared/ids.js';
 import { exactMoney, MAX_MONEY } from '../../shared/money.js';
 import type { Invalid } from '../../shared/result.js';
 import { parseInput } from '../../shared/validation.js';
@@ -48,26 +47,28 @@ const postingInput = z.object({
  * postings for one customer run one after the other, and a reference is locked before it is
  * checked, so the same reference never moves money twice. Callers that pay for something post in the same transaction as the state change.
  */
-export async function postEntry(tx: TenantTx, botId: BotId, input: PostingInput): Promise<PostingResult> {
+export async function postEntry(tx: TenantTx, input: PostingInput): Promise<PostingResult> {
   // callers inside a transaction skip the service's validation: a fraction or NaN here is a bug
   if (!Number.isSafeInteger(input.amount) || input.amount === 0)
     throw new RangeError(`ledger amount must be a non-zero whole number, not ${input.amount}`);
   const [customer] = await tx
     .select({ balance: customers.balance })
     .from(customers)
-    .where(and(eq(customers.botId, botId), eq(customers.id, input.customerId)))
+    .where(and(eq(customers.botId, tx.botId), eq(customers.id, input.customerId)))
     .for('update');
   if (!customer) return { status: 'no_customer' };
   if (input.externalRef !== undefined) {
     // The customer lock does not cover the same reference posted for another customer at the same
     // moment: serialise on the reference itself, then the check below sees any committed twin.
     await tx.execute(
-      sql`select pg_advisory_xact_lock(hashtextextended(${`${botId}:${input.externalRef}`}, 0))`,
+      sql`select pg_advisory_xact_lock(hashtextextended(${`${tx.botId}:${input.externalRef}`}, 0))`,
     );
     const [existing] = await tx
       .select()
       .from(ledgerTransactions)
-      .where(and(eq(ledgerTransactions.botId, botId), eq(ledgerTransactions.externalRef, input.externalRef)));
+      .where(
+        and(eq(ledgerTransactions.botId, tx.botId), eq(ledgerTransactions.externalRef, input.externalRef)),
+      );
     if (existing) return { status: 'duplicate', entry: existing as LedgerEntry, balance: customer.balance };
   }
   const balance = customer.balance + input.amount;
@@ -78,11 +79,11 @@ export async function postEntry(tx: TenantTx, botId: BotId, input: PostingInput)
   await tx
     .update(customers)
     .set({ balance, updatedAt: new Date() })
-    .where(and(eq(customers.botId, botId), eq(customers.id, input.customerId)));
+    .where(and(eq(customers.botId, tx.botId), eq(customers.id, input.customerId)));
   const [entry] = await tx
     .insert(ledgerTransactions)
     .values({
-      botId,
+      botId: tx.botId,
       customerId: input.customerId,
       amount: input.amount,
       balanceAfter: balance,
@@ -95,13 +96,14 @@ export async function postEntry(tx: TenantTx, botId: BotId, input: PostingInput)
   return { status: 'posted', entry: entry as LedgerEntry, balance };
 }
 
-export function createLedgerService({ db, botId }: { db: Database; botId: BotId }) {
+export function createLedgerService({ tenant }: { tenant: TenantDb }) {
+  const { botId } = tenant;
   const post = async (
     input: PostingInput,
   ): Promise<PostingResult | { status: 'invalid'; error: Invalid }> => {
     const parsed = parseInput(postingInput, input);
     if (!parsed.ok) return { status: 'invalid', error: parsed.error };
-    return inTenant(db, botId, (tx) => postEntry(tx, botId, input));
+    return tenant.transaction((tx) => postEntry(tx, input));
   };
 
   return {
@@ -122,7 +124,7 @@ export function createLedgerService({ db, botId }: { db: Database; botId: BotId 
             error: { code: 'invalid' as const, field: 'amount', message: 'amount: must be positive' },
           }),
     async balance(customerId: CustomerId): Promise<number | undefined> {
-      const [row] = await inTenant(db, botId, (tx) =>
+      const [row] = await tenant.transaction((tx) =>
         tx
           .select({ balance: customers.balance })
           .from(customers)
@@ -131,7 +133,7 @@ export function createLedgerService({ db, botId }: { db: Database; botId: BotId 
       return row?.balance;
     },
     async entries(customerId: CustomerId, limit = 50): Promise<LedgerEntry[]> {
-      const rows = await inTenant(db, botId, (tx) =>
+      const rows = await tenant.transaction((tx) =>
         tx
           .select()
           .from(ledgerTransactions)
@@ -147,7 +149,7 @@ export function createLedgerService({ db, botId }: { db: Database; botId: BotId 
      */
     async findImbalances(): Promise<{ customerId: CustomerId; balance: number; ledgerSum: number }[]> {
       const ledgerSum = sql<string>`coalesce(sum(${ledgerTransactions.amount}), 0)`;
-      const rows = await inTenant(db, botId, (tx) =>
+      const rows = await tenant.transaction((tx) =>
         tx
           .select({ customerId: customers.id, balance: customers.balance, ledgerSum })
           .from(customers)

@@ -1,10 +1,9 @@
 import { and, desc, eq } from 'drizzle-orm';
-import type { Database } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { botPlans, orders, subscriptions } from '../../db/schema.js';
-import { inTenant, type TenantTx } from '../../db/tenant-tx.js';
+import type { TenantDb, TenantTx } from '../../db/tenant-tx.js';
 import type { Clock } from '../../shared/clock.js';
-import type { BotId, CustomerId, OrderId, PlanId } from '../../shared/ids.js';
+import type { CustomerId, OrderId, PlanId } from '../../shared/ids.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import { lockCustomer, type Order, type PayOutcome, payOrder, tenantCurrency } from './pay-order.js';
 
@@ -22,8 +21,7 @@ export type TrialOutcome =
   | { readonly status: 'no_customer' };
 
 export interface OrdersDeps {
-  readonly db: Database;
-  readonly botId: BotId;
+  readonly tenant: TenantDb;
   readonly clock: Clock;
   readonly settings: SettingsService;
 }
@@ -33,7 +31,8 @@ export interface OrdersDeps {
  * an order is paid from the balance at once when it covers the price, and otherwise waits for a
  * payment to complete it (`payAwaiting`).
  */
-export function createOrdersService({ db, botId, clock, settings }: OrdersDeps) {
+export function createOrdersService({ tenant, clock, settings }: OrdersDeps) {
+  const { botId } = tenant;
   const findByKey = async (tx: TenantTx, key: string) => {
     const [row] = await tx
       .select()
@@ -61,8 +60,8 @@ export function createOrdersService({ db, botId, clock, settings }: OrdersDeps) 
       idempotencyKey?: string;
     }): Promise<PurchaseOutcome> {
       const attempt = () =>
-        inTenant(db, botId, async (tx): Promise<PurchaseOutcome> => {
-          if (!(await lockCustomer(tx, botId, input.customerId))) return { status: 'no_customer' };
+        tenant.transaction(async (tx): Promise<PurchaseOutcome> => {
+          if (!(await lockCustomer(tx, input.customerId))) return { status: 'no_customer' };
           if (input.idempotencyKey !== undefined) {
             const existing = await findByKey(tx, input.idempotencyKey);
             if (existing) return { status: 'duplicate', order: existing };
@@ -83,14 +82,14 @@ export function createOrdersService({ db, botId, clock, settings }: OrdersDeps) 
               planId: plan.id,
               planName: plan.name,
               price: plan.price,
-              currency: await tenantCurrency(tx, botId),
+              currency: await tenantCurrency(tx),
               periodDays: plan.periodDays,
               trafficGb: plan.trafficGb,
               deviceLimit: plan.deviceLimit,
               idempotencyKey: input.idempotencyKey ?? null,
             })
             .returning();
-          const paid = await payOrder(tx, botId, created!.id as OrderId, clock.now());
+          const paid = await payOrder(tx, created!.id as OrderId, clock.now());
           if (paid.status === 'wallet_insufficient') {
             // the shop cannot sell it now: the order must not linger as one waiting for money
             await tx
@@ -116,7 +115,7 @@ export function createOrdersService({ db, botId, clock, settings }: OrdersDeps) 
 
     /** Pays an order still waiting for money, e.g. after a top-up. */
     payAwaiting(orderId: OrderId): Promise<PayOutcome> {
-      return inTenant(db, botId, (tx) => payOrder(tx, botId, orderId, clock.now()));
+      return tenant.transaction((tx) => payOrder(tx, orderId, clock.now()));
     },
 
     /** A trial with the tenant's trial settings, once per customer, for customers without a subscription. */
@@ -127,8 +126,8 @@ export function createOrdersService({ db, botId, clock, settings }: OrdersDeps) 
         settings.get('trial_devices'),
       ]);
       try {
-        return await inTenant(db, botId, async (tx): Promise<TrialOutcome> => {
-          if (!(await lockCustomer(tx, botId, customerId))) return { status: 'no_customer' };
+        return await tenant.transaction(async (tx): Promise<TrialOutcome> => {
+          if (!(await lockCustomer(tx, customerId))) return { status: 'no_customer' };
           const [used] = await tx
             .select({ id: orders.id })
             .from(orders)
@@ -142,13 +141,13 @@ export function createOrdersService({ db, botId, clock, settings }: OrdersDeps) 
               customerId,
               kind: 'trial',
               price: 0,
-              currency: await tenantCurrency(tx, botId),
+              currency: await tenantCurrency(tx),
               periodDays: days,
               trafficGb,
               deviceLimit: devices,
             })
             .returning();
-          const paid = await payOrder(tx, botId, created!.id as OrderId, clock.now());
+          const paid = await payOrder(tx, created!.id as OrderId, clock.now());
           if (paid.status !== 'paid') throw new Error(`trial order could not start: ${paid.status}`);
           return { status: 'started', order: paid.order };
         });
@@ -160,7 +159,7 @@ export function createOrdersService({ db, botId, clock, settings }: OrdersDeps) 
     },
 
     async hasUsedTrial(customerId: CustomerId): Promise<boolean> {
-      const [row] = await inTenant(db, botId, (tx) =>
+      const [row] = await tenant.transaction((tx) =>
         tx
           .select({ id: orders.id })
           .from(orders)
@@ -170,7 +169,7 @@ export function createOrdersService({ db, botId, clock, settings }: OrdersDeps) 
     },
 
     async get(orderId: OrderId): Promise<Order | undefined> {
-      const [row] = await inTenant(db, botId, (tx) =>
+      const [row] = await tenant.transaction((tx) =>
         tx
           .select()
           .from(orders)
@@ -180,7 +179,7 @@ export function createOrdersService({ db, botId, clock, settings }: OrdersDeps) 
     },
 
     async findByCustomer(customerId: CustomerId, limit = 20): Promise<Order[]> {
-      const rows = await inTenant(db, botId, (tx) =>
+      const rows = await tenant.transaction((tx) =>
         tx
           .select()
           .from(orders)
@@ -193,7 +192,7 @@ export function createOrdersService({ db, botId, clock, settings }: OrdersDeps) 
 
     /** Gives up an order nobody paid (the customer chose another plan, or an operator cleaned up). */
     async cancel(orderId: OrderId): Promise<boolean> {
-      const rows = await inTenant(db, botId, (tx) =>
+      const rows = await tenant.transaction((tx) =>
         tx
           .update(orders)
           .set({ status: 'cancelled', updatedAt: clock.now() })

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { enqueueJob } from '../../db/job-queue.js';
 import { bots, customers, orders, subscriptions } from '../../db/schema.js';
-import type { TenantTx } from '../../db/tenant-tx.js';
+import { inSavepoint, type TenantTx } from '../../db/tenant-tx.js';
 import type { BotId, CustomerId, OrderId } from '../../shared/ids.js';
 import { postEntry } from '../ledger/ledger-service.js';
 import { GIB } from '../subscriptions/vpn-panel.js';
@@ -49,15 +49,15 @@ const DAY_MS = 86_400_000;
  * and a payment arriving twice pay once. Callers that credit money (payments) call it in the same
  * transaction as the credit, so a payment for a pending purchase completes it.
  */
-export async function payOrder(tx: TenantTx, botId: BotId, orderId: OrderId, now: Date): Promise<PayOutcome> {
+export async function payOrder(tx: TenantTx, orderId: OrderId, now: Date): Promise<PayOutcome> {
   try {
-    return await tx.transaction((inner) => payOrderSteps(inner as TenantTx, botId, orderId, now));
+    return await inSavepoint(tx, (inner) => payOrderSteps(inner, orderId, now));
   } catch (error) {
     if (!(error instanceof Refused)) throw error;
     if (error.outcome.status === 'wallet_insufficient') {
       // the sale rolled back, the alert stays: the tenant's admins hear of it, however it was paid
       const { order, wallet } = error.outcome;
-      await enqueueJob(tx, botId, {
+      await enqueueJob(tx, {
         name: SALE_REFUSED_ALERT_JOB,
         payload: { orderId: order.id, walletBalance: wallet.balance, walletMissing: wallet.missing },
         dedupeKey: `sale-refused:${order.id}`,
@@ -68,11 +68,11 @@ export async function payOrder(tx: TenantTx, botId: BotId, orderId: OrderId, now
   }
 }
 
-async function payOrderSteps(tx: TenantTx, botId: BotId, orderId: OrderId, now: Date): Promise<PayOutcome> {
+async function payOrderSteps(tx: TenantTx, orderId: OrderId, now: Date): Promise<PayOutcome> {
   const [row] = await tx
     .select()
     .from(orders)
-    .where(and(eq(orders.botId, botId), eq(orders.id, orderId)))
+    .where(and(eq(orders.botId, tx.botId), eq(orders.id, orderId)))
     .for('update');
   if (!row) return { status: 'not_found' };
   const order = row as Order;
@@ -81,7 +81,7 @@ async function payOrderSteps(tx: TenantTx, botId: BotId, orderId: OrderId, now: 
 
   let transactionId: number | null = null;
   if (order.price > 0) {
-    const posted = await postEntry(tx, botId, {
+    const posted = await postEntry(tx, {
       customerId,
       amount: -order.price,
       kind: order.kind === 'renewal' ? 'renewal' : 'purchase',
@@ -98,7 +98,7 @@ async function payOrderSteps(tx: TenantTx, botId: BotId, orderId: OrderId, now: 
   }
   if (order.kind !== 'trial') {
     // a trial is a gift, not a sale: the tenant's wallet pays for what it sells
-    const charged = await chargeSale(tx, botId, { orderId: order.id, trafficGb: order.trafficGb });
+    const charged = await chargeSale(tx, { orderId: order.id, trafficGb: order.trafficGb });
     if (charged.status === 'insufficient') {
       throw new Refused({
         status: 'wallet_insufficient',
@@ -111,7 +111,7 @@ async function payOrderSteps(tx: TenantTx, botId: BotId, orderId: OrderId, now: 
   const [current] = await tx
     .select()
     .from(subscriptions)
-    .where(and(eq(subscriptions.botId, botId), eq(subscriptions.customerId, customerId)))
+    .where(and(eq(subscriptions.botId, tx.botId), eq(subscriptions.customerId, customerId)))
     .for('update');
   // Absolute expiry, decided once: the later of now and the current expiry, plus the period.
   const base = current?.expiresAt && current.expiresAt > now ? current.expiresAt : now;
@@ -131,7 +131,12 @@ async function payOrderSteps(tx: TenantTx, botId: BotId, orderId: OrderId, now: 
   } else {
     const [created] = await tx
       .insert(subscriptions)
-      .values({ botId, customerId, panelUsername: panelUsername(botId, customerId), ...entitlement })
+      .values({
+        botId: tx.botId,
+        customerId,
+        panelUsername: panelUsername(tx.botId, customerId),
+        ...entitlement,
+      })
       .returning({ id: subscriptions.id });
     subscriptionId = created!.id;
   }
@@ -147,7 +152,7 @@ async function payOrderSteps(tx: TenantTx, botId: BotId, orderId: OrderId, now: 
     })
     .where(eq(orders.id, order.id))
     .returning();
-  await enqueueJob(tx, botId, {
+  await enqueueJob(tx, {
     name: PROVISION_JOB,
     payload: { orderId: order.id },
     dedupeKey: `provision:${order.id}`,
@@ -158,17 +163,17 @@ async function payOrderSteps(tx: TenantTx, botId: BotId, orderId: OrderId, now: 
 }
 
 /** The tenant's currency, from its own row (visible to a tenant-bound transaction). */
-export async function tenantCurrency(tx: TenantTx, botId: BotId) {
-  const [row] = await tx.select({ currency: bots.currency }).from(bots).where(eq(bots.id, botId));
+export async function tenantCurrency(tx: TenantTx) {
+  const [row] = await tx.select({ currency: bots.currency }).from(bots).where(eq(bots.id, tx.botId));
   return row?.currency ?? 'IRT';
 }
 
 /** Locks the customer row: two orders of one customer are decided one after the other. */
-export async function lockCustomer(tx: TenantTx, botId: BotId, customerId: CustomerId) {
+export async function lockCustomer(tx: TenantTx, customerId: CustomerId) {
   const [row] = await tx
     .select({ id: customers.id, telegramId: customers.telegramId })
     .from(customers)
-    .where(and(eq(customers.botId, botId), eq(customers.id, customerId)))
+    .where(and(eq(customers.botId, tx.botId), eq(customers.id, customerId)))
     .for('update');
   return row;
 }

@@ -1,12 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import { orders } from '../../db/schema.js';
 import type { TenantTx } from '../../db/tenant-tx.js';
-import type { BotId, CustomerId } from '../../shared/ids.js';
+import type { CustomerId } from '../../shared/ids.js';
 
 /** Whether `orderId` is this customer's order still waiting for money: what a payment may be made for. */
 export async function isAwaitingOrder(
   tx: TenantTx,
-  botId: BotId,
   customerId: CustomerId,
   orderId: number,
 ): Promise<boolean> {
@@ -15,7 +14,7 @@ export async function isAwaitingOrder(
     .from(orders)
     .where(
       and(
-        eq(orders.botId, botId),
+        eq(orders.botId, tx.botId),
         eq(orders.id, orderId),
         eq(orders.customerId, customerId),
         eq(orders.status, 'created'),

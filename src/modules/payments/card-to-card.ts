@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
 import { and, asc, count, desc, eq, lt, sql } from 'drizzle-orm';
-import type { Database } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { enqueueJob } from '../../db/job-queue.js';
 import {
@@ -9,9 +8,9 @@ import {
   type ReceiptAdminMessage,
   tenantPaymentCards,
 } from '../../db/schema.js';
-import { inTenant, type TenantTx } from '../../db/tenant-tx.js';
+import type { TenantDb, TenantTx } from '../../db/tenant-tx.js';
 import type { Clock } from '../../shared/clock.js';
-import type { BotId, Brand, CardId, CustomerId, OrderId } from '../../shared/ids.js';
+import type { Brand, CardId, CustomerId, OrderId } from '../../shared/ids.js';
 import type { PayOutcome } from '../orders/pay-order.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import { isAwaitingOrder } from './awaiting-order.js';
@@ -115,8 +114,7 @@ export interface CardPaymentStats {
 }
 
 export interface CardPaymentsDeps {
-  readonly db: Database;
-  readonly botId: BotId;
+  readonly tenant: TenantDb;
   readonly clock: Clock;
   readonly settings: SettingsService;
 }
@@ -139,7 +137,8 @@ const reviewerColumns = (reviewer: Reviewer) => ({
  * rejects it; unreviewed receipts expire. Every decision is a conditional update from `pending`,
  * so concurrent presses decide once; the ledger's unique reference is the second guard.
  */
-export function createCardPaymentsService({ db, botId, clock, settings }: CardPaymentsDeps) {
+export function createCardPaymentsService({ tenant, clock, settings }: CardPaymentsDeps) {
+  const { botId } = tenant;
   const byId = (id: CardPaymentId) => and(eq(cardToCardPayments.botId, botId), eq(cardToCardPayments.id, id));
   const asPayment = (row: typeof cardToCardPayments.$inferSelect) => row as CardPayment;
 
@@ -155,7 +154,7 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
 
   /** `pressed`: the admin message the deciding press rewrites itself, which the job leaves alone. */
   const announce = (tx: TenantTx, id: number, pressed?: ReceiptAdminMessage | null) =>
-    enqueueJob(tx, botId, {
+    enqueueJob(tx, {
       name: CARD_PAYMENT_DECIDED_JOB,
       payload: {
         paymentId: id,
@@ -178,7 +177,7 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
   };
 
   const insert = (input: SubmitInput, text: string | null) =>
-    inTenant(db, botId, async (tx): Promise<SubmitOutcome> => {
+    tenant.transaction(async (tx): Promise<SubmitOutcome> => {
       const [customer] = await tx
         .select({ id: customers.id })
         .from(customers)
@@ -198,7 +197,7 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
       }
       // paid or cancelled meanwhile: the money still reaches the balance
       const orderId =
-        input.orderId != null && (await isAwaitingOrder(tx, botId, input.customerId, input.orderId))
+        input.orderId != null && (await isAwaitingOrder(tx, input.customerId, input.orderId))
           ? input.orderId
           : null;
       let cardId: number | null = null;
@@ -249,7 +248,7 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
         })
         .returning();
       const payment = asPayment(row!);
-      await enqueueJob(tx, botId, {
+      await enqueueJob(tx, {
         name: CARD_RECEIPT_FORWARD_JOB,
         payload: { paymentId: payment.id },
         dedupeKey: `c2c-forward:${payment.id}`,
@@ -285,11 +284,11 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
     },
 
     async get(id: CardPaymentId): Promise<CardPayment | undefined> {
-      return inTenant(db, botId, (tx) => select(tx, id));
+      return tenant.transaction((tx) => select(tx, id));
     },
 
     async getByTrackingNumber(trackingNumber: string): Promise<CardPayment | undefined> {
-      const [row] = await inTenant(db, botId, (tx) =>
+      const [row] = await tenant.transaction((tx) =>
         tx
           .select()
           .from(cardToCardPayments)
@@ -302,7 +301,7 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
 
     /** Receipts waiting for an admin, oldest first. */
     async findPending(limit = 50): Promise<CardPayment[]> {
-      const rows = await inTenant(db, botId, (tx) =>
+      const rows = await tenant.transaction((tx) =>
         tx
           .select()
           .from(cardToCardPayments)
@@ -314,7 +313,7 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
     },
 
     async findByCustomer(customerId: CustomerId, limit = 20): Promise<CardPayment[]> {
-      const rows = await inTenant(db, botId, (tx) =>
+      const rows = await tenant.transaction((tx) =>
         tx
           .select()
           .from(cardToCardPayments)
@@ -327,7 +326,7 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
 
     /** How a customer's card payments ended so far, for the admins' details view. */
     async statsForCustomer(customerId: CustomerId): Promise<CardPaymentStats> {
-      const rows = await inTenant(db, botId, (tx) =>
+      const rows = await tenant.transaction((tx) =>
         tx
           .select({ status: cardToCardPayments.status, n: count() })
           .from(cardToCardPayments)
@@ -352,7 +351,7 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
       pressed?: ReceiptAdminMessage | null,
     ): Promise<DecisionOutcome> {
       const now = clock.now();
-      return inTenant(db, botId, async (tx): Promise<DecisionOutcome> => {
+      return tenant.transaction(async (tx): Promise<DecisionOutcome> => {
         const [flipped] = await tx
           .update(cardToCardPayments)
           .set({
@@ -366,7 +365,6 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
         if (!flipped) return decided(tx, id);
         const credit = await creditPayment(
           tx,
-          botId,
           {
             customerId: flipped.customerId as CustomerId,
             amount: flipped.amount,
@@ -411,7 +409,7 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
     ): Promise<DecisionOutcome> {
       const now = clock.now();
       const cleaned = reason?.trim() ? truncate(reason.trim(), MAX_REASON) : null;
-      return inTenant(db, botId, async (tx): Promise<DecisionOutcome> => {
+      return tenant.transaction(async (tx): Promise<DecisionOutcome> => {
         const [payment] = await tx
           .update(cardToCardPayments)
           .set({
@@ -438,7 +436,7 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
       const hours = await settings.get('receipt_expiry_hours');
       const now = clock.now();
       const cutoff = new Date(now.getTime() - hours * 3_600_000);
-      return inTenant(db, botId, async (tx) => {
+      return tenant.transaction(async (tx) => {
         const rows = await tx
           .update(cardToCardPayments)
           .set({ status: 'expired', reviewedAt: now, updatedAt: now })
@@ -465,7 +463,7 @@ export function createCardPaymentsService({ db, botId, clock, settings }: CardPa
       id: CardPaymentId,
       message: ReceiptAdminMessage,
     ): Promise<CardPaymentStatus | undefined> {
-      const [row] = await inTenant(db, botId, (tx) =>
+      const [row] = await tenant.transaction((tx) =>
         tx
           .update(cardToCardPayments)
           .set({

@@ -1,5 +1,5 @@
 import type { TenantTx } from '../../db/tenant-tx.js';
-import type { BotId, CustomerId, OrderId } from '../../shared/ids.js';
+import type { CustomerId, OrderId } from '../../shared/ids.js';
 import { MoneyLimitError } from '../../shared/money.js';
 import { type PostingResult, postEntry } from '../ledger/ledger-service.js';
 import { type PayOutcome, payOrder } from '../orders/pay-order.js';
@@ -34,11 +34,10 @@ export interface PaymentCreditResult {
  */
 export async function creditPayment(
   tx: TenantTx,
-  botId: BotId,
   credit: PaymentCredit,
   now: Date,
 ): Promise<PaymentCreditResult> {
-  const posting = await postEntry(tx, botId, {
+  const posting = await postEntry(tx, {
     customerId: credit.customerId,
     amount: credit.amount,
     kind: 'topup',
@@ -48,5 +47,5 @@ export async function creditPayment(
   });
   if (posting.status === 'over_limit') throw new MoneyLimitError(posting.balance, credit.amount);
   if (posting.status !== 'posted' || credit.orderId == null) return { posting };
-  return { posting, order: await payOrder(tx, botId, credit.orderId, now) };
+  return { posting, order: await payOrder(tx, credit.orderId, now) };
 }

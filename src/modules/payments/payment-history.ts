@@ -1,8 +1,8 @@
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
-import type { Database } from '../../db/database.js';
+
 import { cardToCardPayments, starsPayments, zarinpalPayments } from '../../db/schema.js';
-import { inTenant, type TenantTx } from '../../db/tenant-tx.js';
-import type { BotId, CustomerId } from '../../shared/ids.js';
+import type { TenantDb, TenantTx } from '../../db/tenant-tx.js';
+import type { CustomerId } from '../../shared/ids.js';
 import type { CardPayment } from './card-to-card.js';
 import type { StarsPayment } from './stars-payments.js';
 import type { ZarinpalPayment } from './zarinpal-payments.js';
@@ -57,7 +57,8 @@ const TABLE_NAMES: Record<PaymentMethod, string> = {
  * Every payment of one tenant, whichever way it was paid, newest first: what the management API
  * lists. Read only; deciding a card payment goes through the card-to-card module.
  */
-export function createPaymentHistory({ db, botId }: { readonly db: Database; readonly botId: BotId }) {
+export function createPaymentHistory({ tenant }: { readonly tenant: TenantDb }) {
+  const { botId } = tenant;
   const methodsOf = (filter: PaymentFilter): PaymentMethod[] =>
     (filter.method ? [filter.method] : [...PAYMENT_METHODS]).filter(
       (method) =>
@@ -113,7 +114,7 @@ export function createPaymentHistory({ db, botId }: { readonly db: Database; rea
     ): Promise<{ items: PaymentRecord[]; total: number }> {
       const methods = methodsOf(page);
       if (methods.length === 0) return { items: [], total: 0 };
-      return inTenant(db, botId, async (tx) => {
+      return tenant.transaction(async (tx) => {
         const union = sql.join(
           methods.map((method) => keysOf(method, page)),
           sql` union all `,

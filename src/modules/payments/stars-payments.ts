@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
-import type { Database } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { bots, customers, orders, starsPayments } from '../../db/schema.js';
-import { inTenant } from '../../db/tenant-tx.js';
+import type { TenantDb } from '../../db/tenant-tx.js';
 import type { Clock } from '../../shared/clock.js';
-import type { BotId, CustomerId, OrderId } from '../../shared/ids.js';
+import type { CustomerId, OrderId } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
 import type { PayOutcome } from '../orders/pay-order.js';
 import type { SettingsService } from '../settings/settings-service.js';
@@ -53,8 +52,7 @@ export type ConfirmOutcome =
   | { readonly status: 'unattributable'; readonly reason: 'unknown' | 'already_paid' };
 
 export interface StarsDeps {
-  readonly db: Database;
-  readonly botId: BotId;
+  readonly tenant: TenantDb;
   readonly clock: Clock;
   readonly settings: SettingsService;
   readonly logger: Logger;
@@ -64,12 +62,13 @@ export interface StarsDeps {
  * Telegram Stars payments of one tenant: an invoice in XTR per top-up, a pre-checkout check that
  * the invoice is still payable at its price, and one credit per `telegram_payment_charge_id`.
  */
-export function createStarsPaymentsService({ db, botId, clock, settings, logger }: StarsDeps) {
+export function createStarsPaymentsService({ tenant, clock, settings, logger }: StarsDeps) {
+  const { botId } = tenant;
   const log = logger.child({ component: 'stars' });
 
   const findByPayload = async (payload: string) => {
     if (!payload.startsWith(PAYLOAD_PREFIX)) return undefined;
-    const [row] = await inTenant(db, botId, (tx) =>
+    const [row] = await tenant.transaction((tx) =>
       tx
         .select({ payment: starsPayments, telegramId: customers.telegramId })
         .from(starsPayments)
@@ -93,13 +92,13 @@ export function createStarsPaymentsService({ db, botId, clock, settings, logger 
       const rate = await settings.get('stars_per_unit_price');
       const xtr = starsFor(input.amount, rate);
       if (xtr > MAX_STARS_PER_INVOICE) return { status: 'too_large', maxStars: MAX_STARS_PER_INVOICE };
-      return inTenant(db, botId, async (tx): Promise<InvoiceOutcome> => {
+      return tenant.transaction(async (tx): Promise<InvoiceOutcome> => {
         const [customer] = await tx
           .select({ id: customers.id })
           .from(customers)
           .where(and(eq(customers.botId, botId), eq(customers.id, input.customerId)));
         if (!customer) return { status: 'no_customer' };
-        if (input.orderId !== null && !(await isAwaitingOrder(tx, botId, input.customerId, input.orderId))) {
+        if (input.orderId !== null && !(await isAwaitingOrder(tx, input.customerId, input.orderId))) {
           return { status: 'order_unavailable' };
         }
         const [tenant] = await tx.select({ currency: bots.currency }).from(bots).where(eq(bots.id, botId));
@@ -145,7 +144,7 @@ export function createStarsPaymentsService({ db, botId, clock, settings, logger 
       if (starsFor(payment.creditAmount, rate) !== payment.xtrAmount)
         return { ok: false, reason: 'price_changed' };
       if (payment.orderId !== null) {
-        const [order] = await inTenant(db, botId, (tx) =>
+        const [order] = await tenant.transaction((tx) =>
           tx
             .select({ status: orders.status })
             .from(orders)
@@ -171,7 +170,7 @@ export function createStarsPaymentsService({ db, botId, clock, settings, logger 
         return { status: 'unattributable', reason: 'unknown' };
       }
       try {
-        return await inTenant(db, botId, async (tx): Promise<ConfirmOutcome> => {
+        return await tenant.transaction(async (tx): Promise<ConfirmOutcome> => {
           const now = clock.now();
           const [won] = await tx
             .update(starsPayments)
@@ -199,7 +198,6 @@ export function createStarsPaymentsService({ db, botId, clock, settings, logger 
           }
           const credit = await creditPayment(
             tx,
-            botId,
             {
               customerId: won.customerId as CustomerId,
               amount: won.creditAmount,
@@ -245,7 +243,7 @@ export function createStarsPaymentsService({ db, botId, clock, settings, logger 
 
     /** A customer's invoices, newest last. */
     async findByCustomer(customerId: CustomerId): Promise<StarsPayment[]> {
-      return inTenant(db, botId, (tx) =>
+      return tenant.transaction((tx) =>
         tx
           .select()
           .from(starsPayments)

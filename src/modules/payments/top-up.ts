@@ -1,8 +1,7 @@
 import { and, eq } from 'drizzle-orm';
-import type { Database } from '../../db/database.js';
 import { customers, orders } from '../../db/schema.js';
-import { inTenant } from '../../db/tenant-tx.js';
-import type { BotId, CustomerId, OrderId } from '../../shared/ids.js';
+import type { TenantDb } from '../../db/tenant-tx.js';
+import type { CustomerId, OrderId } from '../../shared/ids.js';
 import type { Order } from '../orders/pay-order.js';
 import type { SettingsService } from '../settings/settings-service.js';
 
@@ -56,8 +55,7 @@ export function parseAmount(text: string, minorUnits = 1): number | undefined {
 }
 
 export interface TopUpDeps {
-  readonly db: Database;
-  readonly botId: BotId;
+  readonly tenant: TenantDb;
   readonly settings: SettingsService;
 }
 
@@ -65,7 +63,8 @@ export interface TopUpDeps {
  * The top-up choice every payment method shares: the tenant's presets and limits, and the amount
  * still missing for a purchase waiting on a payment.
  */
-export function createTopUpService({ db, botId, settings }: TopUpDeps) {
+export function createTopUpService({ tenant, settings }: TopUpDeps) {
+  const { botId } = tenant;
   const limits = async (): Promise<TopUpLimits> => {
     const [presets, min, max] = await Promise.all([
       settings.get('topup_presets'),
@@ -90,7 +89,7 @@ export function createTopUpService({ db, botId, settings }: TopUpDeps) {
 
     /** What a waiting purchase of this customer still needs: its price less the current balance. */
     async dueForOrder(customerId: CustomerId, orderId: OrderId): Promise<OrderDue> {
-      return inTenant(db, botId, async (tx) => {
+      return tenant.transaction(async (tx) => {
         const [order] = await tx
           .select()
           .from(orders)

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, gt, inArray, isNotNull, lte, sql } from 'drizzle-orm';
-import type { Database } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { enqueueJob } from '../../db/job-queue.js';
 import { bots, customers, type Language, zarinpalPayments } from '../../db/schema.js';
-import { inTenant, type TenantTx } from '../../db/tenant-tx.js';
+import type { TenantDb, TenantTx } from '../../db/tenant-tx.js';
 import type { Clock } from '../../shared/clock.js';
 import type { BotId, CustomerId, OrderId } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
@@ -38,8 +37,7 @@ export interface ZarinpalSettings {
 }
 
 export interface ZarinpalDeps {
-  readonly db: Database;
-  readonly botId: BotId;
+  readonly tenant: TenantDb;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Absent: Zarinpal is not set up in this deployment, every start is refused. */
@@ -118,7 +116,8 @@ export function parseZarinpalPaymentRef(value: string): { botId: number; publicI
  * update in the transaction that credits it. Payments whose callback never comes are settled by
  * `reconcile`, which a scheduled job runs.
  */
-export function createZarinpalPaymentsService({ db, botId, clock, logger, settings }: ZarinpalDeps) {
+export function createZarinpalPaymentsService({ tenant, clock, logger, settings }: ZarinpalDeps) {
+  const { botId } = tenant;
   const reconcileAfterMs = settings?.reconcileAfterMs ?? 3 * 60_000;
   const expireAfterMs = settings?.expireAfterMs ?? 60 * 60_000;
   const log = logger.child({ component: 'zarinpal' });
@@ -137,7 +136,7 @@ export function createZarinpalPaymentsService({ db, botId, clock, logger, settin
 
   /** Asked once more without an answer: look again later, less and less often. */
   const recordCheck = async (payment: ZarinpalPayment) => {
-    await inTenant(db, botId, (tx) =>
+    await tenant.transaction((tx) =>
       tx
         .update(zarinpalPayments)
         .set({
@@ -185,7 +184,7 @@ export function createZarinpalPaymentsService({ db, botId, clock, logger, settin
     payment: ZarinpalPayment,
     verified: Extract<GatewayVerifyResult, { kind: 'verified' }>,
   ): Promise<Settled> =>
-    inTenant(db, botId, async (tx): Promise<Settled> => {
+    tenant.transaction(async (tx): Promise<Settled> => {
       const now = clock.now();
       const [won] = await tx
         .update(zarinpalPayments)
@@ -215,7 +214,6 @@ export function createZarinpalPaymentsService({ db, botId, clock, logger, settin
       }
       const credit = await creditPayment(
         tx,
-        botId,
         {
           customerId: won.customerId as CustomerId,
           amount: won.amount,
@@ -240,7 +238,7 @@ export function createZarinpalPaymentsService({ db, botId, clock, logger, settin
           'verified payment could not be credited',
         );
       }
-      await enqueueJob(tx, botId, {
+      await enqueueJob(tx, {
         name: ZARINPAL_NOTICE_JOB,
         payload: { paymentId: won.id },
         dedupeKey: `zarinpal-notice:${won.id}`,
@@ -258,7 +256,7 @@ export function createZarinpalPaymentsService({ db, botId, clock, logger, settin
     status: 'failed' | 'cancelled',
     code: number,
   ): Promise<ZarinpalPayment> =>
-    inTenant(db, botId, async (tx) => {
+    tenant.transaction(async (tx) => {
       const now = clock.now();
       const [row] = await tx
         .update(zarinpalPayments)
@@ -272,7 +270,7 @@ export function createZarinpalPaymentsService({ db, botId, clock, logger, settin
         )
         .returning();
       if (row && status === 'failed') {
-        await enqueueJob(tx, botId, {
+        await enqueueJob(tx, {
           name: ZARINPAL_NOTICE_JOB,
           payload: { paymentId: row.id },
           dedupeKey: `zarinpal-notice:${row.id}`,
@@ -342,9 +340,7 @@ export function createZarinpalPaymentsService({ db, botId, clock, logger, settin
       const amount = Math.max(input.amount, ZARINPAL_MIN_TOMAN);
 
       const prepare = () =>
-        inTenant(
-          db,
-          botId,
+        tenant.transaction(
           async (tx): Promise<StartOutcome | { status: 'request'; payment: ZarinpalPayment }> => {
             const [tenant] = await tx
               .select({
@@ -381,10 +377,7 @@ export function createZarinpalPaymentsService({ db, botId, clock, logger, settin
                 };
               }
             }
-            if (
-              input.orderId !== null &&
-              !(await isAwaitingOrder(tx, botId, input.customerId, input.orderId))
-            ) {
+            if (input.orderId !== null && !(await isAwaitingOrder(tx, input.customerId, input.orderId))) {
               return { status: 'order_unavailable' };
             }
             const publicId = randomBytes(16).toString('hex');
@@ -444,7 +437,7 @@ export function createZarinpalPaymentsService({ db, botId, clock, logger, settin
           { paymentId: payment.id, code, err: error instanceof Error ? error.message : String(error) },
           'zarinpal payment request failed',
         );
-        await inTenant(db, botId, (tx) =>
+        await tenant.transaction((tx) =>
           tx
             .update(zarinpalPayments)
             .set({
@@ -463,7 +456,7 @@ export function createZarinpalPaymentsService({ db, botId, clock, logger, settin
         );
         return { status: 'gateway_error', code, problem: zarinpalProblem(code, retryable) };
       }
-      const [stored] = await inTenant(db, botId, (tx) =>
+      const [stored] = await tenant.transaction((tx) =>
         tx
           .update(zarinpalPayments)
           .set({ authority, updatedAt: clock.now() })
@@ -488,7 +481,7 @@ export function createZarinpalPaymentsService({ db, botId, clock, logger, settin
       authority: string | undefined;
     }): Promise<CallbackOutcome> {
       if (!PUBLIC_ID.test(input.publicId)) return { status: 'not_found' };
-      const found = await inTenant(db, botId, async (tx) => {
+      const found = await tenant.transaction(async (tx) => {
         const [row] = await tx
           .select({
             payment: zarinpalPayments,
@@ -555,7 +548,7 @@ export function createZarinpalPaymentsService({ db, botId, clock, logger, settin
       const report: ReconcileReport = { checked: 0, credited: 0, failed: 0, cancelled: 0, swept: 0 };
       if (!settings) return report;
       const now = clock.now();
-      const due = await inTenant(db, botId, (tx) =>
+      const due = await tenant.transaction((tx) =>
         tx
           .select()
           .from(zarinpalPayments)
@@ -593,7 +586,7 @@ export function createZarinpalPaymentsService({ db, botId, clock, logger, settin
       }
 
       // The sweep asks the gateway only when this tenant has payments that could be on its list.
-      const open = await inTenant(db, botId, (tx) =>
+      const open = await tenant.transaction((tx) =>
         tx
           .selectDistinct({ merchantId: zarinpalPayments.merchantId, sandbox: zarinpalPayments.sandbox })
           .from(zarinpalPayments)
@@ -620,7 +613,7 @@ export function createZarinpalPaymentsService({ db, botId, clock, logger, settin
         const authorities = listed.map((entry) => entry.authority);
         if (authorities.length === 0) continue;
         // another tenant sharing the merchant id has its own rows, invisible here
-        const ours = await inTenant(db, botId, (tx) =>
+        const ours = await tenant.transaction((tx) =>
           tx
             .select()
             .from(zarinpalPayments)
@@ -646,7 +639,7 @@ export function createZarinpalPaymentsService({ db, botId, clock, logger, settin
 
     async getByPublicId(publicId: string): Promise<ZarinpalPayment | undefined> {
       if (!PUBLIC_ID.test(publicId)) return undefined;
-      const [row] = await inTenant(db, botId, (tx) =>
+      const [row] = await tenant.transaction((tx) =>
         tx
           .select()
           .from(zarinpalPayments)
@@ -656,11 +649,11 @@ export function createZarinpalPaymentsService({ db, botId, clock, logger, settin
     },
 
     async get(id: number): Promise<ZarinpalPayment | undefined> {
-      return inTenant(db, botId, (tx) => byId(tx, id));
+      return tenant.transaction((tx) => byId(tx, id));
     },
 
     async findByCustomer(customerId: CustomerId, limit = 20): Promise<ZarinpalPayment[]> {
-      return inTenant(db, botId, (tx) =>
+      return tenant.transaction((tx) =>
         tx
           .select()
           .from(zarinpalPayments)

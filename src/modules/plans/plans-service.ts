@@ -1,9 +1,8 @@
 import { and, asc, count, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Database } from '../../db/database.js';
 import { botPlans } from '../../db/schema.js';
-import { inTenant } from '../../db/tenant-tx.js';
-import type { BotId, PlanId } from '../../shared/ids.js';
+import type { TenantDb } from '../../db/tenant-tx.js';
+import type { PlanId } from '../../shared/ids.js';
 import { type Invalid, ok, type Result } from '../../shared/result.js';
 import { parseInput } from '../../shared/validation.js';
 
@@ -38,12 +37,13 @@ export const planPatch = z
   .refine((patch) => Object.keys(patch).length > 0, 'nothing to change');
 export type PlanPatch = z.input<typeof planPatch>;
 
-export function createPlansService({ db, botId }: { db: Database; botId: BotId }) {
+export function createPlansService({ tenant }: { tenant: TenantDb }) {
+  const { botId } = tenant;
   const byId = (id: PlanId) => and(eq(botPlans.botId, botId), eq(botPlans.id, id));
   const asPlan = (row: typeof botPlans.$inferSelect) => row as Plan;
 
   const patch = (id: PlanId, values: Partial<typeof botPlans.$inferInsert>) =>
-    inTenant(db, botId, async (tx) => {
+    tenant.transaction(async (tx) => {
       const [row] = await tx
         .update(botPlans)
         .set({ ...values, updatedAt: new Date() })
@@ -56,7 +56,7 @@ export function createPlansService({ db, botId }: { db: Database; botId: BotId }
     async create(input: PlanInput): Promise<Result<Plan, Invalid>> {
       const parsed = parseInput(planInput, input);
       if (!parsed.ok) return parsed;
-      const [row] = await inTenant(db, botId, (tx) =>
+      const [row] = await tenant.transaction((tx) =>
         tx
           .insert(botPlans)
           .values({ ...parsed.value, botId })
@@ -65,12 +65,12 @@ export function createPlansService({ db, botId }: { db: Database; botId: BotId }
       return ok(asPlan(row!));
     },
     async get(id: PlanId): Promise<Plan | undefined> {
-      const [row] = await inTenant(db, botId, (tx) => tx.select().from(botPlans).where(byId(id)));
+      const [row] = await tenant.transaction((tx) => tx.select().from(botPlans).where(byId(id)));
       return row ? asPlan(row) : undefined;
     },
     /** The plans a customer can buy, in the tenant's order. */
     async findActive(): Promise<Plan[]> {
-      const rows = await inTenant(db, botId, (tx) =>
+      const rows = await tenant.transaction((tx) =>
         tx
           .select()
           .from(botPlans)
@@ -80,7 +80,7 @@ export function createPlansService({ db, botId }: { db: Database; botId: BotId }
       return rows.map(asPlan);
     },
     async findAll(): Promise<Plan[]> {
-      const rows = await inTenant(db, botId, (tx) =>
+      const rows = await tenant.transaction((tx) =>
         tx
           .select()
           .from(botPlans)
@@ -99,7 +99,7 @@ export function createPlansService({ db, botId }: { db: Database; botId: BotId }
         eq(botPlans.botId, botId),
         page.isActive === undefined ? undefined : eq(botPlans.isActive, page.isActive),
       );
-      return inTenant(db, botId, async (tx) => {
+      return tenant.transaction(async (tx) => {
         const rows = await tx
           .select()
           .from(botPlans)
@@ -122,7 +122,7 @@ export function createPlansService({ db, botId }: { db: Database; botId: BotId }
     activate: (id: PlanId) => patch(id, { isActive: true }),
     deactivate: (id: PlanId) => patch(id, { isActive: false }),
     async delete(id: PlanId): Promise<boolean> {
-      const rows = await inTenant(db, botId, (tx) =>
+      const rows = await tenant.transaction((tx) =>
         tx.delete(botPlans).where(byId(id)).returning({ id: botPlans.id }),
       );
       return rows.length > 0;

@@ -1,21 +1,20 @@
 import { and, eq } from 'drizzle-orm';
-import type { Database } from '../../db/database.js';
 import { botSessions } from '../../db/schema.js';
-import { inTenant } from '../../db/tenant-tx.js';
-import type { BotId } from '../../shared/ids.js';
+import type { TenantDb } from '../../db/tenant-tx.js';
 
 /** Conversation state of one tenant's chats, persisted so a restart loses nothing. */
-export function createSessionsService({ db, botId }: { db: Database; botId: BotId }) {
+export function createSessionsService({ tenant }: { tenant: TenantDb }) {
+  const { botId } = tenant;
   const byKey = (key: string) => and(eq(botSessions.botId, botId), eq(botSessions.sessionKey, key));
   return {
     async read(key: string): Promise<Record<string, unknown> | undefined> {
-      const [row] = await inTenant(db, botId, (tx) =>
+      const [row] = await tenant.transaction((tx) =>
         tx.select({ data: botSessions.data }).from(botSessions).where(byKey(key)),
       );
       return row?.data;
     },
     async write(key: string, data: Record<string, unknown>): Promise<void> {
-      await inTenant(db, botId, (tx) =>
+      await tenant.transaction((tx) =>
         tx
           .insert(botSessions)
           .values({ botId, sessionKey: key, data })
@@ -26,7 +25,7 @@ export function createSessionsService({ db, botId }: { db: Database; botId: BotI
       );
     },
     async delete(key: string): Promise<void> {
-      await inTenant(db, botId, (tx) => tx.delete(botSessions).where(byKey(key)));
+      await tenant.transaction((tx) => tx.delete(botSessions).where(byKey(key)));
     },
   };
 }

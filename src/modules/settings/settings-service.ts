@@ -1,9 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { ChangeBus } from '../../db/change-bus.js';
-import type { Database } from '../../db/database.js';
 import { botConfigurations } from '../../db/schema.js';
-import { inTenant, type TenantTx } from '../../db/tenant-tx.js';
-import type { BotId } from '../../shared/ids.js';
+import type { TenantDb, TenantTx } from '../../db/tenant-tx.js';
+
 import { err, type Invalid, ok, type Result } from '../../shared/result.js';
 import type { TenantCache } from '../../shared/tenant-cache.js';
 import {
@@ -32,16 +31,16 @@ export interface SettingView {
 }
 
 export interface SettingsDeps {
-  readonly db: Database;
-  readonly botId: BotId;
+  readonly tenant: TenantDb;
   readonly cache: TenantCache<SettingRows>;
   readonly bus: ChangeBus;
 }
 
-export function createSettingsService({ db, botId, cache, bus }: SettingsDeps) {
+export function createSettingsService({ tenant, cache, bus }: SettingsDeps) {
+  const { botId } = tenant;
   const load = () =>
     cache.get(botId, () =>
-      inTenant(db, botId, async (tx) => {
+      tenant.transaction(async (tx) => {
         const rows = await tx.select().from(botConfigurations).where(eq(botConfigurations.botId, botId));
         return new Map(rows.map((row) => [row.configKey, row.value]));
       }),
@@ -78,7 +77,7 @@ export function createSettingsService({ db, botId, cache, bus }: SettingsDeps) {
   };
 
   const write = async (work: (tx: TenantTx) => Promise<void>) => {
-    await inTenant(db, botId, async (tx) => {
+    await tenant.transaction(async (tx) => {
       await work(tx);
       await bus.publish(tx, { kind: 'settings', botId });
     });

@@ -1,9 +1,10 @@
 import { and, count, eq, gt, gte, inArray, ne, sql } from 'drizzle-orm';
-import type { Database } from '../../db/database.js';
+
 import { type Currency, customers, orders, subscriptions } from '../../db/schema.js';
-import { inTenant } from '../../db/tenant-tx.js';
+
+import type { TenantDb } from '../../db/tenant-tx.js';
 import type { Clock } from '../../shared/clock.js';
-import type { BotId } from '../../shared/ids.js';
+
 import { exactMoney } from '../../shared/money.js';
 import { SOLD_STATUSES } from '../fleet-stats/fleet-stats.js';
 
@@ -52,7 +53,8 @@ export function startOfDay(now: Date, timeZone: string): Date {
 }
 
 /** The tenant's sales report for its admins: customers, paid orders and active subscriptions. */
-export function createSalesStats({ db, botId, clock }: { db: Database; botId: BotId; clock: Clock }) {
+export function createSalesStats({ tenant, clock }: { tenant: TenantDb; clock: Clock }) {
+  const { botId } = tenant;
   return {
     /** Figures as of now; "today" starts at midnight in `timeZone` (the tenant's setting). */
     summary(timeZone: string): Promise<SalesStats> {
@@ -62,7 +64,7 @@ export function createSalesStats({ db, botId, clock }: { db: Database; botId: Bo
       const month = new Date(today.getTime() - 29 * DAY_MS);
       // raw fragments bind instants as ISO text: both drivers (pg, PGlite) take that the same way
       const since = (instant: Date) => sql`${instant.toISOString()}::timestamptz`;
-      return inTenant(db, botId, async (tx) => {
+      return tenant.transaction(async (tx) => {
         const [customerCounts] = await tx
           .select({
             total: count(),

@@ -1,8 +1,7 @@
 import { and, count, eq, inArray } from 'drizzle-orm';
-import type { Database } from '../../db/database.js';
 import { enqueueJob } from '../../db/job-queue.js';
 import { bots, customers, orders, type SubscriptionStatus, subscriptions } from '../../db/schema.js';
-import { inTenant } from '../../db/tenant-tx.js';
+import type { TenantDb } from '../../db/tenant-tx.js';
 import type { Clock } from '../../shared/clock.js';
 import type { BotId, CustomerId, OrderId, SubscriptionId } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
@@ -25,8 +24,7 @@ export class PanelUnavailableError extends Error {
 }
 
 export interface SubscriptionsDeps {
-  readonly db: Database;
-  readonly botId: BotId;
+  readonly tenant: TenantDb;
   readonly clock: Clock;
   readonly settings: SettingsService;
   /** Absent when no panel is configured: provisioning waits (and says why in the job's error). */
@@ -54,9 +52,10 @@ export const defaultPanelTag = (botId: BotId): string => `RF${botId}`;
  * The customer's one subscription, as this shop entitles it (expiry, limits) and as the panel
  * shows it (status, link, usage). Provisioning makes the panel user match the entitlement.
  */
-export function createSubscriptionsService({ db, botId, clock, settings, panel, logger }: SubscriptionsDeps) {
+export function createSubscriptionsService({ tenant, clock, settings, panel, logger }: SubscriptionsDeps) {
+  const { botId } = tenant;
   const getForCustomer = async (customerId: CustomerId): Promise<Subscription | undefined> => {
-    const [row] = await inTenant(db, botId, (tx) =>
+    const [row] = await tenant.transaction((tx) =>
       tx
         .select()
         .from(subscriptions)
@@ -109,7 +108,7 @@ export function createSubscriptionsService({ db, botId, clock, settings, panel, 
      * reconciles instead of duplicating. Safe to run any number of times; throws to be retried.
      */
     async provision(orderId: OrderId): Promise<ProvisionOutcome> {
-      const loaded = await inTenant(db, botId, async (tx) => {
+      const loaded = await tenant.transaction(async (tx) => {
         const [order] = await tx
           .select()
           .from(orders)
@@ -180,7 +179,7 @@ export function createSubscriptionsService({ db, botId, clock, settings, panel, 
         logger.warn({ orderId }, 'order provisioned after its expiry; nothing to extend on the panel');
       }
 
-      return inTenant(db, botId, async (tx) => {
+      return tenant.transaction(async (tx) => {
         const [updated] = await tx
           .update(subscriptions)
           .set({
@@ -204,7 +203,7 @@ export function createSubscriptionsService({ db, botId, clock, settings, panel, 
           .where(and(eq(orders.botId, botId), eq(orders.id, orderId), eq(orders.status, 'provisioning')))
           .returning();
         if (!active) return { status: 'skipped' as const, order };
-        await enqueueJob(tx, botId, {
+        await enqueueJob(tx, {
           name: ORDER_ACTIVE_NOTICE_JOB,
           payload: { orderId },
           dedupeKey: `notice:${orderId}`,
@@ -216,7 +215,7 @@ export function createSubscriptionsService({ db, botId, clock, settings, panel, 
 
     /** Remembers why provisioning is waiting, for the operator and the customer's status view. */
     async recordProvisioningError(orderId: OrderId, message: string): Promise<void> {
-      await inTenant(db, botId, (tx) =>
+      await tenant.transaction((tx) =>
         tx
           .update(orders)
           .set({ lastError: message.slice(0, 500), updatedAt: clock.now() })
@@ -239,7 +238,7 @@ export function createSubscriptionsService({ db, botId, clock, settings, panel, 
     > {
       const subscription = await getForCustomer(customerId);
       if (!subscription) return undefined;
-      const [pending] = await inTenant(db, botId, (tx) =>
+      const [pending] = await tenant.transaction((tx) =>
         tx
           .select({ n: count() })
           .from(orders)
@@ -260,7 +259,7 @@ export function createSubscriptionsService({ db, botId, clock, settings, panel, 
         if (!account) return { subscription, live: false, onlineDevices: undefined, pendingOrders };
         const devices = await panel.countDevices(account.id).catch(() => undefined);
         const now = clock.now();
-        const [updated] = await inTenant(db, botId, (tx) =>
+        const [updated] = await tenant.transaction((tx) =>
           tx
             .update(subscriptions)
             .set({

@@ -1,10 +1,9 @@
 import { and, asc, count, eq, getTableColumns } from 'drizzle-orm';
 import { z } from 'zod';
 import type { ChangeBus } from '../../db/change-bus.js';
-import type { Database } from '../../db/database.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { type BotHealth, bots } from '../../db/schema.js';
-import { inPlatform, type PlatformTx } from '../../db/tenant-tx.js';
+import type { PlatformDb, PlatformTx } from '../../db/tenant-tx.js';
 import { generateApiToken, hashApiToken, type SecretBox } from '../../shared/crypto.js';
 import { asBotId, type BotId } from '../../shared/ids.js';
 import { err, type Invalid, ok, type Result } from '../../shared/result.js';
@@ -86,7 +85,7 @@ async function conflictOnRace<T>(work: Promise<T>): Promise<T | { ok: false; err
 }
 
 export interface TenantRegistryDeps {
-  readonly db: Database;
+  readonly db: PlatformDb;
   readonly secrets: SecretBox;
   readonly bus: ChangeBus;
 }
@@ -94,13 +93,13 @@ export interface TenantRegistryDeps {
 /** The platform side of tenants: the only code that sees every row of `bots`. */
 export function createTenantRegistry({ db, secrets, bus }: TenantRegistryDeps) {
   const findOne = async (where: ReturnType<typeof eq>): Promise<Tenant | undefined> => {
-    const [row] = await inPlatform(db, (tx) => tx.select(publicColumns).from(bots).where(where));
+    const [row] = await db.transaction((tx) => tx.select(publicColumns).from(bots).where(where));
     return row ? toTenant(row) : undefined;
   };
 
   /** Updates one tenant and announces it, so running fleets react without a restart. */
   const change = async (id: BotId, values: Partial<typeof bots.$inferInsert>): Promise<Tenant | undefined> =>
-    inPlatform(db, async (tx) => {
+    db.transaction(async (tx) => {
       const [row] = await tx
         .update(bots)
         .set({ ...values, updatedAt: new Date() })
@@ -127,7 +126,7 @@ export function createTenantRegistry({ db, secrets, bus }: TenantRegistryDeps) {
       const telegramBotId = telegramBotIdOfToken(token)!;
       const apiToken = generateApiToken();
       return conflictOnRace(
-        inPlatform(db, async (tx) => {
+        db.transaction(async (tx) => {
           if (await isTelegramBotTaken(tx, telegramBotId)) {
             return err({ code: 'conflict' as const, message: `bot ${telegramBotId} is already a tenant` });
           }
@@ -164,7 +163,7 @@ export function createTenantRegistry({ db, secrets, bus }: TenantRegistryDeps) {
     getByApiToken: (apiToken: string) => findOne(eq(bots.apiTokenHash, hashApiToken(apiToken))),
     getMaster: () => findOne(eq(bots.isMaster, true)),
     async findActive(): Promise<Tenant[]> {
-      const rows = await inPlatform(db, (tx) =>
+      const rows = await db.transaction((tx) =>
         tx.select(publicColumns).from(bots).where(eq(bots.isActive, true)).orderBy(asc(bots.id)),
       );
       return rows.map(toTenant);
@@ -176,7 +175,7 @@ export function createTenantRegistry({ db, secrets, bus }: TenantRegistryDeps) {
       isActive?: boolean | undefined;
     }): Promise<{ items: Tenant[]; total: number }> {
       const where = page.isActive === undefined ? undefined : eq(bots.isActive, page.isActive);
-      return inPlatform(db, async (tx) => {
+      return db.transaction(async (tx) => {
         const rows = await tx
           .select(publicColumns)
           .from(bots)
@@ -189,7 +188,7 @@ export function createTenantRegistry({ db, secrets, bus }: TenantRegistryDeps) {
       });
     },
     async findAll(page: { limit?: number; offset?: number } = {}): Promise<Tenant[]> {
-      const rows = await inPlatform(db, (tx) =>
+      const rows = await db.transaction((tx) =>
         tx
           .select(publicColumns)
           .from(bots)
@@ -201,7 +200,7 @@ export function createTenantRegistry({ db, secrets, bus }: TenantRegistryDeps) {
     },
     /** The decrypted Telegram token, for the fleet that runs the bot. */
     async revealToken(id: BotId): Promise<string | undefined> {
-      const [row] = await inPlatform(db, (tx) =>
+      const [row] = await db.transaction((tx) =>
         tx.select({ ciphertext: bots.tokenCiphertext }).from(bots).where(eq(bots.id, id)),
       );
       return row ? secrets.open(row.ciphertext) : undefined;
@@ -216,7 +215,7 @@ export function createTenantRegistry({ db, secrets, bus }: TenantRegistryDeps) {
     },
     /** Caches what getMe returned, so a fleet of bots starts without a getMe per bot. */
     cacheBotInfo: (id: BotId, botInfo: Record<string, unknown> & { username?: string }) =>
-      inPlatform(db, (tx) =>
+      db.transaction((tx) =>
         tx
           .update(bots)
           .set({ botInfo, username: botInfo.username ?? null })
@@ -227,14 +226,14 @@ export function createTenantRegistry({ db, secrets, bus }: TenantRegistryDeps) {
      * Not announced: health is reported, not a reason to restart anything.
      */
     setHealth: (id: BotId, status: BotHealth, error: string | null = null) =>
-      inPlatform(db, (tx) =>
+      db.transaction((tx) =>
         tx
           .update(bots)
           .set({ healthStatus: status, healthError: error, healthChangedAt: new Date() })
           .where(eq(bots.id, id)),
       ).then(() => undefined),
     setWebhookFingerprint: (id: BotId, fingerprint: string | null) =>
-      inPlatform(db, (tx) =>
+      db.transaction((tx) =>
         tx.update(bots).set({ webhookFingerprint: fingerprint }).where(eq(bots.id, id)),
       ).then(() => undefined),
     activate: (id: BotId) => change(id, { isActive: true }),
@@ -245,7 +244,7 @@ export function createTenantRegistry({ db, secrets, bus }: TenantRegistryDeps) {
       if (!parsed.ok) return parsed;
       const telegramBotId = telegramBotIdOfToken(parsed.value)!;
       return conflictOnRace(
-        inPlatform(db, async (tx) => {
+        db.transaction(async (tx) => {
           if (await isTelegramBotTaken(tx, telegramBotId, id)) {
             return err({ code: 'conflict' as const, message: `bot ${telegramBotId} is already a tenant` });
           }
@@ -279,7 +278,7 @@ export function createTenantRegistry({ db, secrets, bus }: TenantRegistryDeps) {
     },
     /** Deletes the tenant and, by cascade, every row of its data. */
     async delete(id: BotId): Promise<boolean> {
-      return inPlatform(db, async (tx) => {
+      return db.transaction(async (tx) => {
         const rows = await tx
           .delete(bots)
           .where(and(eq(bots.id, id)))

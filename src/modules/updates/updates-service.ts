@@ -1,8 +1,7 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
-import type { Database } from '../../db/database.js';
 import { customers, processedUpdates, type UpdateState, updateInbox } from '../../db/schema.js';
 import { integerLiteral, preparedStatement, rowFromJson, textLiteral } from '../../db/script.js';
-import { inPlatform, inTenant, inTenantPrepared, inTenantStatement } from '../../db/tenant-tx.js';
+import type { PlatformDb, TenantDb } from '../../db/tenant-tx.js';
 import type { BotId } from '../../shared/ids.js';
 import { scrubText } from '../../shared/input-safety.js';
 import type { Customer } from '../customers/customers-service.js';
@@ -93,16 +92,15 @@ const FINISH = preparedStatement(
 );
 
 async function admit(
-  db: Database,
-  botId: BotId,
+  tenant: TenantDb,
   input: {
     update: StoredUpdate;
     sessionKey: string | undefined;
     telegramId: number | undefined;
   },
 ): Promise<Admission> {
-  const [row] = await inTenantPrepared<AdmissionRow>(db, botId, ADMIT, [
-    integerLiteral(botId),
+  const [row] = await tenant.prepared<AdmissionRow>(ADMIT, [
+    integerLiteral(tenant.botId),
     integerLiteral(input.update.update_id),
     input.sessionKey === undefined ? 'NULL' : textLiteral(input.sessionKey),
     input.telegramId === undefined ? 'NULL' : integerLiteral(input.telegramId),
@@ -117,7 +115,8 @@ async function admit(
   };
 }
 
-export function createUpdatesService({ db, botId }: { db: Database; botId: BotId }) {
+export function createUpdatesService({ tenant }: { tenant: TenantDb }) {
+  const { botId } = tenant;
   const byId = (updateId: number) =>
     and(eq(processedUpdates.botId, botId), eq(processedUpdates.updateId, updateId));
   const inInbox = (updateId: number) => and(eq(updateInbox.botId, botId), eq(updateInbox.updateId, updateId));
@@ -132,7 +131,7 @@ export function createUpdatesService({ db, botId }: { db: Database; botId: BotId
       sessionKey: string | undefined;
       telegramId: number | undefined;
     }): Promise<Admission> {
-      return admit(db, botId, input);
+      return admit(tenant, input);
     },
 
     /**
@@ -143,7 +142,7 @@ export function createUpdatesService({ db, botId }: { db: Database; botId: BotId
       updateId: number,
       session?: { readonly key: string; readonly data: Record<string, unknown> },
     ): Promise<boolean> {
-      const [row] = await inTenantPrepared<{ finished: number }>(db, botId, FINISH, [
+      const [row] = await tenant.prepared<{ finished: number }>(FINISH, [
         integerLiteral(botId),
         integerLiteral(updateId),
         session ? textLiteral(session.key) : 'NULL',
@@ -159,9 +158,7 @@ export function createUpdatesService({ db, botId }: { db: Database; botId: BotId
      */
     async receive(updates: readonly StoredUpdate[]): Promise<number[]> {
       if (updates.length === 0) return [];
-      const rows = await inTenantStatement<{ update_id: string | number }>(
-        db,
-        botId,
+      const rows = await tenant.statement<{ update_id: string | number }>(
         `WITH batch AS (
            SELECT (u ->> 'update_id')::bigint AS update_id, u AS payload
              FROM jsonb_array_elements(${textLiteral(updateJson(updates))}::jsonb) AS u
@@ -184,7 +181,7 @@ export function createUpdatesService({ db, botId }: { db: Database; botId: BotId
      * take the update at once instead of after the lease.
      */
     async release(updateId: number): Promise<void> {
-      await inTenant(db, botId, (tx) =>
+      await tenant.transaction((tx) =>
         tx
           .update(updateInbox)
           .set({ leaseUntil: sql`now()` })
@@ -194,7 +191,7 @@ export function createUpdatesService({ db, botId }: { db: Database; botId: BotId
 
     /** Gives up on an update that keeps failing; its body stays for an operator to look at. */
     async fail(updateId: number): Promise<void> {
-      await inTenant(db, botId, (tx) =>
+      await tenant.transaction((tx) =>
         tx
           .update(updateInbox)
           .set({ state: 'failed' })
@@ -214,7 +211,7 @@ export function createUpdatesService({ db, botId }: { db: Database; botId: BotId
     > {
       // one statement, so one snapshot: read apart, an update stored between the two reads
       // would look handled
-      const [row] = await inTenant(db, botId, (tx) =>
+      const [row] = await tenant.transaction((tx) =>
         tx
           .select({ held: updateInbox })
           .from(processedUpdates)
@@ -236,7 +233,7 @@ export function createUpdatesService({ db, botId }: { db: Database; botId: BotId
      * are no longer in the inbox, and inbox rows a week older than that (given up, or stuck).
      */
     async prune(before: Date): Promise<number> {
-      return inTenant(db, botId, async (tx) => {
+      return tenant.transaction(async (tx) => {
         const stale = await tx
           .delete(updateInbox)
           .where(
@@ -277,10 +274,10 @@ export interface UnfinishedUpdate {
  * and whose lease has run out, oldest lease first. Only unfinished updates are visible to a
  * platform transaction (migrations/0011_update_inbox.sql).
  */
-export function createUnfinishedUpdates({ db }: { db: Database }) {
+export function createUnfinishedUpdates({ db }: { db: PlatformDb }) {
   return {
     async find(limit = 100): Promise<UnfinishedUpdate[]> {
-      const rows = await inPlatform(db, (tx) =>
+      const rows = await db.transaction((tx) =>
         tx
           .select({
             botId: updateInbox.botId,

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { botConfigurations } from '../../db/schema.js';
 import type { TenantTx } from '../../db/tenant-tx.js';
-import type { BotId } from '../../shared/ids.js';
+
 import { SETTINGS } from '../settings/registry.js';
 import { findWalletEntryByRef, lockWallet, postWalletEntry } from './wallet-posting.js';
 
@@ -32,14 +32,14 @@ const checkId = (name: string, value: number) => {
  * would open a transaction of its own); a stored value the registry no longer accepts reads as the
  * default, as everywhere else.
  */
-async function unlimitedEquivalentGb(tx: TenantTx, botId: BotId): Promise<number> {
+async function unlimitedEquivalentGb(tx: TenantTx): Promise<number> {
   const definition = SETTINGS.wallet_unlimited_equivalent_gb;
   const [row] = await tx
     .select({ value: botConfigurations.value })
     .from(botConfigurations)
     .where(
       and(
-        eq(botConfigurations.botId, botId),
+        eq(botConfigurations.botId, tx.botId),
         eq(botConfigurations.configKey, 'wallet_unlimited_equivalent_gb'),
       ),
     );
@@ -61,7 +61,6 @@ async function unlimitedEquivalentGb(tx: TenantTx, botId: BotId): Promise<number
  */
 export async function chargeSale(
   tx: TenantTx,
-  botId: BotId,
   input: { orderId: number; trafficGb: number },
 ): Promise<
   | { status: 'charged'; amount: number; balance: number }
@@ -71,20 +70,20 @@ export async function chargeSale(
   checkId('orderId', input.orderId);
   if (!Number.isSafeInteger(input.trafficGb) || input.trafficGb < 0)
     throw new RangeError('trafficGb must be a whole number of GB, 0 for unlimited');
-  const wallet = await lockWallet(tx, botId);
+  const wallet = await lockWallet(tx);
   const ref = saleRef(input.orderId);
-  const charged = await findWalletEntryByRef(tx, botId, ref);
+  const charged = await findWalletEntryByRef(tx, ref);
   if (charged) return { status: 'charged', amount: -charged.amount, balance: charged.balanceAfter };
 
   const unlimited = input.trafficGb === 0;
-  const gb = unlimited ? await unlimitedEquivalentGb(tx, botId) : input.trafficGb;
+  const gb = unlimited ? await unlimitedEquivalentGb(tx) : input.trafficGb;
   const price = gb * wallet.wholesalePricePerGb;
   const bytes = gb * BYTES_PER_GB;
   if (!Number.isSafeInteger(price) || !Number.isSafeInteger(bytes))
     throw new RangeError(`a sale of ${gb} GB at ${wallet.wholesalePricePerGb} per GB is out of range`);
   if (price === 0) return { status: 'free' };
 
-  const posted = await postWalletEntry(tx, botId, wallet, {
+  const posted = await postWalletEntry(tx, wallet, {
     amount: -price,
     kind: 'sale',
     bytes,
@@ -106,16 +105,15 @@ export async function chargeSale(
  */
 export async function refundSale(
   tx: TenantTx,
-  botId: BotId,
   input: { orderId: number; reason?: string | undefined; createdBy?: number | undefined },
 ): Promise<RefundSaleResult> {
   checkId('orderId', input.orderId);
-  const wallet = await lockWallet(tx, botId);
-  const refunded = await findWalletEntryByRef(tx, botId, refundRef(input.orderId));
+  const wallet = await lockWallet(tx);
+  const refunded = await findWalletEntryByRef(tx, refundRef(input.orderId));
   if (refunded) return { status: 'refunded', amount: refunded.amount, balance: refunded.balanceAfter };
-  const sale = await findWalletEntryByRef(tx, botId, saleRef(input.orderId));
+  const sale = await findWalletEntryByRef(tx, saleRef(input.orderId));
   if (!sale) return { status: 'not_charged' };
-  const posted = await postWalletEntry(tx, botId, wallet, {
+  const posted = await postWalletEntry(tx, wallet, {
     amount: -sale.amount,
     kind: 'refund',
     bytes: sale.bytes,

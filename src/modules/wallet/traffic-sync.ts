@@ -1,9 +1,7 @@
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
-import type { Database } from '../../db/database.js';
 import { bots, subscriptions } from '../../db/schema.js';
-import { inTenant } from '../../db/tenant-tx.js';
+import type { TenantDb } from '../../db/tenant-tx.js';
 import { type Clock, systemClock } from '../../shared/clock.js';
-import type { BotId } from '../../shared/ids.js';
 
 /** What the sync needs of the panel; `createRemnawaveClient` fits it as it is. */
 export interface PanelUsageSource {
@@ -11,8 +9,7 @@ export interface PanelUsageSource {
 }
 
 export interface TrafficSyncDeps {
-  readonly db: Database;
-  readonly botId: BotId;
+  readonly tenant: TenantDb;
   readonly panel: PanelUsageSource;
   readonly clock?: Clock;
   /** Whether an error means the panel no longer has the user (the panel adapter knows its errors). */
@@ -46,12 +43,13 @@ const WRITE_BATCH = 200;
  * can retry later).
  */
 export async function syncTenantTraffic(deps: TrafficSyncDeps): Promise<TrafficSyncResult> {
-  const { db, botId, panel } = deps;
+  const { tenant, panel } = deps;
+  const { botId } = tenant;
   const clock = deps.clock ?? systemClock;
   const { isMissing } = deps;
   const concurrency = Math.max(1, deps.concurrency ?? 8);
 
-  const linked = await inTenant(db, botId, (tx) =>
+  const linked = await tenant.transaction((tx) =>
     tx
       .select({ id: subscriptions.id, panelUserId: subscriptions.panelUserId })
       .from(subscriptions)
@@ -90,7 +88,7 @@ export async function syncTenantTraffic(deps: TrafficSyncDeps): Promise<TrafficS
   const syncedAt = clock.now();
   for (let start = 0; start < usages.length; start += WRITE_BATCH) {
     const batch = usages.slice(start, start + WRITE_BATCH);
-    await inTenant(db, botId, async (tx) => {
+    await tenant.transaction(async (tx) => {
       for (const usage of batch) {
         await tx
           .update(subscriptions)
@@ -101,7 +99,7 @@ export async function syncTenantTraffic(deps: TrafficSyncDeps): Promise<TrafficS
   }
 
   // The total from what is stored, so users skipped this time count with their last known value.
-  const consumedBytes = await inTenant(db, botId, async (tx) => {
+  const consumedBytes = await tenant.transaction(async (tx) => {
     const [sum] = await tx
       .select({ total: sql<string>`coalesce(sum(${subscriptions.lifetimeUsedTrafficBytes}), 0)` })
       .from(subscriptions)

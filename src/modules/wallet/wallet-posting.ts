@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { bots, type WalletKind, walletTransactions } from '../../db/schema.js';
 import type { TenantTx } from '../../db/tenant-tx.js';
-import type { BotId } from '../../shared/ids.js';
+
 import { MAX_MONEY } from '../../shared/money.js';
 
 export type WalletEntry = typeof walletTransactions.$inferSelect;
@@ -39,7 +39,7 @@ export type WalletPostingResult =
  * nothing locks them the other way round. Every wallet posting of a tenant takes this lock first, so postings run one after another
  * and each sees the entries committed before it.
  */
-export async function lockWallet(tx: TenantTx, botId: BotId): Promise<LockedWallet> {
+export async function lockWallet(tx: TenantTx): Promise<LockedWallet> {
   const [row] = await tx
     .select({
       balance: bots.walletBalance,
@@ -47,24 +47,23 @@ export async function lockWallet(tx: TenantTx, botId: BotId): Promise<LockedWall
       trafficSoldBytes: bots.trafficSoldBytes,
     })
     .from(bots)
-    .where(eq(bots.id, botId))
+    .where(eq(bots.id, tx.botId))
     // NO KEY UPDATE, not UPDATE: inserts into the tenant's other tables take KEY SHARE on this row
     // (their foreign key to bots) and must not wait for a sale to commit.
     .for('no key update');
   if (!row)
-    throw new Error(`tenant ${botId} not found (deleted, or the transaction is bound to another tenant)`);
+    throw new Error(`tenant ${tx.botId} not found (deleted, or the transaction is bound to another tenant)`);
   return row;
 }
 
 export async function findWalletEntryByRef(
   tx: TenantTx,
-  botId: BotId,
   externalRef: string,
 ): Promise<WalletEntry | undefined> {
   const [entry] = await tx
     .select()
     .from(walletTransactions)
-    .where(and(eq(walletTransactions.botId, botId), eq(walletTransactions.externalRef, externalRef)));
+    .where(and(eq(walletTransactions.botId, tx.botId), eq(walletTransactions.externalRef, externalRef)));
   return entry;
 }
 
@@ -75,7 +74,6 @@ export async function findWalletEntryByRef(
  */
 export async function postWalletEntry(
   tx: TenantTx,
-  botId: BotId,
   wallet: LockedWallet,
   input: WalletPostingInput,
 ): Promise<WalletPostingResult> {
@@ -83,7 +81,7 @@ export async function postWalletEntry(
   if (!Number.isSafeInteger(input.amount) || input.amount === 0)
     throw new RangeError(`wallet amount must be a non-zero whole number, not ${input.amount}`);
   if (input.externalRef !== undefined) {
-    const existing = await findWalletEntryByRef(tx, botId, input.externalRef);
+    const existing = await findWalletEntryByRef(tx, input.externalRef);
     if (existing) return { status: 'duplicate', entry: existing, balance: wallet.balance };
   }
   const balance = wallet.balance + input.amount;
@@ -97,11 +95,11 @@ export async function postWalletEntry(
       walletBalance: balance,
       trafficSoldBytes: Math.max(0, wallet.trafficSoldBytes + (input.soldBytesDelta ?? 0)),
     })
-    .where(eq(bots.id, botId));
+    .where(eq(bots.id, tx.botId));
   const [entry] = await tx
     .insert(walletTransactions)
     .values({
-      botId,
+      botId: tx.botId,
       amount: input.amount,
       balanceAfter: balance,
       kind: input.kind,

@@ -1,10 +1,9 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { ChangeBus } from '../../db/change-bus.js';
-import type { Database } from '../../db/database.js';
 import { bots, walletTransactions } from '../../db/schema.js';
-import { inTenant } from '../../db/tenant-tx.js';
-import type { BotId } from '../../shared/ids.js';
+import type { TenantDb } from '../../db/tenant-tx.js';
+
 import { exactMoney } from '../../shared/money.js';
 import { err, type Invalid, ok, type Result } from '../../shared/result.js';
 import { parseInput } from '../../shared/validation.js';
@@ -67,8 +66,7 @@ const adjustInput = z.object({
 const pricePerGb = z.number().int('must be a whole number').min(0).max(MAX_PRICE_PER_GB);
 
 export interface WalletServiceDeps {
-  readonly db: Database;
-  readonly botId: BotId;
+  readonly tenant: TenantDb;
   readonly bus: ChangeBus;
 }
 
@@ -76,7 +74,8 @@ export interface WalletServiceDeps {
  * The tenant's wallet with the operator: it pays for the traffic the tenant sells (`chargeSale`).
  * Top-ups, adjustments and the wholesale price are the operator's; tenant admins only read it.
  */
-export function createWalletService({ db, botId, bus }: WalletServiceDeps) {
+export function createWalletService({ tenant, bus }: WalletServiceDeps) {
+  const { botId } = tenant;
   const post = (
     input: {
       amount: number;
@@ -86,8 +85,8 @@ export function createWalletService({ db, botId, bus }: WalletServiceDeps) {
     },
     kind: 'topup' | 'adjustment',
   ): Promise<WalletPostingResult> =>
-    inTenant(db, botId, async (tx) =>
-      postWalletEntry(tx, botId, await lockWallet(tx, botId), {
+    tenant.transaction(async (tx) =>
+      postWalletEntry(tx, await lockWallet(tx), {
         amount: input.amount,
         kind,
         reason: input.reason,
@@ -97,7 +96,7 @@ export function createWalletService({ db, botId, bus }: WalletServiceDeps) {
     );
 
   const summary = async (): Promise<WalletSummary> => {
-    const [row] = await inTenant(db, botId, (tx) =>
+    const [row] = await tenant.transaction((tx) =>
       tx
         .select({
           balance: bots.walletBalance,
@@ -118,7 +117,7 @@ export function createWalletService({ db, botId, bus }: WalletServiceDeps) {
     /** Newest first; `beforeId` pages back. */
     async entries(page: { limit?: number; beforeId?: number } = {}): Promise<WalletEntry[]> {
       const limit = Math.min(Math.max(page.limit ?? 50, 1), 500);
-      return inTenant(db, botId, (tx) =>
+      return tenant.transaction((tx) =>
         tx
           .select()
           .from(walletTransactions)
@@ -148,7 +147,7 @@ export function createWalletService({ db, botId, bus }: WalletServiceDeps) {
     async setWholesalePrice(perGb: number): Promise<Result<number, Invalid>> {
       const parsed = parseInput(pricePerGb, perGb);
       if (!parsed.ok) return parsed;
-      const updated = await inTenant(db, botId, async (tx) => {
+      const updated = await tenant.transaction(async (tx) => {
         const rows = await tx
           .update(bots)
           .set({ wholesalePricePerGb: parsed.value, updatedAt: new Date() })
@@ -165,7 +164,7 @@ export function createWalletService({ db, botId, bus }: WalletServiceDeps) {
      * sum is read exactly; one too large for a number throws rather than being rounded into agreement.
      */
     async audit(): Promise<{ balance: number; entriesSum: number; consistent: boolean }> {
-      return inTenant(db, botId, async (tx) => {
+      return tenant.transaction(async (tx) => {
         const [wallet] = await tx
           .select({ balance: bots.walletBalance })
           .from(bots)

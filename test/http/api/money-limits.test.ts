@@ -21,7 +21,7 @@ describe.each(BACKENDS)('money limits in the API on %s', (backend) => {
       .forTenant(botId)
       .customers.register({ telegramId: nextTelegramId++ }, 'fa');
     await inTenant(h.t.database.handle.db, botId, (tx) =>
-      postEntry(tx, botId, { customerId: customer.id, amount: balance, kind: 'migration' }),
+      postEntry(tx, { customerId: customer.id, amount: balance, kind: 'migration' }),
     );
     return customer.id;
   };
