@@ -2,6 +2,8 @@ import { type ChangeBus, createChangeBus } from './db/change-bus.js';
 import type { DatabaseHandle } from './db/database.js';
 import { createJobQueue } from './db/job-queue.js';
 import { platformDb } from './db/tenant-tx.js';
+import type { JobDefinition } from './jobs/define.js';
+import { type EnqueueOptions, enqueue } from './jobs/enqueue.js';
 import { createCardsService } from './modules/cards/cards-service.js';
 import { createCustomersService } from './modules/customers/customers-service.js';
 import { createFeatureFlagsService, type FlagRows } from './modules/feature-flags/feature-flags-service.js';
@@ -110,6 +112,11 @@ export function createApp(deps: AppDeps) {
       updates: createUpdatesService({ tenant }),
       sessions: createSessionsService({ tenant }),
       wallet: createWalletService({ tenant, bus }),
+      /** Enqueues a job for this tenant in a transaction of its own (no state change carries it). */
+      jobs: {
+        enqueue: <P>(job: JobDefinition<P>, payload: P, options?: EnqueueOptions) =>
+          tenant.transaction((tx) => enqueue(tx, job, payload, options)),
+      },
       /** Stores each subscription's usage and the tenant's consumed traffic from the panel. */
       syncTraffic: async () => {
         if (!deps.panel) return undefined;

@@ -2,22 +2,12 @@ import type { App } from './app.js';
 import { createFleet, type Fleet } from './bot/fleet.js';
 import { createBotHandler } from './bot/handler.js';
 import { createTranslator } from './bot/i18n.js';
+import { createNotices } from './bot/notices/notices.js';
 import { createServer, type HttpServer } from './http/server.js';
-import {
-  createCardPaymentDecidedJob,
-  createCardReceiptForwardJob,
-} from './jobs/definitions/card-payments.js';
-import { createExpireReceiptsJob, EXPIRE_RECEIPTS_JOB } from './jobs/definitions/expire-receipts.js';
-import { createFloodWaitNoticeJob } from './jobs/definitions/flood-wait-notice.js';
-import { createOrderNoticeJob } from './jobs/definitions/order-notice.js';
-import { createProvisionOrderJob } from './jobs/definitions/provision-order.js';
-import { createPruneUpdatesJob, PRUNE_UPDATES_JOB } from './jobs/definitions/prune-updates.js';
-import { createSaleRefusedAlertJob } from './jobs/definitions/sale-refused-alert.js';
-import { createSyncTrafficJob, SYNC_TRAFFIC_JOB } from './jobs/definitions/sync-traffic.js';
-import { createZarinpalNoticeJob } from './jobs/definitions/zarinpal-notice.js';
-import { createZarinpalReconcileJob } from './jobs/definitions/zarinpal-reconcile.js';
+import { provisionOrder } from './jobs/definitions/provision-order.js';
+import { zarinpalReconcile } from './jobs/definitions/zarinpal-reconcile.js';
+import { ALL_JOBS } from './jobs/index.js';
 import { createJobRunner, type JobRunner } from './jobs/runner.js';
-import { ZARINPAL_RECONCILE_JOB } from './modules/payments/zarinpal-payments.js';
 import { StartupError } from './shared/errors.js';
 import type { Logger } from './shared/logger.js';
 
@@ -165,26 +155,17 @@ export async function startPlatform(app: App, logger: Logger, options: PlatformO
   const jobs = createJobRunner({
     queue: app.platform.jobs,
     logger: logger.child({ component: 'jobs' }),
-    definitions: [
-      createProvisionOrderJob(app, options.jobs?.provisionBackoffMs),
-      createOrderNoticeJob({ app, fleet, translator }),
-      createPruneUpdatesJob(app),
-      createSyncTrafficJob(app),
-      createSaleRefusedAlertJob({ app, fleet, translator }),
-      createFloodWaitNoticeJob({ app, fleet, translator }),
-      createCardReceiptForwardJob({ app, fleet, translator }),
-      createCardPaymentDecidedJob({ app, fleet, translator }),
-      createExpireReceiptsJob(app),
-      createZarinpalNoticeJob({ app, fleet, translator }),
-      createZarinpalReconcileJob(app),
-    ],
+    definitions: ALL_JOBS,
+    jobDeps: { app, notices: createNotices({ app, fleet, translator }) },
     options: {
-      schedules: [
-        { name: PRUNE_UPDATES_JOB, everyMs: 3_600_000 },
-        { name: SYNC_TRAFFIC_JOB, everyMs: 15 * 60_000 },
-        { name: EXPIRE_RECEIPTS_JOB, everyMs: 600_000 },
-        { name: ZARINPAL_RECONCILE_JOB, everyMs: options.jobs?.zarinpalReconcileEveryMs ?? 60_000 },
-      ],
+      overrides: {
+        ...(options.jobs?.provisionBackoffMs
+          ? { [provisionOrder.name]: { backoffMs: options.jobs.provisionBackoffMs } }
+          : {}),
+        ...(options.jobs?.zarinpalReconcileEveryMs
+          ? { [zarinpalReconcile.name]: { everyMs: options.jobs.zarinpalReconcileEveryMs } }
+          : {}),
+      },
       ...(options.jobs?.concurrency ? { concurrency: options.jobs.concurrency } : {}),
       ...(options.jobs?.pollIntervalMs ? { pollIntervalMs: options.jobs.pollIntervalMs } : {}),
     },

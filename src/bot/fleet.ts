@@ -12,13 +12,8 @@ import { Api, Bot, BotError, type Composer, GrammyError } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import type { App } from '../app.js';
 import { isTransientDatabaseError } from '../db/errors.js';
-import type { BotHealth } from '../db/schema.js';
-import {
-  FLOOD_WAIT_NOTICE_JOB,
-  floodNoticeKey,
-  floodWaitSeconds,
-} from '../jobs/definitions/flood-wait-notice.js';
-import type { Tenant } from '../modules/tenants/tenant-registry.js';
+import { floodNoticeKey, floodWaitNotice } from '../jobs/definitions/flood-wait-notice.js';
+import type { BotHealth, Tenant } from '../modules/tenants/tenant-registry.js';
 import type { StoredUpdate } from '../modules/updates/updates-service.js';
 import type { BotId } from '../shared/ids.js';
 import { scrubUnstorableInput } from '../shared/input-safety.js';
@@ -26,6 +21,7 @@ import { type Logger, redactErrorValues } from '../shared/logger.js';
 import type { BotContext } from './context.js';
 import { languageFromTelegram, type Translator } from './i18n.js';
 import { movesMoney } from './middleware/pipeline.js';
+import { floodWaitSeconds } from './notices/notices.js';
 
 /** Updates the features need; pre-checkout queries must be asked for explicitly. */
 export const ALLOWED_UPDATES = [
@@ -278,13 +274,13 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
         // meet the same limit: the customer hears from a job once the wait is over.
         logger.warn({ err: error.error, retryAfter: floodWait }, 'flood wait longer than we wait inline');
         if (chatId === undefined) return;
-        await app.platform.jobs
-          .enqueue(entry.tenant.id, {
-            name: FLOOD_WAIT_NOTICE_JOB,
-            payload: { chatId, language },
-            dedupeKey: floodNoticeKey(chatId, floodWait),
-            delayMs: floodWait * 1000,
-          })
+        await app
+          .forTenant(entry.tenant.id)
+          .jobs.enqueue(
+            floodWaitNotice,
+            { chatId, language },
+            { dedupeKey: floodNoticeKey(chatId, floodWait), delayMs: floodWait * 1000 },
+          )
           .catch((err: unknown) => logger.warn({ err }, 'could not defer the flood-wait notice'));
         return;
       }

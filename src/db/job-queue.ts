@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { BotId } from '../shared/ids.js';
 import type { Database, DatabaseHandle } from './database.js';
 import { type JobStatus, jobs } from './schema.js';
-import { inPlatform, inTenant, type TenantTx } from './tenant-tx.js';
+import { inPlatform, type TenantTx } from './tenant-tx.js';
 
 /** Both drivers answer raw queries with `{ rows }`; the generic database type leaves it unknown. */
 const rowsOf = <Row = Record<string, unknown>>(result: unknown): Row[] => (result as { rows: Row[] }).rows;
@@ -132,12 +132,26 @@ export function createJobStore(db: Database) {
       return rowsOf(result).length > 0;
     },
 
-    /** Enqueues `name` once per active tenant and `dedupeKey`: fleet-wide schedules. */
-    async enqueueForActiveTenants(name: string, dedupeKey: string, maxAttempts = 3): Promise<number> {
+    /**
+     * Enqueues `name` once per active tenant and `dedupeKey`: the schedules. With `feature`, only for
+     * tenants with that feature on (their stored switch, else `feature.default`), read through the
+     * flags' platform policy, which shows switches and nothing else.
+     */
+    async enqueueForActiveTenants(
+      name: string,
+      dedupeKey: string,
+      options: { maxAttempts?: number; feature?: { key: string; default: boolean } } = {},
+    ): Promise<number> {
+      const feature = options.feature;
       return inPlatform(db, async (tx) => {
         const result = await tx.execute(sql`
           INSERT INTO jobs (bot_id, name, payload, dedupe_key, max_attempts)
-          SELECT id, ${name}, '{}'::jsonb, ${dedupeKey}, ${maxAttempts} FROM bots WHERE is_active
+          SELECT b.id, ${name}, '{}'::jsonb, ${dedupeKey}, ${options.maxAttempts ?? 3} FROM bots b
+           WHERE b.is_active
+             AND (${feature?.key ?? null}::text IS NULL
+                  OR coalesce((SELECT f.enabled FROM bot_feature_flags f
+                                WHERE f.bot_id = b.id AND f.feature_key = ${feature?.key ?? null}::text),
+                              ${feature?.default ?? false}::boolean))
           ON CONFLICT DO NOTHING
           RETURNING id`);
         if (rowsOf(result).length > 0) await tx.execute(sql`select pg_notify(${JOBS_CHANNEL}, '')`);
@@ -189,9 +203,6 @@ export function createJobQueue(database: DatabaseHandle) {
   return {
     store: createJobStore(database.db),
     onEnqueue: (listener: () => void) => database.listen(JOBS_CHANNEL, listener),
-    /** Enqueues in a transaction of its own, for work no state change of the tenant carries. */
-    enqueue: (botId: BotId, input: EnqueueInput): Promise<boolean> =>
-      inTenant(database.db, botId, (tx) => enqueueJob(tx, input)),
   };
 }
 

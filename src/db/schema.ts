@@ -12,6 +12,10 @@ import {
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
+import type { Language } from '../shared/language.js';
+import type { Currency } from '../shared/money.js';
+
+export type { Currency, Language };
 
 const id = () => bigserial('id', { mode: 'number' }).primaryKey();
 const botId = () => bigint('bot_id', { mode: 'number' }).notNull();
@@ -46,7 +50,6 @@ export const bots = pgTable('bots', {
 });
 
 export type BotHealth = 'unknown' | 'healthy' | 'unauthorized' | 'failing';
-export type Currency = 'IRT' | 'USD' | 'RUB';
 
 export const botFeatureFlags = pgTable(
   'bot_feature_flags',
@@ -101,8 +104,6 @@ export const botPlans = pgTable('bot_plans', {
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
-
-export type Language = 'fa' | 'en' | 'ru';
 
 export const customers = pgTable('customers', {
   id: id(),

@@ -1,4 +1,7 @@
 import type { z } from 'zod';
+import type { App } from '../app.js';
+import type { Notices } from '../bot/notices/notices.js';
+import type { FeatureKey } from '../modules/feature-flags/features.js';
 import type { BotId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 
@@ -17,11 +20,34 @@ export interface JobContext<P> {
   readonly signal: AbortSignal;
 }
 
-/** A job as data: name, payload schema and handler (a throw means "retry with backoff"). */
+/**
+ * What every handler may use, built once by the composition root (src/platform.ts): the business
+ * core, and the customer and admin notices sent through the tenant's running bot. Job files import
+ * these as types only, so a module that enqueues a job does not load the bot.
+ */
+export interface JobDeps {
+  readonly app: App;
+  readonly notices: Notices;
+}
+
+/**
+ * Enqueued for every active tenant once per interval (the window number is the dedupe key, so
+ * several processes enqueue it once). `feature` narrows it to tenants with that feature switched on
+ * (its stored value, else its default): a schedule that cannot apply to a shop costs that shop
+ * nothing.
+ */
+export interface JobSchedule {
+  readonly everyMs: number;
+  readonly feature?: FeatureKey;
+}
+
+/** A job as data: name, payload schema, handler and optional schedule, in one file under src/jobs/. */
 export interface JobDefinition<P = unknown> {
   readonly name: string;
   readonly payload: z.ZodType<P>;
-  readonly handler: (ctx: JobContext<P>) => Promise<void>;
+  /** A throw means "retry with backoff" (see RetryLater and PermanentJobError). */
+  readonly handler: (job: JobContext<P>, deps: JobDeps) => Promise<void>;
+  readonly schedule?: JobSchedule;
   /**
    * A run taking longer counts as failed and is retried (default 60 s). Independent of the lease,
    * which the runner keeps extending while the handler runs.
@@ -29,9 +55,19 @@ export interface JobDefinition<P = unknown> {
   readonly timeoutMs?: number;
   /** Delay before attempt n+1 (default: exponential from 1 s, capped at 5 min, with jitter). */
   readonly backoffMs?: (attempt: number) => number;
+  /** Runs before the job fails for good (default 20; the job's row keeps it). */
+  readonly maxAttempts?: number;
+  /**
+   * At most one job per key and tenant, ever (until pruned), so enqueueing twice is harmless:
+   * e.g. `provision:<order id>`. Without it every enqueue adds a job.
+   */
+  readonly dedupeKey?: (payload: P) => string;
 }
 
 export const defineJob = <P>(definition: JobDefinition<P>): JobDefinition<P> => definition;
+
+/** The payload type of a job definition, for producers. */
+export type JobPayload<J> = J extends JobDefinition<infer P> ? P : never;
 
 /** Thrown by a handler to be run again after exactly `delayMs`, e.g. when a dependency said when. */
 export class RetryLater extends Error {

@@ -1,12 +1,20 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobQueue, JobRow } from '../db/job-queue.js';
+import { FEATURES } from '../modules/feature-flags/features.js';
 import type { Logger } from '../shared/logger.js';
-import { type AnyJobDefinition, type JobDefinition, PermanentJobError, RetryLater } from './define.js';
+import {
+  type AnyJobDefinition,
+  type JobDefinition,
+  type JobDeps,
+  type JobSchedule,
+  PermanentJobError,
+  RetryLater,
+} from './define.js';
 
-export interface Schedule {
-  /** The job enqueued for every active tenant once per interval. */
-  readonly name: string;
-  readonly everyMs: number;
+/** Per job name: a shorter schedule or retry delay (tests and the demo). */
+export interface JobOverride {
+  readonly everyMs?: number;
+  readonly backoffMs?: (attempt: number) => number;
 }
 
 export interface JobRunnerOptions {
@@ -14,7 +22,7 @@ export interface JobRunnerOptions {
   readonly concurrency?: number;
   /** Fallback poll when no notification arrives (default 1 s): delayed retries become due silently. */
   readonly pollIntervalMs?: number;
-  readonly schedules?: readonly Schedule[];
+  readonly overrides?: Readonly<Record<string, JobOverride>>;
   /** Finished jobs are kept this long for inspection (default 7 days; failed ones 30 days). */
   readonly keepDoneMs?: number;
   readonly keepFailedMs?: number;
@@ -37,13 +45,16 @@ export const defaultBackoffMs = (attempt: number): number => {
 
 /**
  * Runs the PostgreSQL job queue: claims due jobs across tenants, runs each with a timeout, retries
- * failures with backoff, and enqueues the fleet-wide schedules. Several processes may run it: each
- * claim is a short lease kept alive by a heartbeat, so a dead process's jobs move on in seconds.
+ * failures with backoff, and enqueues the definitions' schedules. Several processes may run it:
+ * each claim is a short lease kept alive by a heartbeat, so a dead process's jobs move on in seconds.
  */
 export function createJobRunner(deps: {
   readonly queue: JobQueue;
   readonly logger: Logger;
+  /** Every job this process runs (src/jobs/index.ts); each schedule comes with its definition. */
   readonly definitions: readonly AnyJobDefinition[];
+  /** What handlers use: the business core and the notices. */
+  readonly jobDeps: JobDeps;
   readonly options?: JobRunnerOptions;
 }) {
   const { queue, logger } = deps;
@@ -60,8 +71,22 @@ export function createJobRunner(deps: {
     );
   }
   const byName = new Map<string, JobDefinition<unknown>>();
+  const schedules: (JobSchedule & { name: string; maxAttempts: number })[] = [];
   for (const definition of deps.definitions) {
-    byName.set(definition.name, definition);
+    if (byName.has(definition.name)) throw new Error(`two jobs are named "${definition.name}"`);
+    const override = options.overrides?.[definition.name] ?? {};
+    byName.set(definition.name, {
+      ...definition,
+      ...(override.backoffMs ? { backoffMs: override.backoffMs } : {}),
+    });
+    if (definition.schedule) {
+      schedules.push({
+        ...definition.schedule,
+        everyMs: override.everyMs ?? definition.schedule.everyMs,
+        name: definition.name,
+        maxAttempts: definition.maxAttempts ?? 3,
+      });
+    }
   }
   const inFlight = new Set<Promise<void>>();
   let running = false;
@@ -144,14 +169,17 @@ export function createJobRunner(deps: {
         }, timeoutMs);
       });
       await Promise.race([
-        definition.handler({
-          botId: job.botId,
-          payload: payload.data,
-          attempt: job.attempts,
-          isLastAttempt: job.attempts >= job.maxAttempts,
-          logger: log,
-          signal: lease.signal,
-        }),
+        definition.handler(
+          {
+            botId: job.botId,
+            payload: payload.data,
+            attempt: job.attempts,
+            isLastAttempt: job.attempts >= job.maxAttempts,
+            logger: log,
+            signal: lease.signal,
+          },
+          deps.jobDeps,
+        ),
         timeout,
       ]);
     } catch (error) {
@@ -179,10 +207,15 @@ export function createJobRunner(deps: {
     const now = Date.now();
     if (now - lastScheduleTick < 1000) return;
     lastScheduleTick = now;
-    for (const schedule of options.schedules ?? []) {
+    for (const schedule of schedules) {
       // the window number makes the key: every process computes the same one, the first insert wins
       const window = Math.floor(now / schedule.everyMs);
-      await store.enqueueForActiveTenants(schedule.name, `${schedule.name}:${window}`);
+      await store.enqueueForActiveTenants(schedule.name, `${schedule.name}:${window}`, {
+        maxAttempts: schedule.maxAttempts,
+        ...(schedule.feature
+          ? { feature: { key: schedule.feature, default: FEATURES[schedule.feature].default } }
+          : {}),
+      });
     }
   };
 

@@ -9,6 +9,9 @@ import { AppError } from './errors.js';
  * 10^15 is far beyond any shop (10^13 dollars in cents) and leaves room for a balance plus any one
  * amount, or the sum of a few maxima, to stay exact, so the check before a write is exact as well.
  */
+/** A shop's currency: amounts are integers in its smallest unit (Toman, cents, kopecks). */
+export type Currency = 'IRT' | 'USD' | 'RUB';
+
 export const MAX_MONEY = 1_000_000_000_000_000;
 
 /**

@@ -1,14 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimGroup, SimMessage, SimUser } from '../../sim/telegram/index.js';
-import { enqueueJob } from '../../src/db/job-queue.js';
 import { cardToCardPayments } from '../../src/db/schema.js';
 import { inTenant } from '../../src/db/tenant-tx.js';
-import {
-  type CardPayment,
-  cardPaymentRef,
-  EXPIRE_RECEIPTS_JOB,
-} from '../../src/modules/payments/card-to-card.js';
+import { expireReceipts } from '../../src/jobs/definitions/expire-receipts.js';
+import { type CardPayment, cardPaymentRef } from '../../src/modules/payments/card-to-card.js';
 import type { CardId, CustomerId } from '../../src/shared/ids.js';
 import { BACKENDS } from '../support/database.js';
 import { eventually, type FleetHarness, type ShopUnderTest, startFleetHarness } from '../support/fleet.js';
@@ -603,9 +599,9 @@ describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
     );
 
     // what the schedule enqueues for every tenant, run by the real job runner
-    await inTenant(h.testApp.database.handle.db, shop.id, (tx) =>
-      enqueueJob(tx, { name: EXPIRE_RECEIPTS_JOB, dedupeKey: `test-expire:${Date.now()}` }),
-    );
+    await h.testApp.app
+      .forTenant(shop.id)
+      .jobs.enqueue(expireReceipts, {}, { dedupeKey: `test-expire:${Date.now()}` });
     const told = await h.sim.waitForMessage(shop.bot, yas, (m) => (m.text ?? '').includes('has expired'), {
       timeoutMs: 5000,
     });

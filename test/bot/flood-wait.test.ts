@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTranslator } from '../../src/bot/i18n.js';
 import { jobs } from '../../src/db/schema.js';
 import { inTenant } from '../../src/db/tenant-tx.js';
-import { FLOOD_WAIT_NOTICE_JOB } from '../../src/jobs/definitions/flood-wait-notice.js';
+import { floodWaitNotice } from '../../src/jobs/definitions/flood-wait-notice.js';
 import type { BotId } from '../../src/shared/ids.js';
 import { BACKENDS } from '../support/database.js';
 import { type FleetHarness, startFleetHarness } from '../support/fleet.js';
@@ -86,7 +86,7 @@ describe.each(BACKENDS)('a flood wait longer than the interactive cap on %s', (b
       tx
         .select({ status: jobs.status })
         .from(jobs)
-        .where(and(eq(jobs.botId, shop.id), eq(jobs.name, FLOOD_WAIT_NOTICE_JOB))),
+        .where(and(eq(jobs.botId, shop.id), eq(jobs.name, floodWaitNotice.name))),
     );
     expect(notices).toHaveLength(1);
   });

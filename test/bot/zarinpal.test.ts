@@ -274,6 +274,21 @@ describe.each(BACKENDS)('zarinpal on %s', (backend) => {
     expect(await zarinpalCredits(shop.id, customerId)).toHaveLength(1);
   });
 
+  it('a shop that switches Zarinpal off while a customer pays still has the payment reconciled', async () => {
+    const { shop, services } = await openShop('Switched');
+    const { user, customerId } = await newCustomer(h, shop, 'Sue');
+    const { authority } = await topUpLink(shop, user);
+    // the schedule now passes this shop by; the payment's own first check does not
+    await services.flags.set('zarinpal', false);
+    gateway.pay(authority, { outcome: 'OK' }); // the browser never comes back
+    await eventually(
+      async () => (await services.ledger.balance(customerId)) === 50_000,
+      'reconciliation of a switched-off shop',
+      15_000,
+    );
+    expect(await zarinpalCredits(shop.id, customerId)).toHaveLength(1);
+  });
+
   it('an amount that differs from the stored one credits nothing', async () => {
     const { shop, services } = await openShop('Amounts');
     const { user, customerId } = await newCustomer(h, shop, 'Arash');

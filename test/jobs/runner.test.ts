@@ -1,9 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { Notices } from '../../src/bot/notices/notices.js';
 import { createJobStore, enqueueJob, type JobQueue } from '../../src/db/job-queue.js';
 import { inPlatform, inTenant } from '../../src/db/tenant-tx.js';
 import { defineJob, PermanentJobError, RetryLater } from '../../src/jobs/define.js';
+import { enqueue as enqueueThrough } from '../../src/jobs/enqueue.js';
 import { createJobRunner, DEFAULT_LEASE_MS, type JobRunner } from '../../src/jobs/runner.js';
 import type { BotId } from '../../src/shared/ids.js';
 import { createLogger, createSilentLogger } from '../../src/shared/logger.js';
@@ -39,6 +41,13 @@ function severable(queue: JobQueue) {
     },
   };
 }
+
+/** The runner tests' jobs send nothing: a notice asked for is a test bug. */
+const noNotices = new Proxy({} as Notices, {
+  get: (_, name) => {
+    throw new Error(`no notices in the runner tests (asked for ${String(name)})`);
+  },
+});
 
 /** A promise the test settles when it chooses: a handler that runs as long as the test wants. */
 function gate() {
@@ -99,6 +108,7 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
       queue: t.app.platform.jobs,
       logger: createSilentLogger(),
       definitions,
+      jobDeps: { app: t.app, notices: noNotices },
       options: { pollIntervalMs: 50 },
     });
     await runner.start();
@@ -166,6 +176,7 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
       queue: t.app.platform.jobs,
       logger: createSilentLogger(),
       definitions,
+      jobDeps: { app: t.app, notices: noNotices },
     });
     await second.start();
     for (let n = 100; n < 140; n++) await enqueue(n % 2 ? shopA : shopB, 'record', { n });
@@ -196,6 +207,67 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
     const store = createJobStore(t.database.handle.db);
     expect(await store.enqueueForActiveTenants('record-tick', 'tick:1')).toBe(2);
     expect(await store.enqueueForActiveTenants('record-tick', 'tick:1')).toBe(0);
+  });
+
+  it('enqueues a schedule narrowed to a feature only for tenants with it on, stored or by default', async () => {
+    const store = createJobStore(t.database.handle.db);
+    const scheduled = async (window: string, key: string, on: boolean) => {
+      await store.enqueueForActiveTenants('record-narrow', window, { feature: { key, default: on } });
+      const rows = await inPlatform(t.database.handle.db, (tx) =>
+        tx.execute(sql`select bot_id from jobs where dedupe_key = ${window} order by bot_id`),
+      );
+      return (rows as unknown as { rows: { bot_id: unknown }[] }).rows.map((row) => Number(row.bot_id));
+    };
+    // zarinpal is off by default: only A, which switched it on, gets the job
+    await t.app.forTenant(shopA).flags.set('zarinpal', true);
+    expect(await scheduled('narrow:1', 'zarinpal', false)).toEqual([shopA]);
+    // on by default: B switched it off
+    await t.app.forTenant(shopB).flags.set('support_contact', false);
+    expect(await scheduled('narrow:2', 'support_contact', true)).toEqual([shopA]);
+    await t.app.forTenant(shopA).flags.set('zarinpal', false);
+    expect(await scheduled('narrow:3', 'zarinpal', false)).toEqual([]);
+  });
+
+  it('enqueues through a definition: the payload is checked, the key comes from it, the tenant from the transaction', async () => {
+    const keyed = defineJob({
+      name: 'record',
+      payload: z.object({ n: z.number().int() }),
+      dedupeKey: ({ n }) => `record-keyed:${n}`,
+      maxAttempts: 7,
+      handler: async () => {},
+    });
+    const before = seen.length;
+    expect(await inTenant(t.database.handle.db, shopB, (tx) => enqueueThrough(tx, keyed, { n: 41 }))).toBe(
+      true,
+    );
+    expect(await t.app.forTenant(shopB).jobs.enqueue(keyed, { n: 41 })).toBe(false);
+    await eventually(() => seen.length > before, 'the keyed job ran');
+    expect(seen.slice(before)).toEqual([{ botId: shopB, n: 41, attempt: 1 }]);
+    const [row] = (
+      (await inPlatform(t.database.handle.db, (tx) =>
+        tx.execute(sql`select bot_id, max_attempts from jobs where dedupe_key = 'record-keyed:41'`),
+      )) as unknown as { rows: { bot_id: unknown; max_attempts: unknown }[] }
+    ).rows;
+    expect({ botId: Number(row?.bot_id), maxAttempts: Number(row?.max_attempts) }).toEqual({
+      botId: shopB,
+      maxAttempts: 7,
+    });
+    // a payload the schema refuses fails the producer, and nothing is enqueued
+    const bad = await rejection(
+      inTenant(t.database.handle.db, shopB, (tx) => enqueueThrough(tx, keyed, { n: 1.5 })),
+    );
+    expect(bad).toMatch(/expected int|integer/i);
+  });
+
+  it('refuses two definitions with one name', () => {
+    expect(() =>
+      createJobRunner({
+        queue: t.app.platform.jobs,
+        logger: createSilentLogger(),
+        definitions: [definitions[0]!, definitions[0]!],
+        jobDeps: { app: t.app, notices: noNotices },
+      }),
+    ).toThrow(/two jobs are named "record"/);
   });
 
   describe('leases', () => {
@@ -249,6 +321,7 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
         queue,
         logger,
         definitions: [longJob(name)],
+        jobDeps: { app: t.app, notices: noNotices },
         options: { pollIntervalMs: 20, concurrency: 1, ...lease },
       });
     let started: JobRunner[] = [];

@@ -1,16 +1,15 @@
 import { and, eq } from 'drizzle-orm';
-import { enqueueJob } from '../../db/job-queue.js';
 import { bots, customers, orders, subscriptions } from '../../db/schema.js';
 import { inSavepoint, type TenantTx } from '../../db/tenant-tx.js';
+import { provisionOrder } from '../../jobs/definitions/provision-order.js';
+import { saleRefusedAlert } from '../../jobs/definitions/sale-refused-alert.js';
+import { enqueue } from '../../jobs/enqueue.js';
 import type { BotId, CustomerId, OrderId } from '../../shared/ids.js';
 import { postEntry } from '../ledger/ledger-service.js';
 import { GIB } from '../subscriptions/vpn-panel.js';
 import { chargeSale } from '../wallet/charge-sale.js';
 
 export type Order = typeof orders.$inferSelect & { readonly id: OrderId };
-
-export const PROVISION_JOB = 'provision-order';
-export const SALE_REFUSED_ALERT_JOB = 'alert-sale-refused';
 
 export type PayOutcome =
   | { readonly status: 'paid'; readonly order: Order }
@@ -57,11 +56,10 @@ export async function payOrder(tx: TenantTx, orderId: OrderId, now: Date): Promi
     if (error.outcome.status === 'wallet_insufficient') {
       // the sale rolled back, the alert stays: the tenant's admins hear of it, however it was paid
       const { order, wallet } = error.outcome;
-      await enqueueJob(tx, {
-        name: SALE_REFUSED_ALERT_JOB,
-        payload: { orderId: order.id, walletBalance: wallet.balance, walletMissing: wallet.missing },
-        dedupeKey: `sale-refused:${order.id}`,
-        maxAttempts: 10,
+      await enqueue(tx, saleRefusedAlert, {
+        orderId: order.id,
+        walletBalance: wallet.balance,
+        walletMissing: wallet.missing,
       });
     }
     return error.outcome;
@@ -152,13 +150,7 @@ async function payOrderSteps(tx: TenantTx, orderId: OrderId, now: Date): Promise
     })
     .where(eq(orders.id, order.id))
     .returning();
-  await enqueueJob(tx, {
-    name: PROVISION_JOB,
-    payload: { orderId: order.id },
-    dedupeKey: `provision:${order.id}`,
-    // "until the panel accepts it": backoff caps at 5 minutes, so this is about three days
-    maxAttempts: 1000,
-  });
+  await enqueue(tx, provisionOrder, { orderId: order.id });
   return { status: 'paid', order: paid as Order };
 }
 

@@ -1,7 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { and, asc, count, desc, eq, lt, sql } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors.js';
-import { enqueueJob } from '../../db/job-queue.js';
 import {
   cardToCardPayments,
   customers,
@@ -9,6 +8,8 @@ import {
   tenantPaymentCards,
 } from '../../db/schema.js';
 import type { TenantDb, TenantTx } from '../../db/tenant-tx.js';
+import { cardPaymentDecided, cardReceiptForward } from '../../jobs/definitions/card-payments.js';
+import { enqueue } from '../../jobs/enqueue.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Brand, CardId, CustomerId, OrderId } from '../../shared/ids.js';
 import type { PayOutcome } from '../orders/pay-order.js';
@@ -22,13 +23,6 @@ export const asCardPaymentId = (value: number): CardPaymentId => value as CardPa
 
 export type CardPayment = typeof cardToCardPayments.$inferSelect & { readonly id: CardPaymentId };
 export type CardPaymentStatus = CardPayment['status'];
-
-/** Sends a new receipt to the tenant's admins (admin chat, or each admin). */
-export const CARD_RECEIPT_FORWARD_JOB = 'card-receipt-forward';
-/** Tells the customer the outcome and writes it onto the admins' receipt messages. */
-export const CARD_PAYMENT_DECIDED_JOB = 'card-payment-decided';
-/** Scheduled per tenant: pending receipts older than `receipt_expiry_hours` expire. */
-export const EXPIRE_RECEIPTS_JOB = 'expire-receipts';
 
 /** The ledger reference of a card payment: it can move money once. */
 export const cardPaymentRef = (id: number): string => `c2c:${id}`;
@@ -154,13 +148,9 @@ export function createCardPaymentsService({ tenant, clock, settings }: CardPayme
 
   /** `pressed`: the admin message the deciding press rewrites itself, which the job leaves alone. */
   const announce = (tx: TenantTx, id: number, pressed?: ReceiptAdminMessage | null) =>
-    enqueueJob(tx, {
-      name: CARD_PAYMENT_DECIDED_JOB,
-      payload: {
-        paymentId: id,
-        ...(pressed ? { pressed: { chatId: pressed.chatId, messageId: pressed.messageId } } : {}),
-      },
-      dedupeKey: `c2c-decided:${id}`,
+    enqueue(tx, cardPaymentDecided, {
+      paymentId: id,
+      ...(pressed ? { pressed: { chatId: pressed.chatId, messageId: pressed.messageId } } : {}),
     });
 
   /** The card's success or failure, counted with the decision (what `weighted` rotation learns from). */
@@ -248,11 +238,7 @@ export function createCardPaymentsService({ tenant, clock, settings }: CardPayme
         })
         .returning();
       const payment = asPayment(row!);
-      await enqueueJob(tx, {
-        name: CARD_RECEIPT_FORWARD_JOB,
-        payload: { paymentId: payment.id },
-        dedupeKey: `c2c-forward:${payment.id}`,
-      });
+      await enqueue(tx, cardReceiptForward, { paymentId: payment.id });
       return { status: 'submitted', payment };
     });
 

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, gt, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { and, asc, count as countRows, eq, gt, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors.js';
-import { enqueueJob } from '../../db/job-queue.js';
 import { bots, customers, type Language, zarinpalPayments } from '../../db/schema.js';
 import type { TenantDb, TenantTx } from '../../db/tenant-tx.js';
+import { zarinpalNotice } from '../../jobs/definitions/zarinpal-notice.js';
+import { zarinpalReconcile } from '../../jobs/definitions/zarinpal-reconcile.js';
+import { enqueue } from '../../jobs/enqueue.js';
 import type { Clock } from '../../shared/clock.js';
 import type { BotId, CustomerId, OrderId } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
@@ -22,9 +24,6 @@ import { type ZarinpalProblem, zarinpalProblem } from './zarinpal-problems.js';
 export type ZarinpalPayment = typeof zarinpalPayments.$inferSelect;
 
 /** Sent to the customer in Telegram after a payment is settled (src/jobs/definitions/zarinpal-notice.ts). */
-export const ZARINPAL_NOTICE_JOB = 'zarinpal-notice';
-/** Fleet-wide schedule: each tenant settles its own pending payments (src/jobs/definitions/zarinpal-reconcile.ts). */
-export const ZARINPAL_RECONCILE_JOB = 'zarinpal-reconcile';
 
 export interface ZarinpalSettings {
   readonly gateways: ZarinpalGateways;
@@ -87,6 +86,8 @@ export interface ReconcileReport {
   failed: number;
   cancelled: number;
   swept: number;
+  /** Payments still pending after this run: someone must look again later. */
+  pending: number;
 }
 
 type Settled =
@@ -238,11 +239,7 @@ export function createZarinpalPaymentsService({ tenant, clock, logger, settings 
           'verified payment could not be credited',
         );
       }
-      await enqueueJob(tx, {
-        name: ZARINPAL_NOTICE_JOB,
-        payload: { paymentId: won.id },
-        dedupeKey: `zarinpal-notice:${won.id}`,
-      });
+      await enqueue(tx, zarinpalNotice, { paymentId: won.id });
       log.info(
         { paymentId: won.id, refId: won.refId, order: credit.order?.status },
         'zarinpal payment verified and credited',
@@ -270,11 +267,7 @@ export function createZarinpalPaymentsService({ tenant, clock, logger, settings 
         )
         .returning();
       if (row && status === 'failed') {
-        await enqueueJob(tx, {
-          name: ZARINPAL_NOTICE_JOB,
-          payload: { paymentId: row.id },
-          dedupeKey: `zarinpal-notice:${row.id}`,
-        });
+        await enqueue(tx, zarinpalNotice, { paymentId: row.id });
       }
       return row ?? (await byId(tx, payment.id)) ?? payment;
     });
@@ -402,6 +395,13 @@ export function createZarinpalPaymentsService({ tenant, clock, logger, settings 
                 updatedAt: now,
               })
               .returning();
+            // the first check runs even if the shop switches Zarinpal off (and its schedule) meanwhile
+            await enqueue(
+              tx,
+              zarinpalReconcile,
+              {},
+              { delayMs: reconcileAfterMs, dedupeKey: `zarinpal-reconcile:payment:${payment!.id}` },
+            );
             return { status: 'request', payment: payment! };
           },
         );
@@ -545,7 +545,14 @@ export function createZarinpalPaymentsService({ tenant, clock, logger, settings 
      * swept for ours. Each payment is credited once, whoever gets there first.
      */
     async reconcile(limit = 50): Promise<ReconcileReport> {
-      const report: ReconcileReport = { checked: 0, credited: 0, failed: 0, cancelled: 0, swept: 0 };
+      const report: ReconcileReport = {
+        checked: 0,
+        credited: 0,
+        failed: 0,
+        cancelled: 0,
+        swept: 0,
+        pending: 0,
+      };
       if (!settings) return report;
       const now = clock.now();
       const due = await tenant.transaction((tx) =>
@@ -633,6 +640,13 @@ export function createZarinpalPaymentsService({ tenant, clock, logger, settings 
           count(await verifyAndSettle(payment));
         }
       }
+      const [still] = await tenant.transaction((tx) =>
+        tx
+          .select({ n: countRows() })
+          .from(zarinpalPayments)
+          .where(and(eq(zarinpalPayments.botId, botId), eq(zarinpalPayments.status, 'pending'))),
+      );
+      report.pending = still?.n ?? 0;
       if (report.checked + report.swept > 0) log.info(report, 'zarinpal reconciliation');
       return report;
     },

@@ -1,7 +1,8 @@
 import { and, count, eq, inArray } from 'drizzle-orm';
-import { enqueueJob } from '../../db/job-queue.js';
 import { bots, customers, orders, type SubscriptionStatus, subscriptions } from '../../db/schema.js';
 import type { TenantDb } from '../../db/tenant-tx.js';
+import { orderActiveNotice } from '../../jobs/definitions/order-notice.js';
+import { enqueue } from '../../jobs/enqueue.js';
 import type { Clock } from '../../shared/clock.js';
 import type { BotId, CustomerId, OrderId, SubscriptionId } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
@@ -10,8 +11,6 @@ import type { SettingsService } from '../settings/settings-service.js';
 import { type DesiredAccount, type PanelAccount, settledStatus, type VpnPanel } from './vpn-panel.js';
 
 export type Subscription = typeof subscriptions.$inferSelect & { readonly id: SubscriptionId };
-
-export const ORDER_ACTIVE_NOTICE_JOB = 'notify-order-active';
 
 export type ProvisionOutcome =
   | { readonly status: 'active'; readonly order: Order; readonly subscription: Subscription }
@@ -203,12 +202,7 @@ export function createSubscriptionsService({ tenant, clock, settings, panel, log
           .where(and(eq(orders.botId, botId), eq(orders.id, orderId), eq(orders.status, 'provisioning')))
           .returning();
         if (!active) return { status: 'skipped' as const, order };
-        await enqueueJob(tx, {
-          name: ORDER_ACTIVE_NOTICE_JOB,
-          payload: { orderId },
-          dedupeKey: `notice:${orderId}`,
-          maxAttempts: 10,
-        });
+        await enqueue(tx, orderActiveNotice, { orderId });
         return { status: 'active' as const, order: active as Order, subscription: updated as Subscription };
       });
     },

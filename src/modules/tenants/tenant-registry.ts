@@ -3,6 +3,9 @@ import { z } from 'zod';
 import type { ChangeBus } from '../../db/change-bus.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { type BotHealth, bots } from '../../db/schema.js';
+
+export type { BotHealth };
+
 import type { PlatformDb, PlatformTx } from '../../db/tenant-tx.js';
 import { generateApiToken, hashApiToken, type SecretBox } from '../../shared/crypto.js';
 import { asBotId, type BotId } from '../../shared/ids.js';
@@ -215,27 +218,31 @@ export function createTenantRegistry({ db, secrets, bus }: TenantRegistryDeps) {
     },
     /** Caches what getMe returned, so a fleet of bots starts without a getMe per bot. */
     cacheBotInfo: (id: BotId, botInfo: Record<string, unknown> & { username?: string }) =>
-      db.transaction((tx) =>
-        tx
-          .update(bots)
-          .set({ botInfo, username: botInfo.username ?? null })
-          .where(eq(bots.id, id)),
-      ).then(() => undefined),
+      db
+        .transaction((tx) =>
+          tx
+            .update(bots)
+            .set({ botInfo, username: botInfo.username ?? null })
+            .where(eq(bots.id, id)),
+        )
+        .then(() => undefined),
     /**
      * Records the bot's health when it changes (a revoked token, a failing handler, recovery).
      * Not announced: health is reported, not a reason to restart anything.
      */
     setHealth: (id: BotId, status: BotHealth, error: string | null = null) =>
-      db.transaction((tx) =>
-        tx
-          .update(bots)
-          .set({ healthStatus: status, healthError: error, healthChangedAt: new Date() })
-          .where(eq(bots.id, id)),
-      ).then(() => undefined),
+      db
+        .transaction((tx) =>
+          tx
+            .update(bots)
+            .set({ healthStatus: status, healthError: error, healthChangedAt: new Date() })
+            .where(eq(bots.id, id)),
+        )
+        .then(() => undefined),
     setWebhookFingerprint: (id: BotId, fingerprint: string | null) =>
-      db.transaction((tx) =>
-        tx.update(bots).set({ webhookFingerprint: fingerprint }).where(eq(bots.id, id)),
-      ).then(() => undefined),
+      db
+        .transaction((tx) => tx.update(bots).set({ webhookFingerprint: fingerprint }).where(eq(bots.id, id)))
+        .then(() => undefined),
     activate: (id: BotId) => change(id, { isActive: true }),
     deactivate: (id: BotId) => change(id, { isActive: false }),
     /** A new token for the tenant's bot (revoked and regenerated, or another bot altogether). */

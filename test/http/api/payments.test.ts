@@ -6,8 +6,8 @@ import { jobs } from '../../../src/db/schema.js';
 import { inTenant } from '../../../src/db/tenant-tx.js';
 import { cardPaymentView, paymentListItem } from '../../../src/http/api/payments-routes.js';
 import { createZarinpalGateways } from '../../../src/integrations/zarinpal/payment-gateway.js';
+import { cardPaymentDecided } from '../../../src/jobs/definitions/card-payments.js';
 import {
-  CARD_PAYMENT_DECIDED_JOB,
   type CardPayment,
   cardPaymentRef,
   type ReceiptInput,
@@ -110,7 +110,7 @@ describe.each(BACKENDS)('payments API on %s', (backend) => {
         .where(
           and(
             eq(jobs.botId, id),
-            eq(jobs.name, CARD_PAYMENT_DECIDED_JOB),
+            eq(jobs.name, cardPaymentDecided.name),
             eq(jobs.dedupeKey, `c2c-decided:${paymentId}`),
           ),
         ),
@@ -603,7 +603,7 @@ describe.each(BACKENDS)('payments API decisions in the running fleet on %s', (ba
     expect(conflict.body.payment.status).toBe('rejected');
     expect(await services.ledger.balance(customerId)).toBe(100_000);
     await eventually(
-      async () => (await h.testApp.app.platform.jobs.store.counts(CARD_PAYMENT_DECIDED_JOB)).done >= 2,
+      async () => (await h.testApp.app.platform.jobs.store.counts(cardPaymentDecided.name)).done >= 2,
       'both decided jobs to finish',
     );
     await pause(200);

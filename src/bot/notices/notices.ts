@@ -1,0 +1,223 @@
+import { GrammyError, InputFile } from 'grammy';
+import type { App, TenantServices } from '../../app.js';
+import { RetryLater } from '../../jobs/define.js';
+import { asCardPaymentId } from '../../modules/payments/card-to-card.js';
+import { zarinpalProblem } from '../../modules/payments/zarinpal-problems.js';
+import { saleRefusedAlert } from '../../modules/wallet/sale-alert.js';
+import { asCustomerId, asOrderId, type BotId, type CustomerId } from '../../shared/ids.js';
+import type { Language } from '../../shared/language.js';
+import type { Logger } from '../../shared/logger.js';
+import { isPermanentSendError, sendToAdmins } from '../admin-delivery.js';
+import { backToMenu } from '../features/keyboards.js';
+import { announceOutcome, sendReceiptToAdmins } from '../features/payments/receipt-delivery.js';
+import { loadReceipt } from '../features/payments/receipt-view.js';
+import { viewContextFor } from '../features/shop/shop-context.js';
+import { qrPng, subscriptionCard } from '../features/shop/view.js';
+import type { Fleet } from '../fleet.js';
+import { formatMoney } from '../format.js';
+import type { Translator } from '../i18n.js';
+
+/** The wait Telegram asked for on a 429, in seconds; undefined for any other error. */
+export const floodWaitSeconds = (error: unknown): number | undefined =>
+  error instanceof GrammyError && error.error_code === 429 ? error.parameters.retry_after : undefined;
+
+export interface NoticesDeps {
+  readonly app: App;
+  readonly fleet: Fleet;
+  readonly translator: Translator;
+}
+
+/**
+ * Every message the shop sends outside an update: to a customer (their subscription, how a payment
+ * ended, a flood-wait apology) or to the shop's admins (a receipt to review, a refused sale). One
+ * place for jobs, HTTP callbacks and bot handlers, with the one translator; each goes out through
+ * the tenant's own running bot, or throws `RetryLater` while that bot runs in no process here.
+ */
+export function createNotices(deps: NoticesDeps) {
+  const { app, fleet, translator } = deps;
+
+  const runningBotApi = (botId: BotId) => {
+    const api = fleet.api(botId);
+    // the bot is starting, or runs in another process: try again shortly
+    if (!api) throw new RetryLater('bot not running here', 5_000);
+    return api;
+  };
+
+  /** Who a notice is for, and their language; undefined when the customer or the tenant is gone. */
+  const recipient = async (services: TenantServices, customerId: CustomerId) => {
+    const [customer, tenant] = await Promise.all([
+      services.customers.get(customerId),
+      app.platform.tenants.get(services.botId),
+    ]);
+    if (!customer || !tenant) return undefined;
+    return { customer, tenant, t: translator.forLanguage(customer.language) };
+  };
+
+  /** The running bot, the tenant and the receipt a card-payment notice works on. */
+  const receiptFor = async (botId: BotId, paymentId: number) => {
+    const api = runningBotApi(botId);
+    const services = app.forTenant(botId);
+    const [receipt, tenant] = await Promise.all([
+      loadReceipt(services, asCardPaymentId(paymentId)),
+      app.platform.tenants.get(botId),
+    ]);
+    return { api, services, receipt, tenant };
+  };
+
+  return {
+    /** Sends the customer their subscription (card, link and QR) once an order is active. */
+    async orderActive(botId: BotId, orderId: number): Promise<void> {
+      const api = runningBotApi(botId);
+      const services = app.forTenant(botId);
+      const order = await services.orders.get(asOrderId(orderId));
+      if (!order) return;
+      const customerId = asCustomerId(order.customerId);
+      const [to, subscription] = await Promise.all([
+        recipient(services, customerId),
+        services.subscriptions.getForCustomer(customerId),
+      ]);
+      if (!to || !subscription) return;
+      const { customer, tenant, t } = to;
+      const v = await viewContextFor(services, t, customer.language, tenant.currency);
+      const heading = t(order.kind === 'renewal' ? 'subscription-renewed' : 'subscription-ready');
+      const text = `${heading}\n\n${subscriptionCard(subscription, v)}`;
+      const chatId = customer.telegramId;
+      const menu = backToMenu(t);
+      if (subscription.subscriptionUrl) {
+        const qr = new InputFile(await qrPng(subscription.subscriptionUrl), 'subscription-qr.png');
+        await api.sendPhoto(chatId, qr, { caption: text, reply_markup: menu });
+      } else {
+        await api.sendMessage(chatId, text, { reply_markup: menu });
+      }
+    },
+
+    /**
+     * Tells the customer how their Zarinpal payment ended (the browser page may never have been
+     * seen): credited, with the bank reference and the balance, or refused for good.
+     */
+    async zarinpalOutcome(botId: BotId, paymentId: number): Promise<void> {
+      const api = runningBotApi(botId);
+      const services = app.forTenant(botId);
+      const payment = await services.zarinpal.get(paymentId);
+      if (!payment || (payment.status !== 'paid' && payment.status !== 'failed')) return;
+      const customerId = asCustomerId(payment.customerId);
+      const [to, balance] = await Promise.all([
+        recipient(services, customerId),
+        services.ledger.balance(customerId),
+      ]);
+      if (!to) return;
+      const { customer, tenant, t } = to;
+      const money = (amount: number) => formatMoney(amount, tenant.currency, customer.language, t);
+      const lines: string[] = [];
+      if (payment.status === 'paid') {
+        lines.push(
+          t('zarinpal-paid-notice', { amount: money(payment.amount), ref: payment.refId ?? '—' }),
+          t('gateway-balance-now', { balance: money(balance ?? 0) }),
+        );
+        if (payment.orderId !== null) {
+          const order = await services.orders.get(asOrderId(payment.orderId));
+          if (order && order.status !== 'created' && order.status !== 'cancelled') {
+            lines.push(t('gateway-order-completing', { plan: order.planName ?? '' }));
+          } else if (order?.status === 'created') {
+            lines.push(t('gateway-order-still-waiting'));
+          }
+        }
+      } else {
+        const problem = zarinpalProblem(payment.failureCode ?? -51, false);
+        lines.push(
+          t('zarinpal-failed-notice', { amount: money(payment.amount) }),
+          t(`zarinpal-problem-${problem}`),
+        );
+      }
+      await api.sendMessage(customer.telegramId, lines.join('\n'), { reply_markup: backToMenu(t) });
+    },
+
+    /**
+     * Tells a customer, once Telegram lets the bot write again, that their last step was not
+     * answered and should be repeated. Still flood-limited: `RetryLater` exactly as long as
+     * Telegram says; a chat that cannot be written to any more is logged and dropped.
+     */
+    async floodWaitOver(botId: BotId, chatId: number, language: Language, logger: Logger): Promise<void> {
+      const api = runningBotApi(botId);
+      try {
+        await api.sendMessage(chatId, translator.forLanguage(language)('error-flood-wait'));
+      } catch (error) {
+        const wait = floodWaitSeconds(error);
+        if (wait !== undefined) throw new RetryLater('still flood-limited', wait * 1000);
+        if (!isPermanentSendError(error)) throw error;
+        logger.warn({ err: error, chatId }, 'could not send a flood-wait notice');
+      }
+    },
+
+    /**
+     * Tells the shop's admins (the admin chat when set, else each admin) that a sale was refused
+     * because the wholesale wallet cannot cover it. Sent once: a retry could repeat it to the admins
+     * who already have it.
+     */
+    async saleRefused(
+      botId: BotId,
+      refusal: { orderId: number; walletBalance: number; walletMissing: number },
+      logger: Logger,
+    ): Promise<void> {
+      const api = runningBotApi(botId);
+      const services = app.forTenant(botId);
+      const [order, tenant, language] = await Promise.all([
+        services.orders.get(asOrderId(refusal.orderId)),
+        app.platform.tenants.get(botId),
+        services.settings.get('default_language'),
+      ]);
+      if (!tenant) return;
+      const alert = saleRefusedAlert({
+        orderId: refusal.orderId,
+        planName: order?.planName,
+        balance: refusal.walletBalance,
+        missing: refusal.walletMissing,
+      });
+      const text = translator.t(language, alert.key, alert.args);
+      logger.warn({ orderId: refusal.orderId }, 'sale refused: the wallet cannot cover it');
+      await sendToAdmins({
+        api,
+        services,
+        tenant,
+        translator,
+        logger,
+        send: async ({ chatId }) => {
+          await api.sendMessage(chatId, text);
+        },
+      }).catch((error: unknown) => logger.warn({ err: error }, 'could not alert every admin'));
+    },
+
+    /** Shows a new card-to-card receipt to the shop's admins, unless it was decided first. */
+    async receiptToReview(botId: BotId, paymentId: number, logger: Logger): Promise<void> {
+      const { api, services, receipt, tenant } = await receiptFor(botId, paymentId);
+      // decided or expired before it could be shown: the outcome notice has the last word
+      if (!receipt || !tenant || receipt.payment.status !== 'pending') return;
+      await sendReceiptToAdmins({ api, services, tenant, receipt, translator, logger });
+    },
+
+    /**
+     * Tells the customer how their card payment ended and writes the outcome onto every admin
+     * message but `pressed` (the one the deciding press already rewrote).
+     */
+    async receiptDecided(
+      botId: BotId,
+      paymentId: number,
+      pressed: { chatId: number; messageId: number } | undefined,
+      logger: Logger,
+    ): Promise<void> {
+      const { api, services, receipt, tenant } = await receiptFor(botId, paymentId);
+      if (!receipt || !tenant || receipt.payment.status === 'pending') return;
+      await announceOutcome({
+        api,
+        services,
+        tenant,
+        receipt,
+        translator,
+        logger,
+        ...(pressed ? { pressed } : {}),
+      });
+    },
+  };
+}
+
+export type Notices = ReturnType<typeof createNotices>;

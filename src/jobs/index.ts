@@ -1,0 +1,30 @@
+import type { AnyJobDefinition } from './define.js';
+import { cardPaymentDecided, cardReceiptForward } from './definitions/card-payments.js';
+import { expireReceipts } from './definitions/expire-receipts.js';
+import { floodWaitNotice } from './definitions/flood-wait-notice.js';
+import { orderActiveNotice } from './definitions/order-notice.js';
+import { provisionOrder } from './definitions/provision-order.js';
+import { pruneUpdates } from './definitions/prune-updates.js';
+import { saleRefusedAlert } from './definitions/sale-refused-alert.js';
+import { syncTraffic } from './definitions/sync-traffic.js';
+import { zarinpalNotice } from './definitions/zarinpal-notice.js';
+import { zarinpalReconcile } from './definitions/zarinpal-reconcile.js';
+
+/**
+ * Every job the platform runs, schedules included: a new job is one file in definitions/ and one
+ * line here. A job enqueued under a name missing from this list fails at once, so keep it complete
+ * (test/jobs/index.test.ts checks every definition file is listed).
+ */
+export const ALL_JOBS: readonly AnyJobDefinition[] = [
+  provisionOrder,
+  orderActiveNotice,
+  saleRefusedAlert,
+  floodWaitNotice,
+  cardReceiptForward,
+  cardPaymentDecided,
+  expireReceipts,
+  zarinpalNotice,
+  zarinpalReconcile,
+  pruneUpdates,
+  syncTraffic,
+];

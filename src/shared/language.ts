@@ -1,0 +1,2 @@
+/** The languages every screen is written in; Persian first. */
+export type Language = 'fa' | 'en' | 'ru';
