@@ -1,5 +1,6 @@
 import { type ChangeBus, createChangeBus } from './db/change-bus.js';
 import type { DatabaseHandle } from './db/database.js';
+import { isTransientDatabaseError } from './db/errors.js';
 import { createJobQueue } from './db/job-queue.js';
 import { platformDb } from './db/tenant-tx.js';
 import type { JobDefinition } from './jobs/define.js';
@@ -85,6 +86,11 @@ export function createApp(deps: AppDeps) {
     stats: createFleetStats({ db }),
     /** Updates whose handling was cut short, for the fleet's recovery sweep. */
     updates: createUnfinishedUpdates({ db }),
+    /**
+     * Whether an error means the database is out of reach for now (connection lost, shutting down,
+     * too many clients) rather than refusing the work: the delivery layers defer instead of failing.
+     */
+    isDatabaseUnavailable: isTransientDatabaseError,
     /** Whether the database answers now (for /health), on a connection of its own. */
     isDatabaseReachable: (timeoutMs = 2000) => database.ping(timeoutMs),
   };

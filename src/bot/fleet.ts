@@ -11,7 +11,6 @@ import {
 import { Api, Bot, BotError, type Composer, GrammyError } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import type { App } from '../app.js';
-import { isTransientDatabaseError } from '../db/errors.js';
 import { floodNoticeKey, floodWaitNotice } from '../jobs/definitions/flood-wait-notice.js';
 import type { BotHealth, Tenant } from '../modules/tenants/tenant-registry.js';
 import type { StoredUpdate } from '../modules/updates/updates-service.js';
@@ -256,7 +255,7 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
       const ctx = error.ctx;
       const logger = ctx.logger ?? log.child({ botId: entry.tenant.id, updateId: ctx.update.update_id });
       failed.add(ctx);
-      if (isTransientDatabaseError(error.error)) {
+      if (app.platform.isDatabaseUnavailable(error.error)) {
         // Not the bot's fault and nothing to apologise for: the update is handled once the
         // database is back, so it escapes the boundary to tell the transport not to drop it.
         logger.warn({ err: error.error }, 'database unreachable; update deferred');
@@ -348,7 +347,7 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
           try {
             await updates.receive(batch as unknown as StoredUpdate[]);
           } catch (error) {
-            if (!isTransientDatabaseError(error)) throw error;
+            if (!app.platform.isDatabaseUnavailable(error)) throw error;
             log.warn(
               { err: error, botId: entry.tenant.id, pauseMs: databasePauseMs },
               'database unreachable: updates stay with Telegram until it is back',
@@ -600,7 +599,7 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
       }
       await Promise.all(handlings);
     } catch (error) {
-      if (!isTransientDatabaseError(error)) throw error;
+      if (!app.platform.isDatabaseUnavailable(error)) throw error;
     } finally {
       recovering = false;
     }

@@ -1,4 +1,5 @@
-import type { Currency, Language } from '../db/schema.js';
+import type { Language } from '../shared/language.js';
+import type { Currency } from '../shared/money.js';
 import type { Translate } from './i18n.js';
 
 const LOCALES: Record<Language, string> = { fa: 'fa-IR', en: 'en-US', ru: 'ru-RU' };

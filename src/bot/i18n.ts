@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundle';
-import type { Language } from '../db/schema.js';
+import type { Language } from '../shared/language.js';
 
 export const LANGUAGES: readonly Language[] = ['fa', 'en', 'ru'];
 /** The language Telegram reports for a user (`language_code`, e.g. "en-GB"), when we have it. */

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Currency } from '../../db/schema.js';
 import {
   apiReviewer,
   asCardPaymentId,
@@ -14,6 +13,7 @@ import {
 } from '../../modules/payments/payment-history.js';
 import type { ZarinpalPayment } from '../../modules/payments/zarinpal-payments.js';
 import { asCustomerId } from '../../shared/ids.js';
+import type { Currency } from '../../shared/money.js';
 import type { Principal } from './auth.js';
 import { errorBody, notFound } from './errors.js';
 import { type ApiContext, botIdParams, type Router } from './route.js';

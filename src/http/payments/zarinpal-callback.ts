@@ -3,9 +3,9 @@ import { z } from 'zod';
 import type { App } from '../../app.js';
 import { formatMoney } from '../../bot/format.js';
 import { createTranslator, type Translate, type Translator } from '../../bot/i18n.js';
-import type { Language } from '../../db/schema.js';
 import { type CallbackOutcome, parseZarinpalPaymentRef } from '../../modules/payments/zarinpal-payments.js';
 import { asBotId } from '../../shared/ids.js';
+import type { Language } from '../../shared/language.js';
 
 export interface ZarinpalCallbackOptions {
   readonly app: App;
