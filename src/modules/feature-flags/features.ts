@@ -1,6 +1,6 @@
 /**
  * Every per-tenant feature switch the product acts on, its default, and what it controls. A key is
- * listed only once code reads it (test/modules/every-switch-is-read.test.ts): whatever is here is
+ * listed only once code reads it (test/modules/feature-flags/every-switch-is-read.test.ts): whatever is here is
  * offered to the operator, and a switch nothing reads would be a promise nobody keeps. Switches of
  * features not built yet (autopay, promo codes, tickets, server status, ...) arrive with those
  * features; rows stored under other keys are ignored.

@@ -31,7 +31,7 @@ const isTimeZone = (value: string) => {
 
 /**
  * Every tenant setting the product acts on: type, range, default, and who may change it. A key is
- * listed only once code reads it (test/modules/every-switch-is-read.test.ts): whatever is here is
+ * listed only once code reads it (test/modules/feature-flags/every-switch-is-read.test.ts): whatever is here is
  * offered to resellers and the operator, and a setting nothing reads would be a promise nobody
  * keeps. Settings of features not built yet (autopay, renewal warnings, referral rewards, reports,
  * ticket and alert topics) arrive with those features; rows stored under other keys are ignored.

@@ -1,15 +1,15 @@
 /**
- * Input for test/modules/every-switch-is-read.test.ts, never run. `mentionsOnly` names keys in every
+ * Input for test/modules/feature-flags/every-switch-is-read.test.ts, never run. `mentionsOnly` names keys in every
  * way that decides nothing (listings, definitions, text, writes, typed lists); `reads` reads keys
  * in each way the test accepts. The test expects to find exactly the reads, so a guard that counted
  * a mere mention would fail there rather than wave an unused key through.
  */
 import { eq } from 'drizzle-orm';
-import { botConfigurations, botFeatureFlags } from '../../src/db/schema.js';
-import type { FeatureFlagsService } from '../../src/modules/feature-flags/feature-flags-service.js';
-import { FEATURE_KEYS, FEATURES, type FeatureKey } from '../../src/modules/feature-flags/features.js';
-import { SETTING_KEYS, SETTINGS, type SettingKey } from '../../src/modules/settings/registry.js';
-import type { SettingsService } from '../../src/modules/settings/settings-service.js';
+import { botConfigurations, botFeatureFlags } from '../../../src/db/schema.js';
+import type { FeatureFlagsService } from '../../../src/modules/feature-flags/feature-flags-service.js';
+import { FEATURE_KEYS, FEATURES, type FeatureKey } from '../../../src/modules/feature-flags/features.js';
+import { SETTING_KEYS, SETTINGS, type SettingKey } from '../../../src/modules/settings/registry.js';
+import type { SettingsService } from '../../../src/modules/settings/settings-service.js';
 
 export async function mentionsOnly(
   settings: SettingsService,

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TenantServices } from '../../src/app.js';
-import type { PaymentCard } from '../../src/modules/cards/cards-service.js';
-import { asCardId, type CardId } from '../../src/shared/ids.js';
-import { BACKENDS, createTenant, createTestApp, type TestApp } from '../support/database.js';
-import { expectErr, expectOk, withLuhnDigit } from './helpers.js';
+import type { TenantServices } from '../../../src/app.js';
+import type { PaymentCard } from '../../../src/modules/cards/cards-service.js';
+import { asCardId, type CardId } from '../../../src/shared/ids.js';
+import { BACKENDS, createTenant, createTestApp, type TestApp } from '../../support/database.js';
+import { expectErr, expectOk, withLuhnDigit } from '../helpers.js';
 
 /** Luhn-valid 16-digit numbers, distinct per index. */
 const cardNumber = (index: number) => withLuhnDigit(`603799${String(1_000_000_000 + index).slice(1)}`);

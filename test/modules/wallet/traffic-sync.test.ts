@@ -1,16 +1,16 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type RemnawaveSim, startRemnawaveSim } from '../../sim/remnawave/index.js';
-import { subscriptions } from '../../src/db/schema.js';
-import { inTenant, tenantDb } from '../../src/db/tenant-tx.js';
+import { type RemnawaveSim, startRemnawaveSim } from '../../../sim/remnawave/index.js';
+import { subscriptions } from '../../../src/db/schema.js';
+import { inTenant, tenantDb } from '../../../src/db/tenant-tx.js';
 import {
   createRemnawaveClient,
   isNotFound,
   type RemnawaveClient,
-} from '../../src/integrations/remnawave/index.js';
-import { syncTenantTraffic } from '../../src/modules/wallet/traffic-sync.js';
-import type { BotId } from '../../src/shared/ids.js';
-import { BACKENDS, createTenant, createTestApp, type TestApp } from '../support/database.js';
+} from '../../../src/integrations/remnawave/index.js';
+import { syncTenantTraffic } from '../../../src/modules/wallet/traffic-sync.js';
+import type { BotId } from '../../../src/shared/ids.js';
+import { BACKENDS, createTenant, createTestApp, type TestApp } from '../../support/database.js';
 
 const GB = 1024 ** 3;
 const SYNCED_AT = new Date('2025-03-01T10:00:00Z');

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TenantServices } from '../../src/app.js';
-import type { PlanInput } from '../../src/modules/plans/plans-service.js';
-import { asPlanId } from '../../src/shared/ids.js';
-import { BACKENDS, createTenant, createTestApp, type TestApp } from '../support/database.js';
-import { expectErr, expectOk } from './helpers.js';
+import type { TenantServices } from '../../../src/app.js';
+import type { PlanInput } from '../../../src/modules/plans/plans-service.js';
+import { asPlanId } from '../../../src/shared/ids.js';
+import { BACKENDS, createTenant, createTestApp, type TestApp } from '../../support/database.js';
+import { expectErr, expectOk } from '../helpers.js';
 
 const monthly: PlanInput = { name: 'Monthly', periodDays: 30, price: 150_000 };
 

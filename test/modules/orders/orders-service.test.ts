@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Plan } from '../../src/modules/plans/plans-service.js';
-import type { Clock } from '../../src/shared/clock.js';
-import type { BotId, CustomerId } from '../../src/shared/ids.js';
-import { BACKENDS, createTenant, createTestApp, type TestApp } from '../support/database.js';
+import type { Plan } from '../../../src/modules/plans/plans-service.js';
+import type { Clock } from '../../../src/shared/clock.js';
+import type { BotId, CustomerId } from '../../../src/shared/ids.js';
+import { BACKENDS, createTenant, createTestApp, type TestApp } from '../../support/database.js';
 
 const DAY = 86_400_000;
 

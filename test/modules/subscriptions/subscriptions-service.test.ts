@@ -1,15 +1,15 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type RemnawaveSim, startRemnawaveSim } from '../../sim/remnawave/index.js';
-import { createRemnawaveClient } from '../../src/integrations/remnawave/client.js';
+import { type RemnawaveSim, startRemnawaveSim } from '../../../sim/remnawave/index.js';
+import { createRemnawaveClient } from '../../../src/integrations/remnawave/client.js';
 import {
   createRemnawavePanel,
   REMNAWAVE_SELLING_SCOPES,
-} from '../../src/integrations/remnawave/vpn-panel.js';
-import type { Plan } from '../../src/modules/plans/plans-service.js';
-import type { VpnPanel } from '../../src/modules/subscriptions/vpn-panel.js';
-import type { BotId, CustomerId, OrderId } from '../../src/shared/ids.js';
-import { BACKENDS, createTenant, createTestApp, type TestApp } from '../support/database.js';
-import { rememberSecret } from '../support/log-capture.js';
+} from '../../../src/integrations/remnawave/vpn-panel.js';
+import type { Plan } from '../../../src/modules/plans/plans-service.js';
+import type { VpnPanel } from '../../../src/modules/subscriptions/vpn-panel.js';
+import type { BotId, CustomerId, OrderId } from '../../../src/shared/ids.js';
+import { BACKENDS, createTenant, createTestApp, type TestApp } from '../../support/database.js';
+import { rememberSecret } from '../../support/log-capture.js';
 
 const GIB = 1024 ** 3;
 const DAY = 86_400_000;

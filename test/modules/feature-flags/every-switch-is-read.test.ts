@@ -2,8 +2,8 @@ import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FEATURE_KEYS } from '../../src/modules/feature-flags/features.js';
-import { SETTING_KEYS } from '../../src/modules/settings/registry.js';
+import { FEATURE_KEYS } from '../../../src/modules/feature-flags/features.js';
+import { SETTING_KEYS } from '../../../src/modules/settings/registry.js';
 import { EXPECTED_READS } from './switch-readers.fixture.js';
 
 /**
@@ -21,8 +21,8 @@ import { EXPECTED_READS } from './switch-readers.fixture.js';
  * switch-readers.fixture.ts shows each kind and the last test checks the search tells them apart.
  */
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const FIXTURE = resolve(ROOT, 'test/modules/switch-readers.fixture.ts');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const FIXTURE = resolve(ROOT, 'test/modules/feature-flags/switch-readers.fixture.ts');
 
 /** Code that holds or lists every key: what it mentions says nothing about use. */
 const NOT_READERS = [

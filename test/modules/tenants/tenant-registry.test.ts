@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { botPlans, bots, customers } from '../../src/db/schema.js';
-import { inPlatform, inTenant } from '../../src/db/tenant-tx.js';
-import { asBotId, type BotId } from '../../src/shared/ids.js';
-import { BACKENDS, createTenant, createTestApp, fakeBotToken, type TestApp } from '../support/database.js';
-import { expectErr, expectOk } from './helpers.js';
+import { botPlans, bots, customers } from '../../../src/db/schema.js';
+import { inPlatform, inTenant } from '../../../src/db/tenant-tx.js';
+import { asBotId, type BotId } from '../../../src/shared/ids.js';
+import { BACKENDS, createTenant, createTestApp, fakeBotToken, type TestApp } from '../../support/database.js';
+import { expectErr, expectOk } from '../helpers.js';
 
 const telegramIdOf = (token: string): number => Number(token.split(':')[0]);
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TenantServices } from '../../src/app.js';
-import { inTenant } from '../../src/db/tenant-tx.js';
-import { type PostingInput, postEntry } from '../../src/modules/ledger/ledger-service.js';
-import { asCustomerId, type CustomerId } from '../../src/shared/ids.js';
-import { MAX_MONEY } from '../../src/shared/money.js';
-import { BACKENDS, createTenant, createTestApp, type TestApp } from '../support/database.js';
+import type { TenantServices } from '../../../src/app.js';
+import { inTenant } from '../../../src/db/tenant-tx.js';
+import { type PostingInput, postEntry } from '../../../src/modules/ledger/ledger-service.js';
+import { asCustomerId, type CustomerId } from '../../../src/shared/ids.js';
+import { MAX_MONEY } from '../../../src/shared/money.js';
+import { BACKENDS, createTenant, createTestApp, type TestApp } from '../../support/database.js';
 
 let nextTelegramId = 6_000_000_000;
 

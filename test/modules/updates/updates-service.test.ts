@@ -1,15 +1,15 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TenantServices } from '../../src/app.js';
+import type { TenantServices } from '../../../src/app.js';
 import {
   integerLiteral,
   preparedStatement,
   runPrepared,
   runScript,
   textLiteral,
-} from '../../src/db/script.js';
-import { inPlatform, inTenantPrepared, inTenantStatement } from '../../src/db/tenant-tx.js';
-import { BACKENDS, createTenant, createTestApp, type TestApp } from '../support/database.js';
+} from '../../../src/db/script.js';
+import { inPlatform, inTenantPrepared, inTenantStatement } from '../../../src/db/tenant-tx.js';
+import { BACKENDS, createTenant, createTestApp, type TestApp } from '../../support/database.js';
 
 let nextTelegramId = 6_000_000_000;
 let nextUpdateId = 1;

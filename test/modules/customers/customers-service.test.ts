@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TenantServices } from '../../src/app.js';
-import { asCustomerId } from '../../src/shared/ids.js';
-import { BACKENDS, createTenant, createTestApp, type TestApp } from '../support/database.js';
+import type { TenantServices } from '../../../src/app.js';
+import { asCustomerId } from '../../../src/shared/ids.js';
+import { BACKENDS, createTenant, createTestApp, type TestApp } from '../../support/database.js';
 
 let nextTelegramId = 5_000_000_000;
 const telegramId = () => nextTelegramId++;

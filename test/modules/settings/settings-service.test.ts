@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { botConfigurations } from '../../src/db/schema.js';
-import { inTenant } from '../../src/db/tenant-tx.js';
-import { SETTING_KEYS, SETTINGS } from '../../src/modules/settings/registry.js';
-import { BACKENDS, createTenant, createTestApp, type TestApp } from '../support/database.js';
-import { eventually, expectErr, expectOk, secondInstance } from './helpers.js';
+import { botConfigurations } from '../../../src/db/schema.js';
+import { inTenant } from '../../../src/db/tenant-tx.js';
+import { SETTING_KEYS, SETTINGS } from '../../../src/modules/settings/registry.js';
+import { BACKENDS, createTenant, createTestApp, type TestApp } from '../../support/database.js';
+import { eventually, expectErr, expectOk, secondInstance } from '../helpers.js';
 
 describe.each(BACKENDS)('settings on %s', (backend) => {
   let t: TestApp;

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { botFeatureFlags } from '../../src/db/schema.js';
-import { inTenant } from '../../src/db/tenant-tx.js';
-import { FEATURES } from '../../src/modules/feature-flags/features.js';
-import { BACKENDS, createTenant, createTestApp, type TestApp } from '../support/database.js';
-import { eventually, expectErr, expectOk, secondInstance } from './helpers.js';
+import { botFeatureFlags } from '../../../src/db/schema.js';
+import { inTenant } from '../../../src/db/tenant-tx.js';
+import { FEATURES } from '../../../src/modules/feature-flags/features.js';
+import { BACKENDS, createTenant, createTestApp, type TestApp } from '../../support/database.js';
+import { eventually, expectErr, expectOk, secondInstance } from '../helpers.js';
 
 /**
  * The feature keys the product acts on. The specification's other keys (auto_renewal,
  * simple_purchase, promo_codes, support_tickets, server_status, monitoring, polls, campaigns) come
- * with the features that use them; test/modules/every-switch-is-read.test.ts keeps it that way.
+ * with the features that use them; test/modules/feature-flags/every-switch-is-read.test.ts keeps it that way.
  */
 const BUILT_KEYS = [
   'card_to_card',

@@ -1,17 +1,17 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TenantServices } from '../../src/app.js';
-import { createTranslator } from '../../src/bot/i18n.js';
-import { bots, orders, walletTransactions } from '../../src/db/schema.js';
-import { inTenant } from '../../src/db/tenant-tx.js';
-import { BYTES_PER_GB, chargeSale, refundSale } from '../../src/modules/wallet/charge-sale.js';
-import { saleRefusedAlert, saleRefusedNotice } from '../../src/modules/wallet/sale-alert.js';
-import { lockWallet, postWalletEntry } from '../../src/modules/wallet/wallet-posting.js';
-import type { BotId } from '../../src/shared/ids.js';
-import { MAX_MONEY } from '../../src/shared/money.js';
-import { BACKENDS, createTenant, createTestApp, type TestApp } from '../support/database.js';
-import { rejection } from '../support/errors.js';
-import { expectErr, expectOk } from './helpers.js';
+import type { TenantServices } from '../../../src/app.js';
+import { createTranslator } from '../../../src/bot/i18n.js';
+import { bots, orders, walletTransactions } from '../../../src/db/schema.js';
+import { inTenant } from '../../../src/db/tenant-tx.js';
+import { BYTES_PER_GB, chargeSale, refundSale } from '../../../src/modules/wallet/charge-sale.js';
+import { saleRefusedAlert, saleRefusedNotice } from '../../../src/modules/wallet/sale-alert.js';
+import { lockWallet, postWalletEntry } from '../../../src/modules/wallet/wallet-posting.js';
+import type { BotId } from '../../../src/shared/ids.js';
+import { MAX_MONEY } from '../../../src/shared/money.js';
+import { BACKENDS, createTenant, createTestApp, type TestApp } from '../../support/database.js';
+import { rejection } from '../../support/errors.js';
+import { expectErr, expectOk } from '../helpers.js';
 
 let nextTelegramId = 7_100_000_000;
 
