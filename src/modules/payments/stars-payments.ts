@@ -2,14 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors.js';
 import { bots, customers, orders, starsPayments } from '../../db/schema.js';
-import type { TenantDb } from '../../db/tenant-tx.js';
+import type { TenantDb, TenantTx } from '../../db/tenant-tx.js';
 import type { Clock } from '../../shared/clock.js';
-import type { CustomerId, OrderId } from '../../shared/ids.js';
+import type { CustomerId, LedgerEntryId, OrderId } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
 import type { PayOutcome } from '../orders/pay-order.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import { isAwaitingOrder } from './awaiting-order.js';
-import { creditPayment } from './credit-payment.js';
+import { customerExists } from './customer-exists.js';
+import { settlePayment } from './settle-payment.js';
 
 export type StarsPayment = typeof starsPayments.$inferSelect;
 
@@ -58,6 +59,42 @@ export interface StarsDeps {
   readonly logger: Logger;
 }
 
+const byId = (tx: TenantTx, id: number) => and(eq(starsPayments.botId, tx.botId), eq(starsPayments.id, id));
+
+async function getStarsPayment(tx: TenantTx, id: number): Promise<StarsPayment | undefined> {
+  const [row] = await tx.select().from(starsPayments).where(byId(tx, id));
+  return row;
+}
+
+/** Marks the invoice paid by this charge only while it is pending: the one winner among deliveries. */
+async function markInvoicePaid(
+  tx: TenantTx,
+  id: number,
+  chargeId: string,
+  now: Date,
+): Promise<StarsPayment | undefined> {
+  const [row] = await tx
+    .update(starsPayments)
+    .set({ status: 'paid', telegramPaymentChargeId: chargeId, paidAt: now, updatedAt: now })
+    .where(and(byId(tx, id), eq(starsPayments.status, 'pending')))
+    .returning();
+  return row;
+}
+
+/** Links the invoice to the ledger entry that credited it. */
+async function setStarsPaymentTransaction(
+  tx: TenantTx,
+  id: number,
+  entryId: LedgerEntryId,
+): Promise<StarsPayment | undefined> {
+  const [row] = await tx
+    .update(starsPayments)
+    .set({ transactionId: entryId })
+    .where(byId(tx, id))
+    .returning();
+  return row;
+}
+
 /**
  * Telegram Stars payments of one tenant: an invoice in XTR per top-up, a pre-checkout check that
  * the invoice is still payable at its price, and one credit per `telegram_payment_charge_id`.
@@ -93,11 +130,7 @@ export function createStarsPaymentsService({ tenant, clock, settings, logger }: 
       const xtr = starsFor(input.amount, rate);
       if (xtr > MAX_STARS_PER_INVOICE) return { status: 'too_large', maxStars: MAX_STARS_PER_INVOICE };
       return tenant.transaction(async (tx): Promise<InvoiceOutcome> => {
-        const [customer] = await tx
-          .select({ id: customers.id })
-          .from(customers)
-          .where(and(eq(customers.botId, botId), eq(customers.id, input.customerId)));
-        if (!customer) return { status: 'no_customer' };
+        if (!(await customerExists(tx, input.customerId))) return { status: 'no_customer' };
         if (input.orderId !== null && !(await isAwaitingOrder(tx, input.customerId, input.orderId))) {
           return { status: 'order_unavailable' };
         }
@@ -156,8 +189,11 @@ export function createStarsPaymentsService({ tenant, clock, settings, logger }: 
     },
 
     /**
-     * `successful_payment`: the Stars are ours. Credits the invoice's amount once per charge id (a
-     * conditional update, then the ledger's unique reference), and completes the purchase it was for.
+     * `successful_payment`: the Stars are ours. Settles the invoice through `settlePayment`: credits
+     * its amount once per charge id (a conditional update, then the ledger's unique reference) and
+     * completes the purchase it was for. A balance that cannot take it throws `MoneyLimitError` and
+     * changes nothing, so the update is tried again later. No notice job: the bot answers the
+     * customer itself.
      */
     async confirm(input: {
       payload: string;
@@ -172,22 +208,21 @@ export function createStarsPaymentsService({ tenant, clock, settings, logger }: 
       try {
         return await tenant.transaction(async (tx): Promise<ConfirmOutcome> => {
           const now = clock.now();
-          const [won] = await tx
-            .update(starsPayments)
-            .set({ status: 'paid', telegramPaymentChargeId: input.chargeId, paidAt: now, updatedAt: now })
-            .where(
-              and(
-                eq(starsPayments.botId, botId),
-                eq(starsPayments.id, found.payment.id),
-                eq(starsPayments.status, 'pending'),
-              ),
-            )
-            .returning();
-          if (!won) {
-            const [current] = await tx
-              .select()
-              .from(starsPayments)
-              .where(and(eq(starsPayments.botId, botId), eq(starsPayments.id, found.payment.id)));
+          const settled = await settlePayment(tx, {
+            claim: (tx) => markInvoicePaid(tx, found.payment.id, input.chargeId, now),
+            credit: (won) => ({
+              customerId: won.customerId as CustomerId,
+              amount: won.creditAmount,
+              externalRef: `stars:${input.chargeId}`,
+              reason: `Telegram Stars ${won.xtrAmount} XTR`,
+              orderId: won.orderId as OrderId | null,
+            }),
+            recordEntry: async (tx, won, entry) =>
+              (await setStarsPaymentTransaction(tx, won.id, entry.id)) ?? won,
+            now,
+          });
+          if (settled.status === 'not_claimed') {
+            const current = await getStarsPayment(tx, found.payment.id);
             if (current?.telegramPaymentChargeId === input.chargeId)
               return { status: 'duplicate', payment: current };
             log.error(
@@ -196,39 +231,16 @@ export function createStarsPaymentsService({ tenant, clock, settings, logger }: 
             );
             return { status: 'unattributable', reason: 'already_paid' };
           }
-          const credit = await creditPayment(
-            tx,
-            {
-              customerId: won.customerId as CustomerId,
-              amount: won.creditAmount,
-              externalRef: `stars:${input.chargeId}`,
-              reason: `Telegram Stars ${won.xtrAmount} XTR`,
-              orderId: won.orderId as OrderId | null,
-            },
-            now,
-          );
-          if (credit.posting.status === 'no_customer' || credit.posting.status === 'insufficient') {
-            throw new Error(`stars payment ${won.id} could not be credited: ${credit.posting.status}`);
-          }
-          const [settled] = await tx
-            .update(starsPayments)
-            .set({ transactionId: credit.posting.entry.id })
-            .where(and(eq(starsPayments.botId, botId), eq(starsPayments.id, won.id)))
-            .returning();
           log.info(
-            { paymentId: won.id, stars: won.xtrAmount, order: credit.order?.status },
+            { paymentId: settled.payment.id, stars: settled.payment.xtrAmount, order: settled.order?.status },
             'stars payment credited',
           );
-          // after the purchase took its price, if it was for one
-          const [customer] = await tx
-            .select({ balance: customers.balance })
-            .from(customers)
-            .where(and(eq(customers.botId, botId), eq(customers.id, won.customerId)));
           return {
             status: 'credited',
-            payment: settled ?? won,
-            balance: customer?.balance ?? credit.posting.balance,
-            order: credit.order,
+            payment: settled.payment,
+            // after the purchase took its price, if it was for one
+            balance: settled.balance,
+            order: settled.order,
           };
         });
       } catch (error) {
