@@ -19,7 +19,7 @@ export type ZarinpalProblem =
   /** A refund could not be made. */
   | 'refund';
 
-/** Every code the gateway documents (see docs/zarinpal.md); test/modules/zarinpal.test.ts checks none is missing. */
+/** Every code the gateway documents (see docs/zarinpal.md); test/modules/payments/zarinpal-payments.test.ts checks none is missing. */
 export const ZARINPAL_PROBLEMS: Readonly<Record<number, ZarinpalProblem>> = {
   [-9]: 'shop',
   [-10]: 'shop',

@@ -1,12 +1,12 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp, type TenantServices } from '../../src/app.js';
-import { openDatabase } from '../../src/db/database.js';
-import { asCardPaymentId, type ReceiptInput } from '../../src/modules/payments/card-to-card.js';
-import { parseAmount } from '../../src/modules/payments/top-up.js';
-import { createSecretBox } from '../../src/shared/crypto.js';
-import type { CardId, CustomerId } from '../../src/shared/ids.js';
-import { createSilentLogger } from '../../src/shared/logger.js';
+import { type App, createApp, type TenantServices } from '../../../src/app.js';
+import { openDatabase } from '../../../src/db/database.js';
+import { asCardPaymentId, type ReceiptInput } from '../../../src/modules/payments/card-to-card.js';
+import { parseAmount } from '../../../src/modules/payments/top-up.js';
+import { createSecretBox } from '../../../src/shared/crypto.js';
+import type { CardId, CustomerId } from '../../../src/shared/ids.js';
+import { createSilentLogger } from '../../../src/shared/logger.js';
 import {
   BACKENDS,
   createTenant,
@@ -15,7 +15,7 @@ import {
   TEST_ENCRYPTION_KEY,
   type TestApp,
   testServiceUrl,
-} from '../support/database.js';
+} from '../../support/database.js';
 
 let nextTelegramId = 7_000_000_000;
 let nextFile = 0;

@@ -1,25 +1,25 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startZarinpalSim, type ZarinpalSim } from '../../sim/zarinpal/index.js';
-import { createTranslator, LANGUAGES } from '../../src/bot/i18n.js';
-import { ledgerTransactions, zarinpalPayments } from '../../src/db/schema.js';
-import { inTenant } from '../../src/db/tenant-tx.js';
-import { ZARINPAL_ERRORS } from '../../src/integrations/zarinpal/index.js';
-import { createZarinpalGateways } from '../../src/integrations/zarinpal/payment-gateway.js';
-import { starsFor } from '../../src/modules/payments/stars-payments.js';
+import { startZarinpalSim, type ZarinpalSim } from '../../../sim/zarinpal/index.js';
+import { createTranslator, LANGUAGES } from '../../../src/bot/i18n.js';
+import { ledgerTransactions, zarinpalPayments } from '../../../src/db/schema.js';
+import { inTenant } from '../../../src/db/tenant-tx.js';
+import { ZARINPAL_ERRORS } from '../../../src/integrations/zarinpal/index.js';
+import { createZarinpalGateways } from '../../../src/integrations/zarinpal/payment-gateway.js';
+import { starsFor } from '../../../src/modules/payments/stars-payments.js';
 import {
   parseZarinpalPaymentRef,
   type ZarinpalPayment,
   zarinpalCallbackPath,
-} from '../../src/modules/payments/zarinpal-payments.js';
+} from '../../../src/modules/payments/zarinpal-payments.js';
 import {
   ZARINPAL_PROBLEM_KINDS,
   ZARINPAL_PROBLEMS,
   zarinpalProblem,
-} from '../../src/modules/payments/zarinpal-problems.js';
-import type { Clock } from '../../src/shared/clock.js';
-import type { BotId, CustomerId } from '../../src/shared/ids.js';
-import { BACKENDS, createTenant, createTestApp, type TestApp } from '../support/database.js';
+} from '../../../src/modules/payments/zarinpal-problems.js';
+import type { Clock } from '../../../src/shared/clock.js';
+import type { BotId, CustomerId } from '../../../src/shared/ids.js';
+import { BACKENDS, createTenant, createTestApp, type TestApp } from '../../support/database.js';
 
 const MERCHANT = '1a2b3c4d-1111-4222-8333-444455556666';
 const MINUTE = 60_000;
