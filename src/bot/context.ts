@@ -1,8 +1,11 @@
 import type { Context } from 'grammy';
+import { z } from 'zod';
 import type { TenantServices } from '../app.js';
-import type { Language } from '../db/schema.js';
 import type { Customer } from '../modules/customers/customers-service.js';
+import type { CardPaymentId } from '../modules/payments/card-to-card.js';
 import type { Tenant } from '../modules/tenants/tenant-registry.js';
+import type { BotId, CardId, CustomerId, OrderId, PlanId } from '../shared/ids.js';
+import type { Language } from '../shared/language.js';
 import type { Logger } from '../shared/logger.js';
 import type { Translate, Translator } from './i18n.js';
 
@@ -12,11 +15,159 @@ export interface TenantBinding {
   readonly services: TenantServices;
 }
 
-export interface SessionData {
-  /** What the customer was asked to type next, if anything (set by multi-step flows). */
-  awaiting?: string | undefined;
-  [key: string]: unknown;
+/*
+ * The session: what a chat is in the middle of, kept between updates (bot_sessions, one row per
+ * chat of a tenant). Every state any feature keeps is declared here, so the whole of it is read in
+ * one place and checked with zod when it is loaded: a stored session that no longer fits (written
+ * by an older version, or damaged) is an empty one, never a crash.
+ */
+
+const id = <T extends number>() =>
+  z
+    .number()
+    .int()
+    .positive()
+    .transform((value) => value as T);
+const whole = z.number().int().nonnegative();
+const messageId = z.number().int();
+/** When the question was asked (epoch ms): some answers are taken only for a while. */
+const askedAt = z.number();
+
+/** The fields of a plan an admin types, by the short name the buttons use. */
+export const PLAN_FIELD_NAMES = ['name', 'days', 'price', 'traffic', 'devices'] as const;
+
+/** What the chat was asked to type next, by who asked. */
+const awaitingSchema = z.discriminatedUnion('kind', [
+  // customers
+  z.object({ kind: z.literal('topup-amount'), at: askedAt }),
+  /** A card was shown for this amount: the next photo, file or text is the receipt. */
+  z.object({
+    kind: z.literal('receipt'),
+    amount: whole,
+    orderId: id<OrderId>().nullable(),
+    cardId: id<CardId>(),
+    at: askedAt,
+  }),
+  // the shop's admins
+  /** Reject was pressed on a receipt; only that admin answers (an admin chat's session is shared). */
+  z.object({
+    kind: z.literal('reject-reason'),
+    paymentId: id<CardPaymentId>(),
+    adminId: z.number().int(),
+    at: askedAt,
+    /** The receipt message Reject was pressed on, and the prompt asking for the reason. */
+    receipt: z.object({ chatId: z.number().int(), messageId, kind: z.enum(['caption', 'text']) }).nullable(),
+    promptId: messageId.nullable(),
+  }),
+  /** A plan being created step by step: `field` is asked next, `draft` holds the answers so far. */
+  z.object({
+    kind: z.literal('admin-plan-new'),
+    field: z.enum(PLAN_FIELD_NAMES),
+    draft: z.object({
+      name: z.string().optional(),
+      periodDays: whole.optional(),
+      price: whole.optional(),
+      trafficGb: whole.optional(),
+    }),
+  }),
+  z.object({ kind: z.literal('admin-plan-field'), planId: id<PlanId>(), field: z.enum(PLAN_FIELD_NAMES) }),
+  /** A card being added: its number, then the holder's name, then the bank (which may be skipped). */
+  z.object({ kind: z.literal('admin-card-number') }),
+  z.object({ kind: z.literal('admin-card-holder'), cardNumber: z.string() }),
+  z.object({ kind: z.literal('admin-card-bank'), cardNumber: z.string(), holderName: z.string() }),
+  z.object({ kind: z.literal('admin-setting'), key: z.string() }),
+  z.object({ kind: z.literal('admin-customer-search') }),
+  /** A balance credit: the amount, then the reason; then it waits for Confirm (`confirming`). */
+  z.object({ kind: z.literal('admin-credit-amount'), customerId: id<CustomerId>() }),
+  z.object({ kind: z.literal('admin-credit-reason'), customerId: id<CustomerId>(), amount: whole }),
+  // the operators (master bot)
+  z.object({ kind: z.literal('operator-token') }),
+  z.object({ kind: z.literal('operator-price'), botId: id<BotId>() }),
+  z.object({ kind: z.literal('operator-topup'), botId: id<BotId>() }),
+]);
+
+/** What a Confirm button in the chat will do, once everything was typed. */
+const confirmingSchema = z.discriminatedUnion('kind', [
+  /** The confirmation message's id makes the ledger reference, so confirming twice credits once. */
+  z.object({
+    kind: z.literal('admin-credit'),
+    customerId: id<CustomerId>(),
+    amount: whole,
+    reason: z.string(),
+    confirmMessageId: messageId,
+  }),
+  /** The operator's message with the amount names the top-up: confirming twice tops up once. */
+  z.object({
+    kind: z.literal('operator-topup'),
+    botId: id<BotId>(),
+    amount: whole,
+    messageId,
+    ref: z.string().min(1),
+  }),
+]);
+
+const sessionSchema = z.object({
+  awaiting: awaitingSchema.optional(),
+  confirming: confirmingSchema.optional(),
+});
+
+export type SessionData = z.output<typeof sessionSchema>;
+export type Awaiting = NonNullable<SessionData['awaiting']>;
+export type AwaitingKind = Awaiting['kind'];
+export type AwaitingOf<K extends AwaitingKind> = Extract<Awaiting, { kind: K }>;
+export type Confirming = NonNullable<SessionData['confirming']>;
+export type ConfirmingOf<K extends Confirming['kind']> = Extract<Confirming, { kind: K }>;
+
+/**
+ * Sessions stored before the session was typed kept `awaiting` as a string beside a key of their
+ * own. The questions that are answered with money (a receipt, a top-up amount, a rejection's
+ * reason) are carried over; the others are asked again. Those three expire within six hours, so
+ * this can go once a version with it has run that long.
+ */
+function fromUntypedSession(stored: Record<string, unknown>): unknown {
+  const state = (key: string) => (stored[key] ?? {}) as Record<string, unknown>;
+  switch (stored.awaiting) {
+    case 'topup-amount':
+      return { awaiting: { kind: 'topup-amount', at: state('topup').at } };
+    case 'c2c-receipt': {
+      const { orderId, ...rest } = state('c2c');
+      return { awaiting: { kind: 'receipt', ...rest, orderId: orderId === 0 ? null : orderId } };
+    }
+    case 'c2c-reject-reason':
+      return { awaiting: { kind: 'reject-reason', ...state('c2cReject') } };
+    default:
+      return {};
+  }
 }
+
+/** The session as stored, checked; anything that does not fit is an empty session. */
+export function readSession(stored: Record<string, unknown> | undefined): SessionData {
+  if (stored === undefined) return {};
+  const read = sessionSchema.safeParse(stored);
+  if (read.success) return read.data;
+  if (typeof stored.awaiting !== 'string') return {};
+  const upgraded = sessionSchema.safeParse(fromUntypedSession(stored));
+  return upgraded.success ? upgraded.data : {};
+}
+
+/** The question the chat was asked, when it is of this kind. */
+export const awaitingOf = <K extends AwaitingKind>(
+  session: SessionData,
+  kind: K,
+): AwaitingOf<K> | undefined =>
+  session.awaiting?.kind === kind ? (session.awaiting as AwaitingOf<K>) : undefined;
+
+/** Forgets the question if it is still of this kind: another flow may have asked its own since. */
+export function forgetAwaiting(session: SessionData, kind: AwaitingKind): void {
+  if (session.awaiting?.kind === kind) session.awaiting = undefined;
+}
+
+/** The confirmation waiting in the chat, when it is of this kind. */
+export const confirmingOf = <K extends Confirming['kind']>(
+  session: SessionData,
+  kind: K,
+): ConfirmingOf<K> | undefined =>
+  session.confirming?.kind === kind ? (session.confirming as ConfirmingOf<K>) : undefined;
 
 export interface BotContextFlavor {
   shop: TenantBinding;

@@ -1,6 +1,7 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.js';
-import { continueOnboarding, sendMainMenu, start } from './onboarding.js';
+import { sendMainMenu } from './main-menu.js';
+import { continueOnboarding, start } from './onboarding.js';
 
 /** Last in line: a message nothing else took brings the customer back to where they can act. */
 export function createFallbackFeature() {

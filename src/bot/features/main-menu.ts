@@ -1,68 +1,68 @@
-import { InlineKeyboard } from 'grammy';
+import { Composer, InlineKeyboard } from 'grammy';
 import type { TenantServices } from '../../app.js';
+import { callbackPrefix, onPress } from '../callback-data.js';
+import type { BotContext } from '../context.js';
 import type { Translate } from '../i18n.js';
+import { adminHomeButton } from './admin/admin-ui.js';
+import { isAdmin } from './is-admin.js';
+import { menuHomeButton } from './keyboards.js';
+import { languageSection } from './menu/language.js';
+import { miniAppSection } from './menu/mini-app.js';
+import { referralSection } from './menu/referral.js';
+import { supportSection } from './menu/support.js';
+import { continueOnboarding } from './onboarding.js';
+import { topUpSection } from './payments/topup.js';
+import type { MenuSection, MenuSwitches } from './section.js';
+import { buySection } from './shop/buy.js';
+import { subscriptionSection } from './shop/my-subscription.js';
+import { trialSection } from './shop/trial.js';
 
 /**
- * Every entry leads to a section that works: a feature that is not built yet has no entry (and no
- * switch), rather than a button that answers "not open yet".
+ * The main menu's sections, in display order. A new section is a file exporting a `MenuSection`
+ * (when it shows, its button, its composer) and a line here. Every entry leads to a section that
+ * works: a feature that is not built yet has no entry (and no switch), rather than a button that
+ * answers "not open yet".
  */
-export type MenuEntry =
-  | 'buy'
-  | 'subscription'
-  | 'trial'
-  | 'topup'
-  | 'referral'
-  | 'support'
-  | 'language'
-  | 'mini_app';
+const SECTIONS: readonly MenuSection[] = [
+  buySection,
+  subscriptionSection,
+  trialSection,
+  topUpSection,
+  referralSection,
+  supportSection,
+  languageSection,
+  miniAppSection,
+];
 
-const LABELS: Record<MenuEntry, string> = {
-  buy: 'menu-buy',
-  subscription: 'menu-subscription',
-  trial: 'menu-trial',
-  topup: 'menu-topup',
-  referral: 'menu-referral',
-  support: 'menu-support',
-  language: 'menu-language',
-  mini_app: 'menu-mini-app',
-};
+/** Every button of the main menu's sections starts with `menu:`. */
+const anyMenuButton = callbackPrefix('menu');
 
-/** The entries a tenant's flags and settings allow, in display order. */
-export async function findMenuEntries(services: TenantServices): Promise<MenuEntry[]> {
+async function shownSections(
+  services: TenantServices,
+): Promise<{ shown: MenuSection[]; switches: MenuSwitches }> {
   const [flags, settings] = await Promise.all([services.flags.getAll(), services.settings.getAll()]);
-  const miniAppUrl = flags.mini_app.config.url;
-  const entries: [MenuEntry, boolean][] = [
-    ['buy', true],
-    ['subscription', true],
-    ['trial', flags.trial_subscription.enabled],
-    ['topup', flags.card_to_card.enabled || flags.zarinpal.enabled || flags.telegram_stars.enabled],
-    ['referral', flags.referral_program.enabled],
-    // the section shows the contact: without one there is nothing behind the button
-    [
-      'support',
-      settings.support_menu_enabled && flags.support_contact.enabled && settings.support_username !== null,
-    ],
-    ['language', settings.language_selection_enabled && settings.available_languages.length > 1],
-    [
-      'mini_app',
-      flags.mini_app.enabled && typeof miniAppUrl === 'string' && miniAppUrl.startsWith('https://'),
-    ],
-  ];
-  return entries.filter(([, shown]) => shown).map(([entry]) => entry);
+  const switches = { flags, settings };
+  return { shown: SECTIONS.filter((section) => section.isShown(switches)), switches };
 }
 
+/** The entries a tenant's flags and settings allow, in display order. */
+export async function findMenuEntries(services: TenantServices): Promise<string[]> {
+  return (await shownSections(services)).shown.map((section) => section.entry);
+}
+
+/** Two buttons a row; a web app button starts a row of its own. */
 export async function buildMainMenu(services: TenantServices, t: Translate): Promise<InlineKeyboard> {
-  const entries = await findMenuEntries(services);
+  const { shown, switches } = await shownSections(services);
   const keyboard = new InlineKeyboard();
   let inRow = 0;
-  for (const entry of entries) {
-    if (entry === 'mini_app') {
-      const url = String((await services.flags.config('mini_app')).url);
-      keyboard.row().webApp(t(LABELS[entry]), url);
+  for (const section of shown) {
+    const button = section.button(t, switches);
+    if ('webApp' in button) {
+      keyboard.row().webApp(button.text, button.webApp);
       inRow = 1;
       continue;
     }
-    keyboard.text(t(LABELS[entry]), `menu:${entry}`);
+    keyboard.text(button.text, button.data);
     inRow += 1;
     if (inRow === 2) {
       keyboard.row();
@@ -70,4 +70,38 @@ export async function buildMainMenu(services: TenantServices, t: Translate): Pro
     }
   }
   return keyboard;
+}
+
+export async function sendMainMenu(ctx: BotContext, greeting?: string): Promise<void> {
+  const keyboard = await buildMainMenu(ctx.shop.services, ctx.t);
+  // the tenant's admins also get their menu; customers see the menu unchanged
+  if (!ctx.shop.tenant.isMaster && isAdmin(ctx))
+    keyboard.row().text(ctx.t('adm-menu-button'), adminHomeButton.build());
+  const text = greeting ? `${greeting}\n\n${ctx.t('menu-title')}` : ctx.t('menu-title');
+  await ctx.reply(text, { reply_markup: keyboard });
+}
+
+/**
+ * The customers' main menu: every menu button first makes sure onboarding is complete, then goes
+ * to its section.
+ */
+export function createMainMenuFeature(): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+
+  feature.callbackQuery(anyMenuButton.pattern, async (ctx, next) => {
+    if (!ctx.customer || !(await continueOnboarding(ctx))) {
+      await ctx.answerCallbackQuery();
+      if (!ctx.customer) await ctx.reply(ctx.t('menu-title'));
+      return;
+    }
+    await next();
+  });
+
+  onPress(feature, menuHomeButton, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await sendMainMenu(ctx);
+  });
+
+  for (const section of SECTIONS) if (section.composer) feature.use(section.composer);
+  return feature;
 }

@@ -1,27 +1,17 @@
 import { Composer, InlineKeyboard } from 'grammy';
-import type { Language } from '../../db/schema.js';
+import type { Language } from '../../shared/language.js';
+import { callbackData, onPress } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import { LANGUAGES } from '../i18n.js';
-import { isTenantAdmin } from './admin/admin-ui.js';
-import { buildMainMenu } from './main-menu.js';
+import { sendMainMenu } from './main-menu.js';
+import { chooseLanguageButton, languageKeyboard } from './menu/language.js';
 
-const LANGUAGE_NAMES: Record<Language, string> = { fa: 'فارسی 🇮🇷', en: 'English 🇬🇧', ru: 'Русский 🇷🇺' };
 const MEMBER_STATUSES = new Set(['creator', 'administrator', 'member', 'restricted']);
 const REFERRAL_PREFIX = 'ref_';
 
-export const languageKeyboard = (languages: readonly Language[]) => {
-  const keyboard = new InlineKeyboard();
-  for (const language of languages) keyboard.text(LANGUAGE_NAMES[language], `lang:${language}`);
-  return keyboard;
-};
-
-export async function sendMainMenu(ctx: BotContext, greeting?: string): Promise<void> {
-  const keyboard = await buildMainMenu(ctx.shop.services, ctx.t);
-  // the tenant's admins also get their menu; customers see the menu unchanged
-  if (isTenantAdmin(ctx)) keyboard.row().text(ctx.t('adm-menu-button'), 'adm:home');
-  const text = greeting ? `${greeting}\n\n${ctx.t('menu-title')}` : ctx.t('menu-title');
-  await ctx.reply(text, { reply_markup: keyboard });
-}
+const acceptRulesButton = callbackData('rules:accept');
+/** "I have joined": the required channel is checked again. */
+const checkChannelButton = callbackData('channel:check');
 
 async function isChannelMember(ctx: BotContext, channel: number | string, userId: number): Promise<boolean> {
   try {
@@ -50,7 +40,7 @@ export async function continueOnboarding(ctx: BotContext): Promise<boolean> {
   if (!settings.skip_rules_acceptance && !customer.rulesAcceptedAt) {
     const rules = settings.rules_text || ctx.t('rules-default-text');
     await ctx.reply(`${ctx.t('rules-prompt')}\n\n${rules}`, {
-      reply_markup: new InlineKeyboard().text(ctx.t('rules-accept'), 'rules:accept'),
+      reply_markup: new InlineKeyboard().text(ctx.t('rules-accept'), acceptRulesButton.build()),
     });
     return false;
   }
@@ -59,7 +49,7 @@ export async function continueOnboarding(ctx: BotContext): Promise<boolean> {
       const keyboard = new InlineKeyboard();
       if (settings.required_channel_link)
         keyboard.url(ctx.t('channel-join'), settings.required_channel_link).row();
-      keyboard.text(ctx.t('channel-check'), 'channel:check');
+      keyboard.text(ctx.t('channel-check'), checkChannelButton.build());
       await ctx.reply(ctx.t('channel-required'), { reply_markup: keyboard });
       return false;
     }
@@ -109,9 +99,8 @@ export function createOnboardingFeature() {
 
   privateChats.command('start', (ctx) => start(ctx, ctx.match.trim()));
 
-  feature.callbackQuery(/^lang:(fa|en|ru)$/, async (ctx) => {
+  onPress(feature, chooseLanguageButton, async (ctx, { language }) => {
     if (!ctx.customer) await register(ctx);
-    const language = ctx.match[1] as Language;
     const available = await ctx.shop.services.settings.get('available_languages');
     if (!available.includes(language)) return ctx.answerCallbackQuery();
     await ctx.shop.services.customers.setLanguage(ctx.customer!.id, language);
@@ -123,7 +112,7 @@ export function createOnboardingFeature() {
     if (await continueOnboarding(ctx)) await sendMainMenu(ctx);
   });
 
-  feature.callbackQuery('rules:accept', async (ctx) => {
+  onPress(feature, acceptRulesButton, async (ctx) => {
     if (!ctx.customer) await register(ctx);
     await ctx.shop.services.customers.acceptRules(ctx.customer!.id);
     ctx.customer = { ...ctx.customer!, rulesAcceptedAt: new Date() };
@@ -133,7 +122,7 @@ export function createOnboardingFeature() {
     if (await continueOnboarding(ctx)) await sendMainMenu(ctx);
   });
 
-  feature.callbackQuery('channel:check', async (ctx) => {
+  onPress(feature, checkChannelButton, async (ctx) => {
     if (!ctx.customer) await register(ctx);
     const settings = await ctx.shop.services.settings.getAll();
     if (

@@ -1,11 +1,10 @@
 import { GrammyError, type InlineKeyboard } from 'grammy';
 import type { BotContext } from '../context.js';
 
-/* What the tenant admin menu (admin/) and the operators' panel (master/) share. */
-
-/** The sender is one of the bot's own admins (a tenant's admins, or the master bot's operators). */
-export const isListedAdmin = (ctx: BotContext): boolean =>
-  ctx.from !== undefined && !ctx.from.is_bot && ctx.shop.tenant.adminTelegramIds.includes(ctx.from.id);
+/*
+ * What the tenant admin menu (admin/) and the operators' panel (master/) share. Who may use them is
+ * one check for both, `isAdmin` (is-admin.ts).
+ */
 
 const DIGITS: Record<string, string> = Object.fromEntries(
   [...'۰۱۲۳۴۵۶۷۸۹'].map((d, i) => [d, String(i)]).concat([...'٠١٢٣٤٥٦٧٨٩'].map((d, i) => [d, String(i)])),

@@ -1,18 +1,28 @@
 import { sequentialize } from '@grammyjs/runner';
 import { Composer } from 'grammy';
 import type { Update } from 'grammy/types';
-import { isTransientDatabaseError } from '../../db/errors.js';
 import type { StoredUpdate } from '../../modules/updates/updates-service.js';
 import type { Logger } from '../../shared/logger.js';
-import type { BotContext } from '../context.js';
+import { type BotContext, readSession } from '../context.js';
 import type { Translator } from '../i18n.js';
 
 export interface PipelineDeps {
   readonly logger: Logger;
   readonly translator: Translator;
+  /** Whether an error means the database is out of reach for now (app.platform.isDatabaseUnavailable). */
+  readonly isDatabaseUnavailable: (error: unknown) => boolean;
 }
 
+/** The chat's session, stored per tenant (bot_sessions is a tenant table): the chat id is the key. */
 const sessionKey = (ctx: BotContext): string | undefined => (ctx.chat ? String(ctx.chat.id) : undefined);
+
+/**
+ * Updates wait for the one before them in the same chat of the same bot. The middleware tree is
+ * shared by every bot of the fleet and a private chat's id is the user's, so the bot is part of the
+ * key: a customer of two shops is two conversations, neither waiting for the other.
+ */
+const sequenceKey = (ctx: BotContext): string | undefined =>
+  ctx.chat ? `${ctx.shop.tenant.id}:${ctx.chat.id}` : undefined;
 
 /**
  * Updates that move money: a failure while handling one is never given up on, because the money
@@ -29,11 +39,15 @@ export const movesMoney = (update: Update): boolean =>
  * language. The claim is finished (with the session) only once the features are done with the
  * update; a handling cut short by the database stays unfinished and is handled again.
  */
-export function createPipeline({ logger, translator }: PipelineDeps): Composer<BotContext> {
+export function createPipeline({
+  logger,
+  translator,
+  isDatabaseUnavailable,
+}: PipelineDeps): Composer<BotContext> {
   const pipeline = new Composer<BotContext>();
 
   // Updates of one chat are handled one after another (sessions, onboarding order), chats in parallel.
-  pipeline.use(sequentialize((ctx: BotContext) => sessionKey(ctx)));
+  pipeline.use(sequentialize(sequenceKey));
 
   pipeline.use(async (ctx, next) => {
     Object.assign(ctx, { translator });
@@ -52,7 +66,8 @@ export function createPipeline({ logger, translator }: PipelineDeps): Composer<B
       return;
     }
     if (admission.attempt > 1) ctx.logger.info({ attempt: admission.attempt }, 'handling an update again');
-    ctx.session = { ...(admission.session ?? {}) };
+    // checked as it is read: a session this version cannot read is an empty one
+    ctx.session = readSession(admission.session);
     ctx.customer = admission.customer;
     ctx.attempt = admission.attempt;
     ctx.language = ctx.customer?.language ?? (await ctx.shop.services.settings.get('default_language'));
@@ -65,7 +80,7 @@ export function createPipeline({ logger, translator }: PipelineDeps): Composer<B
       // Cut short by the database, or a payment whatever the cause: left unfinished, so it is
       // handled again (Telegram's redelivery or the inbox's recovery). Anything else is a bug that
       // would fail the same way again: finished, and the error boundary apologises.
-      if (isTransientDatabaseError(error)) {
+      if (isDatabaseUnavailable(error)) {
         // the database may be back already (a deadlock, a restart): then it is taken at once
         await updates.release(ctx.update.update_id).catch(() => undefined);
       } else if (!movesMoney(ctx.update)) {

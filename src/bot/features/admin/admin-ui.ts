@@ -1,71 +1,25 @@
 import { InlineKeyboard } from 'grammy';
-import type { BotContext } from '../../context.js';
+import { callbackData, callbackPrefix } from '../../callback-data.js';
+import type { Awaiting, BotContext } from '../../context.js';
 import { formatMoney } from '../../format.js';
 import type { Translate } from '../../i18n.js';
-import { editOrReply, isListedAdmin, parseTypedInteger } from '../panel-ui.js';
+import { editOrReply, parseTypedInteger } from '../panel-ui.js';
 
 /** Every callback of the tenant admin menu starts with `adm:`; nothing else in the fleet uses it. */
-export const PREFIX = 'adm';
+export const anyAdminButton = callbackPrefix('adm');
+export const adminHomeButton = callbackData('adm:home');
+export const adminCancelButton = callbackData('adm:cancel');
 
-/**
- * The tenant's own admins, in the tenant's own bot. The master bot has the operators' panel
- * instead, so nobody is a tenant admin there.
- */
-export const isTenantAdmin = (ctx: BotContext): boolean => !ctx.shop.tenant.isMaster && isListedAdmin(ctx);
+/** The admin menu's questions: their kinds all start with `admin-`. */
+export type AdminAwaiting = Extract<Awaiting, { kind: `admin-${string}` }>;
 
-/** A plan being created step by step. */
-export interface PlanDraft {
-  name?: string;
-  periodDays?: number;
-  price?: number;
-  trafficGb?: number;
-}
+export const isAdminAwaiting = (awaiting: Awaiting | undefined): awaiting is AdminAwaiting =>
+  awaiting?.kind.startsWith('admin-') ?? false;
 
-/** A card being added step by step. */
-export interface CardDraft {
-  cardNumber?: string;
-  holderName?: string;
-}
-
-/** A balance credit typed and waiting for the admin's confirmation. */
-export interface PendingCredit {
-  customerId: number;
-  amount?: number;
-  reason?: string;
-  /** The confirmation message: its id makes the ledger reference, so confirming twice credits once. */
-  confirmMessageId?: number;
-}
-
-/** What the admin menu keeps between updates (in `ctx.session.admin`, beside `awaiting`). */
-export interface AdminState {
-  planDraft?: PlanDraft;
-  cardDraft?: CardDraft;
-  credit?: PendingCredit;
-}
-
-export const adminState = (ctx: BotContext): AdminState => {
-  const value = ctx.session.admin;
-  return value && typeof value === 'object' ? (value as AdminState) : {};
-};
-
-export const setAdminState = (ctx: BotContext, state: AdminState): void => {
-  ctx.session.admin = state;
-};
-
-/** `ctx.session.awaiting` values of the admin menu all start with `adm:`. */
-export const isAdminAwaiting = (ctx: BotContext): boolean =>
-  typeof ctx.session.awaiting === 'string' && ctx.session.awaiting.startsWith(`${PREFIX}:`);
-
-/** Forgets what the admin was asked to type and any half-made plan, card or credit. */
+/** Forgets what the admin was asked to type (with any half-made plan or card) and a credit to confirm. */
 export const clearInput = (ctx: BotContext): void => {
-  if (isAdminAwaiting(ctx)) ctx.session.awaiting = undefined;
-  delete ctx.session.admin;
-};
-
-/** A positive id from callback data or typed text. */
-export const idOf = (text: string | undefined): number | undefined => {
-  const id = Number(text);
-  return text !== undefined && /^\d{1,15}$/.test(text) && Number.isSafeInteger(id) && id > 0 ? id : undefined;
+  if (isAdminAwaiting(ctx.session.awaiting)) ctx.session.awaiting = undefined;
+  if (ctx.session.confirming?.kind === 'admin-credit') ctx.session.confirming = undefined;
 };
 
 /**
@@ -83,13 +37,16 @@ export const parseWhole = (text: string): number | undefined => {
 export const money = (ctx: BotContext, amount: number): string =>
   formatMoney(amount, ctx.shop.tenant.currency, ctx.language, ctx.t);
 
-export const homeButton = (t: Translate) => new InlineKeyboard().text(t('adm-btn-home'), `${PREFIX}:home`);
+/** Back to the admin menu's home screen, for the last row of a keyboard. */
+export const withHome = (keyboard: InlineKeyboard, t: Translate): InlineKeyboard =>
+  keyboard.text(t('adm-btn-home'), adminHomeButton.build());
 
+/** Back (to `data`, the screen before) and Home. */
 export const backKeyboard = (t: Translate, data: string) =>
-  new InlineKeyboard().text(t('adm-btn-back'), data).text(t('adm-btn-home'), `${PREFIX}:home`);
+  withHome(new InlineKeyboard().text(t('adm-btn-back'), data), t);
 
 export const cancelKeyboard = (t: Translate) =>
-  new InlineKeyboard().text(t('adm-btn-cancel'), `${PREFIX}:cancel`);
+  new InlineKeyboard().text(t('adm-btn-cancel'), adminCancelButton.build());
 
 /**
  * Answers the button press (stops the spinner, shows a toast). Telegram refuses answers to presses
@@ -124,15 +81,15 @@ export async function show(ctx: BotContext, rawText: string, keyboard: InlineKey
 
 /**
  * What a button or an answer is about is gone (an old message, another admin's change): any input
- * is forgotten, and Back leads to the `section`'s list.
+ * is forgotten, and Back leads to the section's list (`back`, that list's button data).
  */
-export async function showNotFound(ctx: BotContext, key: string, section: string): Promise<void> {
+export async function showNotFound(ctx: BotContext, key: string, back: string): Promise<void> {
   clearInput(ctx);
-  await show(ctx, ctx.t(key), backKeyboard(ctx.t, `${PREFIX}:${section}`));
+  await show(ctx, ctx.t(key), backKeyboard(ctx.t, back));
 }
 
-/** Asks the admin to type something; what they type next goes to the section named by `awaiting`. */
-export async function ask(ctx: BotContext, awaiting: string, text: string): Promise<void> {
+/** Asks the admin to type something; what they type next goes to the section that answers `awaiting`. */
+export async function ask(ctx: BotContext, awaiting: AdminAwaiting, text: string): Promise<void> {
   ctx.session.awaiting = awaiting;
   await show(ctx, text, cancelKeyboard(ctx.t));
 }

@@ -1,23 +1,24 @@
-import { InlineKeyboard } from 'grammy';
+import { Composer, InlineKeyboard } from 'grammy';
 import type { Customer } from '../../../modules/customers/customers-service.js';
-import { asCustomerId } from '../../../shared/ids.js';
+import { asCustomerId, type CustomerId } from '../../../shared/ids.js';
 import { MAX_MONEY } from '../../../shared/money.js';
-import type { BotContext } from '../../context.js';
+import { callbackData, id, onPress } from '../../callback-data.js';
+import { type AwaitingOf, type BotContext, confirmingOf } from '../../context.js';
 import { formatDate, formatMoney, formatTraffic } from '../../format.js';
+import type { Section } from '../section.js';
 import { SUBSCRIPTION_STATUS_KEYS, trafficLimitText } from '../shop/view.js';
 import {
-  adminState,
+  adminCancelButton,
   answer,
   ask,
   backKeyboard,
   clearInput,
   money,
-  PREFIX,
   parseWhole,
   replyWithCancel,
-  setAdminState,
   show,
   showNotFound,
+  withHome,
 } from './admin-ui.js';
 
 const SEARCH_LIMIT = 10;
@@ -25,6 +26,15 @@ const RECENT_ORDERS = 5;
 const MAX_QUERY = 64;
 const MAX_REASON = 200;
 const MAX_CREDIT = 1_000_000_000_000;
+
+const customersButton = callbackData('adm:customers');
+const customerButton = callbackData('adm:cust', { customerId: id(asCustomerId) });
+const creditButton = callbackData('adm:cust', { customerId: id(asCustomerId), credit: 'credit' });
+const confirmCreditButton = callbackData('adm:cust', {
+  customerId: id(asCustomerId),
+  credit: 'credit',
+  ok: 'ok',
+});
 
 const ORDER_STATUS_KEYS = {
   created: 'adm-order-created',
@@ -37,40 +47,41 @@ const ORDER_STATUS_KEYS = {
 const nameOf = (customer: Customer) =>
   [customer.firstName, customer.lastName].filter(Boolean).join(' ') || `#${customer.id}`;
 
-const customerButton = (customer: Customer) =>
+const customerLabel = (customer: Customer) =>
   `${nameOf(customer)}${customer.username ? ` @${customer.username}` : ''} · ${customer.telegramId}`;
 
-export async function askCustomerSearch(ctx: BotContext): Promise<void> {
+async function askCustomerSearch(ctx: BotContext): Promise<void> {
   clearInput(ctx);
-  await ask(ctx, `${PREFIX}:cust:search`, ctx.t('adm-customers-ask'));
+  await ask(ctx, { kind: 'admin-customer-search' }, ctx.t('adm-customers-ask'));
 }
 
 /** By Telegram id, @username or a fragment of the name; one match opens, several make a list. */
-export async function receiveCustomerSearch(ctx: BotContext, text: string): Promise<void> {
+async function receiveCustomerSearch(ctx: BotContext, text: string): Promise<void> {
   const query = text.trim();
   if (query.length === 0 || query.length > MAX_QUERY) return replyWithCancel(ctx, ctx.t('adm-customers-ask'));
   const found = await ctx.shop.services.customers.search(query, { limit: SEARCH_LIMIT });
   if (found.length === 0) return replyWithCancel(ctx, ctx.t('adm-customers-none', { query }));
   clearInput(ctx);
   const [only] = found;
-  if (found.length === 1 && only) return showCustomer(ctx, only.id);
+  if (found.length === 1 && only) return showCustomer(ctx, asCustomerId(only.id));
   const keyboard = new InlineKeyboard();
   for (const customer of found)
-    keyboard.text(customerButton(customer), `${PREFIX}:cust:${customer.id}`).row();
-  keyboard
-    .text(ctx.t('adm-btn-search-again'), `${PREFIX}:customers`)
-    .text(ctx.t('adm-btn-home'), `${PREFIX}:home`);
+    keyboard
+      .text(customerLabel(customer), customerButton.build({ customerId: asCustomerId(customer.id) }))
+      .row();
+  withHome(keyboard.text(ctx.t('adm-btn-search-again'), customersButton.build()), ctx.t);
   await ctx.reply(ctx.t('adm-customers-found', { count: found.length, limit: SEARCH_LIMIT }), {
     reply_markup: keyboard,
   });
 }
 
-const customerNotFound = (ctx: BotContext) => showNotFound(ctx, 'adm-customer-not-found', 'customers');
+const customerNotFound = (ctx: BotContext) =>
+  showNotFound(ctx, 'adm-customer-not-found', customersButton.build());
 
 /** Balance, language, subscription and recent orders of one customer, with "credit balance". */
-export async function showCustomer(ctx: BotContext, id: number, prefix?: string): Promise<void> {
+async function showCustomer(ctx: BotContext, id: CustomerId, prefix?: string): Promise<void> {
   const services = ctx.shop.services;
-  const customer = await services.customers.get(asCustomerId(id));
+  const customer = await services.customers.get(id);
   if (!customer) return customerNotFound(ctx);
   const [subscription, orders, timeZone] = await Promise.all([
     services.subscriptions.getForCustomer(customer.id),
@@ -107,77 +118,83 @@ export async function showCustomer(ctx: BotContext, id: number, prefix?: string)
     orders: orderLines.length > 0 ? orderLines.join('\n') : ctx.t('adm-customer-no-orders'),
   });
   const keyboard = new InlineKeyboard()
-    .text(ctx.t('adm-btn-credit'), `${PREFIX}:cust:${customer.id}:credit`)
+    .text(ctx.t('adm-btn-credit'), creditButton.build({ customerId: id }))
     .row()
-    .text(ctx.t('adm-btn-search-again'), `${PREFIX}:customers`)
-    .text(ctx.t('adm-btn-home'), `${PREFIX}:home`);
+    .text(ctx.t('adm-btn-search-again'), customersButton.build());
+  withHome(keyboard, ctx.t);
   await show(ctx, prefix ? `${prefix}\n\n${text}` : text, keyboard);
 }
 
-export async function askCreditAmount(ctx: BotContext, id: number): Promise<void> {
-  const customer = await ctx.shop.services.customers.get(asCustomerId(id));
+async function askCreditAmount(ctx: BotContext, id: CustomerId): Promise<void> {
+  const customer = await ctx.shop.services.customers.get(id);
   if (!customer) return customerNotFound(ctx);
   clearInput(ctx);
-  setAdminState(ctx, { credit: { customerId: customer.id } });
   await ask(
     ctx,
-    `${PREFIX}:cust:${customer.id}:amount`,
+    { kind: 'admin-credit-amount', customerId: id },
     ctx.t('adm-credit-ask-amount', { name: nameOf(customer), balance: money(ctx, customer.balance) }),
   );
 }
 
-export async function receiveCreditAmount(ctx: BotContext, id: number, text: string): Promise<void> {
-  const pending = adminState(ctx).credit;
-  if (pending?.customerId !== id) return askCreditAmount(ctx, id);
+async function receiveCreditAmount(
+  ctx: BotContext,
+  { customerId }: AwaitingOf<'admin-credit-amount'>,
+  text: string,
+): Promise<void> {
   const amount = parseWhole(text);
   if (amount === undefined || amount <= 0 || amount > MAX_CREDIT)
     return replyWithCancel(ctx, ctx.t('adm-credit-bad-amount'));
-  setAdminState(ctx, { credit: { customerId: id, amount } });
-  ctx.session.awaiting = `${PREFIX}:cust:${id}:reason`;
+  ctx.session.awaiting = { kind: 'admin-credit-reason', customerId, amount };
   await replyWithCancel(ctx, ctx.t('adm-credit-ask-reason', { amount: money(ctx, amount) }));
 }
 
 /** The reason is required; then the credit waits for a press of Confirm on its own message. */
-export async function receiveCreditReason(ctx: BotContext, id: number, text: string): Promise<void> {
-  const pending = adminState(ctx).credit;
-  if (pending?.customerId !== id || pending.amount === undefined) return askCreditAmount(ctx, id);
+async function receiveCreditReason(
+  ctx: BotContext,
+  { customerId: id, amount }: AwaitingOf<'admin-credit-reason'>,
+  text: string,
+): Promise<void> {
   const reason = text.trim();
   if (reason.length === 0 || reason.length > MAX_REASON)
     return replyWithCancel(ctx, ctx.t('adm-credit-bad-reason'));
-  const customer = await ctx.shop.services.customers.get(asCustomerId(id));
+  const customer = await ctx.shop.services.customers.get(id);
   if (!customer) return customerNotFound(ctx);
   ctx.session.awaiting = undefined;
   const sent = await ctx.reply(
-    ctx.t('adm-credit-confirm', { name: nameOf(customer), amount: money(ctx, pending.amount), reason }),
+    ctx.t('adm-credit-confirm', { name: nameOf(customer), amount: money(ctx, amount), reason }),
     {
       reply_markup: new InlineKeyboard()
-        .text(ctx.t('adm-btn-confirm'), `${PREFIX}:cust:${id}:credit:ok`)
-        .text(ctx.t('adm-btn-cancel'), `${PREFIX}:cancel`),
+        .text(ctx.t('adm-btn-confirm'), confirmCreditButton.build({ customerId: id }))
+        .text(ctx.t('adm-btn-cancel'), adminCancelButton.build()),
     },
   );
-  setAdminState(ctx, { credit: { ...pending, reason, confirmMessageId: sent.message_id } });
+  ctx.session.confirming = {
+    kind: 'admin-credit',
+    customerId: id,
+    amount,
+    reason,
+    confirmMessageId: sent.message_id,
+  };
 }
 
 /**
  * Confirm pressed. The ledger reference names the confirmation message, so a double press or a
  * redelivered update credits once; the pending credit is forgotten after the first.
  */
-export async function confirmCredit(ctx: BotContext, id: number): Promise<void> {
-  const pending = adminState(ctx).credit;
+async function confirmCredit(ctx: BotContext, id: CustomerId): Promise<void> {
+  const pending = confirmingOf(ctx.session, 'admin-credit');
   const message = ctx.callbackQuery?.message;
   if (
     !message ||
     !ctx.from ||
     pending?.customerId !== id ||
-    pending.amount === undefined ||
-    pending.reason === undefined ||
     pending.confirmMessageId !== message.message_id
   ) {
     await answer(ctx, { text: ctx.t('adm-credit-expired'), show_alert: true });
     return;
   }
   const result = await ctx.shop.services.ledger.credit({
-    customerId: asCustomerId(id),
+    customerId: id,
     amount: pending.amount,
     kind: 'admin_credit',
     reason: pending.reason,
@@ -197,7 +214,7 @@ export async function confirmCredit(ctx: BotContext, id: number): Promise<void> 
       await show(
         ctx,
         ctx.t('adm-credit-done', { amount: money(ctx, pending.amount), balance: money(ctx, result.balance) }),
-        backKeyboard(ctx.t, `${PREFIX}:cust:${id}`),
+        backKeyboard(ctx.t, customerButton.build({ customerId: id })),
       );
       return;
     }
@@ -222,8 +239,13 @@ export async function confirmCredit(ctx: BotContext, id: number): Promise<void> 
 }
 
 /** The customer learns about the credit in their language; a customer who blocked the bot is skipped. */
-async function notifyCustomer(ctx: BotContext, id: number, amount: number, balance: number): Promise<void> {
-  const customer = await ctx.shop.services.customers.get(asCustomerId(id));
+async function notifyCustomer(
+  ctx: BotContext,
+  id: CustomerId,
+  amount: number,
+  balance: number,
+): Promise<void> {
+  const customer = await ctx.shop.services.customers.get(id);
   if (!customer) return;
   const t = ctx.translator.forLanguage(customer.language);
   const currency = ctx.shop.tenant.currency;
@@ -239,3 +261,33 @@ async function notifyCustomer(ctx: BotContext, id: number, amount: number, balan
       ctx.logger.info({ err: error, customerId: id }, 'credit notice not delivered'),
     );
 }
+
+function customersButtons(): Composer<BotContext> {
+  const buttons = new Composer<BotContext>();
+  onPress(buttons, customersButton, async (ctx) => {
+    await answer(ctx);
+    await askCustomerSearch(ctx);
+  });
+  onPress(buttons, customerButton, async (ctx, { customerId }) => {
+    await answer(ctx);
+    clearInput(ctx);
+    await showCustomer(ctx, customerId);
+  });
+  onPress(buttons, creditButton, async (ctx, { customerId }) => {
+    await answer(ctx);
+    await askCreditAmount(ctx, customerId);
+  });
+  onPress(buttons, confirmCreditButton, (ctx, { customerId }) => confirmCredit(ctx, customerId));
+  return buttons;
+}
+
+/** Customers: looked up by Telegram id, @username or name; their card; a balance credit, confirmed once. */
+export const customersSection: Section = {
+  button: (ctx) => ({ text: ctx.t('adm-btn-customers'), data: customersButton.build() }),
+  composer: customersButtons(),
+  onText: {
+    'admin-customer-search': (ctx, _search, text) => receiveCustomerSearch(ctx, text),
+    'admin-credit-amount': receiveCreditAmount,
+    'admin-credit-reason': receiveCreditReason,
+  },
+};

@@ -1,33 +1,44 @@
-import { InlineKeyboard } from 'grammy';
+import { Composer, InlineKeyboard } from 'grammy';
 import { type Plan, type PlanPatch, planPatch } from '../../../modules/plans/plans-service.js';
-import { asPlanId } from '../../../shared/ids.js';
-import type { BotContext } from '../../context.js';
+import { asPlanId, type PlanId } from '../../../shared/ids.js';
+import { callbackData, id, oneOf, onPress } from '../../callback-data.js';
+import { type AwaitingOf, type BotContext, PLAN_FIELD_NAMES } from '../../context.js';
 import { formatNumber } from '../../format.js';
+import type { Section } from '../section.js';
 import { deviceLimitText, planTrafficText } from '../shop/view.js';
 import {
-  adminState,
   answer,
   ask,
   clearInput,
   money,
-  PREFIX,
   parseWhole,
   replyWithCancel,
-  setAdminState,
   show,
   showNotFound,
+  withHome,
 } from './admin-ui.js';
 
+type PlanField = (typeof PLAN_FIELD_NAMES)[number];
+
 /** The fields an admin edits, by the short name callback data and prompts use. */
-export const PLAN_FIELDS = {
+const PLAN_FIELDS = {
   name: 'name',
   days: 'periodDays',
   price: 'price',
   traffic: 'trafficGb',
   devices: 'deviceLimit',
-} as const satisfies Record<string, keyof PlanPatch>;
-export type PlanField = keyof typeof PLAN_FIELDS;
-export const isPlanField = (value: string): value is PlanField => Object.hasOwn(PLAN_FIELDS, value);
+} as const satisfies Record<PlanField, keyof PlanPatch>;
+
+const plansButton = callbackData('adm:plans');
+const newPlanButton = callbackData('adm:plan:new');
+const planButton = callbackData('adm:plan', { planId: id(asPlanId) });
+const switchPlanButton = callbackData('adm:plan', { planId: id(asPlanId), to: oneOf(['on', 'off']) });
+const movePlanButton = callbackData('adm:plan', { planId: id(asPlanId), direction: oneOf(['up', 'down']) });
+const editPlanButton = callbackData('adm:plan', {
+  planId: id(asPlanId),
+  edit: 'e',
+  field: oneOf(PLAN_FIELD_NAMES),
+});
 
 /** Creation asks for the fields in this order. */
 const CREATE_STEPS: readonly PlanField[] = ['name', 'days', 'price', 'traffic', 'devices'];
@@ -70,15 +81,14 @@ const planArgs = (ctx: BotContext, plan: Plan, index: number) => ({
   active: plan.isActive ? 'yes' : 'no',
 });
 
-export async function showPlans(ctx: BotContext): Promise<void> {
+async function showPlans(ctx: BotContext): Promise<void> {
   const plans = await ctx.shop.services.plans.findAll();
   const keyboard = new InlineKeyboard();
   for (const plan of plans)
-    keyboard.text(`${plan.isActive ? '✅' : '⏸'} ${plan.name}`, `${PREFIX}:plan:${plan.id}`).row();
-  keyboard
-    .text(ctx.t('adm-btn-plan-new'), `${PREFIX}:plan:new`)
-    .row()
-    .text(ctx.t('adm-btn-home'), `${PREFIX}:home`);
+    keyboard
+      .text(`${plan.isActive ? '✅' : '⏸'} ${plan.name}`, planButton.build({ planId: asPlanId(plan.id) }))
+      .row();
+  withHome(keyboard.text(ctx.t('adm-btn-plan-new'), newPlanButton.build()).row(), ctx.t);
   const text =
     plans.length === 0
       ? ctx.t('adm-plans-empty')
@@ -86,33 +96,35 @@ export async function showPlans(ctx: BotContext): Promise<void> {
   await show(ctx, text, keyboard);
 }
 
-const planNotFound = (ctx: BotContext) => showNotFound(ctx, 'adm-plan-not-found', 'plans');
+const planNotFound = (ctx: BotContext) => showNotFound(ctx, 'adm-plan-not-found', plansButton.build());
 
-export async function showPlan(ctx: BotContext, id: number): Promise<void> {
+async function showPlan(ctx: BotContext, id: number): Promise<void> {
   const plans = await ctx.shop.services.plans.findAll();
   const index = plans.findIndex((plan) => plan.id === id);
   const plan = plans[index];
   if (!plan) return planNotFound(ctx);
-  const base = `${PREFIX}:plan:${plan.id}`;
+  const planId = asPlanId(plan.id);
+  const edit = (field: PlanField) => editPlanButton.build({ planId, field });
   const keyboard = new InlineKeyboard()
-    .text(ctx.t('adm-btn-edit-name'), `${base}:e:name`)
-    .text(ctx.t('adm-btn-edit-price'), `${base}:e:price`)
+    .text(ctx.t('adm-btn-edit-name'), edit('name'))
+    .text(ctx.t('adm-btn-edit-price'), edit('price'))
     .row()
-    .text(ctx.t('adm-btn-edit-days'), `${base}:e:days`)
-    .text(ctx.t('adm-btn-edit-traffic'), `${base}:e:traffic`)
-    .text(ctx.t('adm-btn-edit-devices'), `${base}:e:devices`)
+    .text(ctx.t('adm-btn-edit-days'), edit('days'))
+    .text(ctx.t('adm-btn-edit-traffic'), edit('traffic'))
+    .text(ctx.t('adm-btn-edit-devices'), edit('devices'))
     .row();
-  if (index > 0) keyboard.text(ctx.t('adm-btn-move-up'), `${base}:up`);
-  if (index < plans.length - 1) keyboard.text(ctx.t('adm-btn-move-down'), `${base}:down`);
+  if (index > 0) keyboard.text(ctx.t('adm-btn-move-up'), movePlanButton.build({ planId, direction: 'up' }));
+  if (index < plans.length - 1)
+    keyboard.text(ctx.t('adm-btn-move-down'), movePlanButton.build({ planId, direction: 'down' }));
   keyboard
     .row()
     .text(
       ctx.t(plan.isActive ? 'adm-btn-switch-off' : 'adm-btn-switch-on'),
-      `${base}:${plan.isActive ? 'off' : 'on'}`,
+      switchPlanButton.build({ planId, to: plan.isActive ? 'off' : 'on' }),
     )
     .row()
-    .text(ctx.t('adm-btn-back'), `${PREFIX}:plans`)
-    .text(ctx.t('adm-btn-home'), `${PREFIX}:home`);
+    .text(ctx.t('adm-btn-back'), plansButton.build());
+  withHome(keyboard, ctx.t);
   const text = ctx.t('adm-plan-card', {
     ...planArgs(ctx, plan, index),
     count: formatNumber(plans.length, ctx.language),
@@ -120,7 +132,7 @@ export async function showPlan(ctx: BotContext, id: number): Promise<void> {
   await show(ctx, text, keyboard);
 }
 
-export async function setPlanActive(ctx: BotContext, id: number, active: boolean): Promise<void> {
+async function setPlanActive(ctx: BotContext, id: number, active: boolean): Promise<void> {
   const plans = ctx.shop.services.plans;
   const plan = await (active ? plans.activate(asPlanId(id)) : plans.deactivate(asPlanId(id)));
   if (!plan) {
@@ -137,7 +149,7 @@ export async function setPlanActive(ctx: BotContext, id: number, active: boolean
  * order 0, so swapping two numbers would not always move anything: the list is renumbered instead,
  * touching only the plans whose number changes.
  */
-export async function movePlan(ctx: BotContext, id: number, direction: 'up' | 'down'): Promise<void> {
+async function movePlan(ctx: BotContext, id: number, direction: 'up' | 'down'): Promise<void> {
   const service = ctx.shop.services.plans;
   const plans = await service.findAll();
   const index = plans.findIndex((plan) => plan.id === id);
@@ -163,26 +175,25 @@ export async function movePlan(ctx: BotContext, id: number, direction: 'up' | 'd
   await showPlan(ctx, id);
 }
 
-export async function askPlanField(ctx: BotContext, id: number, field: PlanField): Promise<void> {
-  const plan = await ctx.shop.services.plans.get(asPlanId(id));
+async function askPlanField(ctx: BotContext, id: PlanId, field: PlanField): Promise<void> {
+  const plan = await ctx.shop.services.plans.get(id);
   if (!plan) return planNotFound(ctx);
   clearInput(ctx);
   await ask(
     ctx,
-    `${PREFIX}:plan:${plan.id}:${field}`,
+    { kind: 'admin-plan-field', planId: id, field },
     `${ctx.t('adm-plan-editing', { name: plan.name })}\n\n${prompt(ctx, field)}`,
   );
 }
 
-export async function receivePlanField(
+async function receivePlanField(
   ctx: BotContext,
-  id: number,
-  field: PlanField,
+  { planId: id, field }: AwaitingOf<'admin-plan-field'>,
   text: string,
 ): Promise<void> {
   const value = parseField(field, text);
   if (value === undefined) return replyWithCancel(ctx, ctx.t(INVALID[field]));
-  const result = await ctx.shop.services.plans.update(asPlanId(id), { [PLAN_FIELDS[field]]: value });
+  const result = await ctx.shop.services.plans.update(id, { [PLAN_FIELDS[field]]: value });
   if (!result.ok) return replyWithCancel(ctx, ctx.t(INVALID[field]));
   if (!result.value) return planNotFound(ctx);
   clearInput(ctx);
@@ -191,26 +202,27 @@ export async function receivePlanField(
   await showPlan(ctx, id);
 }
 
-export async function startPlanCreation(ctx: BotContext): Promise<void> {
+async function startPlanCreation(ctx: BotContext): Promise<void> {
   clearInput(ctx);
-  setAdminState(ctx, { planDraft: {} });
-  await ask(ctx, `${PREFIX}:plan:new:name`, `${ctx.t('adm-plan-new-title')}\n\n${prompt(ctx, 'name')}`);
+  await ask(
+    ctx,
+    { kind: 'admin-plan-new', field: 'name', draft: {} },
+    `${ctx.t('adm-plan-new-title')}\n\n${prompt(ctx, 'name')}`,
+  );
 }
 
 /** One step of creating a plan: store the typed field, ask for the next, create after the last. */
-export async function receivePlanStep(ctx: BotContext, field: PlanField, text: string): Promise<void> {
-  const draft = adminState(ctx).planDraft;
-  if (!draft) {
-    clearInput(ctx);
-    return showPlans(ctx);
-  }
+async function receivePlanStep(
+  ctx: BotContext,
+  { field, draft }: AwaitingOf<'admin-plan-new'>,
+  text: string,
+): Promise<void> {
   const value = parseField(field, text);
   if (value === undefined) return replyWithCancel(ctx, ctx.t(INVALID[field]));
   const next = CREATE_STEPS[CREATE_STEPS.indexOf(field) + 1];
   const updated = { ...draft, [PLAN_FIELDS[field]]: value };
   if (next) {
-    setAdminState(ctx, { planDraft: updated });
-    ctx.session.awaiting = `${PREFIX}:plan:new:${next}`;
+    ctx.session.awaiting = { kind: 'admin-plan-new', field: next, draft: updated };
     await replyWithCancel(ctx, prompt(ctx, next));
     return;
   }
@@ -237,3 +249,35 @@ export async function receivePlanStep(ctx: BotContext, field: PlanField, text: s
   await ctx.reply(ctx.t('adm-plan-created', { name: created.value.name }));
   await showPlan(ctx, created.value.id);
 }
+
+function plansButtons(): Composer<BotContext> {
+  const buttons = new Composer<BotContext>();
+  onPress(buttons, plansButton, async (ctx) => {
+    clearInput(ctx);
+    await answer(ctx);
+    await showPlans(ctx);
+  });
+  onPress(buttons, newPlanButton, async (ctx) => {
+    await answer(ctx);
+    await startPlanCreation(ctx);
+  });
+  onPress(buttons, planButton, async (ctx, { planId }) => {
+    await answer(ctx);
+    clearInput(ctx);
+    await showPlan(ctx, planId);
+  });
+  onPress(buttons, switchPlanButton, (ctx, { planId, to }) => setPlanActive(ctx, planId, to === 'on'));
+  onPress(buttons, movePlanButton, (ctx, { planId, direction }) => movePlan(ctx, planId, direction));
+  onPress(buttons, editPlanButton, async (ctx, { planId, field }) => {
+    await answer(ctx);
+    await askPlanField(ctx, planId, field);
+  });
+  return buttons;
+}
+
+/** Plans: the list, one plan's card (edit, reorder, switch on and off) and creating one step by step. */
+export const plansSection: Section = {
+  button: (ctx) => ({ text: ctx.t('adm-btn-plans'), data: plansButton.build() }),
+  composer: plansButtons(),
+  onText: { 'admin-plan-new': receivePlanStep, 'admin-plan-field': receivePlanField },
+};

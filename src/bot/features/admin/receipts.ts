@@ -1,15 +1,19 @@
-import { InlineKeyboard } from 'grammy';
+import { Composer, InlineKeyboard } from 'grammy';
+import { callbackData, onPress } from '../../callback-data.js';
 import type { BotContext } from '../../context.js';
 import { formatNumber } from '../../format.js';
 import { adminViewContext, sendReceiptMessage } from '../payments/receipt-delivery.js';
 import { loadReceipt, type Receipt, type ReceiptViewContext } from '../payments/receipt-view.js';
-import { PREFIX, show } from './admin-ui.js';
+import type { Section } from '../section.js';
+import { answer, clearInput, show, withHome } from './admin-ui.js';
+
+const receiptsButton = callbackData('adm:receipts');
 
 /** Receipts shown per visit, oldest first; the rest after these are decided. */
 const SHOWN = 10;
 
 /** How many receipts wait for a decision, for the menu's button. */
-export const countPendingReceipts = async (ctx: BotContext): Promise<number> =>
+const countPendingReceipts = async (ctx: BotContext): Promise<number> =>
   (await ctx.shop.services.cardPayments.findPending(SHOWN + 1)).length;
 
 /**
@@ -23,12 +27,13 @@ async function sendReceipt(ctx: BotContext, receipt: Receipt, view: ReceiptViewC
 }
 
 /** Pending card-to-card receipts, oldest first, each with its decision buttons. */
-export async function showReceipts(ctx: BotContext): Promise<void> {
+async function showReceipts(ctx: BotContext): Promise<void> {
   const services = ctx.shop.services;
   const pending = await services.cardPayments.findPending(SHOWN + 1);
-  const keyboard = new InlineKeyboard()
-    .text(ctx.t('adm-btn-refresh'), `${PREFIX}:receipts`)
-    .text(ctx.t('adm-btn-home'), `${PREFIX}:home`);
+  const keyboard = withHome(
+    new InlineKeyboard().text(ctx.t('adm-btn-refresh'), receiptsButton.build()),
+    ctx.t,
+  );
   if (pending.length === 0) {
     await show(ctx, ctx.t('adm-receipts-none'), keyboard);
     return;
@@ -48,3 +53,25 @@ export async function showReceipts(ctx: BotContext): Promise<void> {
     if (receipt) await sendReceipt(ctx, receipt, view);
   }
 }
+
+function receiptsButtons(): Composer<BotContext> {
+  const buttons = new Composer<BotContext>();
+  onPress(buttons, receiptsButton, async (ctx) => {
+    clearInput(ctx);
+    await answer(ctx);
+    await showReceipts(ctx);
+  });
+  return buttons;
+}
+
+/**
+ * Pending card-to-card receipts: Approve and Reject are the card-to-card feature's own buttons. Its
+ * home button counts the receipts waiting.
+ */
+export const receiptsSection: Section = {
+  button: async (ctx) => ({
+    text: ctx.t('adm-btn-receipts', { count: await countPendingReceipts(ctx) }),
+    data: receiptsButton.build(),
+  }),
+  composer: receiptsButtons(),
+};

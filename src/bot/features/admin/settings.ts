@@ -1,17 +1,19 @@
-import { InlineKeyboard } from 'grammy';
+import { Composer, InlineKeyboard } from 'grammy';
 import { z } from 'zod';
 import { isSettingKey, SETTING_KEYS, SETTINGS, type SettingKey } from '../../../modules/settings/registry.js';
+import { callbackData, onPress, token } from '../../callback-data.js';
 import type { BotContext } from '../../context.js';
 import type { Translate } from '../../i18n.js';
+import type { Section } from '../section.js';
 import {
   answer,
   ask,
   backKeyboard,
   clearInput,
-  PREFIX,
   parseInteger,
   replyWithCancel,
   show,
+  withHome,
 } from './admin-ui.js';
 
 /** The settings a tenant admin may change, in the registry's order. */
@@ -28,8 +30,18 @@ export const TENANT_SETTING_GROUPS: readonly string[] = [
 export const settingLabelKey = (key: SettingKey) => `adm-label-${key.replaceAll('_', '-')}`;
 export const groupLabelKey = (group: string) => `adm-group-${group.replaceAll('_', '-')}`;
 
-/** What a choice button may carry (the router matches the same). */
-const CHOICE = /^[A-Za-z0-9_]{1,20}$/;
+const settingsButton = callbackData('adm:settings');
+const groupButton = callbackData('adm:set:g', { group: token(/[a-z_]{1,32}/) });
+/** Any key is matched: the handlers refuse unknown and operator-only keys alike. */
+const keyPart = token(/[a-z_]{1,40}/);
+const settingButton = callbackData('adm:set', { key: keyPart });
+const editSettingButton = callbackData('adm:set', { key: keyPart, edit: 'edit' });
+const resetSettingButton = callbackData('adm:set', { key: keyPart, reset: 'reset' });
+const chooseSettingButton = callbackData('adm:set', {
+  key: keyPart,
+  v: 'v',
+  choice: token(/[A-Za-z0-9_]{1,20}/),
+});
 
 const isBoolean = (key: SettingKey) => typeof SETTINGS[key].default === 'boolean';
 
@@ -39,7 +51,9 @@ function choicesOf(key: SettingKey): readonly string[] {
   const schema: unknown = SETTINGS[key].schema;
   if (!(schema instanceof z.ZodEnum)) return [];
   // an option that could not travel in callback data is typed instead
-  return (schema.options as readonly (string | number)[]).map(String).filter((option) => CHOICE.test(option));
+  return (schema.options as readonly (string | number)[])
+    .map(String)
+    .filter((choice) => chooseSettingButton.fits({ key, choice }));
 }
 
 function formatValue(value: unknown, t: Translate): string {
@@ -101,23 +115,23 @@ export function candidateValues(key: SettingKey, text: string): unknown[] {
   return number === undefined ? [raw] : [number, raw];
 }
 
-export async function showSettingGroups(ctx: BotContext): Promise<void> {
+async function showSettingGroups(ctx: BotContext): Promise<void> {
   const keyboard = new InlineKeyboard();
   TENANT_SETTING_GROUPS.forEach((group, index) => {
-    keyboard.text(ctx.t(groupLabelKey(group)), `${PREFIX}:set:g:${group}`);
+    keyboard.text(ctx.t(groupLabelKey(group)), groupButton.build({ group }));
     if (index % 2 === 1) keyboard.row();
   });
-  keyboard.row().text(ctx.t('adm-btn-home'), `${PREFIX}:home`);
+  withHome(keyboard.row(), ctx.t);
   await show(ctx, ctx.t('adm-settings-title'), keyboard);
 }
 
-export async function showSettingGroup(ctx: BotContext, group: string): Promise<void> {
+async function showSettingGroup(ctx: BotContext, group: string): Promise<void> {
   const keys = TENANT_SETTING_KEYS.filter((key) => SETTINGS[key].group === group);
   if (keys.length === 0) return showSettingGroups(ctx);
   const values = await ctx.shop.services.settings.getAll();
   const keyboard = new InlineKeyboard();
-  for (const key of keys) keyboard.text(ctx.t(settingLabelKey(key)), `${PREFIX}:set:${key}`).row();
-  keyboard.text(ctx.t('adm-btn-back'), `${PREFIX}:settings`).text(ctx.t('adm-btn-home'), `${PREFIX}:home`);
+  for (const key of keys) keyboard.text(ctx.t(settingLabelKey(key)), settingButton.build({ key })).row();
+  withHome(keyboard.text(ctx.t('adm-btn-back'), settingsButton.build()), ctx.t);
   const lines = keys.map((key) =>
     ctx.t('adm-setting-line', { name: ctx.t(settingLabelKey(key)), value: formatValue(values[key], ctx.t) }),
   );
@@ -131,13 +145,13 @@ async function refuseKey(ctx: BotContext, key: string): Promise<boolean> {
   await show(
     ctx,
     ctx.t(isSettingKey(key) ? 'adm-setting-operator-only' : 'adm-setting-unknown'),
-    backKeyboard(ctx.t, `${PREFIX}:settings`),
+    backKeyboard(ctx.t, settingsButton.build()),
   );
   return true;
 }
 
 /** One setting: its value, what it accepts, buttons for switches and choices, reset; typed values otherwise. */
-export async function showSetting(ctx: BotContext, key: string, prefix?: string): Promise<void> {
+async function showSetting(ctx: BotContext, key: string, prefix?: string): Promise<void> {
   if (await refuseKey(ctx, key)) return;
   const settingKey = key as SettingKey;
   const definition = SETTINGS[settingKey];
@@ -147,16 +161,17 @@ export async function showSetting(ctx: BotContext, key: string, prefix?: string)
     const label =
       choice === 'true' ? ctx.t('adm-value-on') : choice === 'false' ? ctx.t('adm-value-off') : choice;
     const current = String(view?.value) === choice ? '• ' : '';
-    keyboard.text(`${current}${label}`, `${PREFIX}:set:${settingKey}:v:${choice}`);
+    keyboard.text(`${current}${label}`, chooseSettingButton.build({ key: settingKey, choice }));
   }
   keyboard.row();
   // switches and choices are set with their buttons; everything else is typed after "Change"
-  if (!isBoolean(settingKey)) keyboard.text(ctx.t('adm-btn-change'), `${PREFIX}:set:${settingKey}:edit`);
+  if (!isBoolean(settingKey))
+    keyboard.text(ctx.t('adm-btn-change'), editSettingButton.build({ key: settingKey }));
   keyboard
-    .text(ctx.t('adm-btn-reset'), `${PREFIX}:set:${settingKey}:reset`)
+    .text(ctx.t('adm-btn-reset'), resetSettingButton.build({ key: settingKey }))
     .row()
-    .text(ctx.t('adm-btn-back'), `${PREFIX}:set:g:${definition.group}`)
-    .text(ctx.t('adm-btn-home'), `${PREFIX}:home`);
+    .text(ctx.t('adm-btn-back'), groupButton.build({ group: definition.group }));
+  withHome(keyboard, ctx.t);
   const text = ctx.t('adm-setting-card', {
     name: ctx.t(settingLabelKey(settingKey)),
     key: settingKey,
@@ -170,13 +185,13 @@ export async function showSetting(ctx: BotContext, key: string, prefix?: string)
 }
 
 /** "Change": the next text the admin sends is the new value. */
-export async function askSetting(ctx: BotContext, key: string): Promise<void> {
+async function askSetting(ctx: BotContext, key: string): Promise<void> {
   if (await refuseKey(ctx, key)) return;
   const settingKey = key as SettingKey;
   clearInput(ctx);
   await ask(
     ctx,
-    `${PREFIX}:set:${settingKey}`,
+    { kind: 'admin-setting', key: settingKey },
     ctx.t('adm-setting-ask', {
       name: ctx.t(settingLabelKey(settingKey)),
       expects: SETTINGS[settingKey].expects,
@@ -192,7 +207,7 @@ async function saved(ctx: BotContext, key: SettingKey): Promise<void> {
 }
 
 /** A value chosen with a button. */
-export async function chooseSetting(ctx: BotContext, key: string, choice: string): Promise<void> {
+async function chooseSetting(ctx: BotContext, key: string, choice: string): Promise<void> {
   if (await refuseKey(ctx, key)) {
     await answer(ctx);
     return;
@@ -212,7 +227,7 @@ export async function chooseSetting(ctx: BotContext, key: string, choice: string
   await saved(ctx, settingKey);
 }
 
-export async function resetSetting(ctx: BotContext, key: string): Promise<void> {
+async function resetSetting(ctx: BotContext, key: string): Promise<void> {
   if (await refuseKey(ctx, key)) {
     await answer(ctx);
     return;
@@ -228,7 +243,7 @@ export async function resetSetting(ctx: BotContext, key: string): Promise<void> 
 }
 
 /** A typed value: the first reading the registry accepts is stored; otherwise its refusal is shown. */
-export async function receiveSetting(ctx: BotContext, key: string, text: string): Promise<void> {
+async function receiveSetting(ctx: BotContext, key: string, text: string): Promise<void> {
   if (await refuseKey(ctx, key)) return;
   const settingKey = key as SettingKey;
   const settings = ctx.shop.services.settings;
@@ -246,3 +261,36 @@ export async function receiveSetting(ctx: BotContext, key: string, text: string)
     ctx.t('adm-setting-invalid', { expects: SETTINGS[settingKey].expects, reason: refusal ?? '' }),
   );
 }
+
+function settingsButtons(): Composer<BotContext> {
+  const buttons = new Composer<BotContext>();
+  onPress(buttons, settingsButton, async (ctx) => {
+    clearInput(ctx);
+    await answer(ctx);
+    await showSettingGroups(ctx);
+  });
+  // before the settings' own buttons: `adm:set:g:<group>` is a group, never a setting called "g"
+  onPress(buttons, groupButton, async (ctx, { group }) => {
+    clearInput(ctx);
+    await answer(ctx);
+    await showSettingGroup(ctx, group);
+  });
+  onPress(buttons, settingButton, async (ctx, { key }) => {
+    await answer(ctx);
+    await showSetting(ctx, key);
+  });
+  onPress(buttons, editSettingButton, async (ctx, { key }) => {
+    await answer(ctx);
+    await askSetting(ctx, key);
+  });
+  onPress(buttons, resetSettingButton, (ctx, { key }) => resetSetting(ctx, key));
+  onPress(buttons, chooseSettingButton, (ctx, { key, choice }) => chooseSetting(ctx, key, choice));
+  return buttons;
+}
+
+/** The settings a tenant may change, by group: switches and choices are buttons, other values typed. */
+export const settingsSection: Section = {
+  button: (ctx) => ({ text: ctx.t('adm-btn-settings'), data: settingsButton.build() }),
+  composer: settingsButtons(),
+  onText: { 'admin-setting': (ctx, { key }, text) => receiveSetting(ctx, key, text) },
+};

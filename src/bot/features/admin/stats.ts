@@ -1,8 +1,12 @@
-import { InlineKeyboard } from 'grammy';
+import { Composer, InlineKeyboard } from 'grammy';
 import type { PaidOrders } from '../../../modules/stats/sales-stats.js';
+import { callbackData, onPress } from '../../callback-data.js';
 import type { BotContext } from '../../context.js';
 import { formatMoney, formatNumber } from '../../format.js';
-import { PREFIX, show } from './admin-ui.js';
+import type { Section } from '../section.js';
+import { answer, clearInput, show, withHome } from './admin-ui.js';
+
+const statsButton = callbackData('adm:stats');
 
 /** "3 · 360,000 Toman": a count of paid orders and their sum in each currency they were paid in. */
 function paidText(ctx: BotContext, paid: PaidOrders): string {
@@ -15,7 +19,7 @@ function paidText(ctx: BotContext, paid: PaidOrders): string {
   return ctx.t('adm-stats-paid', { count: formatNumber(paid.count, ctx.language), sum: sums });
 }
 
-export async function showStats(ctx: BotContext): Promise<void> {
+async function showStats(ctx: BotContext): Promise<void> {
   const services = ctx.shop.services;
   const stats = await services.stats.summary(await services.settings.get('timezone'));
   const n = (value: number) => formatNumber(value, ctx.language);
@@ -30,8 +34,22 @@ export async function showStats(ctx: BotContext): Promise<void> {
   await show(
     ctx,
     text,
-    new InlineKeyboard()
-      .text(ctx.t('adm-btn-refresh'), `${PREFIX}:stats`)
-      .text(ctx.t('adm-btn-home'), `${PREFIX}:home`),
+    withHome(new InlineKeyboard().text(ctx.t('adm-btn-refresh'), statsButton.build()), ctx.t),
   );
 }
+
+function statsButtons(): Composer<BotContext> {
+  const buttons = new Composer<BotContext>();
+  onPress(buttons, statsButton, async (ctx) => {
+    clearInput(ctx);
+    await answer(ctx);
+    await showStats(ctx);
+  });
+  return buttons;
+}
+
+/** Sales statistics: customers, paid orders today, this week and this month, active subscriptions. */
+export const statsSection: Section = {
+  button: (ctx) => ({ text: ctx.t('adm-btn-stats'), data: statsButton.build() }),
+  composer: statsButtons(),
+};

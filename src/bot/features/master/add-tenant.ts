@@ -1,16 +1,21 @@
-import { Api, GrammyError, InlineKeyboard } from 'grammy';
+import { Api, Composer, GrammyError, InlineKeyboard } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { telegramBotIdOfToken } from '../../../modules/tenants/tenant-registry.js';
+import { asBotId } from '../../../shared/ids.js';
+import { callbackData, onPress } from '../../callback-data.js';
 import type { BotContext } from '../../context.js';
 import {
-  AWAITING_TOKEN,
   backToPanel,
   cancelKeyboard,
   clearInput,
   type MasterDeps,
-  PREFIX,
+  type PanelSection,
+  panelHomeButton,
   show,
+  tenantButton,
 } from './master-ui.js';
+
+export const addTenantButton = callbackData('fleet:add');
 
 type TokenCheck =
   | { readonly ok: true; readonly me: UserFromGetMe }
@@ -31,13 +36,13 @@ async function checkToken(apiRoot: string, token: string, telegramBotId: number)
 }
 
 /** Adding a tenant: the operator pastes a bot token from @BotFather. */
-export async function askForToken(ctx: BotContext): Promise<void> {
+async function askForToken(ctx: BotContext): Promise<void> {
   clearInput(ctx);
-  ctx.session.awaiting = AWAITING_TOKEN;
+  ctx.session.awaiting = { kind: 'operator-token' };
   await show(ctx, ctx.t('master-add-prompt'), cancelKeyboard(ctx.t));
 }
 
-export async function receiveToken(ctx: BotContext, deps: MasterDeps, text: string): Promise<void> {
+async function receiveToken(ctx: BotContext, deps: MasterDeps, text: string): Promise<void> {
   const token = text.trim();
   const telegramBotId = telegramBotIdOfToken(token);
   if (telegramBotId === undefined) {
@@ -53,9 +58,9 @@ export async function receiveToken(ctx: BotContext, deps: MasterDeps, text: stri
     clearInput(ctx);
     await ctx.reply(ctx.t('master-token-taken', { name: existing.name, id: String(existing.id) }), {
       reply_markup: new InlineKeyboard()
-        .text(ctx.t('master-btn-open'), `${PREFIX}:t:${existing.id}`)
+        .text(ctx.t('master-btn-open'), tenantButton.build({ botId: asBotId(existing.id) }))
         .row()
-        .text(ctx.t('master-btn-home'), `${PREFIX}:home`),
+        .text(ctx.t('master-btn-home'), panelHomeButton.build()),
     });
     return;
   }
@@ -95,9 +100,23 @@ export async function receiveToken(ctx: BotContext, deps: MasterDeps, text: stri
     }),
     {
       reply_markup: new InlineKeyboard()
-        .text(ctx.t('master-btn-open'), `${PREFIX}:t:${tenant.id}`)
+        .text(ctx.t('master-btn-open'), tenantButton.build({ botId: asBotId(tenant.id) }))
         .row()
-        .text(ctx.t('master-btn-home'), `${PREFIX}:home`),
+        .text(ctx.t('master-btn-home'), panelHomeButton.build()),
     },
   );
 }
+
+/** Adding a tenant from its bot token; the running fleet starts the new bot within a moment. */
+export const addTenantSection: PanelSection = (deps) => {
+  const buttons = new Composer<BotContext>();
+  onPress(buttons, addTenantButton, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await askForToken(ctx);
+  });
+  return {
+    button: (ctx) => ({ text: ctx.t('master-btn-add'), data: addTenantButton.build() }),
+    composer: buttons,
+    onText: { 'operator-token': (ctx, _token, text) => receiveToken(ctx, deps, text) },
+  };
+};

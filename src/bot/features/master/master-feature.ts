@@ -1,32 +1,46 @@
-import { Composer } from 'grammy';
+import { Composer, InlineKeyboard } from 'grammy';
+import { onPress } from '../../callback-data.js';
 import type { BotContext } from '../../context.js';
-import { askForToken, receiveToken } from './add-tenant.js';
-import { showFleetStats, showTenantList } from './fleet-overview.js';
+import { isAdmin } from '../is-admin.js';
+import { answersOf, answerTo, type SectionRows } from '../section.js';
+import { addTenantSection } from './add-tenant.js';
+import { fleetStatsSection } from './fleet-stats.js';
 import {
-  AWAITING_TOKEN,
+  anyPanelButton,
   clearInput,
-  isOperator,
   type MasterDeps,
-  PREFIX,
-  showHome,
-  tenantIdOf,
+  type PanelSection,
+  panelCancelButton,
+  panelHomeButton,
+  show,
 } from './master-ui.js';
-import {
-  askForPrice,
-  askForTopUp,
-  confirmTopUp,
-  receivePrice,
-  receiveTopUp,
-  setActive,
-  showFeatures,
-  showTenant,
-  showWalletEntries,
-  toggleFeature,
-} from './tenant-card.js';
+import { tenantsSection } from './tenant-list.js';
 
 export type { MasterDeps } from './master-ui.js';
 
+/**
+ * The panel's sections, in the rows its home screen shows their buttons. A new section is a file
+ * exporting a `PanelSection` (its button, its composer, the answers to its questions) and a line
+ * here.
+ */
+const SECTIONS: readonly (readonly PanelSection[])[] = [
+  [addTenantSection],
+  [tenantsSection, fleetStatsSection],
+];
+
 const OPERATOR_COMMANDS = ['fleet', 'operator'];
+
+async function homeKeyboard(ctx: BotContext, sections: SectionRows): Promise<InlineKeyboard> {
+  const keyboard = new InlineKeyboard();
+  for (const [index, row] of sections.entries()) {
+    if (index > 0) keyboard.row();
+    for (const section of row) {
+      const button = await section.button(ctx);
+      keyboard.text(button.text, button.data);
+    }
+  }
+  return keyboard;
+}
 
 /**
  * The operators' panel inside the master bot: add tenants, list and open them (activate, suspend,
@@ -38,17 +52,22 @@ const OPERATOR_COMMANDS = ['fleet', 'operator'];
  * operator the master bot is the panel: /start and plain messages open it.
  */
 export function createMasterFeature(deps: MasterDeps): Composer<BotContext> {
+  const sections: SectionRows = SECTIONS.map((row) => row.map((section) => section(deps)));
+  const answers = answersOf(sections);
+  const showHome = async (ctx: BotContext) =>
+    show(ctx, ctx.t('master-home'), await homeKeyboard(ctx, sections));
+
   const feature = new Composer<BotContext>();
   const master = feature.filter((ctx) => ctx.shop.tenant.isMaster);
 
-  const outsiders = master.filter((ctx) => !isOperator(ctx));
+  const outsiders = master.filter((ctx) => !isAdmin(ctx));
   outsiders.command(OPERATOR_COMMANDS, (ctx) => ctx.reply(ctx.t('master-operators-only')));
-  outsiders.callbackQuery(new RegExp(`^${PREFIX}:`), (ctx) =>
+  outsiders.callbackQuery(anyPanelButton.pattern, (ctx) =>
     ctx.answerCallbackQuery({ text: ctx.t('master-operators-only'), show_alert: true }),
   );
 
   // Private chats only: the panel shows API tokens and wallet figures.
-  const operators = master.filter(isOperator).chatType('private');
+  const operators = master.filter(isAdmin).chatType('private');
 
   operators.command(['start', ...OPERATOR_COMMANDS], async (ctx) => {
     clearInput(ctx);
@@ -56,72 +75,26 @@ export function createMasterFeature(deps: MasterDeps): Composer<BotContext> {
   });
 
   const buttons = operators.on('callback_query:data');
-  buttons.callbackQuery(`${PREFIX}:home`, async (ctx) => {
+  onPress(buttons, panelHomeButton, async (ctx) => {
     clearInput(ctx);
     await ctx.answerCallbackQuery();
     await showHome(ctx);
   });
-  buttons.callbackQuery(`${PREFIX}:cancel`, async (ctx) => {
+  onPress(buttons, panelCancelButton, async (ctx) => {
     clearInput(ctx);
     await ctx.answerCallbackQuery({ text: ctx.t('master-cancelled') });
     await showHome(ctx);
   });
-  buttons.callbackQuery(`${PREFIX}:add`, async (ctx) => {
-    await ctx.answerCallbackQuery();
-    await askForToken(ctx);
-  });
-  buttons.callbackQuery(/^fleet:list:(\d{1,6})$/, async (ctx) => {
-    await ctx.answerCallbackQuery();
-    await showTenantList(ctx, deps, Number(ctx.match[1]));
-  });
-  buttons.callbackQuery(`${PREFIX}:stats`, async (ctx) => {
-    await ctx.answerCallbackQuery();
-    await showFleetStats(ctx, deps);
-  });
-  buttons.callbackQuery(/^fleet:t:(\d{1,18})(?::([a-z]+)(?::([a-z0-9_]+))?)?$/, async (ctx) => {
-    const id = tenantIdOf(ctx.match[1]);
-    const action = ctx.match[2];
-    const argument = ctx.match[3];
-    if (id === undefined) return ctx.answerCallbackQuery();
-    switch (action) {
-      case undefined:
-        await ctx.answerCallbackQuery();
-        return showTenant(ctx, deps, id);
-      case 'on':
-      case 'off':
-        return setActive(ctx, deps, id, action === 'on');
-      case 'f':
-        if (argument) return toggleFeature(ctx, deps, id, argument);
-        await ctx.answerCallbackQuery();
-        return showFeatures(ctx, deps, id);
-      case 'price':
-        await ctx.answerCallbackQuery();
-        return askForPrice(ctx, deps, id);
-      case 'topup':
-        if (argument) return confirmTopUp(ctx, deps, id, argument);
-        await ctx.answerCallbackQuery();
-        return askForTopUp(ctx, deps, id);
-      case 'w':
-        await ctx.answerCallbackQuery();
-        return showWalletEntries(ctx, deps, id);
-      default:
-        return ctx.answerCallbackQuery();
-    }
-  });
+  for (const section of sections.flat()) buttons.use(section.composer);
   // an old panel button whose action no longer exists
-  buttons.callbackQuery(new RegExp(`^${PREFIX}:`), (ctx) => ctx.answerCallbackQuery());
+  buttons.callbackQuery(anyPanelButton.pattern, (ctx) => ctx.answerCallbackQuery());
 
-  // What the operator was asked to type.
+  // What the operator was asked to type goes to the section that asked.
   operators.on('message:text', async (ctx, next) => {
     const awaiting = ctx.session.awaiting;
     const text = ctx.msg.text;
-    if (awaiting === AWAITING_TOKEN) return receiveToken(ctx, deps, text);
-    const price = /^fleet:price:(\d+)$/.exec(awaiting ?? '');
-    const priceFor = tenantIdOf(price?.[1]);
-    if (priceFor !== undefined) return receivePrice(ctx, deps, priceFor, text);
-    const topUp = /^fleet:topup:(\d+)$/.exec(awaiting ?? '');
-    const topUpFor = tenantIdOf(topUp?.[1]);
-    if (topUpFor !== undefined) return receiveTopUp(ctx, deps, topUpFor, text);
+    const answer = awaiting && answerTo(answers, awaiting);
+    if (answer) return answer(ctx, text);
     // other features' questions and commands are theirs
     if (awaiting || text.startsWith('/')) return next();
     await showHome(ctx);

@@ -1,10 +1,13 @@
 import { InlineKeyboard } from 'grammy';
 import type { App } from '../../../app.js';
-import type { Currency, Language } from '../../../db/schema.js';
-import { asBotId, type BotId } from '../../../shared/ids.js';
-import type { BotContext } from '../../context.js';
+import { asBotId } from '../../../shared/ids.js';
+import type { Language } from '../../../shared/language.js';
+import type { Currency } from '../../../shared/money.js';
+import { callbackData, callbackPrefix, id, integer } from '../../callback-data.js';
+import type { Awaiting, BotContext } from '../../context.js';
 import type { Translate } from '../../i18n.js';
-import { editOrReply, isListedAdmin, parseTypedInteger } from '../panel-ui.js';
+import { editOrReply, parseTypedInteger } from '../panel-ui.js';
+import type { Section } from '../section.js';
 
 export interface MasterDeps {
   readonly app: App;
@@ -12,46 +15,28 @@ export interface MasterDeps {
   readonly apiRoot: string;
 }
 
-/** Every callback of the operator panel starts with this; nothing else in the fleet uses it. */
-export const PREFIX = 'fleet';
-/** `ctx.session.awaiting` values of the panel all start with `fleet:`. */
-export const AWAITING_TOKEN = 'fleet:token';
-export const awaitingPrice = (id: BotId) => `fleet:price:${id}`;
-export const awaitingTopUp = (id: BotId) => `fleet:topup:${id}`;
+/** A section of the panel, made with the business core it works on. */
+export type PanelSection = (deps: MasterDeps) => Section;
 
-/** The master bot's admins are the operators (OPERATOR_TELEGRAM_IDS, merged in by ensureMaster). */
-export const isOperator = (ctx: BotContext): boolean => ctx.shop.tenant.isMaster && isListedAdmin(ctx);
+/** Every callback of the operators' panel starts with `fleet:`; nothing else in the fleet uses it. */
+export const anyPanelButton = callbackPrefix('fleet');
+export const panelHomeButton = callbackData('fleet:home');
+export const panelCancelButton = callbackData('fleet:cancel');
+/** A page of the tenant list (the first is 0). */
+export const tenantListButton = callbackData('fleet:list', { page: integer(6) });
+/** A tenant's card. */
+export const tenantButton = callbackData('fleet:t', { botId: id(asBotId) });
 
-/** A top-up typed and waiting for the operator's confirmation. */
-export interface PendingTopUp {
-  readonly botId: number;
-  readonly amount: number;
-  /** The operator's message with the amount, which the confirmation button names. */
-  readonly messageId: number;
-  /** The operator's message with the amount: confirming twice still tops up once. */
-  readonly ref: string;
-}
+/** The panel's questions: their kinds all start with `operator-`. */
+export type OperatorAwaiting = Extract<Awaiting, { kind: `operator-${string}` }>;
 
-export const readPendingTopUp = (ctx: BotContext): PendingTopUp | undefined => {
-  const value = ctx.session.fleetTopUp as Partial<PendingTopUp> | undefined;
-  return value &&
-    typeof value.botId === 'number' &&
-    typeof value.amount === 'number' &&
-    typeof value.messageId === 'number' &&
-    value.ref
-    ? { botId: value.botId, amount: value.amount, messageId: value.messageId, ref: value.ref }
-    : undefined;
-};
+const isOperatorAwaiting = (awaiting: Awaiting | undefined): awaiting is OperatorAwaiting =>
+  awaiting?.kind.startsWith('operator-') ?? false;
 
+/** Forgets what the operator was asked to type and a top-up waiting for confirmation. */
 export const clearInput = (ctx: BotContext) => {
-  if (typeof ctx.session.awaiting === 'string' && ctx.session.awaiting.startsWith(`${PREFIX}:`))
-    ctx.session.awaiting = undefined;
-  delete ctx.session.fleetTopUp;
-};
-
-export const tenantIdOf = (text: string | undefined): BotId | undefined => {
-  const id = Number(text);
-  return Number.isSafeInteger(id) && id > 0 ? asBotId(id) : undefined;
+  if (isOperatorAwaiting(ctx.session.awaiting)) ctx.session.awaiting = undefined;
+  if (ctx.session.confirming?.kind === 'operator-topup') ctx.session.confirming = undefined;
 };
 
 /**
@@ -91,18 +76,11 @@ export const tenantLabels = (
   master: tenant.isMaster ? ctx.t('master-is-master') : '',
 });
 
-export const homeKeyboard = (t: Translate) =>
-  new InlineKeyboard()
-    .text(t('master-btn-add'), `${PREFIX}:add`)
-    .row()
-    .text(t('master-btn-tenants'), `${PREFIX}:list:0`)
-    .text(t('master-btn-stats'), `${PREFIX}:stats`);
-
 export const backToPanel = (t: Translate) =>
-  new InlineKeyboard().text(t('master-btn-home'), `${PREFIX}:home`);
+  new InlineKeyboard().text(t('master-btn-home'), panelHomeButton.build());
 
 export const cancelKeyboard = (t: Translate) =>
-  new InlineKeyboard().text(t('master-btn-cancel'), `${PREFIX}:cancel`);
+  new InlineKeyboard().text(t('master-btn-cancel'), panelCancelButton.build());
 
 /**
  * Navigation edits the panel message in place; a typed answer or a message too old to edit gets a
@@ -110,8 +88,4 @@ export const cancelKeyboard = (t: Translate) =>
  */
 export async function show(ctx: BotContext, text: string, keyboard: InlineKeyboard): Promise<void> {
   await editOrReply(ctx, text, keyboard, 'panel message not editable; sending a new one');
-}
-
-export async function showHome(ctx: BotContext): Promise<void> {
-  await show(ctx, ctx.t('master-home'), homeKeyboard(ctx.t));
 }

@@ -1,25 +1,36 @@
-import { InlineKeyboard } from 'grammy';
+import { Composer, InlineKeyboard } from 'grammy';
 import { isFeatureKey } from '../../../modules/feature-flags/features.js';
-import type { BotId } from '../../../shared/ids.js';
+import { asBotId, type BotId } from '../../../shared/ids.js';
 import { MAX_MONEY } from '../../../shared/money.js';
-import type { BotContext } from '../../context.js';
+import { callbackData, id, integer, oneOf, onPress, token } from '../../callback-data.js';
+import { type AwaitingOf, type BotContext, confirmingOf } from '../../context.js';
+import type { Answers } from '../section.js';
 import {
-  awaitingPrice,
-  awaitingTopUp,
   backToPanel,
   cancelKeyboard,
   clearInput,
   formatAmounts,
   formatNumber,
   type MasterDeps,
-  type PendingTopUp,
-  PREFIX,
+  panelCancelButton,
+  panelHomeButton,
   parseWholeNumber,
-  readPendingTopUp,
   show,
+  tenantButton,
   tenantLabels,
+  tenantListButton,
   toGb,
 } from './master-ui.js';
+
+const botId = id(asBotId);
+const switchTenantButton = callbackData('fleet:t', { botId, to: oneOf(['on', 'off']) });
+const featuresButton = callbackData('fleet:t', { botId, features: 'f' });
+const switchFeatureButton = callbackData('fleet:t', { botId, features: 'f', key: token(/[a-z0-9_]+/) });
+const priceButton = callbackData('fleet:t', { botId, price: 'price' });
+const topUpButton = callbackData('fleet:t', { botId, topUp: 'topup' });
+/** `messageId`: the operator's message with the amount this button confirms. */
+const confirmTopUpButton = callbackData('fleet:t', { botId, topUp: 'topup', messageId: integer() });
+const walletButton = callbackData('fleet:t', { botId, wallet: 'w' });
 
 const tenantKeyboard = (ctx: BotContext, id: BotId, isActive: boolean, isMaster: boolean) => {
   const keyboard = new InlineKeyboard();
@@ -27,20 +38,20 @@ const tenantKeyboard = (ctx: BotContext, id: BotId, isActive: boolean, isMaster:
   if (!isMaster) {
     keyboard.text(
       ctx.t(isActive ? 'master-btn-suspend' : 'master-btn-activate'),
-      `${PREFIX}:t:${id}:${isActive ? 'off' : 'on'}`,
+      switchTenantButton.build({ botId: id, to: isActive ? 'off' : 'on' }),
     );
   }
   return keyboard
-    .text(ctx.t('master-btn-features'), `${PREFIX}:t:${id}:f`)
+    .text(ctx.t('master-btn-features'), featuresButton.build({ botId: id }))
     .row()
-    .text(ctx.t('master-btn-topup'), `${PREFIX}:t:${id}:topup`)
-    .text(ctx.t('master-btn-price'), `${PREFIX}:t:${id}:price`)
+    .text(ctx.t('master-btn-topup'), topUpButton.build({ botId: id }))
+    .text(ctx.t('master-btn-price'), priceButton.build({ botId: id }))
     .row()
-    .text(ctx.t('master-btn-wallet'), `${PREFIX}:t:${id}:w`)
-    .text(ctx.t('master-btn-refresh'), `${PREFIX}:t:${id}`)
+    .text(ctx.t('master-btn-wallet'), walletButton.build({ botId: id }))
+    .text(ctx.t('master-btn-refresh'), tenantButton.build({ botId: id }))
     .row()
-    .text(ctx.t('master-btn-tenants'), `${PREFIX}:list:0`)
-    .text(ctx.t('master-btn-home'), `${PREFIX}:home`);
+    .text(ctx.t('master-btn-tenants'), tenantListButton.build({ page: 0 }))
+    .text(ctx.t('master-btn-home'), panelHomeButton.build());
 };
 
 async function notFound(ctx: BotContext): Promise<void> {
@@ -49,7 +60,7 @@ async function notFound(ctx: BotContext): Promise<void> {
 }
 
 /** The tenant's card: status, health, customers, sales, wallet, and what the operator can do. */
-export async function showTenant(ctx: BotContext, deps: MasterDeps, id: BotId): Promise<void> {
+async function showTenant(ctx: BotContext, deps: MasterDeps, id: BotId): Promise<void> {
   const tenant = await deps.app.platform.tenants.get(id);
   if (!tenant) return notFound(ctx);
   const services = deps.app.forTenant(id);
@@ -76,12 +87,7 @@ export async function showTenant(ctx: BotContext, deps: MasterDeps, id: BotId): 
   await show(ctx, text, tenantKeyboard(ctx, id, tenant.isActive, tenant.isMaster));
 }
 
-export async function setActive(
-  ctx: BotContext,
-  deps: MasterDeps,
-  id: BotId,
-  active: boolean,
-): Promise<void> {
+async function setActive(ctx: BotContext, deps: MasterDeps, id: BotId, active: boolean): Promise<void> {
   const tenant = await deps.app.platform.tenants.get(id);
   if (!tenant) return notFound(ctx);
   if (tenant.isMaster && !active) {
@@ -96,25 +102,23 @@ export async function setActive(
   await showTenant(ctx, deps, id);
 }
 
-export async function showFeatures(ctx: BotContext, deps: MasterDeps, id: BotId): Promise<void> {
+async function showFeatures(ctx: BotContext, deps: MasterDeps, id: BotId): Promise<void> {
   const tenant = await deps.app.platform.tenants.get(id);
   if (!tenant) return notFound(ctx);
   const flags = await deps.app.forTenant(id).flags.list();
   const keyboard = new InlineKeyboard();
   flags.forEach((flag, index) => {
-    keyboard.text(`${flag.enabled ? '✅' : '▫️'} ${flag.key}`, `${PREFIX}:t:${id}:f:${flag.key}`);
+    keyboard.text(
+      `${flag.enabled ? '✅' : '▫️'} ${flag.key}`,
+      switchFeatureButton.build({ botId: id, key: flag.key }),
+    );
     if (index % 2 === 1) keyboard.row();
   });
-  keyboard.row().text(ctx.t('master-btn-back'), `${PREFIX}:t:${id}`);
+  keyboard.row().text(ctx.t('master-btn-back'), tenantButton.build({ botId: id }));
   await show(ctx, ctx.t('master-features-title', { name: tenant.name, id: String(id) }), keyboard);
 }
 
-export async function toggleFeature(
-  ctx: BotContext,
-  deps: MasterDeps,
-  id: BotId,
-  key: string,
-): Promise<void> {
+async function toggleFeature(ctx: BotContext, deps: MasterDeps, id: BotId, key: string): Promise<void> {
   if (!(await deps.app.platform.tenants.get(id))) return notFound(ctx);
   if (!isFeatureKey(key)) {
     // the button of a switch removed since the message was sent: show the switches there are now
@@ -131,7 +135,7 @@ export async function toggleFeature(
   await showFeatures(ctx, deps, id);
 }
 
-export async function showWalletEntries(ctx: BotContext, deps: MasterDeps, id: BotId): Promise<void> {
+async function showWalletEntries(ctx: BotContext, deps: MasterDeps, id: BotId): Promise<void> {
   const tenant = await deps.app.platform.tenants.get(id);
   if (!tenant) return notFound(ctx);
   const entries = await deps.app.forTenant(id).wallet.entries({ limit: 10 });
@@ -147,14 +151,18 @@ export async function showWalletEntries(ctx: BotContext, deps: MasterDeps, id: B
   const text = `${ctx.t('master-wallet-title', { name: tenant.name, id: String(id) })}\n\n${
     lines.length > 0 ? lines.join('\n') : ctx.t('master-wallet-empty')
   }`;
-  await show(ctx, text, new InlineKeyboard().text(ctx.t('master-btn-back'), `${PREFIX}:t:${id}`));
+  await show(
+    ctx,
+    text,
+    new InlineKeyboard().text(ctx.t('master-btn-back'), tenantButton.build({ botId: id })),
+  );
 }
 
-export async function askForPrice(ctx: BotContext, deps: MasterDeps, id: BotId): Promise<void> {
+async function askForPrice(ctx: BotContext, deps: MasterDeps, id: BotId): Promise<void> {
   const tenant = await deps.app.platform.tenants.get(id);
   if (!tenant) return notFound(ctx);
   clearInput(ctx);
-  ctx.session.awaiting = awaitingPrice(id);
+  ctx.session.awaiting = { kind: 'operator-price', botId: id };
   await show(
     ctx,
     ctx.t('master-price-prompt', {
@@ -165,10 +173,10 @@ export async function askForPrice(ctx: BotContext, deps: MasterDeps, id: BotId):
   );
 }
 
-export async function receivePrice(
+async function receivePrice(
   ctx: BotContext,
   deps: MasterDeps,
-  id: BotId,
+  { botId: id }: AwaitingOf<'operator-price'>,
   text: string,
 ): Promise<void> {
   const price = parseWholeNumber(text);
@@ -187,12 +195,12 @@ export async function receivePrice(
   await showTenant(ctx, deps, id);
 }
 
-export async function askForTopUp(ctx: BotContext, deps: MasterDeps, id: BotId): Promise<void> {
+async function askForTopUp(ctx: BotContext, deps: MasterDeps, id: BotId): Promise<void> {
   const tenant = await deps.app.platform.tenants.get(id);
   if (!tenant) return notFound(ctx);
   const balance = await deps.app.forTenant(id).wallet.balance();
   clearInput(ctx);
-  ctx.session.awaiting = awaitingTopUp(id);
+  ctx.session.awaiting = { kind: 'operator-topup', botId: id };
   await show(
     ctx,
     ctx.t('master-topup-prompt', { name: tenant.name, balance: formatNumber(ctx.language, balance) }),
@@ -201,10 +209,10 @@ export async function askForTopUp(ctx: BotContext, deps: MasterDeps, id: BotId):
 }
 
 /** The typed amount is confirmed before any money moves. */
-export async function receiveTopUp(
+async function receiveTopUp(
   ctx: BotContext,
   deps: MasterDeps,
-  id: BotId,
+  { botId: id }: AwaitingOf<'operator-topup'>,
   text: string,
 ): Promise<void> {
   const amount = parseWholeNumber(text);
@@ -214,14 +222,15 @@ export async function receiveTopUp(
   }
   const tenant = await deps.app.platform.tenants.get(id);
   if (!tenant) return notFound(ctx);
-  const pending: PendingTopUp = {
+  const messageId = ctx.msg!.message_id;
+  ctx.session.awaiting = undefined;
+  ctx.session.confirming = {
+    kind: 'operator-topup',
     botId: id,
     amount,
-    messageId: ctx.msg!.message_id,
-    ref: `master:${ctx.chat!.id}:${ctx.msg!.message_id}`,
+    messageId,
+    ref: `master:${ctx.chat!.id}:${messageId}`,
   };
-  ctx.session.awaiting = undefined;
-  ctx.session.fleetTopUp = pending;
   await ctx.reply(
     ctx.t('master-topup-confirm', {
       name: tenant.name,
@@ -230,21 +239,16 @@ export async function receiveTopUp(
     }),
     {
       reply_markup: new InlineKeyboard()
-        .text(ctx.t('master-btn-confirm'), `${PREFIX}:t:${id}:topup:${pending.messageId}`)
-        .text(ctx.t('master-btn-cancel'), `${PREFIX}:cancel`),
+        .text(ctx.t('master-btn-confirm'), confirmTopUpButton.build({ botId: id, messageId }))
+        .text(ctx.t('master-btn-cancel'), panelCancelButton.build()),
     },
   );
 }
 
 /** `messageId`: the typed amount the pressed button confirms; an older confirmation button is stale. */
-export async function confirmTopUp(
-  ctx: BotContext,
-  deps: MasterDeps,
-  id: BotId,
-  messageId: string,
-): Promise<void> {
-  const pending = readPendingTopUp(ctx);
-  if (!pending || pending.botId !== id || String(pending.messageId) !== messageId) {
+async function confirmTopUp(ctx: BotContext, deps: MasterDeps, id: BotId, messageId: number): Promise<void> {
+  const pending = confirmingOf(ctx.session, 'operator-topup');
+  if (!pending || pending.botId !== id || pending.messageId !== messageId) {
     await ctx.answerCallbackQuery({ text: ctx.t('master-topup-expired'), show_alert: true });
     return;
   }
@@ -282,7 +286,44 @@ export async function confirmTopUp(
       balance: formatNumber(ctx.language, result.entry.balanceAfter),
     }),
     new InlineKeyboard()
-      .text(ctx.t('master-btn-open'), `${PREFIX}:t:${id}`)
-      .text(ctx.t('master-btn-home'), `${PREFIX}:home`),
+      .text(ctx.t('master-btn-open'), tenantButton.build({ botId: id }))
+      .text(ctx.t('master-btn-home'), panelHomeButton.build()),
   );
 }
+
+/** The tenant card's buttons: open, suspend or activate, features, price, top-up, wallet entries. */
+export function tenantCardButtons(deps: MasterDeps): Composer<BotContext> {
+  const buttons = new Composer<BotContext>();
+  onPress(buttons, tenantButton, async (ctx, { botId }) => {
+    await ctx.answerCallbackQuery();
+    await showTenant(ctx, deps, botId);
+  });
+  onPress(buttons, switchTenantButton, (ctx, { botId, to }) => setActive(ctx, deps, botId, to === 'on'));
+  onPress(buttons, featuresButton, async (ctx, { botId }) => {
+    await ctx.answerCallbackQuery();
+    await showFeatures(ctx, deps, botId);
+  });
+  onPress(buttons, switchFeatureButton, (ctx, { botId, key }) => toggleFeature(ctx, deps, botId, key));
+  onPress(buttons, priceButton, async (ctx, { botId }) => {
+    await ctx.answerCallbackQuery();
+    await askForPrice(ctx, deps, botId);
+  });
+  onPress(buttons, topUpButton, async (ctx, { botId }) => {
+    await ctx.answerCallbackQuery();
+    await askForTopUp(ctx, deps, botId);
+  });
+  onPress(buttons, confirmTopUpButton, (ctx, { botId, messageId }) =>
+    confirmTopUp(ctx, deps, botId, messageId),
+  );
+  onPress(buttons, walletButton, async (ctx, { botId }) => {
+    await ctx.answerCallbackQuery();
+    await showWalletEntries(ctx, deps, botId);
+  });
+  return buttons;
+}
+
+/** The answers the tenant card asks for: a wholesale price, a top-up amount. */
+export const tenantCardAnswers = (deps: MasterDeps): Answers => ({
+  'operator-price': (ctx, awaiting, text) => receivePrice(ctx, deps, awaiting, text),
+  'operator-topup': (ctx, awaiting, text) => receiveTopUp(ctx, deps, awaiting, text),
+});

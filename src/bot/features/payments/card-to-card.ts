@@ -1,34 +1,18 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import type { ReceiptFile } from '../../../modules/payments/card-to-card.js';
-import { asCardId, asOrderId, type OrderId } from '../../../shared/ids.js';
-import type { BotContext } from '../../context.js';
+import { asCardId } from '../../../shared/ids.js';
+import { callbackData, onPress } from '../../callback-data.js';
+import { awaitingOf, type BotContext, forgetAwaiting } from '../../context.js';
 import { formatMoney } from '../../format.js';
 import { backToMenu } from '../keyboards.js';
 import { retireButtons } from '../shop/shop-context.js';
 import { cardNumberInGroups } from './receipt-view.js';
-import { clearAwaiting, paymentRequest } from './topup.js';
+import { payButton, paymentRequest } from './topup.js';
 
 /** The card shown stays valid for a receipt this long; later messages are ordinary messages again. */
 const RECEIPT_WINDOW_MS = 6 * 3_600_000;
-export const AWAITING_RECEIPT = 'c2c-receipt';
-const SESSION_KEY = 'c2c';
 
-interface AwaitedReceipt {
-  readonly amount: number;
-  readonly orderId: number;
-  readonly cardId: number;
-  readonly at: number;
-}
-
-const readAwaited = (value: unknown): AwaitedReceipt | undefined => {
-  const state = value as Partial<AwaitedReceipt> | undefined;
-  return typeof state?.amount === 'number' &&
-    typeof state.orderId === 'number' &&
-    typeof state.cardId === 'number' &&
-    typeof state.at === 'number'
-    ? (state as AwaitedReceipt)
-    : undefined;
-};
+const cancelButton = callbackData('c2c:cancel');
 
 /** Things a customer may send by mistake instead of a receipt. */
 const SENT_BY_HAND = [
@@ -52,12 +36,10 @@ const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '
 export function createCardToCardFeature() {
   const feature = new Composer<BotContext>();
 
-  feature.callbackQuery(/^pay:card:(\d{1,15}):(\d{1,15})$/, async (ctx) => {
-    const request = await paymentRequest(ctx, 'card', Number(ctx.match[1]), Number(ctx.match[2]));
+  onPress(feature, payButton.with({ method: 'card' }), async (ctx, values) => {
+    const request = await paymentRequest(ctx, values);
     if (!request) return;
-    const amount = request.amount;
-    // kept in the session as a number: 0 for a plain top-up
-    const orderId: number = request.orderId ?? 0;
+    const { amount, orderId } = request;
     const card = await ctx.shop.services.cards.pickNext();
     if (!card) {
       ctx.logger.warn('card-to-card is on but the shop has no active card');
@@ -65,9 +47,12 @@ export function createCardToCardFeature() {
       return;
     }
     await ctx.answerCallbackQuery();
-    ctx.session.awaiting = AWAITING_RECEIPT;
-    ctx.session[SESSION_KEY] = { amount, orderId, cardId: card.id, at: Date.now() } satisfies AwaitedReceipt;
-    ctx.logger.info({ cardId: card.id, amount, orderId }, 'card shown for a card-to-card payment');
+    ctx.session.awaiting = { kind: 'receipt', amount, orderId, cardId: asCardId(card.id), at: Date.now() };
+    // the order as a number, 0 for a plain top-up, as it was always logged
+    ctx.logger.info(
+      { cardId: card.id, amount, orderId: orderId ?? 0 },
+      'card shown for a card-to-card payment',
+    );
     const lines = [
       escapeHtml(
         ctx.t('c2c-instructions', {
@@ -82,22 +67,22 @@ export function createCardToCardFeature() {
     ];
     await ctx.reply(lines.join('\n'), {
       parse_mode: 'HTML',
-      reply_markup: new InlineKeyboard().text(ctx.t('topup-cancel'), 'c2c:cancel'),
+      reply_markup: new InlineKeyboard().text(ctx.t('topup-cancel'), cancelButton.build()),
     });
   });
 
-  feature.callbackQuery('c2c:cancel', async (ctx) => {
+  onPress(feature, cancelButton, async (ctx) => {
     await ctx.answerCallbackQuery();
-    clearAwaiting(ctx.session, AWAITING_RECEIPT, SESSION_KEY);
+    forgetAwaiting(ctx.session, 'receipt');
     await retireButtons(ctx);
     await ctx.reply(ctx.t('topup-cancelled'), { reply_markup: backToMenu(ctx.t) });
   });
 
   feature.chatType('private').on('message', async (ctx, next) => {
-    if (ctx.session.awaiting !== AWAITING_RECEIPT || !ctx.customer) return next();
-    const awaited = readAwaited(ctx.session[SESSION_KEY]);
-    if (!awaited || Date.now() - awaited.at > RECEIPT_WINDOW_MS) {
-      clearAwaiting(ctx.session, AWAITING_RECEIPT, SESSION_KEY);
+    const awaited = awaitingOf(ctx.session, 'receipt');
+    if (!awaited || !ctx.customer) return next();
+    if (Date.now() - awaited.at > RECEIPT_WINDOW_MS) {
+      forgetAwaiting(ctx.session, 'receipt');
       return next();
     }
     const message = ctx.message;
@@ -126,8 +111,8 @@ export function createCardToCardFeature() {
     const outcome = await ctx.shop.services.cardPayments.submit({
       customerId: ctx.customer.id,
       amount: awaited.amount,
-      cardId: asCardId(awaited.cardId),
-      orderId: awaited.orderId > 0 ? (asOrderId(awaited.orderId) as OrderId) : null,
+      cardId: awaited.cardId,
+      orderId: awaited.orderId,
       receipt: { text, file },
       sourceUpdateId: ctx.update.update_id,
     });
@@ -136,7 +121,7 @@ export function createCardToCardFeature() {
       await ctx.reply(ctx.t('c2c-receipt-expected'));
       return;
     }
-    clearAwaiting(ctx.session, AWAITING_RECEIPT, SESSION_KEY);
+    forgetAwaiting(ctx.session, 'receipt');
     const payment = outcome.payment;
     ctx.logger.info(
       {

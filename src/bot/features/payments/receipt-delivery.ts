@@ -1,9 +1,9 @@
 import { type Api, GrammyError } from 'grammy';
 import type { TenantServices } from '../../../app.js';
-import type { Currency, ReceiptAdminMessage } from '../../../db/schema.js';
 import type { Tenant } from '../../../modules/tenants/tenant-registry.js';
 import { asCustomerId } from '../../../shared/ids.js';
 import type { Logger } from '../../../shared/logger.js';
+import type { Currency } from '../../../shared/money.js';
 import { isPermanentSendError, sendToAdmins } from '../../admin-delivery.js';
 import type { Translator } from '../../i18n.js';
 import { backToMenu } from '../keyboards.js';
@@ -12,6 +12,7 @@ import {
   customerOutcomeText,
   loadReceipt,
   type Receipt,
+  type ReceiptAdminMessage,
   type ReceiptViewContext,
   receiptAdminKeyboard,
   receiptAdminText,

@@ -1,45 +1,31 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
-import type { ReceiptAdminMessage } from '../../../db/schema.js';
 import {
   asCardPaymentId,
   type CardPayment,
   type CardPaymentId,
   type Reviewer,
 } from '../../../modules/payments/card-to-card.js';
-import type { BotContext } from '../../context.js';
+import { callbackData, id, onPress } from '../../callback-data.js';
+import { awaitingOf, type BotContext, forgetAwaiting } from '../../context.js';
 import { formatMoney } from '../../format.js';
+import { isAdmin } from '../is-admin.js';
 import { adminViewContext, refreshAdminMessage } from './receipt-delivery.js';
-import { loadReceipt, receiptDetailsText } from './receipt-view.js';
-import { clearAwaiting } from './topup.js';
+import {
+  approveButton,
+  detailsButton,
+  loadReceipt,
+  type ReceiptAdminMessage,
+  receiptDetailsText,
+  rejectButton,
+} from './receipt-view.js';
 
 /** An admin who pressed Reject has this long to type the reason. */
 const REASON_WINDOW_MS = 15 * 60_000;
-export const AWAITING_REJECT_REASON = 'c2c-reject-reason';
-const SESSION_KEY = 'c2cReject';
 
-interface AwaitedReason {
-  readonly paymentId: number;
-  /** Only the admin who pressed Reject answers (the admin chat's session is shared). */
-  readonly adminId: number;
-  readonly at: number;
-  /** The receipt message Reject was pressed on, and the prompt asking for the reason. */
-  readonly receipt: ReceiptAdminMessage | null;
-  readonly promptId: number | null;
-}
-
-const readAwaited = (value: unknown): AwaitedReason | undefined => {
-  const state = value as Partial<AwaitedReason> | undefined;
-  return typeof state?.paymentId === 'number' &&
-    typeof state.adminId === 'number' &&
-    typeof state.at === 'number'
-    ? (state as AwaitedReason)
-    : undefined;
-};
-
-/** Only the admins of the shop whose bot received the press; the payment is looked up in that shop only. */
-const isShopAdmin = (ctx: BotContext): boolean =>
-  ctx.from !== undefined && ctx.shop.tenant.adminTelegramIds.includes(ctx.from.id);
+/** On the prompt for a rejection's reason: reject without one, or keep the receipt pending. */
+const noReasonButton = callbackData('c2c:nr', { paymentId: id(asCardPaymentId) });
+const keepButton = callbackData('c2c:keep', { paymentId: id(asCardPaymentId) });
 
 const reviewerOf = (ctx: BotContext): Reviewer => {
   const from = ctx.from!;
@@ -95,22 +81,26 @@ async function rejectPayment(
 /**
  * Card-to-card, the admins' side: Approve, Reject (then a typed reason or "no reason") and Details
  * on each receipt. Anyone but this shop's admins gets an alert and changes nothing; a payment that
- * was already decided stays as it is, whoever presses and however often.
+ * was already decided stays as it is, whoever presses and however often. The payment is looked up
+ * in the shop whose bot received the press only.
  */
 export function createReceiptReviewFeature() {
   const feature = new Composer<BotContext>();
 
-  feature.callbackQuery(/^c2c:(ok|no|nr|keep|info):(\d{1,15})$/, async (ctx, next) => {
-    if (isShopAdmin(ctx)) return next();
-    ctx.logger.warn(
-      { from: ctx.from?.id, data: ctx.callbackQuery.data },
-      'receipt decision refused: not an admin',
-    );
-    await ctx.answerCallbackQuery({ text: ctx.t('c2c-not-admin'), show_alert: true });
-  });
+  const decisions = [approveButton, rejectButton, noReasonButton, keepButton, detailsButton];
+  feature.callbackQuery(
+    decisions.map((button) => button.pattern),
+    async (ctx, next) => {
+      if (isAdmin(ctx)) return next();
+      ctx.logger.warn(
+        { from: ctx.from?.id, data: ctx.callbackQuery.data },
+        'receipt decision refused: not an admin',
+      );
+      await ctx.answerCallbackQuery({ text: ctx.t('c2c-not-admin'), show_alert: true });
+    },
+  );
 
-  feature.callbackQuery(/^c2c:ok:(\d{1,15})$/, async (ctx) => {
-    const id = asCardPaymentId(Number(ctx.match[1]));
+  onPress(feature, approveButton, async (ctx, { paymentId: id }) => {
     const pressed = adminMessageOf(ctx.callbackQuery.message);
     const outcome = await ctx.shop.services.cardPayments.approve(id, reviewerOf(ctx), pressed);
     if (outcome.status === 'not_found') {
@@ -137,8 +127,7 @@ export function createReceiptReviewFeature() {
     await showDecision(ctx, id, pressed);
   });
 
-  feature.callbackQuery(/^c2c:no:(\d{1,15})$/, async (ctx) => {
-    const id = asCardPaymentId(Number(ctx.match[1]));
+  onPress(feature, rejectButton, async (ctx, { paymentId: id }) => {
     const payment = await ctx.shop.services.cardPayments.get(id);
     if (!payment) {
       await ctx.answerCallbackQuery({ text: ctx.t('c2c-not-found'), show_alert: true });
@@ -155,43 +144,42 @@ export function createReceiptReviewFeature() {
         ? { reply_parameters: { message_id: receiptMessage.messageId, allow_sending_without_reply: true } }
         : {}),
       reply_markup: new InlineKeyboard()
-        .text(ctx.t('c2c-reject-no-reason'), `c2c:nr:${id}`)
+        .text(ctx.t('c2c-reject-no-reason'), noReasonButton.build({ paymentId: id }))
         .row()
-        .text(ctx.t('c2c-reject-keep'), `c2c:keep:${id}`),
+        .text(ctx.t('c2c-reject-keep'), keepButton.build({ paymentId: id })),
     });
-    ctx.session.awaiting = AWAITING_REJECT_REASON;
-    ctx.session[SESSION_KEY] = {
+    // only the admin who pressed Reject answers (an admin chat's session is shared)
+    ctx.session.awaiting = {
+      kind: 'reject-reason',
       paymentId: id,
       adminId: ctx.from.id,
       at: Date.now(),
       receipt: receiptMessage,
       promptId: prompt.message_id,
-    } satisfies AwaitedReason;
+    };
   });
 
-  feature.callbackQuery(/^c2c:nr:(\d{1,15})$/, async (ctx) => {
-    const id = asCardPaymentId(Number(ctx.match[1]));
-    const awaited = readAwaited(ctx.session[SESSION_KEY]);
+  onPress(feature, noReasonButton, async (ctx, { paymentId: id }) => {
+    const awaited = awaitingOf(ctx.session, 'reject-reason');
     const receiptMessage = awaited?.paymentId === id ? awaited.receipt : null;
     const result = await rejectPayment(ctx, id, null, receiptMessage);
     await ctx.answerCallbackQuery(
       result.ok ? { text: result.text } : { text: result.text, show_alert: true },
     );
-    if (awaited?.paymentId === id) clearAwaiting(ctx.session, AWAITING_REJECT_REASON, SESSION_KEY);
+    if (awaited?.paymentId === id) forgetAwaiting(ctx.session, 'reject-reason');
     await ctx.editMessageText(result.text).catch(() => undefined);
   });
 
-  feature.callbackQuery(/^c2c:keep:(\d{1,15})$/, async (ctx) => {
-    const id = Number(ctx.match[1]);
-    if (readAwaited(ctx.session[SESSION_KEY])?.paymentId === id)
-      clearAwaiting(ctx.session, AWAITING_REJECT_REASON, SESSION_KEY);
+  onPress(feature, keepButton, async (ctx, { paymentId: id }) => {
+    if (awaitingOf(ctx.session, 'reject-reason')?.paymentId === id)
+      forgetAwaiting(ctx.session, 'reject-reason');
     await ctx.answerCallbackQuery({ text: ctx.t('c2c-reject-kept') });
     await ctx.deleteMessage().catch(() => undefined);
   });
 
-  feature.callbackQuery(/^c2c:info:(\d{1,15})$/, async (ctx) => {
+  onPress(feature, detailsButton, async (ctx, { paymentId }) => {
     const services = ctx.shop.services;
-    const receipt = await loadReceipt(services, asCardPaymentId(Number(ctx.match[1])));
+    const receipt = await loadReceipt(services, paymentId);
     if (!receipt) {
       await ctx.answerCallbackQuery({ text: ctx.t('c2c-not-found'), show_alert: true });
       return;
@@ -208,21 +196,15 @@ export function createReceiptReviewFeature() {
 
   // the reason, typed by the admin who pressed Reject, in the chat where they pressed it
   feature.on('message:text', async (ctx, next) => {
-    if (ctx.session.awaiting !== AWAITING_REJECT_REASON) return next();
-    const awaited = readAwaited(ctx.session[SESSION_KEY]);
-    if (!awaited || Date.now() - awaited.at > REASON_WINDOW_MS || !isShopAdmin(ctx)) {
-      if (!awaited || Date.now() - awaited.at > REASON_WINDOW_MS)
-        clearAwaiting(ctx.session, AWAITING_REJECT_REASON, SESSION_KEY);
+    const awaited = awaitingOf(ctx.session, 'reject-reason');
+    if (!awaited) return next();
+    if (Date.now() - awaited.at > REASON_WINDOW_MS) {
+      forgetAwaiting(ctx.session, 'reject-reason');
       return next();
     }
-    if (ctx.from.id !== awaited.adminId || ctx.message.text.startsWith('/')) return next();
-    clearAwaiting(ctx.session, AWAITING_REJECT_REASON, SESSION_KEY);
-    const result = await rejectPayment(
-      ctx,
-      asCardPaymentId(awaited.paymentId),
-      ctx.message.text,
-      awaited.receipt,
-    );
+    if (!isAdmin(ctx) || ctx.from.id !== awaited.adminId || ctx.message.text.startsWith('/')) return next();
+    forgetAwaiting(ctx.session, 'reject-reason');
+    const result = await rejectPayment(ctx, awaited.paymentId, ctx.message.text, awaited.receipt);
     if (awaited.promptId !== null)
       await ctx.api.editMessageText(ctx.chat.id, awaited.promptId, result.text).catch(() => undefined);
     else await ctx.reply(result.text);

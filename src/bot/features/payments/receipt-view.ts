@@ -1,6 +1,5 @@
 import { InlineKeyboard } from 'grammy';
 import type { TenantServices } from '../../../app.js';
-import type { Currency, Language } from '../../../db/schema.js';
 import { formatCardNumber, maskCardNumber } from '../../../modules/cards/card-number.js';
 import type { PaymentCard } from '../../../modules/cards/cards-service.js';
 import type { Customer } from '../../../modules/customers/customers-service.js';
@@ -11,8 +10,16 @@ import {
   type CardPaymentId,
 } from '../../../modules/payments/card-to-card.js';
 import { asCardId, asCustomerId, asOrderId } from '../../../shared/ids.js';
+import type { Language } from '../../../shared/language.js';
+import type { Currency } from '../../../shared/money.js';
+import { callbackData, id } from '../../callback-data.js';
 import { formatDate, formatMoney } from '../../format.js';
 import type { Translate } from '../../i18n.js';
+
+/** The decision buttons on a receipt in the admins' chats; the receipt review answers them. */
+export const approveButton = callbackData('c2c:ok', { paymentId: id(asCardPaymentId) });
+export const rejectButton = callbackData('c2c:no', { paymentId: id(asCardPaymentId) });
+export const detailsButton = callbackData('c2c:info', { paymentId: id(asCardPaymentId) });
 
 /** A card payment with what the admins are shown next to it. */
 export interface Receipt {
@@ -29,6 +36,9 @@ export interface ReceiptViewContext {
   readonly language: Language;
   readonly currency: Currency;
 }
+
+/** A message showing a receipt in an admin's chat, as the payment records it. */
+export type ReceiptAdminMessage = CardPayment['adminMessages'][number];
 
 /** Telegram limits: a caption holds 1024 characters, a message 4096. */
 export const CAPTION_LIMIT = 1024;
@@ -124,13 +134,14 @@ export function receiptAdminText(receipt: Receipt, v: ReceiptViewContext, maxLen
 /** Approve / Reject while pending; Details always (who the customer is, their history). */
 export function receiptAdminKeyboard(payment: CardPayment, t: Translate): InlineKeyboard {
   const keyboard = new InlineKeyboard();
+  const paymentId = payment.id;
   if (payment.status === 'pending') {
     keyboard
-      .text(t('c2c-approve'), `c2c:ok:${payment.id}`)
-      .text(t('c2c-reject'), `c2c:no:${payment.id}`)
+      .text(t('c2c-approve'), approveButton.build({ paymentId }))
+      .text(t('c2c-reject'), rejectButton.build({ paymentId }))
       .row();
   }
-  return keyboard.text(t('c2c-details'), `c2c:info:${payment.id}`);
+  return keyboard.text(t('c2c-details'), detailsButton.build({ paymentId }));
 }
 
 const DATE_TIME_LOCALES: Record<Language, string> = {

@@ -1,10 +1,11 @@
 import { Composer } from 'grammy';
 import type { PreCheckoutRefusal } from '../../../modules/payments/stars-payments.js';
+import { onPress } from '../../callback-data.js';
 import type { BotContext } from '../../context.js';
 import { formatMoney, formatNumber } from '../../format.js';
 import { backToMenu } from '../keyboards.js';
 import { retireButtons } from '../shop/shop-context.js';
-import { paymentRequest } from './topup.js';
+import { payButton, paymentRequest } from './topup.js';
 
 const REFUSALS: Record<PreCheckoutRefusal, string> = {
   unknown: 'stars-refused-unknown',
@@ -22,8 +23,8 @@ const REFUSALS: Record<PreCheckoutRefusal, string> = {
 export function createStarsFeature() {
   const feature = new Composer<BotContext>();
 
-  feature.callbackQuery(/^pay:stars:(\d{1,15}):(\d{1,15})$/, async (ctx) => {
-    const request = await paymentRequest(ctx, 'stars', Number(ctx.match[1]), Number(ctx.match[2]));
+  onPress(feature, payButton.with({ method: 'stars' }), async (ctx, pressed) => {
+    const request = await paymentRequest(ctx, pressed);
     if (!request) return;
     const { customer, amount, orderId } = request;
     const outcome = await ctx.shop.services.stars.createInvoice({ customerId: customer.id, amount, orderId });

@@ -2,16 +2,36 @@ import { Composer, InlineKeyboard } from 'grammy';
 import type { Customer } from '../../../modules/customers/customers-service.js';
 import { parseAmount } from '../../../modules/payments/top-up.js';
 import { asOrderId, type OrderId } from '../../../shared/ids.js';
-import type { BotContext, SessionData } from '../../context.js';
+import { callbackData, id, integer, oneOf, onPress, optionalId } from '../../callback-data.js';
+import { awaitingOf, type BotContext, forgetAwaiting } from '../../context.js';
 import { formatMoney, MINOR_UNITS } from '../../format.js';
-import { backToMenu } from '../keyboards.js';
+import { backToMenu, menuHomeButton } from '../keyboards.js';
+import type { MenuSection } from '../section.js';
 import { retireButtons } from '../shop/shop-context.js';
 
 /** A typed amount is expected for this long after "Another amount" was pressed. */
 const AMOUNT_WINDOW_MS = 15 * 60_000;
-export const AWAITING_TOPUP_AMOUNT = 'topup-amount';
 
-export type PaymentMethod = 'card' | 'zp' | 'stars';
+const PAYMENT_METHODS = ['card', 'zp', 'stars'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+/**
+ * A payment method chosen for an amount: `pay:<method>:<amount>:<order id, 0 for none>`. Each
+ * method's own feature answers its presses (`payButton.with({ method })`) and checks the amount
+ * again.
+ */
+export const payButton = callbackData('pay', {
+  method: oneOf(PAYMENT_METHODS),
+  amount: integer(),
+  order: optionalId(asOrderId),
+});
+
+const topUpMenuButton = callbackData('menu:topup');
+/** Pay what a waiting purchase still lacks. */
+export const payOrderButton = callbackData('topup:order', { orderId: id(asOrderId) });
+const presetAmountButton = callbackData('topup:amt', { amount: integer() });
+const customAmountButton = callbackData('topup:custom');
+const cancelTopUpButton = callbackData('topup:cancel');
 
 const METHOD_FLAGS = {
   card: 'card_to_card',
@@ -45,15 +65,7 @@ export async function enabledMethods(ctx: BotContext): Promise<PaymentMethod[]> 
 const money = (ctx: BotContext, amount: number) =>
   formatMoney(amount, ctx.shop.tenant.currency, ctx.language, ctx.t);
 
-export function clearAwaiting(session: SessionData, awaiting: string, key: string): void {
-  if (session.awaiting === awaiting) session.awaiting = undefined;
-  delete session[key];
-}
-
-/**
- * The method choice for an amount. Every method button carries `pay:<method>:<amount>:<orderId or 0>`
- * (at most 64 bytes); each method's own feature handles its prefix and checks the amount again.
- */
+/** The method choice for an amount, one `payButton` per method the tenant has switched on. */
 export async function sendPaymentMethods(
   ctx: BotContext,
   input: { amount: number; orderId?: OrderId | undefined; plan?: string | null | undefined },
@@ -65,9 +77,10 @@ export async function sendPaymentMethods(
   }
   const keyboard = new InlineKeyboard();
   for (const method of methods) {
-    keyboard.text(ctx.t(METHOD_LABELS[method]), `pay:${method}:${input.amount}:${input.orderId ?? 0}`).row();
+    const data = payButton.build({ method, amount: input.amount, order: input.orderId ?? null });
+    keyboard.text(ctx.t(METHOD_LABELS[method]), data).row();
   }
-  keyboard.text(ctx.t('back-to-menu'), 'menu:home');
+  keyboard.text(ctx.t('back-to-menu'), menuHomeButton.build());
   const amount = money(ctx, input.amount);
   const text =
     input.orderId === undefined
@@ -92,7 +105,7 @@ export async function completeCoveredOrder(ctx: BotContext, orderId: OrderId): P
   await ctx.reply(ctx.t('topup-order-unavailable'), { reply_markup: backToMenu(ctx.t) });
 }
 
-/** What a `pay:<method>:<amount>:<orderId or 0>` press asks to pay, checked again as things are now. */
+/** What a `payButton` press asks to pay, checked again as things are now. */
 export interface PaymentRequest {
   readonly customer: Customer;
   readonly amount: number;
@@ -101,7 +114,7 @@ export interface PaymentRequest {
 }
 
 /**
- * The start every method's `pay:<method>:<amount>:<orderId or 0>` handler shares: the customer is
+ * The start every method's `payButton` handler shares: the customer is
  * known and the method is still switched on; a plain top-up's amount is still within the limits; a
  * purchase is paid its missing amount as it is now (the balance may have changed since the offer),
  * and one the balance covers by now is completed instead. Otherwise the press is answered and
@@ -109,9 +122,7 @@ export interface PaymentRequest {
  */
 export async function paymentRequest(
   ctx: BotContext,
-  method: PaymentMethod,
-  offeredAmount: number,
-  orderNumber: number,
+  { method, amount: offeredAmount, order }: { method: PaymentMethod; amount: number; order: OrderId | null },
 ): Promise<PaymentRequest | undefined> {
   const customer = ctx.customer;
   const services = ctx.shop.services;
@@ -119,8 +130,8 @@ export async function paymentRequest(
     await ctx.answerCallbackQuery({ text: ctx.t('feature-disabled'), show_alert: true });
     return undefined;
   }
-  if (orderNumber > 0) {
-    const orderId = asOrderId(orderNumber);
+  if (order !== null) {
+    const orderId = order;
     const due = await services.topUp.dueForOrder(customer.id, orderId);
     if (due.status === 'not_payable') {
       await ctx.answerCallbackQuery({ text: ctx.t('topup-order-unavailable'), show_alert: true });
@@ -150,12 +161,12 @@ async function sendAmountChoice(ctx: BotContext): Promise<void> {
   ]);
   const keyboard = new InlineKeyboard();
   limits.presets.forEach((amount, index) => {
-    keyboard.text(money(ctx, amount), `topup:amt:${amount}`);
+    keyboard.text(money(ctx, amount), presetAmountButton.build({ amount }));
     if (index % 2 === 1) keyboard.row();
   });
   if (limits.presets.length % 2 === 1) keyboard.row();
-  keyboard.text(ctx.t('topup-custom'), 'topup:custom').row();
-  keyboard.text(ctx.t('back-to-menu'), 'menu:home');
+  keyboard.text(ctx.t('topup-custom'), customAmountButton.build()).row();
+  keyboard.text(ctx.t('back-to-menu'), menuHomeButton.build());
   await ctx.reply(ctx.t('topup-title', { balance: money(ctx, balance ?? 0) }), { reply_markup: keyboard });
 }
 
@@ -168,28 +179,27 @@ function exampleAmount(ctx: BotContext, amount: number): string {
 /**
  * Topping up the balance: an amount (a preset, or typed within the tenant's limits), then one of
  * the payment methods the tenant has enabled. A purchase short of money comes here with its
- * missing amount (`topup:order:<id>`), recomputed from the order's price and the current balance.
+ * missing amount (`payOrderButton`), recomputed from the order's price and the current balance.
  */
-export function createTopUpFeature() {
+function createTopUpFeature() {
   const feature = new Composer<BotContext>();
 
-  feature.callbackQuery('menu:topup', async (ctx) => {
+  onPress(feature, topUpMenuButton, async (ctx) => {
     if (!ctx.customer || (await enabledMethods(ctx)).length === 0) {
       await ctx.answerCallbackQuery({ text: ctx.t('topup-no-methods'), show_alert: true });
       return;
     }
     await ctx.answerCallbackQuery();
-    clearAwaiting(ctx.session, AWAITING_TOPUP_AMOUNT, 'topup');
+    forgetAwaiting(ctx.session, 'topup-amount');
     await sendAmountChoice(ctx);
   });
 
-  feature.callbackQuery(/^topup:order:(\d{1,15})$/, async (ctx) => {
+  onPress(feature, payOrderButton, async (ctx, { orderId }) => {
     const customer = ctx.customer;
     if (!customer || (await enabledMethods(ctx)).length === 0) {
       await ctx.answerCallbackQuery({ text: ctx.t('topup-no-methods'), show_alert: true });
       return;
     }
-    const orderId = asOrderId(Number(ctx.match[1]));
     const due = await ctx.shop.services.topUp.dueForOrder(customer.id, orderId);
     if (due.status === 'not_payable') {
       await ctx.answerCallbackQuery({ text: ctx.t('topup-order-unavailable'), show_alert: true });
@@ -204,9 +214,9 @@ export function createTopUpFeature() {
     await sendPaymentMethods(ctx, { amount: due.missing, orderId, plan: due.order.planName });
   });
 
-  feature.callbackQuery(/^topup:amt:(\d{1,15})$/, async (ctx) => {
+  onPress(feature, presetAmountButton, async (ctx, { amount }) => {
     if (!ctx.customer) return ctx.answerCallbackQuery();
-    const check = await ctx.shop.services.topUp.checkAmount(Number(ctx.match[1]));
+    const check = await ctx.shop.services.topUp.checkAmount(amount);
     if (check.status !== 'ok') {
       await ctx.answerCallbackQuery({ text: ctx.t('topup-amount-unavailable'), show_alert: true });
       return;
@@ -215,39 +225,38 @@ export function createTopUpFeature() {
     await sendPaymentMethods(ctx, { amount: check.amount });
   });
 
-  feature.callbackQuery('topup:custom', async (ctx) => {
+  onPress(feature, customAmountButton, async (ctx) => {
     if (!ctx.customer) return ctx.answerCallbackQuery();
     await ctx.answerCallbackQuery();
     const limits = await ctx.shop.services.topUp.limits();
-    ctx.session.awaiting = AWAITING_TOPUP_AMOUNT;
-    ctx.session.topup = { at: Date.now() };
+    ctx.session.awaiting = { kind: 'topup-amount', at: Date.now() };
     await ctx.reply(
       ctx.t('topup-enter-amount', {
         min: money(ctx, limits.min),
         max: money(ctx, limits.max),
         example: exampleAmount(ctx, limits.presets[0] ?? limits.min),
       }),
-      { reply_markup: new InlineKeyboard().text(ctx.t('topup-cancel'), 'topup:cancel') },
+      { reply_markup: new InlineKeyboard().text(ctx.t('topup-cancel'), cancelTopUpButton.build()) },
     );
   });
 
-  feature.callbackQuery('topup:cancel', async (ctx) => {
+  onPress(feature, cancelTopUpButton, async (ctx) => {
     await ctx.answerCallbackQuery();
-    clearAwaiting(ctx.session, AWAITING_TOPUP_AMOUNT, 'topup');
+    forgetAwaiting(ctx.session, 'topup-amount');
     await retireButtons(ctx);
     await ctx.reply(ctx.t('topup-cancelled'), { reply_markup: backToMenu(ctx.t) });
   });
 
   feature.chatType('private').on('message:text', async (ctx, next) => {
-    const state = ctx.session.topup as { at?: unknown } | undefined;
-    if (ctx.session.awaiting !== AWAITING_TOPUP_AMOUNT || !ctx.customer) return next();
-    if (typeof state?.at !== 'number' || Date.now() - state.at > AMOUNT_WINDOW_MS) {
-      clearAwaiting(ctx.session, AWAITING_TOPUP_AMOUNT, 'topup');
+    const asked = awaitingOf(ctx.session, 'topup-amount');
+    if (!asked || !ctx.customer) return next();
+    if (Date.now() - asked.at > AMOUNT_WINDOW_MS) {
+      forgetAwaiting(ctx.session, 'topup-amount');
       return next();
     }
     // a command (e.g. /start) leaves the amount prompt
     if (ctx.message.text.startsWith('/')) {
-      clearAwaiting(ctx.session, AWAITING_TOPUP_AMOUNT, 'topup');
+      forgetAwaiting(ctx.session, 'topup-amount');
       return next();
     }
     const limits = await ctx.shop.services.topUp.limits();
@@ -266,9 +275,18 @@ export function createTopUpFeature() {
       );
       return;
     }
-    clearAwaiting(ctx.session, AWAITING_TOPUP_AMOUNT, 'topup');
+    forgetAwaiting(ctx.session, 'topup-amount');
     await sendPaymentMethods(ctx, { amount: check.amount });
   });
 
   return feature;
 }
+
+/** Topping up the balance, shown while the tenant has a payment method switched on. */
+export const topUpSection: MenuSection = {
+  entry: 'topup',
+  isShown: ({ flags }) =>
+    flags.card_to_card.enabled || flags.zarinpal.enabled || flags.telegram_stars.enabled,
+  button: (t) => ({ text: t('menu-topup'), data: topUpMenuButton.build() }),
+  composer: createTopUpFeature(),
+};

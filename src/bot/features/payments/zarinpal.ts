@@ -1,10 +1,11 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import { ZARINPAL_MIN_TOMAN } from '../../../modules/payments/zarinpal-gateway.js';
+import { onPress } from '../../callback-data.js';
 import type { BotContext } from '../../context.js';
 import { formatMoney } from '../../format.js';
-import { backToMenu } from '../keyboards.js';
+import { backToMenu, menuHomeButton } from '../keyboards.js';
 import { retireButtons } from '../shop/shop-context.js';
-import { paymentRequest } from './topup.js';
+import { payButton, paymentRequest } from './topup.js';
 
 /**
  * Zarinpal, the customer's side: `pay:zp:<amount>:<orderId or 0>` creates a payment at the gateway
@@ -15,14 +16,14 @@ import { paymentRequest } from './topup.js';
 export function createZarinpalFeature() {
   const feature = new Composer<BotContext>();
 
-  feature.callbackQuery(/^pay:zp:(\d{1,15}):(\d{1,15})$/, async (ctx) => {
+  onPress(feature, payButton.with({ method: 'zp' }), async (ctx, pressed) => {
     const message = ctx.callbackQuery.message;
     // the payment's idempotency key names the message the button sits on
     if (!message) {
       await ctx.answerCallbackQuery({ text: ctx.t('feature-disabled'), show_alert: true });
       return;
     }
-    const request = await paymentRequest(ctx, 'zp', Number(ctx.match[1]), Number(ctx.match[2]));
+    const request = await paymentRequest(ctx, pressed);
     if (!request) return;
     const { customer, amount, orderId } = request;
     const services = ctx.shop.services;
@@ -35,7 +36,8 @@ export function createZarinpalFeature() {
       amount,
       orderId,
       description: ctx.t('zarinpal-description', { amount: money(amount), shop: ctx.shop.tenant.name }),
-      idempotencyKey: `zp:${message.chat.id}:${message.message_id}:${ctx.match[1]}:${ctx.match[2]}`,
+      // the amount and order as the button carried them
+      idempotencyKey: `zp:${message.chat.id}:${message.message_id}:${pressed.amount}:${pressed.order ?? 0}`,
     });
     switch (outcome.status) {
       case 'created': {
@@ -48,7 +50,7 @@ export function createZarinpalFeature() {
           reply_markup: new InlineKeyboard()
             .url(ctx.t('zarinpal-pay-button', { amount: money(paid) }), outcome.payUrl)
             .row()
-            .text(ctx.t('back-to-menu'), 'menu:home'),
+            .text(ctx.t('back-to-menu'), menuHomeButton.build()),
         });
         return;
       }
@@ -71,9 +73,9 @@ export function createZarinpalFeature() {
       case 'gateway_error':
         await ctx.reply(ctx.t(`zarinpal-problem-${outcome.problem}`), {
           reply_markup: new InlineKeyboard()
-            .text(ctx.t('zarinpal-retry'), ctx.callbackQuery.data)
+            .text(ctx.t('zarinpal-retry'), payButton.build(pressed))
             .row()
-            .text(ctx.t('back-to-menu'), 'menu:home'),
+            .text(ctx.t('back-to-menu'), menuHomeButton.build()),
         });
         return;
       default: {

@@ -1,11 +1,19 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import { asPlanId } from '../../../shared/ids.js';
+import { callbackData, id, onPress } from '../../callback-data.js';
 import type { BotContext } from '../../context.js';
 import { formatMoney } from '../../format.js';
-import { backToMenu } from '../keyboards.js';
+import { backToMenu, menuHomeButton } from '../keyboards.js';
+import type { MenuSection } from '../section.js';
 import { sendPaymentOffer } from './payment-offer.js';
 import { retireButtons, viewContext } from './shop-context.js';
 import { planDetails, planLabel } from './view.js';
+
+export const buyMenuButton = callbackData('menu:buy');
+/** "Renew" on the subscription card: the plans, as "Buy" shows them. */
+export const renewButton = callbackData('sub:renew');
+const planButton = callbackData('plan', { planId: id(asPlanId) });
+const buyPlanButton = callbackData('buy', { planId: id(asPlanId) });
 
 async function showPlans(ctx: BotContext): Promise<void> {
   const plans = await ctx.shop.services.plans.findActive();
@@ -15,8 +23,9 @@ async function showPlans(ctx: BotContext): Promise<void> {
   }
   const v = await viewContext(ctx);
   const keyboard = new InlineKeyboard();
-  for (const plan of plans) keyboard.text(planLabel(plan, v), `plan:${plan.id}`).row();
-  keyboard.text(ctx.t('back-to-menu'), 'menu:home');
+  for (const plan of plans)
+    keyboard.text(planLabel(plan, v), planButton.build({ planId: asPlanId(plan.id) })).row();
+  keyboard.text(ctx.t('back-to-menu'), menuHomeButton.build());
   await ctx.reply(ctx.t('plans-title'), { reply_markup: keyboard });
 }
 
@@ -24,16 +33,16 @@ async function showPlans(ctx: BotContext): Promise<void> {
  * Buying a plan: list → details with a confirm button → purchase. The confirm message's id makes
  * the idempotency key, so pressing it twice (or Telegram delivering the press twice) buys once.
  */
-export function createBuyFeature() {
+function createBuyFeature() {
   const feature = new Composer<BotContext>();
 
-  feature.callbackQuery(['menu:buy', 'sub:renew'], async (ctx) => {
+  feature.callbackQuery([buyMenuButton.pattern, renewButton.pattern], async (ctx) => {
     await ctx.answerCallbackQuery();
     await showPlans(ctx);
   });
 
-  feature.callbackQuery(/^plan:(\d+)$/, async (ctx) => {
-    const plan = await ctx.shop.services.plans.get(asPlanId(Number(ctx.match[1])));
+  onPress(feature, planButton, async (ctx, { planId }) => {
+    const plan = await ctx.shop.services.plans.get(planId);
     if (!plan?.isActive || !ctx.customer) {
       await ctx.answerCallbackQuery({ text: ctx.t('plan-unavailable'), show_alert: true });
       return;
@@ -50,14 +59,14 @@ export function createBuyFeature() {
       reply_markup: new InlineKeyboard()
         .text(
           ctx.t('buy-confirm', { price: formatMoney(plan.price, v.currency, v.language, ctx.t) }),
-          `buy:${plan.id}`,
+          buyPlanButton.build({ planId }),
         )
         .row()
-        .text(ctx.t('back'), 'menu:buy'),
+        .text(ctx.t('back'), buyMenuButton.build()),
     });
   });
 
-  feature.callbackQuery(/^buy:(\d+)$/, async (ctx) => {
+  onPress(feature, buyPlanButton, async (ctx, { planId }) => {
     const customer = ctx.customer;
     const message = ctx.callbackQuery.message;
     if (!customer || !message) {
@@ -66,7 +75,7 @@ export function createBuyFeature() {
     }
     const outcome = await ctx.shop.services.orders.purchasePlan({
       customerId: customer.id,
-      planId: asPlanId(Number(ctx.match[1])),
+      planId,
       idempotencyKey: `buy:${message.chat.id}:${message.message_id}`,
     });
     const v = await viewContext(ctx);
@@ -114,3 +123,11 @@ export function createBuyFeature() {
 
   return feature;
 }
+
+/** Buying a plan, always in the menu. */
+export const buySection: MenuSection = {
+  entry: 'buy',
+  isShown: () => true,
+  button: (t) => ({ text: t('menu-buy'), data: buyMenuButton.build() }),
+  composer: createBuyFeature(),
+};

@@ -2,6 +2,8 @@ import { InlineKeyboard } from 'grammy';
 import type { OrderId } from '../../../shared/ids.js';
 import type { BotContext } from '../../context.js';
 import { formatMoney } from '../../format.js';
+import { menuHomeButton } from '../keyboards.js';
+import { payOrderButton } from '../payments/topup.js';
 
 /**
  * Tells the customer how much is missing for an order and offers to top up that amount. The
@@ -21,8 +23,8 @@ export async function sendPaymentOffer(
     services.flags.isEnabled('telegram_stars'),
   ]);
   if (card || zarinpal || stars)
-    keyboard.text(ctx.t('purchase-pay-missing'), `topup:order:${input.orderId}`).row();
-  keyboard.text(ctx.t('back-to-menu'), 'menu:home');
+    keyboard.text(ctx.t('purchase-pay-missing'), payOrderButton.build({ orderId: input.orderId })).row();
+  keyboard.text(ctx.t('back-to-menu'), menuHomeButton.build());
   await ctx.reply(
     ctx.t('purchase-insufficient', { balance: money(input.balance), missing: money(input.missing) }),
     { reply_markup: keyboard },

@@ -1,5 +1,6 @@
 import type { TenantServices } from '../../../app.js';
-import type { Currency, Language } from '../../../db/schema.js';
+import type { Language } from '../../../shared/language.js';
+import type { Currency } from '../../../shared/money.js';
 import type { BotContext } from '../../context.js';
 import type { Translate } from '../../i18n.js';
 import type { ViewContext } from './view.js';

@@ -1,10 +1,14 @@
 import { Composer } from 'grammy';
+import { callbackData, onPress } from '../../callback-data.js';
 import type { BotContext } from '../../context.js';
 import { backToMenu } from '../keyboards.js';
+import type { MenuSection } from '../section.js';
 
-export function createTrialFeature() {
+export const trialMenuButton = callbackData('menu:trial');
+
+function createTrialFeature() {
   const feature = new Composer<BotContext>();
-  feature.callbackQuery('menu:trial', async (ctx) => {
+  onPress(feature, trialMenuButton, async (ctx) => {
     const services = ctx.shop.services;
     if (!ctx.customer || !(await services.flags.isEnabled('trial_subscription'))) {
       await ctx.answerCallbackQuery({ text: ctx.t('feature-disabled'), show_alert: true });
@@ -35,3 +39,11 @@ export function createTrialFeature() {
   });
   return feature;
 }
+
+/** A free trial, once per customer, while the tenant offers one. */
+export const trialSection: MenuSection = {
+  entry: 'trial',
+  isShown: ({ flags }) => flags.trial_subscription.enabled,
+  button: (t) => ({ text: t('menu-trial'), data: trialMenuButton.build() }),
+  composer: createTrialFeature(),
+};

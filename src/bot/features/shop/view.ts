@@ -1,7 +1,8 @@
 import QRCode from 'qrcode';
-import type { Currency, Language } from '../../../db/schema.js';
 import type { Plan } from '../../../modules/plans/plans-service.js';
 import type { Subscription } from '../../../modules/subscriptions/subscriptions-service.js';
+import type { Language } from '../../../shared/language.js';
+import type { Currency } from '../../../shared/money.js';
 import { daysLeft, formatDate, formatMoney, formatNumber, formatTraffic } from '../../format.js';
 import type { Translate } from '../../i18n.js';
 

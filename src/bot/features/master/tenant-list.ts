@@ -1,20 +1,24 @@
-import { InlineKeyboard } from 'grammy';
+import { Composer, InlineKeyboard } from 'grammy';
+import { asBotId } from '../../../shared/ids.js';
+import { onPress } from '../../callback-data.js';
 import type { BotContext } from '../../context.js';
+import { addTenantButton } from './add-tenant.js';
 import {
-  backToPanel,
   formatAmounts,
-  formatNumber,
   type MasterDeps,
-  PREFIX,
+  type PanelSection,
+  panelHomeButton,
   show,
+  tenantButton,
   tenantLabels,
-  toGb,
+  tenantListButton,
 } from './master-ui.js';
+import { tenantCardAnswers, tenantCardButtons } from './tenant-card.js';
 
-export const PAGE_SIZE = 6;
+const PAGE_SIZE = 6;
 
 /** One page of tenants with their health and sales; a button per tenant opens it. */
-export async function showTenantList(ctx: BotContext, deps: MasterDeps, page: number): Promise<void> {
+async function showTenantList(ctx: BotContext, deps: MasterDeps, page: number): Promise<void> {
   const { tenants, stats } = deps.app.platform;
   // one extra row tells whether there is a next page, without counting every tenant
   const rows = await tenants.findAll({ limit: PAGE_SIZE + 1, offset: page * PAGE_SIZE });
@@ -40,35 +44,31 @@ export async function showTenantList(ctx: BotContext, deps: MasterDeps, page: nu
     keyboard
       .text(
         `${tenant.isActive ? '🟢' : '⏸'} #${tenant.id} ${tenant.name}`.slice(0, 60),
-        `${PREFIX}:t:${tenant.id}`,
+        tenantButton.build({ botId: asBotId(tenant.id) }),
       )
       .row();
   }
-  if (page > 0) keyboard.text(ctx.t('master-btn-prev'), `${PREFIX}:list:${page - 1}`);
-  if (rows.length > PAGE_SIZE) keyboard.text(ctx.t('master-btn-next'), `${PREFIX}:list:${page + 1}`);
+  if (page > 0) keyboard.text(ctx.t('master-btn-prev'), tenantListButton.build({ page: page - 1 }));
+  if (rows.length > PAGE_SIZE)
+    keyboard.text(ctx.t('master-btn-next'), tenantListButton.build({ page: page + 1 }));
   keyboard
     .row()
-    .text(ctx.t('master-btn-add'), `${PREFIX}:add`)
-    .text(ctx.t('master-btn-home'), `${PREFIX}:home`);
+    .text(ctx.t('master-btn-add'), addTenantButton.build())
+    .text(ctx.t('master-btn-home'), panelHomeButton.build());
   await show(ctx, text, keyboard);
 }
 
-export async function showFleetStats(ctx: BotContext, deps: MasterDeps): Promise<void> {
-  const stats = await deps.app.platform.stats.fleetStats();
-  const n = (value: number) => formatNumber(ctx.language, value);
-  const text = ctx.t('master-stats', {
-    total: n(stats.tenants.total),
-    active: n(stats.tenants.active),
-    suspended: n(stats.tenants.suspended),
-    healthy: n(stats.tenants.healthy),
-    unhealthy: n(stats.tenants.unhealthy),
-    customers: n(stats.customers),
-    subscriptions: n(stats.activeSubscriptions),
-    sales: n(stats.sales.count),
-    amount: formatAmounts(ctx, stats.sales.amounts),
-    wallets: n(stats.wallets.balance),
-    sold: n(toGb(stats.wallets.trafficSoldBytes)),
-    consumed: n(toGb(stats.wallets.trafficConsumedBytes)),
+/** The tenants, a page at a time, and each tenant's card behind its button. */
+export const tenantsSection: PanelSection = (deps) => {
+  const buttons = new Composer<BotContext>();
+  onPress(buttons, tenantListButton, async (ctx, { page }) => {
+    await ctx.answerCallbackQuery();
+    await showTenantList(ctx, deps, page);
   });
-  await show(ctx, text, backToPanel(ctx.t).text(ctx.t('master-btn-refresh'), `${PREFIX}:stats`));
-}
+  buttons.use(tenantCardButtons(deps));
+  return {
+    button: (ctx) => ({ text: ctx.t('master-btn-tenants'), data: tenantListButton.build({ page: 0 }) }),
+    composer: buttons,
+    onText: tenantCardAnswers(deps),
+  };
+};
