@@ -5,16 +5,22 @@
  * Messages from the parent: `rss`; `cpu` (CPU time of this process, and webhook updates answered,
  * database round trips, Bot API calls and new connections so far); `profile-start` /
  * `profile-stop` (a CPU profile of the window in between, written to `file`); `stop`.
+ *
+ * The product's modules are imported from BENCH_PRODUCT_ROOT (a file URL the parent sets): `src/`
+ * when this file runs under `--import tsx` (the default), `dist/` with BENCH_FROM=dist, where the
+ * parent runs this file transpiled to plain JavaScript under `node --enable-source-maps` as
+ * `npm start` does, so no TypeScript loader sits in front of the product. Hence the imports below
+ * from `../src` are types only: keep it that way (and import nothing else from the repository).
  */
 import { subscribe } from 'node:diagnostics_channel';
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import pg from 'pg';
-import { createApp } from '../src/app.js';
-import { openDatabase } from '../src/db/database.js';
-import { startPlatform } from '../src/platform.js';
-import { createSecretBox } from '../src/shared/crypto.js';
-import { createLogger } from '../src/shared/logger.js';
+import type * as AppModule from '../src/app.js';
+import type * as DatabaseModule from '../src/db/database.js';
+import type * as PlatformModule from '../src/platform.js';
+import type * as CryptoModule from '../src/shared/crypto.js';
+import type * as LoggerModule from '../src/shared/logger.js';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -38,6 +44,21 @@ subscribe('http.client.request.start', () => {
 subscribe('net.client.socket', () => {
   counts.connections += 1;
 });
+
+// The product's modules, from src/ (through tsx) or dist/; `.js` names resolve to the `.ts`
+// sources under tsx. Loading them is timed apart from start-up proper (see `ready` below).
+const importStarted = performance.now();
+const productRoot = env('BENCH_PRODUCT_ROOT');
+const product = <T>(path: string) => import(new URL(path, productRoot).href) as Promise<T>;
+const [{ createApp }, { openDatabase }, { startPlatform }, { createSecretBox }, { createLogger }] =
+  await Promise.all([
+    product<typeof AppModule>('app.js'),
+    product<typeof DatabaseModule>('db/database.js'),
+    product<typeof PlatformModule>('platform.js'),
+    product<typeof CryptoModule>('shared/crypto.js'),
+    product<typeof LoggerModule>('shared/logger.js'),
+  ]);
+const importMs = performance.now() - importStarted;
 
 const started = performance.now();
 const logger = createLogger({ level: 'error' });
@@ -111,4 +132,13 @@ process.on('message', (message: { type: string; file?: string }) => {
     })();
   }
 });
-process.send?.({ type: 'ready', startupMs, bots: platform.fleet.status().length, rss: rss() });
+// startupMs: opening the database to serving webhooks (as in earlier runs); processMs: from this
+// process's start (Node itself, the TypeScript loader if any, every module) to the same point.
+process.send?.({
+  type: 'ready',
+  startupMs,
+  importMs,
+  processMs: performance.now(),
+  bots: platform.fleet.status().length,
+  rss: rss(),
+});

@@ -10,6 +10,14 @@
  * `npx tsx bench/profile-summary.ts FILE [top] [--cpu]`. BENCH_NODE_FLAGS="--flag ..." passes V8/Node
  * flags to the product process (e.g. to try GC settings).
  *
+ * BENCH_FROM=src (the default) runs the product from the TypeScript sources through tsx
+ * (`node --import tsx`, as `npm run dev` does). BENCH_FROM=dist runs the compiled JavaScript in
+ * dist/ as `npm start` does (`node --enable-source-maps`, no TypeScript loader in the product
+ * process): run `npm run build` first; the benchmark stops if dist/ is missing or older than any
+ * source. For that mode bench/fleet-server.ts is transpiled (TypeScript's transpileModule, types
+ * dropped) to node_modules/.cache/remnafleet-bench/fleet-server.mjs and forked from there. Only
+ * the product process changes: this process (setup and the simulator) always runs through tsx.
+ *
  * "CPU per update" is the product process's own CPU time (user + system, `process.cpuUsage()` in
  * the child) divided by the webhook updates it answered in the same window. It moves far less than
  * updates per second when other work shares the machine (which halves throughput here), so it is
@@ -20,9 +28,18 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import type { SimBot, SimUser, TelegramSim } from '../sim/telegram/index.js';
 import { startTelegramSim } from '../sim/telegram/index.js';
@@ -41,7 +58,72 @@ const USERS = Number(process.env.BENCH_USERS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const PROFILE = Boolean(process.env.BENCH_PROFILE);
-const SERVER = fileURLToPath(new URL('./fleet-server.ts', import.meta.url));
+const FROM = process.env.BENCH_FROM ?? 'src';
+if (FROM !== 'src' && FROM !== 'dist') throw new Error(`BENCH_FROM must be src or dist, not ${FROM}`);
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+/** Every file under `dir` (recursively) whose name passes `keep`. */
+const filesUnder = (dir: string, keep: (name: string) => boolean): string[] =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => keep(name))
+    .map((name) => join(dir, name));
+
+/** Stops with a clear message unless dist/ holds a compiled file at least as new as every source. */
+function assertDistFresh(): void {
+  const src = join(ROOT, 'src');
+  const dist = join(ROOT, 'dist');
+  const rebuild = 'run `npm run build` first (BENCH_FROM=dist runs the compiled JavaScript)';
+  if (!existsSync(join(dist, 'main.js'))) throw new Error(`dist/ has no build: ${rebuild}`);
+  const stale: string[] = [];
+  for (const source of filesUnder(src, (name) => name.endsWith('.ts') && !/\.(test|d)\.ts$/.test(name))) {
+    const compiled = join(dist, relative(src, source)).replace(/\.ts$/, '.js');
+    if (!existsSync(compiled) || statSync(compiled).mtimeMs < statSync(source).mtimeMs)
+      stale.push(relative(ROOT, source));
+  }
+  if (stale.length > 0)
+    throw new Error(
+      `dist/ is older than ${stale.length} source file(s) (${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', ...' : ''}): ${rebuild}`,
+    );
+}
+
+/**
+ * The product process's entry and Node flags. From src: this TypeScript file under tsx. From dist:
+ * the same file transpiled to JavaScript (it imports the product only by file URL, and nothing
+ * else from the repository, so it runs anywhere `pg` resolves to the product's copy) and run as
+ * `npm start` runs dist/main.js.
+ */
+async function serverEntry(): Promise<{ file: string; execArgv: string[]; productRoot: string }> {
+  const source = fileURLToPath(new URL('./fleet-server.ts', import.meta.url));
+  if (FROM === 'src')
+    return {
+      file: source,
+      execArgv: ['--import', 'tsx'],
+      productRoot: pathToFileURL(join(ROOT, 'src/')).href,
+    };
+  assertDistFresh();
+  const { default: ts } = await import('typescript');
+  const { outputText, diagnostics } = ts.transpileModule(readFileSync(source, 'utf8'), {
+    fileName: source,
+    reportDiagnostics: true,
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2022,
+      verbatimModuleSyntax: true,
+    },
+  });
+  if (diagnostics?.length)
+    throw new Error(
+      `cannot transpile ${source}: ${ts.flattenDiagnosticMessageText(diagnostics[0]!.messageText, '\n')}`,
+    );
+  // Under node_modules so that `pg` resolves to the copy the product uses (the server patches it).
+  const dir = join(ROOT, 'node_modules/.cache/remnafleet-bench');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'fleet-server.mjs');
+  writeFileSync(`${file}.${process.pid}`, outputText);
+  renameSync(`${file}.${process.pid}`, file);
+  return { file, execArgv: ['--enable-source-maps'], productRoot: pathToFileURL(join(ROOT, 'dist/')).href };
+}
+const SERVER = await serverEntry();
 
 const print = (line = '') => process.stdout.write(`${line}\n`);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -59,7 +141,7 @@ interface CpuSample {
 
 interface ServerHandle {
   child: ChildProcess;
-  ready: { startupMs: number; bots: number; rss: number };
+  ready: { startupMs: number; importMs: number; processMs: number; bots: number; rss: number };
   rss(): Promise<number>;
   cpu(): Promise<CpuSample>;
   profileStart(): Promise<void>;
@@ -68,14 +150,13 @@ interface ServerHandle {
 }
 
 async function startServer(env: Record<string, string>): Promise<ServerHandle> {
-  const child = fork(SERVER, [], {
+  const child = fork(SERVER.file, [], {
     execArgv: [
-      '--import',
-      'tsx',
+      ...SERVER.execArgv,
       '--expose-gc',
       ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
     ],
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...env, BENCH_PRODUCT_ROOT: SERVER.productRoot },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = <T>(type: string) =>
@@ -90,7 +171,7 @@ async function startServer(env: Record<string, string>): Promise<ServerHandle> {
       child.on('message', onMessage);
       child.once('exit', onExit);
     });
-  const ready = await next<{ startupMs: number; bots: number; rss: number }>('ready');
+  const ready = await next<ServerHandle['ready']>('ready');
   return {
     child,
     ready,
@@ -340,7 +421,7 @@ async function benchmark(tenants: number, baselineRss: number | undefined): Prom
       `\n== ${tenants} tenant${tenants === 1 ? '' : 's'} (${USERS} concurrent customers; setup ${setupSeconds.toFixed(1)} s)`,
     );
     print(
-      `start-up      first start ${(cold.ready.startupMs / 1000).toFixed(2)} s (sets ${tenants} webhooks), restart ${(server.ready.startupMs / 1000).toFixed(2)} s`,
+      `start-up      first start ${(cold.ready.startupMs / 1000).toFixed(2)} s (sets ${tenants} webhooks), restart ${(server.ready.startupMs / 1000).toFixed(2)} s; from process start ${(cold.ready.processMs / 1000).toFixed(2)} / ${(server.ready.processMs / 1000).toFixed(2)} s (product modules load in ${(cold.ready.importMs / 1000).toFixed(2)} / ${(server.ready.importMs / 1000).toFixed(2)} s)`,
     );
     print(
       `throughput    ${(max.count / max.seconds).toFixed(0)} updates/s sustained over ${max.seconds.toFixed(1)} s; latency p50 ${percentile(max.latencies, 50).toFixed(1)} ms, p99 ${percentile(max.latencies, 99).toFixed(1)} ms; errors ${max.errors}`,
@@ -368,7 +449,7 @@ async function benchmark(tenants: number, baselineRss: number | undefined): Prom
 }
 
 print(
-  `Remnafleet fleet benchmark: webhook mode, PostgreSQL at ${new URL(ADMIN_URL).host}, Node ${process.version}`,
+  `Remnafleet fleet benchmark: webhook mode, PostgreSQL at ${new URL(ADMIN_URL).host}, Node ${process.version}, product from ${FROM === 'dist' ? 'dist/ (node --enable-source-maps)' : 'src/ (node --import tsx)'}`,
 );
 print('latency = from the update entering the simulator to the bot reply reaching it');
 let baseline: number | undefined;

@@ -10,6 +10,7 @@
  * closer to where the CPU goes.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 interface CallFrame {
   functionName: string;
@@ -58,24 +59,38 @@ profile.samples.forEach((id, index) => {
 });
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 
-/** node_modules/<pkg> (scoped too), src/…, or the special V8 names. */
+// Paths relative to the repository (this checkout, or any directory named main), so src/… and
+// dist/… read alike; the server file BENCH_FROM=dist runs is shown as its source.
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const SERVER_CACHE = 'node_modules/.cache/remnafleet-bench/fleet-server.mjs';
+const inRepo = (url: string): string | undefined => {
+  if (url.endsWith(SERVER_CACHE)) return 'bench/fleet-server.ts (transpiled)';
+  const path = url.startsWith('file://') ? fileURLToPath(url) : url;
+  if (path.startsWith(ROOT)) return path.slice(ROOT.length);
+  const repo = path.indexOf('/main/');
+  return repo >= 0 ? path.slice(repo + '/main/'.length) : undefined;
+};
+
+/** node_modules/<pkg> (scoped too), src/… or dist/…, or the special V8 names. */
 const area = (url: string): string => {
   if (!url) return '(native/V8)';
+  if (url.startsWith('node:')) return url;
+  const own = inRepo(url);
+  if (own !== undefined && !own.startsWith('node_modules/')) return own;
   const modules = url.lastIndexOf('node_modules/');
   if (modules >= 0) {
     const rest = url.slice(modules + 'node_modules/'.length).split('/');
     return rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : (rest[0] ?? url);
   }
-  if (url.startsWith('node:')) return url;
-  const repo = url.indexOf('/main/');
-  return repo >= 0 ? url.slice(repo + '/main/'.length) : url;
+  return url;
 };
 const fileOf = (url: string): string => {
   if (!url) return '(native/V8)';
+  const own = inRepo(url);
+  if (own !== undefined && !own.startsWith('node_modules/')) return own;
   const modules = url.lastIndexOf('node_modules/');
   if (modules >= 0) return url.slice(modules + 'node_modules/'.length);
-  const repo = url.indexOf('/main/');
-  return repo >= 0 ? url.slice(repo + '/main/'.length) : url;
+  return url;
 };
 
 const add = (map: Map<string, number>, key: string, value: number) =>
