@@ -5,10 +5,10 @@ import {
   settingLabelKey,
   TENANT_SETTING_GROUPS,
   TENANT_SETTING_KEYS,
-} from '../../src/bot/features/admin/settings.js';
-import { createTranslator, LANGUAGES } from '../../src/bot/i18n.js';
-import { SETTING_KEYS, SETTINGS } from '../../src/modules/settings/registry.js';
-import { startOfDay } from '../../src/modules/stats/sales-stats.js';
+} from '../../../../src/bot/features/admin/settings.js';
+import { createTranslator, LANGUAGES } from '../../../../src/bot/i18n.js';
+import { SETTING_KEYS, SETTINGS } from '../../../../src/modules/settings/registry.js';
+import { startOfDay } from '../../../../src/modules/stats/sales-stats.js';
 
 describe('admin menu texts', () => {
   const translator = createTranslator();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../support/database.js';
-import { eventually, type FleetHarness, startFleetHarness } from '../support/fleet.js';
-import { hasButton } from '../support/shop.js';
+import { BACKENDS } from '../../support/database.js';
+import { eventually, type FleetHarness, startFleetHarness } from '../../support/fleet.js';
+import { hasButton } from '../../support/shop.js';
 
 /**
  * Updates of one chat are handled one after another; the middleware tree is shared by every bot of

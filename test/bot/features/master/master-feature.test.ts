@@ -1,14 +1,19 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimUser } from '../../sim/telegram/index.js';
-import { orders } from '../../src/db/schema.js';
-import { inTenant } from '../../src/db/tenant-tx.js';
-import { FEATURE_KEYS } from '../../src/modules/feature-flags/features.js';
-import { chargeSale } from '../../src/modules/wallet/charge-sale.js';
-import type { BotId } from '../../src/shared/ids.js';
-import { BACKENDS } from '../support/database.js';
-import { eventually, type FleetHarness, type ShopUnderTest, startFleetHarness } from '../support/fleet.js';
-import { callbacks, latestMessageId, pressForAnswer, pressForEdit } from '../support/shop.js';
+import type { SimUser } from '../../../../sim/telegram/index.js';
+import { orders } from '../../../../src/db/schema.js';
+import { inTenant } from '../../../../src/db/tenant-tx.js';
+import { FEATURE_KEYS } from '../../../../src/modules/feature-flags/features.js';
+import { chargeSale } from '../../../../src/modules/wallet/charge-sale.js';
+import type { BotId } from '../../../../src/shared/ids.js';
+import { BACKENDS } from '../../../support/database.js';
+import {
+  eventually,
+  type FleetHarness,
+  type ShopUnderTest,
+  startFleetHarness,
+} from '../../../support/fleet.js';
+import { callbacks, latestMessageId, pressForAnswer, pressForEdit } from '../../../support/shop.js';
 
 describe.each(BACKENDS)('master bot on %s', (backend) => {
   let h: FleetHarness;

@@ -1,13 +1,18 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimGroup, SimMessage, SimUser } from '../../sim/telegram/index.js';
-import { cardToCardPayments } from '../../src/db/schema.js';
-import { inTenant } from '../../src/db/tenant-tx.js';
-import { expireReceipts } from '../../src/jobs/definitions/expire-receipts.js';
-import { type CardPayment, cardPaymentRef } from '../../src/modules/payments/card-to-card.js';
-import type { CardId, CustomerId } from '../../src/shared/ids.js';
-import { BACKENDS } from '../support/database.js';
-import { eventually, type FleetHarness, type ShopUnderTest, startFleetHarness } from '../support/fleet.js';
+import type { SimGroup, SimMessage, SimUser } from '../../../../sim/telegram/index.js';
+import { cardToCardPayments } from '../../../../src/db/schema.js';
+import { inTenant } from '../../../../src/db/tenant-tx.js';
+import { expireReceipts } from '../../../../src/jobs/definitions/expire-receipts.js';
+import { type CardPayment, cardPaymentRef } from '../../../../src/modules/payments/card-to-card.js';
+import type { CardId, CustomerId } from '../../../../src/shared/ids.js';
+import { BACKENDS } from '../../../support/database.js';
+import {
+  eventually,
+  type FleetHarness,
+  type ShopUnderTest,
+  startFleetHarness,
+} from '../../../support/fleet.js';
 import {
   createMonthlyPlan,
   enterShop,
@@ -15,7 +20,7 @@ import {
   nextBotMessage,
   openTestShop,
   waitForSubscriptionPhoto,
-} from '../support/shop.js';
+} from '../../../support/shop.js';
 
 /** A 16-digit card number passing Luhn: the 15 given digits and their check digit. */
 function cardNumber(first15: string): string {

@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimMessage, SimUser } from '../../sim/telegram/index.js';
-import { asCardId, asCustomerId, asPlanId } from '../../src/shared/ids.js';
-import { BACKENDS } from '../support/database.js';
-import { eventually, type FleetHarness, type ShopUnderTest, startFleetHarness } from '../support/fleet.js';
+import type { SimMessage, SimUser } from '../../../../sim/telegram/index.js';
+import { asCardId, asCustomerId, asPlanId } from '../../../../src/shared/ids.js';
+import { BACKENDS } from '../../../support/database.js';
+import {
+  eventually,
+  type FleetHarness,
+  type ShopUnderTest,
+  startFleetHarness,
+} from '../../../support/fleet.js';
 import {
   callbacks,
   latestMessageId,
@@ -10,7 +15,7 @@ import {
   openTestShop,
   pressForAnswer,
   pressForEdit,
-} from '../support/shop.js';
+} from '../../../support/shop.js';
 
 /** A valid (Luhn) 16-digit card number, and one with a wrong check digit. */
 const GOOD_CARD = '6037 9912 3456 7893';

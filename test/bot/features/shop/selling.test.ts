@@ -1,11 +1,16 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimUser } from '../../sim/telegram/index.js';
-import { orders, subscriptions } from '../../src/db/schema.js';
-import { inTenant } from '../../src/db/tenant-tx.js';
-import type { BotId, CustomerId } from '../../src/shared/ids.js';
-import { BACKENDS } from '../support/database.js';
-import { eventually, type FleetHarness, type ShopUnderTest, startFleetHarness } from '../support/fleet.js';
+import type { SimUser } from '../../../../sim/telegram/index.js';
+import { orders, subscriptions } from '../../../../src/db/schema.js';
+import { inTenant } from '../../../../src/db/tenant-tx.js';
+import type { BotId, CustomerId } from '../../../../src/shared/ids.js';
+import { BACKENDS } from '../../../support/database.js';
+import {
+  eventually,
+  type FleetHarness,
+  type ShopUnderTest,
+  startFleetHarness,
+} from '../../../support/fleet.js';
 import {
   botMessageWith,
   createMonthlyPlan,
@@ -14,7 +19,7 @@ import {
   newCustomer,
   openTestShop,
   waitForSubscriptionPhoto,
-} from '../support/shop.js';
+} from '../../../support/shop.js';
 
 const DAY = 86_400_000;
 const GIB = 1024 ** 3;

@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SimMessage, SimPaymentError, type SimUser } from '../../sim/telegram/index.js';
-import { asOrderId, type BotId, type CustomerId } from '../../src/shared/ids.js';
-import { BACKENDS } from '../support/database.js';
-import { eventually, type FleetHarness, type ShopUnderTest, startFleetHarness } from '../support/fleet.js';
+import { type SimMessage, SimPaymentError, type SimUser } from '../../../../sim/telegram/index.js';
+import { asOrderId, type BotId, type CustomerId } from '../../../../src/shared/ids.js';
+import { BACKENDS } from '../../../support/database.js';
+import {
+  eventually,
+  type FleetHarness,
+  type ShopUnderTest,
+  startFleetHarness,
+} from '../../../support/fleet.js';
 import {
   botMessageWith,
   buyShortOfMoney,
@@ -13,7 +18,7 @@ import {
   openTestShop,
   topUpWith,
   waitForSubscriptionPhoto,
-} from '../support/shop.js';
+} from '../../../support/shop.js';
 
 /** Telegram Stars end to end: invoice, pre-checkout, successful_payment, through the Telegram simulator. */
 describe.each(BACKENDS)('telegram stars on %s', (backend) => {

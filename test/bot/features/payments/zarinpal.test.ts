@@ -1,12 +1,17 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimMessage, SimUser } from '../../sim/telegram/index.js';
-import type { ZarinpalSim } from '../../sim/zarinpal/index.js';
-import { zarinpalPayments } from '../../src/db/schema.js';
-import { inTenant } from '../../src/db/tenant-tx.js';
-import { asOrderId, type BotId, type CustomerId } from '../../src/shared/ids.js';
-import { BACKENDS } from '../support/database.js';
-import { eventually, type FleetHarness, type ShopUnderTest, startFleetHarness } from '../support/fleet.js';
+import type { SimMessage, SimUser } from '../../../../sim/telegram/index.js';
+import type { ZarinpalSim } from '../../../../sim/zarinpal/index.js';
+import { zarinpalPayments } from '../../../../src/db/schema.js';
+import { inTenant } from '../../../../src/db/tenant-tx.js';
+import { asOrderId, type BotId, type CustomerId } from '../../../../src/shared/ids.js';
+import { BACKENDS } from '../../../support/database.js';
+import {
+  eventually,
+  type FleetHarness,
+  type ShopUnderTest,
+  startFleetHarness,
+} from '../../../support/fleet.js';
 import {
   botMessageWith,
   buyShortOfMoney,
@@ -18,7 +23,7 @@ import {
   topUpWith,
   waitForSubscriptionPhoto,
   withButton,
-} from '../support/shop.js';
+} from '../../../support/shop.js';
 
 const MERCHANT = '7c1e4b9a-2f3d-4c5e-8a6b-9d0e1f2a3b4c';
 const OTHER_MERCHANT = '0b9a8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d';

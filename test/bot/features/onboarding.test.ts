@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findMenuEntries } from '../../src/bot/features/main-menu.js';
-import { BACKENDS } from '../support/database.js';
-import { type FleetHarness, startFleetHarness } from '../support/fleet.js';
+import { findMenuEntries } from '../../../src/bot/features/main-menu.js';
+import { BACKENDS } from '../../support/database.js';
+import { type FleetHarness, startFleetHarness } from '../../support/fleet.js';
 
 const callbacks = (m: { buttons: { callbackData?: string }[][] }) =>
   m.buttons.flat().flatMap((b) => (b.callbackData ? [b.callbackData] : []));
