@@ -159,6 +159,31 @@ export function createJobStore(db: Database) {
       });
     },
 
+    /**
+     * Claims the window of a platform-wide job for this process: true for the first caller only,
+     * whichever process and however often it is asked.
+     */
+    async claimWindow(name: string, windowStart: Date): Promise<boolean> {
+      const result = await inPlatform(db, (tx) =>
+        tx.execute(sql`
+          INSERT INTO platform_schedule_runs (name, window_start) VALUES (${name}, ${windowStart.toISOString()})
+          ON CONFLICT DO NOTHING
+          RETURNING name`),
+      );
+      return rowsOf(result).length > 0;
+    },
+
+    /** Forgets claimed windows older than `ageMs`. */
+    async pruneWindows(ageMs: number): Promise<number> {
+      return inPlatform(db, async (tx) => {
+        const result = await tx.execute(sql`
+          DELETE FROM platform_schedule_runs
+           WHERE window_start < now() - make_interval(secs => ${ageMs / 1000})
+          RETURNING name`);
+        return rowsOf(result).length;
+      });
+    },
+
     /** Forgets finished jobs: done ones after `doneAgeMs`, failed ones after `failedAgeMs`. */
     async prune(doneAgeMs: number, failedAgeMs: number): Promise<number> {
       return inPlatform(db, async (tx) => {

@@ -165,6 +165,17 @@ export const jobs = pgTable('jobs', {
   finishedAt: timestamp('finished_at', { withTimezone: true }),
 });
 
+/** Windows claimed by platform-wide jobs (migrations/0013): one run per job and window, fleet-wide. */
+export const platformScheduleRuns = pgTable(
+  'platform_schedule_runs',
+  {
+    name: text('name').notNull(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.name, table.windowStart] })],
+);
+
 export type OrderKind = 'purchase' | 'renewal' | 'trial';
 export type OrderStatus = 'created' | 'paid' | 'provisioning' | 'active' | 'cancelled';
 

@@ -85,6 +85,42 @@ export class PermanentJobError extends Error {
   override name = 'PermanentJobError';
 }
 
+/** What a platform-wide job's handler is told: no tenant, no payload; the window it runs for. */
+export interface PlatformJobContext {
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+  /** The start of the window this run is for (every process computes the same one). */
+  readonly windowStart: Date;
+}
+
+/**
+ * A job for the whole fleet, not for one tenant: run once per window of `everyMs` by whichever
+ * process claims the window first (`platform_schedule_runs`). It keeps no row in `jobs` (a job row
+ * is always a tenant's) and is not retried: the next window runs it again, so it must be a sweep
+ * that catches up, like pruning.
+ */
+export interface PlatformJobDefinition {
+  readonly name: string;
+  readonly scope: 'platform';
+  readonly everyMs: number;
+  /** A run taking longer is aborted (default 60 s). */
+  readonly timeoutMs?: number;
+  readonly handler: (job: PlatformJobContext, deps: JobDeps) => Promise<void>;
+}
+
+export const definePlatformJob = (
+  definition: Omit<PlatformJobDefinition, 'scope'>,
+): PlatformJobDefinition => ({
+  ...definition,
+  scope: 'platform',
+});
+
 /** A list of jobs with different payload types; each validates its own payload before running. */
 // biome-ignore lint/suspicious/noExplicitAny: the payload type is checked per job by its zod schema
 export type AnyJobDefinition = JobDefinition<any>;
+
+/** Anything the runner runs: tenant jobs (queued, retried) and platform-wide ones (per window). */
+export type AnyJob = AnyJobDefinition | PlatformJobDefinition;
+
+export const isPlatformJob = (job: AnyJob): job is PlatformJobDefinition =>
+  'scope' in job && job.scope === 'platform';

@@ -1,9 +1,10 @@
-import type { AnyJobDefinition } from './define.js';
+import type { AnyJob } from './define.js';
 import { cardPaymentDecided, cardReceiptForward } from './definitions/card-payments.js';
 import { expireReceipts } from './definitions/expire-receipts.js';
 import { floodWaitNotice } from './definitions/flood-wait-notice.js';
 import { orderActiveNotice } from './definitions/order-notice.js';
 import { provisionOrder } from './definitions/provision-order.js';
+import { pruneJobs } from './definitions/prune-jobs.js';
 import { pruneUpdates } from './definitions/prune-updates.js';
 import { saleRefusedAlert } from './definitions/sale-refused-alert.js';
 import { syncTraffic } from './definitions/sync-traffic.js';
@@ -11,11 +12,11 @@ import { zarinpalNotice } from './definitions/zarinpal-notice.js';
 import { zarinpalReconcile } from './definitions/zarinpal-reconcile.js';
 
 /**
- * Every job the platform runs, schedules included: a new job is one file in definitions/ and one
- * line here. A job enqueued under a name missing from this list fails at once, so keep it complete
+ * Every job the platform runs, schedules included, tenant jobs and platform-wide ones (`pruneJobs`):
+ * a new job is one file in definitions/ and one line here. A job enqueued under a name missing from this list fails at once, so keep it complete
  * (test/jobs/index.test.ts checks every definition file is listed).
  */
-export const ALL_JOBS: readonly AnyJobDefinition[] = [
+export const ALL_JOBS: readonly AnyJob[] = [
   provisionOrder,
   orderActiveNotice,
   saleRefusedAlert,
@@ -27,4 +28,5 @@ export const ALL_JOBS: readonly AnyJobDefinition[] = [
   zarinpalReconcile,
   pruneUpdates,
   syncTraffic,
+  pruneJobs,
 ];

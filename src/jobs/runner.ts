@@ -3,11 +3,13 @@ import type { JobQueue, JobRow } from '../db/job-queue.js';
 import { FEATURES } from '../modules/feature-flags/features.js';
 import type { Logger } from '../shared/logger.js';
 import {
-  type AnyJobDefinition,
+  type AnyJob,
+  isPlatformJob,
   type JobDefinition,
   type JobDeps,
   type JobSchedule,
   PermanentJobError,
+  type PlatformJobDefinition,
   RetryLater,
 } from './define.js';
 
@@ -23,9 +25,6 @@ export interface JobRunnerOptions {
   /** Fallback poll when no notification arrives (default 1 s): delayed retries become due silently. */
   readonly pollIntervalMs?: number;
   readonly overrides?: Readonly<Record<string, JobOverride>>;
-  /** Finished jobs are kept this long for inspection (default 7 days; failed ones 30 days). */
-  readonly keepDoneMs?: number;
-  readonly keepFailedMs?: number;
   /**
    * How long a claim holds a job without a heartbeat (default 15 s): a job whose worker died is
    * taken by another runner this long after the worker's last heartbeat at the latest.
@@ -52,7 +51,7 @@ export function createJobRunner(deps: {
   readonly queue: JobQueue;
   readonly logger: Logger;
   /** Every job this process runs (src/jobs/index.ts); each schedule comes with its definition. */
-  readonly definitions: readonly AnyJobDefinition[];
+  readonly definitions: readonly AnyJob[];
   /** What handlers use: the business core and the notices. */
   readonly jobDeps: JobDeps;
   readonly options?: JobRunnerOptions;
@@ -72,9 +71,16 @@ export function createJobRunner(deps: {
   }
   const byName = new Map<string, JobDefinition<unknown>>();
   const schedules: (JobSchedule & { name: string; maxAttempts: number })[] = [];
+  const platformJobs: PlatformJobDefinition[] = [];
+  const names = new Set<string>();
   for (const definition of deps.definitions) {
-    if (byName.has(definition.name)) throw new Error(`two jobs are named "${definition.name}"`);
+    if (names.has(definition.name)) throw new Error(`two jobs are named "${definition.name}"`);
+    names.add(definition.name);
     const override = options.overrides?.[definition.name] ?? {};
+    if (isPlatformJob(definition)) {
+      platformJobs.push({ ...definition, everyMs: override.everyMs ?? definition.everyMs });
+      continue;
+    }
     byName.set(definition.name, {
       ...definition,
       ...(override.backoffMs ? { backoffMs: override.backoffMs } : {}),
@@ -217,21 +223,53 @@ export function createJobRunner(deps: {
           : {}),
       });
     }
+    for (const job of platformJobs) {
+      const windowStart = new Date(Math.floor(now / job.everyMs) * job.everyMs);
+      // the first process to claim the window runs it; the others, and later ticks, skip it
+      if (!(await store.claimWindow(job.name, windowStart))) continue;
+      track(runPlatformJob(job, windowStart));
+    }
+  };
+
+  const runPlatformJob = async (job: PlatformJobDefinition, windowStart: Date): Promise<void> => {
+    const log = logger.child({ job: job.name, window: windowStart.toISOString() });
+    const controller = new AbortController();
+    const timeoutMs = job.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const error = new Error(`timed out after ${timeoutMs} ms`);
+          controller.abort(error);
+          reject(error);
+        }, timeoutMs);
+      });
+      await Promise.race([
+        job.handler({ logger: log, signal: controller.signal, windowStart }, deps.jobDeps),
+        timeout,
+      ]);
+    } catch (error) {
+      // not retried: the next window sweeps again
+      log.error({ err: error }, 'platform job failed; the next window runs it again');
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const track = (work: Promise<void>) => {
+    const task = work
+      .catch((error: unknown) => logger.error({ err: error }, 'job bookkeeping failed'))
+      .finally(() => {
+        inFlight.delete(task);
+        wake?.();
+      });
+    inFlight.add(task);
   };
 
   const run = async () => {
-    let lastPrune = 0;
     while (running) {
       try {
         await tickSchedules();
-        if (Date.now() - lastPrune > 600_000) {
-          lastPrune = Date.now();
-          const pruned = await store.prune(
-            options.keepDoneMs ?? 7 * 86_400_000,
-            options.keepFailedMs ?? 30 * 86_400_000,
-          );
-          if (pruned > 0) logger.info({ pruned }, 'pruned finished jobs');
-        }
         const free = concurrency - inFlight.size;
         const jobs = free > 0 ? await store.claim(free, leaseMs) : [];
         for (const job of jobs) {

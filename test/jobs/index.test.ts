@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { isPlatformJob } from '../../src/jobs/define.js';
 import { ALL_JOBS } from '../../src/jobs/index.js';
 
 describe('the job list', () => {
@@ -9,8 +10,7 @@ describe('the job list', () => {
     for (const file of readdirSync(dir).filter((name) => name.endsWith('.ts'))) {
       const module = (await import(new URL(file, dir).href)) as Record<string, unknown>;
       for (const value of Object.values(module)) {
-        if (value && typeof value === 'object' && 'handler' in value && 'payload' in value)
-          exported.add(value);
+        if (value && typeof value === 'object' && 'handler' in value && 'name' in value) exported.add(value);
       }
     }
     expect(exported.size).toBeGreaterThan(0);
@@ -19,8 +19,16 @@ describe('the job list', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
+  it('prunes finished jobs once for the whole fleet every 10 minutes', () => {
+    const prune = ALL_JOBS.find((job) => job.name === 'prune-jobs');
+    expect(prune && isPlatformJob(prune) ? prune.everyMs : undefined).toBe(600_000);
+  });
+
   it('narrows Zarinpal reconciliation to shops with Zarinpal on', () => {
     const reconcile = ALL_JOBS.find((job) => job.name === 'zarinpal-reconcile');
-    expect(reconcile?.schedule).toEqual({ everyMs: 60_000, feature: 'zarinpal' });
+    expect(reconcile && !isPlatformJob(reconcile) ? reconcile.schedule : undefined).toEqual({
+      everyMs: 60_000,
+      feature: 'zarinpal',
+    });
   });
 });

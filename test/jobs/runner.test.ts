@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Notices } from '../../src/bot/notices/notices.js';
 import { createJobStore, enqueueJob, type JobQueue } from '../../src/db/job-queue.js';
 import { inPlatform, inTenant } from '../../src/db/tenant-tx.js';
-import { defineJob, PermanentJobError, RetryLater } from '../../src/jobs/define.js';
+import { defineJob, definePlatformJob, PermanentJobError, RetryLater } from '../../src/jobs/define.js';
 import { enqueue as enqueueThrough } from '../../src/jobs/enqueue.js';
 import { createJobRunner, DEFAULT_LEASE_MS, type JobRunner } from '../../src/jobs/runner.js';
 import type { BotId } from '../../src/shared/ids.js';
@@ -257,6 +257,37 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
       inTenant(t.database.handle.db, shopB, (tx) => enqueueThrough(tx, keyed, { n: 1.5 })),
     );
     expect(bad).toMatch(/expected int|integer/i);
+  });
+
+  it('runs a platform-wide job once per window for the whole fleet, however many runners', async () => {
+    const runs: { runner: string; window: number }[] = [];
+    const everyMs = 400;
+    const platformJob = (runner: string) =>
+      definePlatformJob({
+        name: 'fleet-sweep',
+        everyMs,
+        handler: async ({ windowStart }) => {
+          runs.push({ runner, window: windowStart.getTime() });
+          if (runner === 'b') throw new Error('a failed sweep is logged; the next window runs again');
+        },
+      });
+    const runners = ['a', 'b', 'c'].map((name) =>
+      createJobRunner({
+        queue: t.app.platform.jobs,
+        logger: createSilentLogger(),
+        definitions: [platformJob(name)],
+        jobDeps: { app: t.app, notices: noNotices },
+        options: { pollIntervalMs: 20 },
+      }),
+    );
+    await Promise.all(runners.map((runner) => runner.start()));
+    await eventually(() => new Set(runs.map((run) => run.window)).size >= 3, 'three windows', 5000);
+    await Promise.all(runners.map((runner) => runner.stop()));
+    const windows = runs.map((run) => run.window);
+    // one run per window, no two runners in one window, no tenant job rows
+    expect(new Set(windows).size).toBe(windows.length);
+    expect(windows.every((window) => window % everyMs === 0)).toBe(true);
+    expect((await t.app.platform.jobs.store.counts('fleet-sweep')).done).toBe(0);
   });
 
   it('refuses two definitions with one name', () => {
