@@ -120,7 +120,7 @@ export function createApp(deps: AppDeps) {
       wallet: createWalletService({ tenant, bus }),
       /** Enqueues a job for this tenant in a transaction of its own (no state change carries it). */
       jobs: {
-        enqueue: <P>(job: JobDefinition<P>, payload: P, options?: EnqueueOptions) =>
+        enqueue: <P>(job: JobDefinition<P>, payload: NoInfer<P>, options?: EnqueueOptions) =>
           tenant.transaction((tx) => enqueue(tx, job, payload, options)),
       },
       /** Stores each subscription's usage and the tenant's consumed traffic from the panel. */

@@ -11,6 +11,7 @@ import { createCardToCardFeature } from './features/payments/card-to-card.js';
 import { createReceiptReviewFeature } from './features/payments/receipt-review.js';
 import { createStarsFeature } from './features/payments/stars.js';
 import { createZarinpalFeature } from './features/payments/zarinpal.js';
+import { createReachabilityFeature } from './features/reachability.js';
 import type { Translator } from './i18n.js';
 import { createPipeline } from './middleware/pipeline.js';
 
@@ -55,6 +56,8 @@ export function createBotHandler(deps: HandlerDeps): Composer<BotContext> {
   // payments: card-to-card for customers, receipt review for admins
   handler.use(createCardToCardFeature());
   handler.use(createReceiptReviewFeature());
+  // a customer blocking or unblocking the bot: notices stop and start again
+  handler.use(createReachabilityFeature());
   handler.use(createFallbackFeature());
   return handler;
 }

@@ -119,6 +119,8 @@ export const customers = pgTable('customers', {
   referredBy: bigint('referred_by', { mode: 'number' }),
   rulesAcceptedAt: timestamp('rules_accepted_at', { withTimezone: true }),
   isBlocked: boolean('is_blocked').notNull().default(false),
+  /** Telegram refused delivery (the customer blocked the bot) since then; cleared by /start. */
+  unreachableSince: timestamp('unreachable_since', { withTimezone: true }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

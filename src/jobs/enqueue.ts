@@ -18,7 +18,8 @@ export interface EnqueueOptions {
 export async function enqueue<P>(
   tx: TenantTx,
   job: JobDefinition<P>,
-  payload: P,
+  // the definition alone decides the type: a literal is checked against it, not widened
+  payload: NoInfer<P>,
   options: EnqueueOptions = {},
 ): Promise<boolean> {
   const parsed = job.payload.parse(payload);

@@ -1,6 +1,7 @@
 import { GrammyError, InputFile } from 'grammy';
 import type { App, TenantServices } from '../../app.js';
 import { RetryLater } from '../../jobs/define.js';
+import type { Customer } from '../../modules/customers/customers-service.js';
 import { asCardPaymentId } from '../../modules/payments/card-to-card.js';
 import { zarinpalProblem } from '../../modules/payments/zarinpal-problems.js';
 import { saleRefusedAlert } from '../../modules/wallet/sale-alert.js';
@@ -16,6 +17,10 @@ import { qrPng, subscriptionCard } from '../features/shop/view.js';
 import type { Fleet } from '../fleet.js';
 import { formatMoney } from '../format.js';
 import type { Translator } from '../i18n.js';
+
+/** Telegram's answer when the customer blocked the bot (or deleted their account): 403. */
+export const isBlockedByUser = (error: unknown): boolean =>
+  error instanceof GrammyError && error.error_code === 403;
 
 /** The wait Telegram asked for on a 429, in seconds; undefined for any other error. */
 export const floodWaitSeconds = (error: unknown): number | undefined =>
@@ -43,14 +48,34 @@ export function createNotices(deps: NoticesDeps) {
     return api;
   };
 
-  /** Who a notice is for, and their language; undefined when the customer or the tenant is gone. */
+  /**
+   * Who a notice is for, and their language; undefined when the customer or the tenant is gone, or
+   * the customer blocked the bot (nothing is sent to them until they write to it again).
+   */
   const recipient = async (services: TenantServices, customerId: CustomerId) => {
     const [customer, tenant] = await Promise.all([
       services.customers.get(customerId),
       app.platform.tenants.get(services.botId),
     ]);
-    if (!customer || !tenant) return undefined;
+    if (!customer || !tenant || customer.unreachableSince) return undefined;
     return { customer, tenant, t: translator.forLanguage(customer.language) };
+  };
+
+  /**
+   * Sends to a customer; when Telegram answers that they blocked the bot, marks them unreachable
+   * and gives up quietly (a retry would meet the same refusal), so later notices skip them.
+   */
+  const deliver = async (
+    services: TenantServices,
+    customer: Customer,
+    send: () => Promise<unknown>,
+  ): Promise<void> => {
+    try {
+      await send();
+    } catch (error) {
+      if (!isBlockedByUser(error)) throw error;
+      await services.customers.markUnreachable(customer.id);
+    }
   };
 
   /** The running bot, the tenant and the receipt a card-payment notice works on. */
@@ -83,12 +108,15 @@ export function createNotices(deps: NoticesDeps) {
       const text = `${heading}\n\n${subscriptionCard(subscription, v)}`;
       const chatId = customer.telegramId;
       const menu = backToMenu(t);
-      if (subscription.subscriptionUrl) {
-        const qr = new InputFile(await qrPng(subscription.subscriptionUrl), 'subscription-qr.png');
-        await api.sendPhoto(chatId, qr, { caption: text, reply_markup: menu });
-      } else {
-        await api.sendMessage(chatId, text, { reply_markup: menu });
-      }
+      const url = subscription.subscriptionUrl;
+      await deliver(services, customer, async () => {
+        if (url) {
+          const qr = new InputFile(await qrPng(url), 'subscription-qr.png');
+          await api.sendPhoto(chatId, qr, { caption: text, reply_markup: menu });
+        } else {
+          await api.sendMessage(chatId, text, { reply_markup: menu });
+        }
+      });
     },
 
     /**
@@ -129,7 +157,9 @@ export function createNotices(deps: NoticesDeps) {
           t(`zarinpal-problem-${problem}`),
         );
       }
-      await api.sendMessage(customer.telegramId, lines.join('\n'), { reply_markup: backToMenu(t) });
+      await deliver(services, customer, () =>
+        api.sendMessage(customer.telegramId, lines.join('\n'), { reply_markup: backToMenu(t) }),
+      );
     },
 
     /**
@@ -139,12 +169,16 @@ export function createNotices(deps: NoticesDeps) {
      */
     async floodWaitOver(botId: BotId, chatId: number, language: Language, logger: Logger): Promise<void> {
       const api = runningBotApi(botId);
+      const services = app.forTenant(botId);
+      const customer = await services.customers.getByTelegramId(chatId);
+      if (customer?.unreachableSince) return;
       try {
         await api.sendMessage(chatId, translator.forLanguage(language)('error-flood-wait'));
       } catch (error) {
         const wait = floodWaitSeconds(error);
         if (wait !== undefined) throw new RetryLater('still flood-limited', wait * 1000);
         if (!isPermanentSendError(error)) throw error;
+        if (customer && isBlockedByUser(error)) await services.customers.markUnreachable(customer.id);
         logger.warn({ err: error, chatId }, 'could not send a flood-wait notice');
       }
     },

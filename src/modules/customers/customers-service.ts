@@ -81,6 +81,8 @@ export function createCustomersService({ tenant }: { tenant: TenantDb }) {
               firstName: profile.firstName ?? null,
               lastName: profile.lastName ?? null,
               language: sql`case when ${customers.hasChosenLanguage} then ${customers.language} else ${language} end`,
+              // writing to the bot again (/start) means it is no longer blocked
+              unreachableSince: null,
               updatedAt: new Date(),
             },
           })
@@ -155,6 +157,27 @@ export function createCustomersService({ tenant }: { tenant: TenantDb }) {
           .update(customers)
           .set({ language, hasChosenLanguage: true, updatedAt: new Date() })
           .where(byId(id)),
+      );
+    },
+    /**
+     * Telegram will not deliver to this customer (they blocked the bot): notices skip them until
+     * they write again. The first refusal's time is kept.
+     */
+    async markUnreachable(id: CustomerId): Promise<void> {
+      await tenant.transaction((tx) =>
+        tx
+          .update(customers)
+          .set({
+            unreachableSince: sql`coalesce(${customers.unreachableSince}, now())`,
+            updatedAt: new Date(),
+          })
+          .where(byId(id)),
+      );
+    },
+    /** The customer unblocked the bot. */
+    async markReachable(id: CustomerId): Promise<void> {
+      await tenant.transaction((tx) =>
+        tx.update(customers).set({ unreachableSince: null, updatedAt: new Date() }).where(byId(id)),
       );
     },
     async acceptRules(id: CustomerId): Promise<void> {

@@ -157,7 +157,8 @@ export async function announceOutcome(
     await refreshAdminMessage({ api, message, receipt, view, logger });
   }
   const customer = receipt.customer;
-  if (!customer) return;
+  // gone, or blocked the bot: nothing is sent until they write to it again
+  if (!customer || customer.unreachableSince) return;
   const t = translator.forLanguage(customer.language);
   const balance = (await services.ledger.balance(asCustomerId(customer.id))) ?? 0;
   const text = customerOutcomeText(
@@ -172,6 +173,9 @@ export async function announceOutcome(
     });
   } catch (error) {
     if (!isPermanentSendError(error)) throw error;
+    // 403: they blocked the bot; later notices skip them
+    if (error instanceof GrammyError && error.error_code === 403)
+      await services.customers.markUnreachable(asCustomerId(customer.id));
     logger.warn(
       { err: error, paymentId: receipt.payment.id },
       'could not tell the customer about their payment',
