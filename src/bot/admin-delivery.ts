@@ -8,6 +8,10 @@ import type { Translator } from './i18n.js';
 export const isPermanentSendError = (error: unknown): boolean =>
   error instanceof GrammyError && (error.error_code === 400 || error.error_code === 403);
 
+/** Telegram's answer when the recipient blocked the bot (or deleted their account): 403. */
+export const isBlockedByUser = (error: unknown): boolean =>
+  error instanceof GrammyError && error.error_code === 403;
+
 /** The supergroup a basic group became, when Telegram says the chat moved. */
 const migratedTo = (error: unknown): number | undefined =>
   error instanceof GrammyError && error.error_code === 400 ? error.parameters.migrate_to_chat_id : undefined;

@@ -37,6 +37,27 @@ export interface JobRunnerOptions {
 const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_LEASE_MS = 15_000;
 
+/** Runs `work`, rejecting (and calling `abort`) once `timeoutMs` has passed; the timer never outlives it. */
+async function withTimeout<T>(
+  work: Promise<T>,
+  timeoutMs: number,
+  abort: (error: Error) => void,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new Error(`timed out after ${timeoutMs} ms`);
+      abort(error);
+      reject(error);
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export const defaultBackoffMs = (attempt: number): number => {
   const base = Math.min(300_000, 1000 * 2 ** Math.min(attempt - 1, 20));
   return Math.round(base * (0.8 + Math.random() * 0.4));
@@ -100,6 +121,8 @@ export function createJobRunner(deps: {
   let loop: Promise<void> | undefined;
   let unlisten: (() => Promise<void>) | undefined;
   let lastScheduleTick = 0;
+  /** The last window of each schedule this process has enqueued (or claimed): one write per window. */
+  const doneWindows = new Map<string, number>();
 
   /**
    * Extends the job's lease every `heartbeatMs` while its handler runs, only while this claim still
@@ -165,16 +188,8 @@ export function createJobRunner(deps: {
     const started = performance.now();
     const lease = keepLease(job, log);
     let failure: { error: unknown } | undefined;
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          const error = new Error(`timed out after ${timeoutMs} ms`);
-          lease.abort(error);
-          reject(error);
-        }, timeoutMs);
-      });
-      await Promise.race([
+      await withTimeout(
         definition.handler(
           {
             botId: job.botId,
@@ -186,12 +201,12 @@ export function createJobRunner(deps: {
           },
           deps.jobDeps,
         ),
-        timeout,
-      ]);
+        timeoutMs,
+        lease.abort,
+      );
     } catch (error) {
       failure = { error };
     } finally {
-      clearTimeout(timer);
       await lease.stop();
     }
     if (!failure) {
@@ -216,43 +231,38 @@ export function createJobRunner(deps: {
     for (const schedule of schedules) {
       // the window number makes the key: every process computes the same one, the first insert wins
       const window = Math.floor(now / schedule.everyMs);
+      // once this process has enqueued a window, later ticks in it would only find the keys taken
+      if (doneWindows.get(schedule.name) === window) continue;
       await store.enqueueForActiveTenants(schedule.name, `${schedule.name}:${window}`, {
         maxAttempts: schedule.maxAttempts,
         ...(schedule.feature
           ? { feature: { key: schedule.feature, default: FEATURES[schedule.feature].default } }
           : {}),
       });
+      doneWindows.set(schedule.name, window);
     }
     for (const job of platformJobs) {
-      const windowStart = new Date(Math.floor(now / job.everyMs) * job.everyMs);
-      // the first process to claim the window runs it; the others, and later ticks, skip it
-      if (!(await store.claimWindow(job.name, windowStart))) continue;
-      track(runPlatformJob(job, windowStart));
+      const window = Math.floor(now / job.everyMs);
+      if (doneWindows.get(job.name) === window) continue;
+      // the first process to claim the window runs it; the others skip it
+      const claimed = await store.claimWindow(job.name, new Date(window * job.everyMs));
+      doneWindows.set(job.name, window);
+      if (claimed) track(runPlatformJob(job, new Date(window * job.everyMs)));
     }
   };
 
   const runPlatformJob = async (job: PlatformJobDefinition, windowStart: Date): Promise<void> => {
     const log = logger.child({ job: job.name, window: windowStart.toISOString() });
     const controller = new AbortController();
-    const timeoutMs = job.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          const error = new Error(`timed out after ${timeoutMs} ms`);
-          controller.abort(error);
-          reject(error);
-        }, timeoutMs);
-      });
-      await Promise.race([
+      await withTimeout(
         job.handler({ logger: log, signal: controller.signal, windowStart }, deps.jobDeps),
-        timeout,
-      ]);
+        job.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        (error) => controller.abort(error),
+      );
     } catch (error) {
       // not retried: the next window sweeps again
       log.error({ err: error }, 'platform job failed; the next window runs it again');
-    } finally {
-      clearTimeout(timer);
     }
   };
 

@@ -8,7 +8,7 @@ import { saleRefusedAlert } from '../../modules/wallet/sale-alert.js';
 import { asCustomerId, asOrderId, type BotId, type CustomerId } from '../../shared/ids.js';
 import type { Language } from '../../shared/language.js';
 import type { Logger } from '../../shared/logger.js';
-import { isPermanentSendError, sendToAdmins } from '../admin-delivery.js';
+import { isBlockedByUser, isPermanentSendError, sendToAdmins } from '../admin-delivery.js';
 import { backToMenu } from '../features/keyboards.js';
 import { announceOutcome, sendReceiptToAdmins } from '../features/payments/receipt-delivery.js';
 import { loadReceipt } from '../features/payments/receipt-view.js';
@@ -17,10 +17,6 @@ import { qrPng, subscriptionCard } from '../features/shop/view.js';
 import type { Fleet } from '../fleet.js';
 import { formatMoney } from '../format.js';
 import type { Translator } from '../i18n.js';
-
-/** Telegram's answer when the customer blocked the bot (or deleted their account): 403. */
-export const isBlockedByUser = (error: unknown): boolean =>
-  error instanceof GrammyError && error.error_code === 403;
 
 /** The wait Telegram asked for on a 429, in seconds; undefined for any other error. */
 export const floodWaitSeconds = (error: unknown): number | undefined =>

@@ -4,7 +4,7 @@ import type { Tenant } from '../../../modules/tenants/tenant-registry.js';
 import { asCustomerId } from '../../../shared/ids.js';
 import type { Logger } from '../../../shared/logger.js';
 import type { Currency } from '../../../shared/money.js';
-import { isPermanentSendError, sendToAdmins } from '../../admin-delivery.js';
+import { isBlockedByUser, isPermanentSendError, sendToAdmins } from '../../admin-delivery.js';
 import type { Translator } from '../../i18n.js';
 import { backToMenu } from '../keyboards.js';
 import {
@@ -174,8 +174,7 @@ export async function announceOutcome(
   } catch (error) {
     if (!isPermanentSendError(error)) throw error;
     // 403: they blocked the bot; later notices skip them
-    if (error instanceof GrammyError && error.error_code === 403)
-      await services.customers.markUnreachable(asCustomerId(customer.id));
+    if (isBlockedByUser(error)) await services.customers.markUnreachable(asCustomerId(customer.id));
     logger.warn(
       { err: error, paymentId: receipt.payment.id },
       'could not tell the customer about their payment',
