@@ -6,15 +6,19 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { startRemnawaveSim } from '../sim/remnawave/index.js';
 import type { CallRecord, SimBot, SimUser, TelegramSim } from '../sim/telegram/index.js';
 import { startTelegramSim } from '../sim/telegram/index.js';
 import { startZarinpalSim } from '../sim/zarinpal/index.js';
 import { createApp } from '../src/app.js';
 import { openDatabase } from '../src/db/database.js';
+import { subscriptions } from '../src/db/schema.js';
+import { inTenant } from '../src/db/tenant-tx.js';
 import { createRemnawaveClient } from '../src/integrations/remnawave/client.js';
 import { createRemnawavePanel } from '../src/integrations/remnawave/vpn-panel.js';
 import { createZarinpalGateways } from '../src/integrations/zarinpal/payment-gateway.js';
+import { autopayRenewals } from '../src/jobs/definitions/autopay.js';
 import { startPlatform } from '../src/platform.js';
 import { createSecretBox } from '../src/shared/crypto.js';
 import { createLogger } from '../src/shared/logger.js';
@@ -214,13 +218,31 @@ async function main(): Promise<void> {
     reason: 'demo: paid at the shop counter',
   });
   print(`   ${color.dim}(the shop's admin credits Sara with 250,000 Toman)${color.reset}`);
-  await step(sim, tehranBot, 'opens Buy', press(sara, tehranBot, 'menu:buy'));
-  await step(sim, tehranBot, 'picks the monthly plan', press(sara, tehranBot, `plan:${monthly.value.id}`));
+  const [trial] = await tehranShop.subscriptions.listForCustomer(saraHere.id);
+  if (!trial) throw new Error('Sara has no trial subscription');
   await step(
     sim,
     tehranBot,
-    'pays from the balance',
-    press(sara, tehranBot, `buy:${monthly.value.id}`),
+    'opens Buy: activate the trial or buy a new one?',
+    press(sara, tehranBot, 'menu:buy'),
+  );
+  await step(
+    sim,
+    tehranBot,
+    'chooses to activate her trial',
+    press(sara, tehranBot, `sub:renew:${trial.id}`),
+  );
+  await step(
+    sim,
+    tehranBot,
+    'picks the monthly plan',
+    press(sara, tehranBot, `plan:${monthly.value.id}:${trial.id}`),
+  );
+  await step(
+    sim,
+    tehranBot,
+    'pays from the balance: the trial is activated, same panel user',
+    press(sara, tehranBot, `buy:${monthly.value.id}:${trial.id}`),
     'sendPhoto',
   );
   await step(
@@ -230,18 +252,18 @@ async function main(): Promise<void> {
     press(sara, tehranBot, 'menu:subscription'),
     'sendPhoto',
   );
-  await step(sim, tehranBot, 'presses Renew', press(sara, tehranBot, 'sub:renew'));
+  await step(sim, tehranBot, 'presses Renew', press(sara, tehranBot, `sub:renew:${trial.id}`));
   await step(
     sim,
     tehranBot,
     'picks the monthly plan again',
-    press(sara, tehranBot, `plan:${monthly.value.id}`),
+    press(sara, tehranBot, `plan:${monthly.value.id}:${trial.id}`),
   );
   await step(
     sim,
     tehranBot,
     'pays the renewal',
-    press(sara, tehranBot, `buy:${monthly.value.id}`),
+    press(sara, tehranBot, `buy:${monthly.value.id}:${trial.id}`),
     'sendPhoto',
   );
   for (const user of panelSim.users()) {
@@ -292,6 +314,61 @@ async function main(): Promise<void> {
   for (const row of receiptMessage?.buttons ?? []) {
     print(`      ${color.dim}${row.map((button) => `[ ${button.text} ]`).join(' ')}${color.reset}`);
   }
+  print(`   ${color.dim}Sara's balance: ${await tehranShop.ledger.balance(saraHere.id)} Toman${color.reset}`);
+
+  print();
+  print(
+    `${color.bold}Keeping customers${color.reset} ${color.dim}(Tehran VPN: extra traffic, autopay, an expiry warning)${color.reset}`,
+  );
+  const pack = await tehranShop.packs.create({ kind: 'traffic', amount: 10, price: 30_000 });
+  if (!pack.ok) throw new Error('could not create the demo pack');
+  print(`   ${color.dim}(the shop sells a 10 GB extra traffic pack for 30,000 Toman)${color.reset}`);
+  await step(
+    sim,
+    tehranBot,
+    'opens My subscription',
+    press(sara, tehranBot, 'menu:subscription'),
+    'sendPhoto',
+  );
+  await step(sim, tehranBot, 'presses Extra traffic', press(sara, tehranBot, `pack:traffic:${trial.id}`));
+  await step(
+    sim,
+    tehranBot,
+    'picks 10 GB',
+    press(sara, tehranBot, `pack:traffic:${trial.id}:${pack.value.id}`),
+  );
+  await step(
+    sim,
+    tehranBot,
+    'pays from the balance: the panel user gets 10 GB more',
+    press(sara, tehranBot, `pack:traffic:${trial.id}:${pack.value.id}:buy`),
+    'sendPhoto',
+  );
+  const withPack = await tehranShop.subscriptions.get(trial.id);
+  print(
+    `   ${color.dim}panel limit now ${(panelSim.getUser(withPack!.panelUsername)?.trafficLimitBytes ?? 0) / 1024 ** 3} GB${color.reset}`,
+  );
+  await step(sim, tehranBot, 'turns autopay on', press(sara, tehranBot, `sub:autopay:${trial.id}:on`));
+  await tehranShop.ledger.credit({
+    customerId: saraHere.id,
+    amount: 100_000,
+    kind: 'admin_credit',
+    reason: 'demo: paid at the shop counter',
+  });
+  // fast-forward: Sara's subscription now runs out in two hours, inside autopay's 24-hour window
+  const soon = new Date(Date.now() + 2 * 3_600_000);
+  await inTenant(database.db, tehran.value.tenant.id, (tx) =>
+    tx.update(subscriptions).set({ expiresAt: soon }).where(eq(subscriptions.id, trial.id)),
+  );
+  panelSim.patchUser(withPack!.panelUsername, { expireAt: soon });
+  print(`   ${color.dim}(two hours before expiry, the autopay job runs)${color.reset}`);
+  await step(
+    sim,
+    tehranBot,
+    'does nothing: autopay renews from the balance',
+    () => tehranShop.jobs.enqueue(autopayRenewals, {}),
+    'sendPhoto',
+  );
   print(`   ${color.dim}Sara's balance: ${await tehranShop.ledger.balance(saraHere.id)} Toman${color.reset}`);
 
   print();

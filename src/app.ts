@@ -5,12 +5,15 @@ import { createJobQueue } from './db/job-queue.js';
 import { platformDb } from './db/tenant-tx.js';
 import type { JobDefinition } from './jobs/define.js';
 import { type EnqueueOptions, enqueue } from './jobs/enqueue.js';
+import { createAutopay } from './modules/autopay/autopay.js';
 import { createCardsService } from './modules/cards/cards-service.js';
 import { createCustomersService } from './modules/customers/customers-service.js';
 import { createFeatureFlagsService, type FlagRows } from './modules/feature-flags/feature-flags-service.js';
 import { createFleetStats } from './modules/fleet-stats/fleet-stats.js';
 import { createLedgerService } from './modules/ledger/ledger-service.js';
+import { createLifecycleService } from './modules/lifecycle/lifecycle-service.js';
 import { createOrdersService } from './modules/orders/orders-service.js';
+import { createPacksService } from './modules/packs/packs-service.js';
 import { createCardPaymentsService } from './modules/payments/card-to-card.js';
 import { createPaymentHistory } from './modules/payments/payment-history.js';
 import { createStarsPaymentsService } from './modules/payments/stars-payments.js';
@@ -23,6 +26,8 @@ import { createPlansService } from './modules/plans/plans-service.js';
 import { createSessionsService } from './modules/sessions/sessions-service.js';
 import { createSettingsService, type SettingRows } from './modules/settings/settings-service.js';
 import { createSalesStats } from './modules/stats/sales-stats.js';
+import { createDevicesService } from './modules/subscriptions/devices.js';
+import { createPanelEventsService } from './modules/subscriptions/panel-events.js';
 import { createSubscriptionsService } from './modules/subscriptions/subscriptions-service.js';
 import type { VpnPanel } from './modules/subscriptions/vpn-panel.js';
 import { createTenantRegistry } from './modules/tenants/tenant-registry.js';
@@ -99,15 +104,20 @@ export function createApp(deps: AppDeps) {
     // the tenant-bound handle is all the services get: no raw database, no bot id to pass around
     const tenant = db.tenant(botId);
     const settings = createSettingsService({ tenant, cache: settingsCache, bus });
+    const orders = createOrdersService({ tenant, clock, settings });
     return {
       botId,
       flags: createFeatureFlagsService({ tenant, cache: flagCache, bus }),
       settings,
       plans: createPlansService({ tenant }),
+      /** Extra traffic and extra day packs the shop sells on top of a subscription. */
+      packs: createPacksService({ tenant }),
       cards: createCardsService({ tenant, settings, clock, ...(deps.random ? { random: deps.random } : {}) }),
       customers: createCustomersService({ tenant }),
       ledger: createLedgerService({ tenant }),
-      orders: createOrdersService({ tenant, clock, settings }),
+      orders,
+      /** Renewals from the balance before expiry, once per period. */
+      autopay: createAutopay({ tenant, clock, settings, orders }),
       subscriptions: createSubscriptionsService({
         tenant,
         clock,
@@ -115,7 +125,13 @@ export function createApp(deps: AppDeps) {
         panel: deps.panel,
         logger: logger.child({ botId }),
       }),
+      /** A subscription's devices and a new link for it, read from and done on the panel. */
+      devices: createDevicesService({ tenant, clock, panel: deps.panel, logger: logger.child({ botId }) }),
+      /** The panel's webhook events applied to this shop's subscriptions. */
+      panelEvents: createPanelEventsService({ tenant, clock, settings, logger: logger.child({ botId }) }),
       updates: createUpdatesService({ tenant }),
+      /** Expiry and traffic notices: the hourly planning and the send-time check. */
+      lifecycle: createLifecycleService({ tenant, clock, settings }),
       sessions: createSessionsService({ tenant }),
       wallet: createWalletService({ tenant, bus }),
       /** Enqueues a job for this tenant in a transaction of its own (no state change carries it). */

@@ -106,6 +106,10 @@ const envSchema = z.object({
   REMNAWAVE_URL: optionalText.pipe(url('https://panel.example.com').optional()),
   REMNAWAVE_TOKEN: optionalText,
   REMNAWAVE_EXTRA_HEADERS: extraHeaders,
+  REMNAWAVE_WEBHOOK_SECRET: optionalText.pipe(
+    z.string().min(32, 'must be at least 32 characters (the panel signs with it)').optional(),
+  ),
+  REMNAWAVE_WEBHOOK_MAX_AGE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
 
   ZARINPAL_BASE_URL: url('https://payment.zarinpal.com').default('https://payment.zarinpal.com'),
   ZARINPAL_SANDBOX_BASE_URL: url('https://sandbox.zarinpal.com').default('https://sandbox.zarinpal.com'),
@@ -137,6 +141,11 @@ export interface Config {
   readonly remnawave:
     | { readonly url: string; readonly token: string; readonly extraHeaders: Record<string, string> }
     | undefined;
+  /**
+   * The panel's signed webhooks (POST /panel/webhook): the secret the panel signs with and how old a
+   * delivery may be. Absent: the route does not exist.
+   */
+  readonly remnawaveWebhook: { readonly secret: string; readonly maxAgeSeconds: number } | undefined;
   readonly zarinpal: { readonly baseUrl: string; readonly sandboxBaseUrl: string };
 }
 
@@ -209,6 +218,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       e.REMNAWAVE_URL && e.REMNAWAVE_TOKEN
         ? { url: e.REMNAWAVE_URL, token: e.REMNAWAVE_TOKEN, extraHeaders: e.REMNAWAVE_EXTRA_HEADERS }
         : undefined,
+    remnawaveWebhook: e.REMNAWAVE_WEBHOOK_SECRET
+      ? { secret: e.REMNAWAVE_WEBHOOK_SECRET, maxAgeSeconds: e.REMNAWAVE_WEBHOOK_MAX_AGE_SECONDS }
+      : undefined,
     zarinpal: { baseUrl: e.ZARINPAL_BASE_URL, sandboxBaseUrl: e.ZARINPAL_SANDBOX_BASE_URL },
   };
 }

@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     masterBotToken: config.telegram.masterBotToken,
     operatorTelegramIds: config.operators.telegramIds,
     api: { operatorToken: config.operators.apiToken, rateLimitPerMinute: config.api.rateLimitPerMinute },
+    panelWebhook: config.remnawaveWebhook,
     signal: starting.signal,
   }).catch(async (error: unknown) => {
     // close the database cleanly (the embedded one writes its files) before reporting

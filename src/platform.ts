@@ -31,6 +31,8 @@ export interface PlatformOptions {
   readonly signal?: AbortSignal;
   /** Management REST API: OPERATOR_API_TOKEN (unset: tenant tokens only) and requests per minute per token. */
   readonly api?: { readonly operatorToken?: string | undefined; readonly rateLimitPerMinute?: number };
+  /** The panel's webhooks (REMNAWAVE_WEBHOOK_SECRET); absent: no POST /panel/webhook. */
+  readonly panelWebhook?: { readonly secret: string; readonly maxAgeSeconds: number } | undefined;
   /** Background jobs (provisioning, notices, pruning); tests may shorten the retry delays. */
   readonly jobs?: {
     readonly concurrency?: number;
@@ -132,6 +134,7 @@ export async function startPlatform(app: App, logger: Logger, options: PlatformO
       operatorToken: options.api?.operatorToken,
       ...(options.api?.rateLimitPerMinute ? { rateLimit: { max: options.api.rateLimitPerMinute } } : {}),
     },
+    panelWebhook: options.panelWebhook,
   });
   const url = await server
     .listen({ host: options.http.host, port: options.http.port })

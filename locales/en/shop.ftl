@@ -57,3 +57,34 @@ subscription-stale = The panel did not answer just now; these figures may be a l
 subscription-renew = 🔄 Renew
 subscription-ready = ✅ Your subscription is ready. Scan the QR code or open the link in your VPN app.
 subscription-renewed = ✅ Your subscription is renewed.
+
+## Several subscriptions
+subscriptions-title = 📱 Your subscriptions; choose one to see its details:
+subscription-name = Subscription { $number }
+subscription-list-item = { $name } · { $status } · { $days } days
+subscription-title-numbered = 📱 Subscription { $number }
+subscriptions-back = ⬅️ My subscriptions
+subscription-unavailable = This subscription is no longer available.
+subscription-limit-reached = You have { $limit } subscriptions, the most allowed; renew one of them instead.
+plans-title-renew = Choose a plan to renew { $name }:
+plans-title-activate = Choose a plan to activate { $name }:
+buy-target-title = What is this purchase for?
+buy-target-renew = 🔄 Renew { $name } ({ $status })
+buy-target-activate = ✅ Activate { $name } ({ $status })
+buy-target-new = ➕ Buy a new subscription
+subscription-activated = ✅ Your subscription is activated. Scan the QR code or open the link in your VPN app.
+traffic-pack-added = ✅ { $traffic } of extra traffic was added to your subscription.
+day-pack-added = ✅ { $days } days were added to your subscription.
+subscription-open = 📱 Subscription details
+
+## Autopay
+autopay-button-on = 🔁 Autopay: on
+autopay-button-off = 🔁 Autopay: off
+autopay-turned-on = Autopay is on: { $hours } hours before expiry, this subscription is renewed with the same plan from your balance when it covers the price.
+autopay-turned-off = Autopay is off: this subscription continues only when you renew it.
+subscription-renewed-autopay = ✅ Your subscription was renewed automatically from your balance.
+
+## What an order bought
+order-label-traffic-pack = { $traffic } of extra traffic
+order-label-day-pack = { $days } extra days
+order-label-trial = Free trial

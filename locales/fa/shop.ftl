@@ -57,3 +57,34 @@ subscription-stale = پنل همین حالا پاسخ نداد؛ ممکن اس�
 subscription-renew = 🔄 تمدید
 subscription-ready = ✅ اشتراک شما آماده است. کد QR را اسکن کنید یا لینک را در برنامه VPN خود باز کنید.
 subscription-renewed = ✅ اشتراک شما تمدید شد.
+
+## Several subscriptions
+subscriptions-title = 📱 اشتراک‌های شما؛ یکی را برای دیدن جزئیات انتخاب کنید:
+subscription-name = اشتراک { $number }
+subscription-list-item = { $name } · { $status } · { $days } روز
+subscription-title-numbered = 📱 اشتراک { $number }
+subscriptions-back = ⬅️ اشتراک‌های من
+subscription-unavailable = این اشتراک دیگر در دسترس نیست.
+subscription-limit-reached = شما { $limit } اشتراک دارید که بیشترین تعداد مجاز است؛ یکی از آن‌ها را تمدید کنید.
+plans-title-renew = یک سرویس برای تمدید { $name } انتخاب کنید:
+plans-title-activate = یک سرویس برای فعال‌سازی { $name } انتخاب کنید:
+buy-target-title = این خرید برای کدام اشتراک است؟
+buy-target-renew = 🔄 تمدید { $name } ({ $status })
+buy-target-activate = ✅ فعال‌سازی { $name } ({ $status })
+buy-target-new = ➕ خرید اشتراک جدید
+subscription-activated = ✅ اشتراک شما فعال شد. کد QR را اسکن کنید یا لینک را در برنامه VPN خود باز کنید.
+traffic-pack-added = ✅ { $traffic } حجم اضافه به اشتراک شما افزوده شد.
+day-pack-added = ✅ { $days } روز به اشتراک شما افزوده شد.
+subscription-open = 📱 جزئیات اشتراک
+
+## Autopay
+autopay-button-on = 🔁 تمدید خودکار: روشن
+autopay-button-off = 🔁 تمدید خودکار: خاموش
+autopay-turned-on = تمدید خودکار روشن شد: { $hours } ساعت پیش از انقضا، اگر موجودی کافی باشد، همین اشتراک با همان سرویس از موجودی تمدید می‌شود.
+autopay-turned-off = تمدید خودکار خاموش شد؛ این اشتراک فقط با تمدید دستی ادامه می‌یابد.
+subscription-renewed-autopay = ✅ اشتراک شما به‌طور خودکار از موجودی تمدید شد.
+
+## What an order bought
+order-label-traffic-pack = { $traffic } حجم اضافه
+order-label-day-pack = { $days } روز اضافه
+order-label-trial = اشتراک آزمایشی

@@ -57,3 +57,34 @@ subscription-stale = Панель сейчас не ответила; данны
 subscription-renew = 🔄 Продлить
 subscription-ready = ✅ Подписка готова. Отсканируйте QR-код или откройте ссылку в VPN-приложении.
 subscription-renewed = ✅ Подписка продлена.
+
+## Several subscriptions
+subscriptions-title = 📱 Ваши подписки; выберите одну, чтобы увидеть подробности:
+subscription-name = Подписка { $number }
+subscription-list-item = { $name } · { $status } · { $days } дн.
+subscription-title-numbered = 📱 Подписка { $number }
+subscriptions-back = ⬅️ Мои подписки
+subscription-unavailable = Эта подписка больше недоступна.
+subscription-limit-reached = У вас { $limit } подписок — это максимум; продлите одну из них.
+plans-title-renew = Выберите тариф для продления: { $name }
+plans-title-activate = Выберите тариф, чтобы активировать: { $name }
+buy-target-title = Для какой подписки эта покупка?
+buy-target-renew = 🔄 Продлить { $name } ({ $status })
+buy-target-activate = ✅ Активировать { $name } ({ $status })
+buy-target-new = ➕ Купить новую подписку
+subscription-activated = ✅ Ваша подписка активирована. Отсканируйте QR-код или откройте ссылку в VPN-приложении.
+traffic-pack-added = ✅ К вашей подписке добавлено { $traffic } трафика.
+day-pack-added = ✅ К вашей подписке добавлено дней: { $days }.
+subscription-open = 📱 Подробнее о подписке
+
+## Autopay
+autopay-button-on = 🔁 Автопродление: вкл.
+autopay-button-off = 🔁 Автопродление: выкл.
+autopay-turned-on = Автопродление включено: за { $hours } ч. до окончания подписка продлевается тем же тарифом с баланса, если его хватает.
+autopay-turned-off = Автопродление выключено: подписка продолжится, только если вы продлите её сами.
+subscription-renewed-autopay = ✅ Ваша подписка автоматически продлена с баланса.
+
+## What an order bought
+order-label-traffic-pack = { $traffic } дополнительного трафика
+order-label-day-pack = дополнительные дни: { $days }
+order-label-trial = Пробная подписка

@@ -30,6 +30,7 @@ export const SIM_ERRORS = {
   USER_BY_PARAMS_NOT_FOUND: { code: 'A063', status: 404, message: 'User with specified params not found' },
   HWID_DEVICE_EXISTS: { code: 'A098', status: 400, message: 'User hwid device already exists' },
   HWID_DEVICE_LIMIT: { code: 'A099', status: 400, message: 'User hwid device limit reached' },
+  HWID_DEVICE_NOT_FOUND: { code: 'A204', status: 404, message: 'HWID device not found' },
 } as const;
 
 export function domainError(def: { code: string; status: number; message: string }): SimHttpError {

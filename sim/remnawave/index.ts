@@ -21,3 +21,10 @@ export type {
   SimUserRef,
   SimUserStatus,
 } from './store.js';
+export {
+  type SimWebhookAttempt,
+  type SimWebhookDelivery,
+  type SimWebhookOptions,
+  type SimWebhookScope,
+  signWebhookBody,
+} from './webhooks.js';

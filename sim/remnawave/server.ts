@@ -14,6 +14,7 @@ import {
 import {
   type AddDeviceResult,
   createSimStore,
+  type SimDevice,
   type SimDeviceInfo,
   type SimSquad,
   type SimUser,
@@ -21,6 +22,7 @@ import {
   type SimUserRecord,
   type SimUserRef,
 } from './store.js';
+import { createWebhookSender, type SimWebhookDelivery, type SimWebhookOptions } from './webhooks.js';
 
 export interface RemnawaveSimOptions {
   /** 0 (default) picks a free port. */
@@ -53,6 +55,16 @@ export interface RemnawaveSimOptions {
    * as `users:by-id`. A call outside them answers 403 `Forbidden resource`. Default `['*']`.
    */
   apiTokenScopes?: readonly string[] | undefined;
+  /**
+   * Where the panel sends its webhooks and the secret it signs them with (WEBHOOK_URL and
+   * WEBHOOK_SECRET_HEADER); none by default. `setWebhook` changes it later.
+   */
+  webhook?: SimWebhookOptions | undefined;
+  /**
+   * Usage thresholds (percent of the traffic limit) at which the panel sends
+   * `user.bandwidth_usage_threshold_reached`, each once per quota. Default none, as the panel's.
+   */
+  bandwidthThresholds?: readonly number[] | undefined;
 }
 
 export type SimRequestOutcome = 'pending' | 'answered' | 'dropped' | 'hung' | 'committed-no-answer';
@@ -126,6 +138,10 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
     hwidFallbackDeviceLimit: opts.hwidFallbackDeviceLimit ?? 0,
   });
   const faults = createFaultBook();
+  const webhooks = createWebhookSender({ clock, options: opts.webhook });
+  const bandwidthThresholds = [...(opts.bandwidthThresholds ?? [])].sort((a, b) => a - b);
+  /** The highest usage threshold each user's current quota has reached (the panel's lastTriggeredThreshold). */
+  const lastThreshold = new Map<number, number>();
   const log: SimRequestLogEntry[] = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -157,7 +173,7 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
       trojanPassword: user.trojanPassword,
       vlessUuid: user.vlessUuid,
       ssPassword: user.ssPassword,
-      lastTriggeredThreshold: 0,
+      lastTriggeredThreshold: lastThreshold.get(user.id) ?? 0,
       subRevokedAt: iso(user.subRevokedAt),
       subLastUserAgent: user.subLastUserAgent,
       subLastOpenedAt: iso(user.subLastOpenedAt),
@@ -196,6 +212,84 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
         updatedAt: iso(d.updatedAt),
       })),
     };
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Webhooks: what the panel tells its receiver after each change, as it serialises it (superjson
+  // turns the bigint counters and the Telegram id into strings)
+
+  function webhookUserJson(user: SimUserRecord): Record<string, unknown> {
+    const json = userJson(user);
+    return {
+      ...json,
+      trafficLimitBytes: String(user.trafficLimitBytes),
+      telegramId: user.telegramId === null ? null : String(user.telegramId),
+      userTraffic: {
+        ...(json.userTraffic as Record<string, unknown>),
+        usedTrafficBytes: String(user.usedTrafficBytes),
+        lifetimeUsedTrafficBytes: String(user.lifetimeUsedTrafficBytes),
+      },
+    };
+  }
+
+  const userEvent = (event: string, user: SimUserRecord, meta?: Record<string, unknown>) =>
+    webhooks.send('user', event, webhookUserJson(user), meta);
+
+  function deviceEvent(event: 'added' | 'deleted', user: SimUserRecord, device: SimDevice | undefined) {
+    if (!device) return;
+    webhooks.send('user_hwid_devices', `user_hwid_devices.${event}`, {
+      user: webhookUserJson(user),
+      hwidUserDevice: {
+        hwid: device.hwid,
+        userId: user.id,
+        platform: device.platform,
+        osVersion: device.osVersion,
+        deviceModel: device.deviceModel,
+        userAgent: device.userAgent,
+        requestIp: device.requestIp,
+        createdAt: iso(device.createdAt),
+        updatedAt: iso(device.updatedAt),
+      },
+    });
+  }
+
+  const deviceAdded = (user: SimUserRecord, hwid: string) =>
+    deviceEvent(
+      'added',
+      user,
+      user.devices.find((d) => d.hwid === hwid),
+    );
+
+  /** A new quota (a new limit, a reset) arms the usage thresholds again, as the panel does. */
+  const rearmThresholds = (user: SimUserRecord) => lastThreshold.delete(user.id);
+
+  /** The panel's threshold job: the highest threshold the usage reached beyond the last one sent. */
+  function checkThresholds(user: SimUserRecord): void {
+    if (user.trafficLimitBytes <= 0) return;
+    const percent = (user.usedTrafficBytes * 100) / user.trafficLimitBytes;
+    const reached = bandwidthThresholds.filter((t) => percent >= t && t > (lastThreshold.get(user.id) ?? 0));
+    const highest = reached.at(-1);
+    if (highest === undefined) return;
+    lastThreshold.set(user.id, highest);
+    userEvent('user.bandwidth_usage_threshold_reached', user);
+  }
+
+  /** The sweeps' verdicts, one event per user they changed. */
+  const announce = (event: 'user.expired' | 'user.limited', ids: number[]): number[] => {
+    for (const id of ids) {
+      const user = store.lookup(id);
+      if (user) userEvent(event, user);
+    }
+    return ids;
+  };
+  const sweepExpired = () => announce('user.expired', store.sweepExpired());
+  const sweepLimited = () => announce('user.limited', store.sweepLimited());
+
+  function deleteUser(id: number): void {
+    const user = store.lookup(id);
+    store.deleteUser(id);
+    lastThreshold.delete(id);
+    if (user) userEvent('user.deleted', user);
   }
 
   function squadJson(squad: SimSquad) {
@@ -284,14 +378,17 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
   const usageQuery = z.object({ start: z.iso.date(), end: z.iso.date() });
 
   const routes: Route[] = [
-    route('POST', '/api/users', 'users:create', ({ body }) => ({
-      status: 201,
-      json: userJson(store.createUser(body)),
-    })),
-    route('PATCH', '/api/users', 'users:update', ({ body }) => ({
-      status: 200,
-      json: userJson(store.updateUser(body)),
-    })),
+    route('POST', '/api/users', 'users:create', ({ body }) => {
+      const user = store.createUser(body);
+      userEvent('user.created', user);
+      return { status: 201, json: userJson(user) };
+    }),
+    route('PATCH', '/api/users', 'users:update', ({ body }) => {
+      const user = store.updateUser(body);
+      if ((body as { trafficLimitBytes?: unknown }).trafficLimitBytes !== undefined) rearmThresholds(user);
+      userEvent('user.modified', user);
+      return { status: 200, json: userJson(user) };
+    }),
     route('GET', '/api/users/stream', 'users:stream', ({ query }) => {
       const q = parseOrThrow(streamQuery, Object.fromEntries(query));
       const page = store.streamUsers({ ...q, size: q.size ?? streamPageSize });
@@ -318,46 +415,57 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
       json: userJson(store.mustGet(userId(params[0]))),
     })),
     route('DELETE', '/api/users/:id', 'users:delete', ({ params }) => {
-      store.deleteUser(userId(params[0]));
+      deleteUser(userId(params[0]));
       return { status: 204 };
     }),
-    route('POST', '/api/users/:id/actions/enable', 'users:enable', ({ params }) => ({
-      status: 200,
-      json: userJson(store.enableUser(userId(params[0]))),
-    })),
-    route('POST', '/api/users/:id/actions/disable', 'users:disable', ({ params }) => ({
-      status: 200,
-      json: userJson(store.disableUser(userId(params[0]))),
-    })),
-    route('POST', '/api/users/:id/actions/reset-traffic', 'users:reset-traffic', ({ params }) => ({
-      status: 200,
-      json: userJson(store.resetTraffic(userId(params[0]))),
-    })),
+    route('POST', '/api/users/:id/actions/enable', 'users:enable', ({ params }) => {
+      const user = store.enableUser(userId(params[0]));
+      userEvent('user.enabled', user);
+      return { status: 200, json: userJson(user) };
+    }),
+    route('POST', '/api/users/:id/actions/disable', 'users:disable', ({ params }) => {
+      const user = store.disableUser(userId(params[0]));
+      userEvent('user.disabled', user);
+      return { status: 200, json: userJson(user) };
+    }),
+    route('POST', '/api/users/:id/actions/reset-traffic', 'users:reset-traffic', ({ params }) => {
+      const user = store.resetTraffic(userId(params[0]));
+      rearmThresholds(user);
+      userEvent('user.traffic_reset', user);
+      return { status: 200, json: userJson(user) };
+    }),
     route('POST', '/api/users/:id/actions/revoke', 'users:revoke-subscription', ({ params, body }) => {
       const revokeBody = parseOrThrow(z.object({ shortUuid: z.string().min(6).optional() }), body ?? {});
-      return {
-        status: 200,
-        json: userJson(store.revokeSubscription(userId(params[0]), revokeBody.shortUuid)),
-      };
+      const user = store.revokeSubscription(userId(params[0]), revokeBody.shortUuid);
+      userEvent('user.revoked', user);
+      return { status: 200, json: userJson(user) };
     }),
     route('GET', '/api/hwid/devices/:id', 'hwid-user-devices:list-by-user', ({ params }) => ({
       status: 200,
-      json: devicesJson(store.mustGet(userId(params[0]))),
+      json: devicesJson(store.mustGet(userId(params[0]), SIM_ERRORS.USER_NOT_FOUND)),
     })),
     route('POST', '/api/hwid/devices', 'hwid-user-devices:create', ({ body }) => {
       const { userId: id, hwid, ...info } = parseOrThrow(createDeviceBody, body);
       const result = store.addDevice(id, hwid, info);
       if (result === 'exists') throw domainError(SIM_ERRORS.HWID_DEVICE_EXISTS);
       if (result === 'limit-reached') throw domainError(SIM_ERRORS.HWID_DEVICE_LIMIT);
-      return { status: 200, json: devicesJson(store.mustGet(id)) };
+      const user = store.mustGet(id);
+      deviceAdded(user, hwid);
+      return { status: 200, json: devicesJson(user) };
     }),
     route('POST', '/api/hwid/devices/delete', 'hwid-user-devices:delete', ({ body }) => {
       const { userId: id, hwid } = parseOrThrow(deviceBody, body);
-      return { status: 200, json: devicesJson(store.deleteDevice(id, hwid)) };
+      const device = store.lookup(id)?.devices.find((d) => d.hwid === hwid);
+      const user = store.deleteDevice(id, hwid);
+      deviceEvent('deleted', user, device);
+      return { status: 200, json: devicesJson(user) };
     }),
     route('POST', '/api/hwid/devices/delete-all', 'hwid-user-devices:delete-all', ({ body }) => {
       const { userId: id } = parseOrThrow(deviceBody.pick({ userId: true }), body);
-      return { status: 200, json: devicesJson(store.deleteAllDevices(id)) };
+      const devices = [...(store.lookup(id)?.devices ?? [])];
+      const user = store.deleteAllDevices(id);
+      for (const device of devices) deviceEvent('deleted', user, device);
+      return { status: 200, json: devicesJson(user) };
     }),
     route('GET', '/api/bandwidth-stats/users/:id', 'bandwidth-stats:user-usage', ({ params, query }) => {
       const { start, end } = parseOrThrow(usageQuery, Object.fromEntries(query));
@@ -425,7 +533,9 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
       // Behind its reverse proxy the panel sees the app's address in X-Forwarded-For.
       const requestIp = header(headers, 'x-forwarded-for')?.split(',')[0]?.trim() || remoteAddress;
       if (requestIp) info.requestIp = requestIp;
-      limited = store.addDevice(user.id, hwid, info) === 'limit-reached';
+      const added = store.addDevice(user.id, hwid, info);
+      limited = added === 'limit-reached';
+      if (added === 'added') deviceAdded(user, hwid);
     }
     user.subLastOpenedAt = clock();
     user.subLastUserAgent = userAgent ?? null;
@@ -683,8 +793,8 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
     timer.unref();
     sweepTimers.push(timer);
   };
-  startSweep(opts.expireSweepMs ?? 30_000, store.sweepExpired);
-  startSweep(opts.limitSweepMs ?? 45_000, store.sweepLimited);
+  startSweep(opts.expireSweepMs ?? 30_000, sweepExpired);
+  startSweep(opts.limitSweepMs ?? 45_000, sweepLimited);
 
   await listen(opts.port ?? 0);
   const port = (server.address() as AddressInfo).port;
@@ -708,6 +818,7 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       for (const timer of sweepTimers) clearInterval(timer);
+      webhooks.close();
       await stopListening();
     },
 
@@ -723,8 +834,8 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
      * Returns the ids each sweep changed. No API call sets these two statuses (`patchUser` can).
      */
     runSweeps(): { expired: number[]; limited: number[] } {
-      const expired = store.sweepExpired();
-      return { expired, limited: store.sweepLimited() };
+      const expired = sweepExpired();
+      return { expired, limited: sweepLimited() };
     },
 
     // --- state
@@ -738,28 +849,64 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
      * limit makes the user LIMITED at the next sweep (`runSweeps()`), not at once.
      */
     setUsage(ref: SimUserRef, bytes: number): SimUser {
-      userOrThrow(ref);
-      return store.snapshot(store.setUsage(ref, bytes));
+      const connected = userOrThrow(ref).firstConnectedAt !== null;
+      const user = store.setUsage(ref, bytes);
+      if (!connected && user.firstConnectedAt !== null) userEvent('user.first_connected', user);
+      checkThresholds(user);
+      return store.snapshot(user);
     },
-    /** Creates a user as `POST /api/users` would (same body, rules and errors), without HTTP. */
+    /** Creates a user as `POST /api/users` would (same body, rules, errors and webhook), without HTTP. */
     createUser(body: Record<string, unknown>): SimUser {
-      return store.snapshot(store.createUser(body));
+      const user = store.createUser(body);
+      userEvent('user.created', user);
+      return store.snapshot(user);
     },
-    /** Writes fields directly, bypassing the panel's rules (e.g. an expiry in the past). */
+    /**
+     * Writes fields directly, bypassing the panel's rules (e.g. an expiry in the past), as an admin
+     * editing the user in the panel would: `user.modified` goes out.
+     */
     patchUser(ref: SimUserRef, patch: SimUserPatch): SimUser {
       userOrThrow(ref);
-      return store.snapshot(store.patchUser(ref, patch));
+      const user = store.patchUser(ref, patch);
+      userEvent('user.modified', user);
+      return store.snapshot(user);
+    },
+    /** Deletes a user as `DELETE /api/users/{id}` would (an admin deleting it in the panel). */
+    deleteUser(ref: SimUserRef): void {
+      deleteUser(userOrThrow(ref).id);
     },
     /** Registers a device as a VPN app fetching the subscription would; respects the device limit. */
     addDevice(ref: SimUserRef, hwid: string, info?: SimDeviceInfo): AddDeviceResult {
-      userOrThrow(ref);
-      return store.addDevice(ref, hwid, info);
+      const user = userOrThrow(ref);
+      const result = store.addDevice(ref, hwid, info);
+      if (result === 'added') deviceAdded(user, hwid);
+      return result;
+    },
+    /**
+     * The panel's pre-expiry reminder for one user (its notification job, when reminders are on):
+     * `user.expiration` with `meta.expiration` = -hours (hours before the expiry; positive after it).
+     */
+    remindExpiration(ref: SimUserRef, hoursBeforeExpiry: number): void {
+      userEvent('user.expiration', userOrThrow(ref), { expiration: -hoursBeforeExpiry });
     },
     addSquad: (name: string): string => store.addSquad(name),
     squads: (): SimSquad[] => store.squads.map((s) => ({ ...s })),
     /** Rewrites every user JSON the sim sends (extra fields, numbers as strings...); null to reset. */
     setUserJsonHook(hook: UserJsonHook | null): void {
       userJsonHook = hook;
+    },
+
+    // --- webhooks
+    /** Points the panel's webhooks at a receiver, or turns them off (null). */
+    setWebhook(options: SimWebhookOptions | null): void {
+      webhooks.configure(options);
+    },
+    /** Every webhook delivery so far, oldest first, with its attempts and exact bytes. */
+    webhookDeliveries: (): SimWebhookDelivery[] => webhooks.deliveries(),
+    /** Resolves once every webhook sent so far was delivered or given up. */
+    webhooksIdle: (): Promise<void> => webhooks.idle(),
+    clearWebhookDeliveries(): void {
+      webhooks.clear();
     },
 
     // --- request log

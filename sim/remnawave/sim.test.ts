@@ -419,6 +419,28 @@ describe('remnawave sim: devices, usage, catalogue', () => {
     expect(afterAll.json).toMatchObject({ response: { total: 0, devices: [] } });
   });
 
+  it('refuses device calls as the panel does: a missing device, a missing user, a 2.x uuid', async () => {
+    const user = await createUser();
+    sim.addDevice(user.id, 'hw-1');
+    const gone = await raw('POST', '/api/hwid/devices/delete', { userId: user.id, hwid: 'hw-2' });
+    expect(gone).toMatchObject({ status: 404, json: { errorCode: 'A204' } });
+    expect(sim.getUser(user.id)?.devices.map((d) => d.hwid)).toEqual(['hw-1']);
+
+    for (const [method, path, body] of [
+      ['GET', '/api/hwid/devices/999', undefined],
+      ['POST', '/api/hwid/devices/delete', { userId: 999, hwid: 'hw-1' }],
+      ['POST', '/api/hwid/devices/delete-all', { userId: 999 }],
+    ] as const) {
+      expect(await raw(method, path, body), path).toMatchObject({ status: 404, json: { errorCode: 'A025' } });
+    }
+    // 3.x names users by numeric id: a uuid in the path or body is a validation error
+    const byUuid = '00000000-0000-4000-8000-000000000000';
+    expect((await raw('GET', `/api/hwid/devices/${byUuid}`)).status).toBe(400);
+    const uuidBody = await raw('POST', '/api/hwid/devices/delete-all', { userUuid: byUuid });
+    expect(uuidBody).toMatchObject({ status: 400, json: { message: 'Validation failed' } });
+    expect(sim.getUser(user.id)?.devices).toHaveLength(1);
+  });
+
   it('serves the subscription publicly and registers the fetching device with its address', async () => {
     const user = await createUser({ hwidDeviceLimit: 1 });
     const res = await fetch(user.subscriptionUrl, {

@@ -492,14 +492,17 @@ export function createSimStore(opts: SimStoreOptions) {
     return 'added';
   }
 
+  // The panel's device calls answer A025 for a missing user, and deleting a device the user does
+  // not have is a 404 A204 (so a retried delete whose first answer was lost meets it).
   function deleteDevice(userId: number, hwid: string): SimUserRecord {
-    const user = mustGet(userId);
+    const user = mustGet(userId, SIM_ERRORS.USER_NOT_FOUND);
+    if (!user.devices.some((d) => d.hwid === hwid)) throw domainError(SIM_ERRORS.HWID_DEVICE_NOT_FOUND);
     user.devices = user.devices.filter((d) => d.hwid !== hwid);
     return user;
   }
 
   function deleteAllDevices(userId: number): SimUserRecord {
-    const user = mustGet(userId);
+    const user = mustGet(userId, SIM_ERRORS.USER_NOT_FOUND);
     user.devices = [];
     return user;
   }

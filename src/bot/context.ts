@@ -4,7 +4,7 @@ import type { TenantServices } from '../app.js';
 import type { Customer } from '../modules/customers/customers-service.js';
 import type { CardPaymentId } from '../modules/payments/card-to-card.js';
 import type { Tenant } from '../modules/tenants/tenant-registry.js';
-import type { BotId, CardId, CustomerId, OrderId, PlanId } from '../shared/ids.js';
+import type { BotId, CardId, CustomerId, OrderId, PackId, PlanId } from '../shared/ids.js';
 import type { Language } from '../shared/language.js';
 import type { Logger } from '../shared/logger.js';
 import type { Translate, Translator } from './i18n.js';
@@ -71,6 +71,13 @@ const awaitingSchema = z.discriminatedUnion('kind', [
     }),
   }),
   z.object({ kind: z.literal('admin-plan-field'), planId: id<PlanId>(), field: z.enum(PLAN_FIELD_NAMES) }),
+  /** An extra pack being created: its amount (GB or days, by `packKind`) is asked, then its price. */
+  z.object({
+    kind: z.literal('admin-pack-new'),
+    packKind: z.enum(['traffic', 'days']),
+    amount: whole.positive().optional(),
+  }),
+  z.object({ kind: z.literal('admin-pack-field'), packId: id<PackId>(), field: z.enum(['amount', 'price']) }),
   /** A card being added: its number, then the holder's name, then the bank (which may be skipped). */
   z.object({ kind: z.literal('admin-card-number') }),
   z.object({ kind: z.literal('admin-card-holder'), cardNumber: z.string() }),

@@ -144,6 +144,19 @@ export const subscriptions = pgTable('subscriptions', {
   usedTrafficBytes: bigint('used_traffic_bytes', { mode: 'number' }).notNull().default(0),
   syncedAt: timestamp('synced_at', { withTimezone: true }),
   lifetimeUsedTrafficBytes: bigint('lifetime_used_traffic_bytes', { mode: 'number' }).notNull().default(0),
+  /** 1 for the customer's first subscription (panel username rf<bot>c<customer>), n for the n-th. */
+  ordinal: integer('ordinal').notNull().default(1),
+  /** Renew from the balance before expiry; null follows the shop's `autopay_default`. */
+  autopay: boolean('autopay'),
+  /** The panel deleted the user; the paid entitlement stays and is provisioned again. */
+  lostAt: timestamp('lost_at', { withTimezone: true }),
+  /** The panel's updatedAt of the last panel event applied (older events arriving late are ignored). */
+  panelEventAt: timestamp('panel_event_at', { withTimezone: true }),
+  firstConnectedAt: timestamp('first_connected_at', { withTimezone: true }),
+  /** Start of the current traffic period: traffic notices go once per period. */
+  trafficPeriodStartedAt: timestamp('traffic_period_started_at', { withTimezone: true })
+    .notNull()
+    .defaultNow(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -178,7 +191,7 @@ export const platformScheduleRuns = pgTable(
   (table) => [primaryKey({ columns: [table.name, table.windowStart] })],
 );
 
-export type OrderKind = 'purchase' | 'renewal' | 'trial';
+export type OrderKind = 'purchase' | 'renewal' | 'trial' | 'traffic_pack' | 'day_pack';
 export type OrderStatus = 'created' | 'paid' | 'provisioning' | 'active' | 'cancelled';
 
 export const orders = pgTable('orders', {
@@ -187,6 +200,8 @@ export const orders = pgTable('orders', {
   customerId: bigint('customer_id', { mode: 'number' }).notNull(),
   kind: text('kind').$type<OrderKind>().notNull(),
   planId: bigint('plan_id', { mode: 'number' }),
+  /** The extra traffic or day pack a pack order bought. */
+  packId: bigint('pack_id', { mode: 'number' }),
   subscriptionId: bigint('subscription_id', { mode: 'number' }),
   status: text('status').$type<OrderStatus>().notNull().default('created'),
   planName: text('plan_name'),
@@ -203,6 +218,32 @@ export const orders = pgTable('orders', {
   activatedAt: timestamp('activated_at', { withTimezone: true }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
+});
+
+export type PackKind = 'traffic' | 'days';
+
+/** Extra traffic (GB) or extra days a shop sells on top of a subscription. */
+export const botPacks = pgTable('bot_packs', {
+  id: id(),
+  botId: botId(),
+  kind: text('kind').$type<PackKind>().notNull(),
+  /** GB for a traffic pack, days for a day pack. */
+  amount: integer('amount').notNull(),
+  price: bigint('price', { mode: 'number' }).notNull(),
+  isActive: boolean('is_active').notNull().default(true),
+  sortOrder: integer('sort_order').notNull().default(0),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** A lifecycle notice claimed for a subscription and period: sent at most once. */
+export const subscriptionNotices = pgTable('subscription_notices', {
+  id: id(),
+  botId: botId(),
+  subscriptionId: bigint('subscription_id', { mode: 'number' }).notNull(),
+  kind: text('kind').notNull(),
+  periodKey: text('period_key').notNull(),
+  createdAt: createdAt(),
 });
 
 export type LedgerKind =
@@ -390,6 +431,7 @@ export const MONEY_COLUMNS = [
   { column: walletTransactions.amount, constraint: 'wallet_transactions_amount_max', signed: true },
   { column: walletTransactions.balanceAfter, constraint: 'wallet_transactions_balance_after_max' },
   { column: botPlans.price, constraint: 'bot_plans_price_max' },
+  { column: botPacks.price, constraint: 'bot_packs_price_max' },
   { column: orders.price, constraint: 'orders_price_max' },
   { column: cardToCardPayments.amount, constraint: 'card_to_card_payments_amount_max' },
   { column: zarinpalPayments.amount, constraint: 'zarinpal_payments_amount_max' },
@@ -403,6 +445,7 @@ export const schema = {
   botConfigurations,
   tenantPaymentCards,
   botPlans,
+  botPacks,
   customers,
   subscriptions,
   ledgerTransactions,
@@ -415,5 +458,6 @@ export const schema = {
   botSessions,
   jobs,
   orders,
+  subscriptionNotices,
 };
 export type Schema = typeof schema;

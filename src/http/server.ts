@@ -8,6 +8,7 @@ import { scrubUnstorableInput } from '../shared/input-safety.js';
 import type { Logger } from '../shared/logger.js';
 import { type ApiOptions, apiPlugin } from './api/index.js';
 import { drainRequestBody, statusOf } from './drain.js';
+import { type PanelWebhookOptions, panelWebhookRoutes } from './panel-webhook.js';
 import { zarinpalCallbackRoutes } from './payments/zarinpal-callback.js';
 
 export interface ServerDeps {
@@ -16,13 +17,15 @@ export interface ServerDeps {
   readonly logger: Logger;
   /** The management REST API under /api: the operator token and rate limits. */
   readonly api: Omit<ApiOptions, 'app'>;
+  /** The panel's webhooks (REMNAWAVE_WEBHOOK_SECRET); absent: POST /panel/webhook does not exist. */
+  readonly panelWebhook?: Omit<PanelWebhookOptions, 'app'> | undefined;
 }
 
 const botIdParam = z.object({ botId: z.coerce.number().int().positive() });
 const update = z.object({ update_id: z.number().int().nonnegative() }).passthrough();
 
 /** One HTTP server: Telegram webhooks, the management REST API (and, later, payment callbacks). */
-export function createServer({ fleet, app, logger, api }: ServerDeps) {
+export function createServer({ fleet, app, logger, api, panelWebhook }: ServerDeps) {
   const server = Fastify({
     loggerInstance: logger.child({ component: 'http' }),
     // unguessable and unique across processes: error bodies and logs carry it
@@ -80,6 +83,8 @@ export function createServer({ fleet, app, logger, api }: ServerDeps) {
   void server.register(apiPlugin, { prefix: '/api', app, ...api });
   // the customer's browser, back from the Zarinpal gateway
   void server.register(zarinpalCallbackRoutes, { app });
+  // the panel's signed events; without a secret there is no route, so no unauthenticated door
+  if (panelWebhook) void server.register(panelWebhookRoutes, { app, ...panelWebhook });
 
   return server;
 }

@@ -1,12 +1,15 @@
 import type { AnyJob } from './define.js';
+import { autopayRenewals } from './definitions/autopay.js';
 import { cardPaymentDecided, cardReceiptForward } from './definitions/card-payments.js';
 import { expireReceipts } from './definitions/expire-receipts.js';
 import { floodWaitNotice } from './definitions/flood-wait-notice.js';
 import { orderActiveNotice } from './definitions/order-notice.js';
+import { panelUserLostAlert, panelUserLostOperatorAlert } from './definitions/panel-user-lost.js';
 import { provisionOrder } from './definitions/provision-order.js';
 import { pruneJobs } from './definitions/prune-jobs.js';
 import { pruneUpdates } from './definitions/prune-updates.js';
 import { saleRefusedAlert } from './definitions/sale-refused-alert.js';
+import { planSubscriptionNotices, sendSubscriptionNotice } from './definitions/subscription-notices.js';
 import { syncTraffic } from './definitions/sync-traffic.js';
 import { zarinpalNotice } from './definitions/zarinpal-notice.js';
 import { zarinpalReconcile } from './definitions/zarinpal-reconcile.js';
@@ -20,6 +23,8 @@ export const ALL_JOBS: readonly AnyJob[] = [
   provisionOrder,
   orderActiveNotice,
   saleRefusedAlert,
+  panelUserLostAlert,
+  panelUserLostOperatorAlert,
   floodWaitNotice,
   cardReceiptForward,
   cardPaymentDecided,
@@ -28,5 +33,8 @@ export const ALL_JOBS: readonly AnyJob[] = [
   zarinpalReconcile,
   pruneUpdates,
   syncTraffic,
+  planSubscriptionNotices,
+  sendSubscriptionNotice,
   pruneJobs,
+  autopayRenewals,
 ];

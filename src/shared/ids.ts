@@ -17,3 +17,6 @@ export const asCardId = (value: number): CardId => value as CardId;
 export type OrderId = Brand<number, 'OrderId'>;
 export type SubscriptionId = Brand<number, 'SubscriptionId'>;
 export const asOrderId = (value: number): OrderId => value as OrderId;
+export const asSubscriptionId = (value: number): SubscriptionId => value as SubscriptionId;
+export type PackId = Brand<number, 'PackId'>;
+export const asPackId = (value: number): PackId => value as PackId;

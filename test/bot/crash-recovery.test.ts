@@ -252,10 +252,13 @@ describe.skipIf(!POSTGRES)('updates survive a process killed at every step (post
             kind: 'admin_credit',
             reason: 't',
           });
-          await press(shop, user, 'menu:buy', hasButton(`plan:${shop.planId}`));
-          await press(shop, user, `plan:${shop.planId}`, hasButton(`buy:${shop.planId}`));
+          await press(shop, user, 'menu:buy', hasButton(`plan:${shop.planId}:0`));
+          await press(shop, user, `plan:${shop.planId}:0`, hasButton(`buy:${shop.planId}:0`));
         },
-        act: async () => ({ updateId: user.pressButton(shop.bot, `buy:${shop.planId}`).updateId, value: 0 }),
+        act: async () => ({
+          updateId: user.pressButton(shop.bot, `buy:${shop.planId}:0`).updateId,
+          value: 0,
+        }),
         verify: async () => {
           const customerId = await customerOf(shop, user);
           const orders = await shop.services.orders.findByCustomer(customerId);

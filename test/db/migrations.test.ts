@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -68,6 +68,48 @@ describe.each(BACKENDS)('migrations on %s', (backend) => {
     const [firstFile] = (await readdir(dir)).sort();
     await writeFile(join(dir, firstFile!), '-- edited\nSELECT 1;');
     await expect(migrate(db.session, logger, dir)).rejects.toThrow(/was changed after it was applied/);
+  });
+
+  it('keep every subscription and its panel username when customers may own several (0015)', async () => {
+    const scratch = await emptyDatabase(backend);
+    try {
+      const before = await mkdtemp(join(tmpdir(), 'rf-migrations-'));
+      await cp(MIGRATIONS_DIR, before, { recursive: true });
+      for (const file of await readdir(before)) if (file >= '0015') await rm(join(before, file));
+      await migrate(scratch.session, logger, before);
+      await scratch.session.exec(`
+        SELECT set_config('app.bot_id', '1', false);
+        INSERT INTO bots (id, name, token_ciphertext, telegram_bot_id, api_token_hash)
+          VALUES (1, 'Old shop', 'x', 42, 'h');
+        INSERT INTO customers (id, bot_id, telegram_id, referral_code) VALUES (7, 1, 700, 'r7');
+        INSERT INTO subscriptions (bot_id, customer_id, panel_username, panel_user_id, status)
+          VALUES (1, 7, 'rf1c7', 55, 'active');`);
+      await migrate(scratch.session, logger);
+      const { rows } = await scratch.session.query<Record<string, unknown>>(
+        'SELECT customer_id::int, ordinal, panel_username, panel_user_id::int, status, autopay FROM subscriptions',
+      );
+      expect(rows).toEqual([
+        {
+          customer_id: 7,
+          ordinal: 1,
+          panel_username: 'rf1c7',
+          panel_user_id: 55,
+          status: 'active',
+          autopay: null,
+        },
+      ]);
+      // a second subscription of the same customer is now allowed, under the next ordinal only
+      await scratch.session.exec(
+        "INSERT INTO subscriptions (bot_id, customer_id, ordinal, panel_username) VALUES (1, 7, 2, 'rf1c7s2')",
+      );
+      await expect(
+        scratch.session.exec(
+          "INSERT INTO subscriptions (bot_id, customer_id, ordinal, panel_username) VALUES (1, 7, 2, 'other')",
+        ),
+      ).rejects.toThrow(/subscriptions_customer_ordinal/);
+    } finally {
+      await scratch.close();
+    }
   });
 
   it('leave every tenant table isolated: bot_id not null, RLS enabled and forced, unique keys with bot_id', async () => {

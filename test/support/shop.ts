@@ -170,14 +170,14 @@ export async function buyShortOfMoney(
 ): Promise<number> {
   const press = (data: string) => () => user.pressButton(shop.bot, data);
   const isOrderButton = (b: { callbackData?: string }) => b.callbackData?.startsWith('topup:order:');
-  await nextBotMessage(h, shop, user, withButton(`plan:${planId}`), press('menu:buy'), options);
-  await nextBotMessage(h, shop, user, withButton(`buy:${planId}`), press(`plan:${planId}`), options);
+  await nextBotMessage(h, shop, user, withButton(`plan:${planId}:0`), press('menu:buy'), options);
+  await nextBotMessage(h, shop, user, withButton(`buy:${planId}:0`), press(`plan:${planId}:0`), options);
   const offer = await nextBotMessage(
     h,
     shop,
     user,
     (m) => m.buttons.flat().some(isOrderButton),
-    press(`buy:${planId}`),
+    press(`buy:${planId}:0`),
     options,
   );
   const orderData = offer.buttons.flat().find(isOrderButton)!.callbackData!;

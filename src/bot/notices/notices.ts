@@ -1,26 +1,65 @@
-import { GrammyError, InputFile } from 'grammy';
+import { GrammyError, InlineKeyboard, InputFile } from 'grammy';
 import type { App, TenantServices } from '../../app.js';
 import { RetryLater } from '../../jobs/define.js';
+import { AUTOPAY_KEY_PREFIX } from '../../modules/autopay/autopay.js';
 import type { Customer } from '../../modules/customers/customers-service.js';
+import { continuesSubscription, type Order } from '../../modules/orders/pay-order.js';
 import { asCardPaymentId } from '../../modules/payments/card-to-card.js';
 import { zarinpalProblem } from '../../modules/payments/zarinpal-problems.js';
+import type { Subscription } from '../../modules/subscriptions/subscriptions-service.js';
 import { saleRefusedAlert } from '../../modules/wallet/sale-alert.js';
-import { asCustomerId, asOrderId, type BotId, type CustomerId } from '../../shared/ids.js';
+import { asCustomerId, asOrderId, asSubscriptionId, type BotId, type CustomerId } from '../../shared/ids.js';
 import type { Language } from '../../shared/language.js';
 import type { Logger } from '../../shared/logger.js';
 import { isBlockedByUser, isPermanentSendError, sendToAdmins } from '../admin-delivery.js';
-import { backToMenu } from '../features/keyboards.js';
+import { backToMenu, menuHomeButton } from '../features/keyboards.js';
 import { announceOutcome, sendReceiptToAdmins } from '../features/payments/receipt-delivery.js';
 import { loadReceipt } from '../features/payments/receipt-view.js';
 import { viewContextFor } from '../features/shop/shop-context.js';
-import { qrPng, subscriptionCard } from '../features/shop/view.js';
+import { openSubscriptionButton } from '../features/shop/subscription-buttons.js';
+import {
+  orderLabel,
+  planTrafficText,
+  qrPng,
+  subscriptionCard,
+  type ViewContext,
+} from '../features/shop/view.js';
 import type { Fleet } from '../fleet.js';
-import { formatMoney } from '../format.js';
+import { formatMoney, formatNumber } from '../format.js';
 import type { Translator } from '../i18n.js';
+import { panelNoticeSenders } from './panel-notices.js';
+import { subscriptionNoticeSenders } from './subscription-notices.js';
 
 /** The wait Telegram asked for on a 429, in seconds; undefined for any other error. */
 export const floodWaitSeconds = (error: unknown): number | undefined =>
   error instanceof GrammyError && error.error_code === 429 ? error.parameters.retry_after : undefined;
+
+/** What an active order did to its subscription, as the first line of its notice. */
+function orderHeading(order: Order, subscription: Subscription, v: ViewContext): string {
+  switch (order.kind) {
+    case 'renewal':
+      return v.t(
+        order.idempotencyKey?.startsWith(AUTOPAY_KEY_PREFIX)
+          ? 'subscription-renewed-autopay'
+          : 'subscription-renewed',
+      );
+    case 'purchase':
+      // a paid plan on a subscription older than the order was on a trial: it is activated now
+      return v.t(
+        continuesSubscription(order, subscription) ? 'subscription-activated' : 'subscription-ready',
+      );
+    case 'trial':
+      return v.t('subscription-ready');
+    case 'traffic_pack':
+      return v.t('traffic-pack-added', { traffic: planTrafficText(order.trafficGb, v) });
+    case 'day_pack':
+      return v.t('day-pack-added', { days: formatNumber(order.periodDays, v.language) });
+    default: {
+      const never: never = order.kind;
+      throw new Error(`unknown order kind ${String(never)}`);
+    }
+  }
+}
 
 export interface NoticesDeps {
   readonly app: App;
@@ -86,24 +125,36 @@ export function createNotices(deps: NoticesDeps) {
   };
 
   return {
-    /** Sends the customer their subscription (card, link and QR) once an order is active. */
+    ...subscriptionNoticeSenders({ app, runningBotApi, recipient, deliver }),
+    ...panelNoticeSenders({ app, translator, runningBotApi }),
+    /**
+     * Sends the customer their subscription (card, link and QR) once an order is active, headed by
+     * what the order did: a new subscription, a renewal, a trial made a paid one, extra traffic or days.
+     */
     async orderActive(botId: BotId, orderId: number): Promise<void> {
       const api = runningBotApi(botId);
       const services = app.forTenant(botId);
       const order = await services.orders.get(asOrderId(orderId));
-      if (!order) return;
-      const customerId = asCustomerId(order.customerId);
-      const [to, subscription] = await Promise.all([
-        recipient(services, customerId),
-        services.subscriptions.getForCustomer(customerId),
+      if (!order || order.subscriptionId === null) return;
+      const [to, subscription, all] = await Promise.all([
+        recipient(services, asCustomerId(order.customerId)),
+        services.subscriptions.get(asSubscriptionId(order.subscriptionId)),
+        services.subscriptions.listForCustomer(asCustomerId(order.customerId)),
       ]);
       if (!to || !subscription) return;
       const { customer, tenant, t } = to;
       const v = await viewContextFor(services, t, customer.language, tenant.currency);
-      const heading = t(order.kind === 'renewal' ? 'subscription-renewed' : 'subscription-ready');
-      const text = `${heading}\n\n${subscriptionCard(subscription, v)}`;
+      const heading = orderHeading(order, subscription, v);
+      const several = all.length > 1 ? { number: subscription.ordinal } : {};
+      const text = `${heading}\n\n${subscriptionCard(subscription, v, several)}`;
       const chatId = customer.telegramId;
-      const menu = backToMenu(t);
+      const menu = new InlineKeyboard()
+        .text(
+          t('subscription-open'),
+          openSubscriptionButton.build({ subscriptionId: asSubscriptionId(subscription.id) }),
+        )
+        .row()
+        .text(t('back-to-menu'), menuHomeButton.build());
       const url = subscription.subscriptionUrl;
       await deliver(services, customer, async () => {
         if (url) {
@@ -141,7 +192,9 @@ export function createNotices(deps: NoticesDeps) {
         if (payment.orderId !== null) {
           const order = await services.orders.get(asOrderId(payment.orderId));
           if (order && order.status !== 'created' && order.status !== 'cancelled') {
-            lines.push(t('gateway-order-completing', { plan: order.planName ?? '' }));
+            lines.push(
+              t('gateway-order-completing', { plan: orderLabel(order, { t, language: customer.language }) }),
+            );
           } else if (order?.status === 'created') {
             lines.push(t('gateway-order-still-waiting'));
           }

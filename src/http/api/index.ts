@@ -9,6 +9,7 @@ import { registerCustomerRoutes } from './customers-routes.js';
 import { ApiError, installErrorHandling } from './errors.js';
 import { registerFeatureRoutes } from './features-routes.js';
 import { registerOpenApi } from './openapi.js';
+import { registerPackRoutes } from './packs-routes.js';
 import { registerPaymentRoutes } from './payments-routes.js';
 import { registerPlanRoutes } from './plans-routes.js';
 import { type ApiContext, createRouter, useZodForValidation } from './route.js';
@@ -70,6 +71,7 @@ export async function apiPlugin(api: FastifyInstance, options: ApiOptions): Prom
       registerFeatureRoutes(router, context);
       registerConfigRoutes(router, context);
       registerPlanRoutes(router, context);
+      registerPackRoutes(router, context);
       registerCardRoutes(router, context);
       registerCustomerRoutes(router, context);
       registerPaymentRoutes(router, context);

@@ -7,6 +7,7 @@ import {
   createRemnawaveClient,
   defineEndpoint,
   isAlreadyEnabled,
+  isDeviceNotFound,
   isNotFound,
   isOutcomeUnknown,
   isUsernameTaken,
@@ -251,6 +252,24 @@ describe('remnawave client: devices, usage, catalogue', () => {
 
     expect((await client.deleteDevice(user.id, 'hw-a')).devices.map((d) => d.hwid)).toEqual(['hw-b']);
     expect(await client.deleteAllDevices(user.id)).toEqual({ total: 0, devices: [] });
+  });
+
+  it('takes a device gone after a lost answer as deleted, but not on a clean first try', async () => {
+    const user = await client.createUser(newUser());
+    sim.addDevice(user.id, 'hw-a');
+    sim.addDevice(user.id, 'hw-b');
+    sim.addFault({ kind: 'commit-then-drop', method: 'POST', path: '/api/hwid/devices/delete', times: 1 });
+    const left = await client.deleteDevice(user.id, 'hw-a');
+    expect(left.devices.map((d) => d.hwid)).toEqual(['hw-b']);
+    expect(sim.requests({ path: '/api/hwid/devices/delete' }).map((r) => r.status)).toEqual([null, 404]);
+
+    const missing = await client.deleteDevice(user.id, 'hw-a').catch((e: unknown) => e);
+    expect(isDeviceNotFound(missing)).toBe(true);
+    expect(missing).toMatchObject({ status: 404, errorCode: 'A204', attempts: 1 });
+    // a missing device is not a missing user, though both are 404s
+    const noUser = await client.deleteDevice(999, 'hw-a').catch((e: unknown) => e);
+    expect(isDeviceNotFound(noUser)).toBe(false);
+    expect(noUser).toMatchObject({ status: 404, errorCode: 'A025' });
   });
 
   it('reads usage, nodes, stats and version', async () => {

@@ -1,5 +1,5 @@
 import { remnawaveEndpoints as ep } from './endpoints.js';
-import { isAlreadyDisabled, isAlreadyEnabled, isNotFound } from './errors.js';
+import { isAlreadyDisabled, isAlreadyEnabled, isDeviceNotFound, isNotFound } from './errors.js';
 import type {
   CreateUserInput,
   InternalSquad,
@@ -170,9 +170,18 @@ export function createRemnawaveClient(opts: RemnawaveClientOptions) {
     getDevices: (userId: number, o?: CallOptions): Promise<PanelDeviceList> =>
       call(ep.getDevices, { id: userId }, o),
 
-    /** Resolves with the devices left. */
-    deleteDevice: (userId: number, hwid: string, o?: CallOptions): Promise<PanelDeviceList> =>
-      call(ep.deleteDevice, { userId, hwid }, o),
+    /**
+     * Resolves with the devices left. A retry that finds the device gone after a lost answer counts
+     * as success; a device missing on a clean first try throws (A204, `isDeviceNotFound`).
+     */
+    async deleteDevice(userId: number, hwid: string, o?: CallOptions): Promise<PanelDeviceList> {
+      try {
+        return await call(ep.deleteDevice, { userId, hwid }, o);
+      } catch (err) {
+        if (isDeviceNotFound(err) && err.afterAmbiguousAttempt) return call(ep.getDevices, { id: userId }, o);
+        throw err;
+      }
+    },
 
     deleteAllDevices: (userId: number, o?: CallOptions): Promise<PanelDeviceList> =>
       call(ep.deleteAllDevices, { userId }, o),

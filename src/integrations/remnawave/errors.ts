@@ -11,6 +11,7 @@ export const REMNAWAVE_ERROR_CODES = {
   userByParamsNotFound: 'A063',
   deviceExists: 'A098',
   deviceLimitReached: 'A099',
+  deviceNotFound: 'A204',
 } as const;
 
 const NOT_FOUND_CODES: ReadonlySet<string> = new Set([
@@ -176,6 +177,14 @@ export function isNotFound(err: unknown): err is RemnawaveApiError {
   if (err instanceof RemnawaveNotFoundError) return true;
   if (!(err instanceof RemnawaveApiError)) return false;
   return err.errorCode !== null && NOT_FOUND_CODES.has(err.errorCode);
+}
+
+/**
+ * A204: the user has no device with that hwid. Also a 404, so it is a `RemnawaveNotFoundError` and
+ * `isNotFound` holds too: ask this first where a missing device and a missing user differ.
+ */
+export function isDeviceNotFound(err: unknown): err is RemnawaveApiError {
+  return hasErrorCode(err, REMNAWAVE_ERROR_CODES.deviceNotFound);
 }
 
 export function isUsernameTaken(err: unknown): err is RemnawaveApiError {

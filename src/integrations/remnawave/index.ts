@@ -10,6 +10,7 @@ export {
   hasErrorCode,
   isAlreadyDisabled,
   isAlreadyEnabled,
+  isDeviceNotFound,
   isNotFound,
   isOutcomeUnknown,
   isUsernameTaken,

@@ -1,7 +1,13 @@
-import type { DesiredAccount, PanelAccount, VpnPanel } from '../../modules/subscriptions/vpn-panel.js';
+import type {
+  DesiredAccount,
+  PanelAccount,
+  PanelDevice,
+  PanelLink,
+  VpnPanel,
+} from '../../modules/subscriptions/vpn-panel.js';
 import type { RemnawaveClient } from './client.js';
-import { isNotFound, isOutcomeUnknown, isUsernameTaken } from './errors.js';
-import type { PanelUser } from './schemas.js';
+import { isDeviceNotFound, isNotFound, isOutcomeUnknown, isUsernameTaken } from './errors.js';
+import type { PanelDeviceList, PanelUser } from './schemas.js';
 
 /**
  * The API token scopes selling needs (README, "Remnawave panel token"): every call below, and the
@@ -14,6 +20,10 @@ export const REMNAWAVE_SELLING_SCOPES = [
   'users:update',
   'users:reset-traffic',
   'hwid-user-devices:list-by-user',
+  // the customer's devices and a new subscription link
+  'hwid-user-devices:delete',
+  'hwid-user-devices:delete-all',
+  'users:revoke-subscription',
 ] as const;
 
 const toAccount = (user: PanelUser): PanelAccount => ({
@@ -28,6 +38,21 @@ const toAccount = (user: PanelUser): PanelAccount => ({
   deviceLimit: user.hwidDeviceLimit,
   subscriptionUrl: user.subscriptionUrl,
   onlineAt: user.onlineAt,
+});
+
+const toDevices = (list: PanelDeviceList): PanelDevice[] =>
+  list.devices.map((device) => ({
+    hwid: device.hwid,
+    platform: device.platform,
+    osVersion: device.osVersion,
+    model: device.deviceModel,
+    addedAt: device.createdAt,
+  }));
+
+const toLink = (user: PanelUser): PanelLink => ({
+  shortUuid: user.shortUuid,
+  subscriptionUrl: user.subscriptionUrl,
+  changedAt: user.updatedAt ?? user.subRevokedAt,
 });
 
 const desiredFields = (desired: DesiredAccount) => ({
@@ -50,6 +75,10 @@ const nullOn404 = async <T>(work: Promise<T>): Promise<T | null> => {
 
 /** The Remnawave panel as the selling code sees it. */
 export function createRemnawavePanel(client: RemnawaveClient): VpnPanel {
+  const listDevices = async (id: number): Promise<PanelDevice[] | null> => {
+    const list = await nullOn404(client.getDevices(id));
+    return list && toDevices(list);
+  };
   return {
     async findAccountByUsername(username) {
       const user = await client.findUserByUsername(username);
@@ -70,7 +99,11 @@ export function createRemnawavePanel(client: RemnawaveClient): VpnPanel {
         }),
       );
     },
-    async updateAccount(id, desired) {
+    async updateAccount(id, desired, options) {
+      if (options?.ended) {
+        const { expireAt: _past, ...limits } = desiredFields(desired);
+        return toAccount(await client.updateUser({ id, ...limits }));
+      }
       return toAccount(await client.updateUser({ id, status: 'ACTIVE', ...desiredFields(desired) }));
     },
     async resetTraffic(id) {
@@ -78,6 +111,24 @@ export function createRemnawavePanel(client: RemnawaveClient): VpnPanel {
     },
     async countDevices(id) {
       return (await client.getDevices(id)).total;
+    },
+    listDevices,
+    async deleteDevice(id, hwid) {
+      try {
+        return toDevices(await client.deleteDevice(id, hwid));
+      } catch (error) {
+        // removed meanwhile (another press, the panel's admin): what is left is what was asked for
+        if (isDeviceNotFound(error)) return listDevices(id);
+        if (isNotFound(error)) return null;
+        throw error;
+      }
+    },
+    async deleteAllDevices(id) {
+      return (await nullOn404(client.deleteAllDevices(id))) !== null;
+    },
+    async revokeLink(id) {
+      const user = await nullOn404(client.revokeSubscription(id));
+      return user && toLink(user);
     },
     isOutcomeUnknown,
     isUsernameTaken,

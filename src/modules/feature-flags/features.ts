@@ -15,7 +15,29 @@ export const FEATURES = {
     description: "Each customer's invite link and how many joined through it (no rewards yet)",
   },
   support_contact: { default: true, description: 'Show the support contact' },
+  autopay: {
+    default: true,
+    description:
+      "Autopay on a subscription's card: renewal from the balance before expiry (autopay_* settings)",
+  },
   mini_app: { default: false, description: 'Main-menu button opening the mini app at config.url (https)' },
+  // on by default: the button shows only once the shop has an active pack of that kind
+  traffic_packs: {
+    default: true,
+    description: "Extra traffic packs on a subscription's card (when the shop sells one)",
+  },
+  day_packs: {
+    default: true,
+    description: "Extra day packs on a subscription's card (when the shop sells one)",
+  },
+  subscription_devices: {
+    default: true,
+    description: "A subscription's devices listed on its card, removed one by one or all at once",
+  },
+  subscription_new_link: {
+    default: true,
+    description: 'A new subscription link on request (the old one stops working)',
+  },
 } as const satisfies Record<string, { default: boolean; description: string }>;
 
 export type FeatureKey = keyof typeof FEATURES;

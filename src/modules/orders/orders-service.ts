@@ -1,9 +1,9 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, count, desc, eq } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/errors.js';
-import { botPlans, orders, subscriptions } from '../../db/schema.js';
+import { botPacks, botPlans, customers, orders, subscriptions } from '../../db/schema.js';
 import type { TenantDb, TenantTx } from '../../db/tenant-tx.js';
 import type { Clock } from '../../shared/clock.js';
-import type { CustomerId, OrderId, PlanId } from '../../shared/ids.js';
+import type { CustomerId, OrderId, PackId, PlanId, SubscriptionId } from '../../shared/ids.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import { lockCustomer, type Order, type PayOutcome, payOrder, tenantCurrency } from './pay-order.js';
 
@@ -12,7 +12,19 @@ export type PurchaseOutcome =
   /** The same button press again: the order it already made, whatever became of it. */
   | { readonly status: 'duplicate'; readonly order: Order }
   | { readonly status: 'plan_unavailable' }
+  | { readonly status: 'pack_unavailable' }
+  /** Not the customer's subscription, or a traffic pack for an unlimited one. */
+  | { readonly status: 'subscription_unavailable' }
+  /** Autopay: the balance would fall below what the shop keeps back (`autopay_min_balance`); nothing ordered. */
+  | { readonly status: 'keeps_too_little'; readonly balance: number; readonly needed: number }
+  /** A new subscription past the shop's `max_subscriptions_per_customer`. */
+  | { readonly status: 'subscription_limit'; readonly limit: number }
   | { readonly status: 'no_customer' };
+
+/** What `decide` answers: the order to place, or why none is. */
+type Decision =
+  | { readonly refused: PurchaseOutcome }
+  | { readonly order: Omit<typeof orders.$inferInsert, 'botId' | 'customerId' | 'currency'> };
 
 export type TrialOutcome =
   | { readonly status: 'started'; readonly order: Order }
@@ -43,74 +55,173 @@ export function createOrdersService({ tenant, clock, settings }: OrdersDeps) {
 
   const hasSubscription = async (tx: TenantTx, customerId: CustomerId) => {
     const [row] = await tx
-      .select({ id: subscriptions.id })
+      .select({ n: count() })
       .from(subscriptions)
       .where(and(eq(subscriptions.botId, botId), eq(subscriptions.customerId, customerId)));
-    return row !== undefined;
+    return row?.n ?? 0;
+  };
+
+  const customerBalance = async (tx: TenantTx, customerId: CustomerId) => {
+    const [row] = await tx
+      .select({ balance: customers.balance })
+      .from(customers)
+      .where(and(eq(customers.botId, botId), eq(customers.id, customerId)));
+    return row?.balance ?? 0;
+  };
+
+  const ownedSubscription = async (tx: TenantTx, customerId: CustomerId, id: SubscriptionId) => {
+    const [row] = await tx
+      .select()
+      .from(subscriptions)
+      .where(
+        and(
+          eq(subscriptions.botId, botId),
+          eq(subscriptions.id, id),
+          eq(subscriptions.customerId, customerId),
+        ),
+      );
+    return row;
+  };
+
+  /**
+   * One way to order anything: under the customer's lock, the same press finds its order, `decide`
+   * prices the order (or refuses), and it is paid from the balance when that covers the price. A
+   * sale the tenant's wallet cannot cover is cancelled rather than left waiting for money.
+   */
+  const placeOrder = async (
+    customerId: CustomerId,
+    idempotencyKey: string | undefined,
+    decide: (tx: TenantTx) => Promise<Decision>,
+  ): Promise<PurchaseOutcome> => {
+    const attempt = () =>
+      tenant.transaction(async (tx): Promise<PurchaseOutcome> => {
+        if (!(await lockCustomer(tx, customerId))) return { status: 'no_customer' };
+        if (idempotencyKey !== undefined) {
+          const existing = await findByKey(tx, idempotencyKey);
+          if (existing) return { status: 'duplicate', order: existing };
+        }
+        const decided = await decide(tx);
+        if ('refused' in decided) return decided.refused;
+        const [created] = await tx
+          .insert(orders)
+          .values({
+            ...decided.order,
+            botId,
+            customerId,
+            currency: await tenantCurrency(tx),
+            idempotencyKey: idempotencyKey ?? null,
+          })
+          .returning();
+        const paid = await payOrder(tx, created!.id as OrderId, clock.now());
+        if (paid.status === 'wallet_insufficient') {
+          // the shop cannot sell it now: the order must not linger as one waiting for money
+          await tx
+            .update(orders)
+            .set({ status: 'cancelled', updatedAt: clock.now() })
+            .where(and(eq(orders.botId, botId), eq(orders.id, created!.id)));
+        }
+        return paid;
+      });
+    try {
+      return await attempt();
+    } catch (error) {
+      // the same press in another process won the insert: answer with its order
+      if (idempotencyKey !== undefined && isUniqueViolation(error, 'orders_bot_id_idempotency_key_key')) {
+        return attempt();
+      }
+      throw error;
+    }
   };
 
   return {
     /**
-     * Orders a plan and pays it from the balance when it covers the price. `idempotencyKey` names
-     * the button press: pressing twice finds the first order instead of making a second one.
+     * Orders a plan, as a renewal of `subscriptionId` or as a new subscription when none is named,
+     * and pays it from the balance when it covers the price. A paid plan on a trial subscription
+     * activates it (kind `purchase`: same panel user, a real period). `idempotencyKey` names the
+     * button press: pressing twice finds the first order instead of making a second one.
      */
     async purchasePlan(input: {
       customerId: CustomerId;
       planId: PlanId;
+      subscriptionId?: SubscriptionId;
+      idempotencyKey?: string;
+      /**
+       * Order only when the balance covers the price and keeps at least this much (autopay);
+       * otherwise nothing is ordered (`keeps_too_little`), rather than an order waiting for money.
+       */
+      keepBalance?: number;
+    }): Promise<PurchaseOutcome> {
+      // read before the order's transaction: the settings service opens its own
+      const limit = await settings.get('max_subscriptions_per_customer');
+      return placeOrder(input.customerId, input.idempotencyKey, async (tx) => {
+        const [plan] = await tx
+          .select()
+          .from(botPlans)
+          .where(and(eq(botPlans.botId, botId), eq(botPlans.id, input.planId), eq(botPlans.isActive, true)));
+        if (!plan) return { refused: { status: 'plan_unavailable' } };
+        if (input.keepBalance !== undefined) {
+          // the customer row is locked: the balance read here is the one the debit will see
+          const balance = await customerBalance(tx, input.customerId);
+          const needed = plan.price + input.keepBalance;
+          if (balance < needed) return { refused: { status: 'keeps_too_little', balance, needed } };
+        }
+        let kind: 'purchase' | 'renewal' = 'purchase';
+        if (input.subscriptionId !== undefined) {
+          const target = await ownedSubscription(tx, input.customerId, input.subscriptionId);
+          if (!target) return { refused: { status: 'subscription_unavailable' } };
+          if (!target.isTrial) kind = 'renewal';
+        } else {
+          if ((await hasSubscription(tx, input.customerId)) >= limit)
+            return { refused: { status: 'subscription_limit', limit } };
+        }
+        return {
+          order: {
+            kind,
+            planId: plan.id,
+            subscriptionId: input.subscriptionId ?? null,
+            planName: plan.name,
+            price: plan.price,
+            periodDays: plan.periodDays,
+            trafficGb: plan.trafficGb,
+            deviceLimit: plan.deviceLimit,
+          },
+        };
+      });
+    },
+
+    /**
+     * Orders extra traffic or days for one of the customer's subscriptions (expired or limited
+     * ones included) and pays it from the balance when it covers the price.
+     */
+    purchasePack(input: {
+      customerId: CustomerId;
+      packId: PackId;
+      subscriptionId: SubscriptionId;
       idempotencyKey?: string;
     }): Promise<PurchaseOutcome> {
-      const attempt = () =>
-        tenant.transaction(async (tx): Promise<PurchaseOutcome> => {
-          if (!(await lockCustomer(tx, input.customerId))) return { status: 'no_customer' };
-          if (input.idempotencyKey !== undefined) {
-            const existing = await findByKey(tx, input.idempotencyKey);
-            if (existing) return { status: 'duplicate', order: existing };
-          }
-          const [plan] = await tx
-            .select()
-            .from(botPlans)
-            .where(
-              and(eq(botPlans.botId, botId), eq(botPlans.id, input.planId), eq(botPlans.isActive, true)),
-            );
-          if (!plan) return { status: 'plan_unavailable' };
-          const [created] = await tx
-            .insert(orders)
-            .values({
-              botId,
-              customerId: input.customerId,
-              kind: (await hasSubscription(tx, input.customerId)) ? 'renewal' : 'purchase',
-              planId: plan.id,
-              planName: plan.name,
-              price: plan.price,
-              currency: await tenantCurrency(tx),
-              periodDays: plan.periodDays,
-              trafficGb: plan.trafficGb,
-              deviceLimit: plan.deviceLimit,
-              idempotencyKey: input.idempotencyKey ?? null,
-            })
-            .returning();
-          const paid = await payOrder(tx, created!.id as OrderId, clock.now());
-          if (paid.status === 'wallet_insufficient') {
-            // the shop cannot sell it now: the order must not linger as one waiting for money
-            await tx
-              .update(orders)
-              .set({ status: 'cancelled', updatedAt: clock.now() })
-              .where(and(eq(orders.botId, botId), eq(orders.id, created!.id)));
-          }
-          return paid;
-        });
-      try {
-        return await attempt();
-      } catch (error) {
-        // the same press in another process won the insert: answer with its order
-        if (
-          input.idempotencyKey !== undefined &&
-          isUniqueViolation(error, 'orders_bot_id_idempotency_key_key')
-        ) {
-          return attempt();
-        }
-        throw error;
-      }
+      return placeOrder(input.customerId, input.idempotencyKey, async (tx) => {
+        const [pack] = await tx
+          .select()
+          .from(botPacks)
+          .where(and(eq(botPacks.botId, botId), eq(botPacks.id, input.packId), eq(botPacks.isActive, true)));
+        if (!pack) return { refused: { status: 'pack_unavailable' } };
+        const target = await ownedSubscription(tx, input.customerId, input.subscriptionId);
+        // unlimited traffic has nothing to add to
+        if (!target || (pack.kind === 'traffic' && target.trafficLimitBytes === 0))
+          return { refused: { status: 'subscription_unavailable' } };
+        const traffic = pack.kind === 'traffic';
+        return {
+          order: {
+            kind: traffic ? 'traffic_pack' : 'day_pack',
+            packId: pack.id,
+            subscriptionId: target.id,
+            price: pack.price,
+            periodDays: traffic ? 0 : pack.amount,
+            trafficGb: traffic ? pack.amount : 0,
+            deviceLimit: target.deviceLimit,
+          },
+        };
+      });
     },
 
     /** Pays an order still waiting for money, e.g. after a top-up. */
@@ -133,7 +244,7 @@ export function createOrdersService({ tenant, clock, settings }: OrdersDeps) {
             .from(orders)
             .where(and(eq(orders.botId, botId), eq(orders.customerId, customerId), eq(orders.kind, 'trial')));
           if (used) return { status: 'already_used' };
-          if (await hasSubscription(tx, customerId)) return { status: 'has_subscription' };
+          if ((await hasSubscription(tx, customerId)) > 0) return { status: 'has_subscription' };
           const [created] = await tx
             .insert(orders)
             .values({
@@ -176,6 +287,11 @@ export function createOrdersService({ tenant, clock, settings }: OrdersDeps) {
           .where(and(eq(orders.botId, botId), eq(orders.id, orderId))),
       );
       return row as Order | undefined;
+    },
+
+    /** The order a button press or an autopay period made, if it made one. */
+    findByIdempotencyKey(key: string): Promise<Order | undefined> {
+      return tenant.transaction((tx) => findByKey(tx, key));
     },
 
     async findByCustomer(customerId: CustomerId, limit = 20): Promise<Order[]> {

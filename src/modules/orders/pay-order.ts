@@ -1,11 +1,12 @@
-import { and, eq } from 'drizzle-orm';
-import { bots, customers, orders, subscriptions } from '../../db/schema.js';
+import { and, eq, max } from 'drizzle-orm';
+import { bots, customers, type OrderKind, orders, subscriptions } from '../../db/schema.js';
 import { inSavepoint, type TenantTx } from '../../db/tenant-tx.js';
 import { provisionOrder } from '../../jobs/definitions/provision-order.js';
 import { saleRefusedAlert } from '../../jobs/definitions/sale-refused-alert.js';
 import { enqueue } from '../../jobs/enqueue.js';
-import type { BotId, CustomerId, OrderId } from '../../shared/ids.js';
+import type { CustomerId, OrderId } from '../../shared/ids.js';
 import { postEntry } from '../ledger/ledger-service.js';
+import { panelUsername } from '../subscriptions/panel-username.js';
 import { GIB } from '../subscriptions/vpn-panel.js';
 import { chargeSale } from '../wallet/charge-sale.js';
 
@@ -36,10 +37,22 @@ class Refused extends Error {
   }
 }
 
-/** The deterministic panel username of a tenant's customer: a retried create finds, not duplicates. */
-export const panelUsername = (botId: BotId, customerId: CustomerId): string => `rf${botId}c${customerId}`;
-
 const DAY_MS = 86_400_000;
+
+/**
+ * Whether a plan order started a new period on a subscription that existed before it: a renewal,
+ * or a paid plan on a trial (kind `purchase`, which activates it). Such an order gets a fresh
+ * traffic quota and the customer is told "renewed" or "activated" rather than "ready".
+ */
+export const continuesSubscription = (
+  order: Pick<Order, 'kind' | 'createdAt'>,
+  subscription: { readonly createdAt: Date },
+): boolean =>
+  order.kind === 'renewal' || (order.kind === 'purchase' && subscription.createdAt < order.createdAt);
+
+/** Extra traffic or days on top of an existing subscription, rather than a plan's period. */
+export const isPackOrder = (kind: OrderKind): kind is 'traffic_pack' | 'day_pack' =>
+  kind === 'traffic_pack' || kind === 'day_pack';
 
 /**
  * Pays a created order from the customer's balance inside the caller's transaction: the ledger
@@ -94,8 +107,9 @@ async function payOrderSteps(tx: TenantTx, orderId: OrderId, now: Date): Promise
     if (posted.status === 'over_limit') throw new Error(`order ${order.id}: debit refused as over_limit`);
     transactionId = posted.entry.id;
   }
-  if (order.kind !== 'trial') {
-    // a trial is a gift, not a sale: the tenant's wallet pays for what it sells
+  if (order.kind !== 'trial' && order.kind !== 'day_pack') {
+    // a trial is a gift, not a sale, and days sell no traffic: the tenant's wallet pays for the
+    // traffic it sells (a plan's, or a traffic pack's GB)
     const charged = await chargeSale(tx, { orderId: order.id, trafficGb: order.trafficGb });
     if (charged.status === 'insufficient') {
       throw new Refused({
@@ -106,45 +120,15 @@ async function payOrderSteps(tx: TenantTx, orderId: OrderId, now: Date): Promise
     }
   }
 
-  const [current] = await tx
-    .select()
-    .from(subscriptions)
-    .where(and(eq(subscriptions.botId, tx.botId), eq(subscriptions.customerId, customerId)))
-    .for('update');
-  // Absolute expiry, decided once: the later of now and the current expiry, plus the period.
-  const base = current?.expiresAt && current.expiresAt > now ? current.expiresAt : now;
-  const expiresAt = new Date(base.getTime() + order.periodDays * DAY_MS);
-  const entitlement = {
-    planId: order.planId,
-    isTrial: order.kind === 'trial',
-    expiresAt,
-    trafficLimitBytes: order.trafficGb * GIB,
-    deviceLimit: order.deviceLimit,
-    updatedAt: now,
-  };
-  let subscriptionId: number;
-  if (current) {
-    await tx.update(subscriptions).set(entitlement).where(eq(subscriptions.id, current.id));
-    subscriptionId = current.id;
-  } else {
-    const [created] = await tx
-      .insert(subscriptions)
-      .values({
-        botId: tx.botId,
-        customerId,
-        panelUsername: panelUsername(tx.botId, customerId),
-        ...entitlement,
-      })
-      .returning({ id: subscriptions.id });
-    subscriptionId = created!.id;
-  }
+  const entitled = await entitle(tx, order, now);
+  if (!entitled) throw new Refused({ status: 'not_found' });
   const [paid] = await tx
     .update(orders)
     .set({
       status: 'paid',
       transactionId,
-      subscriptionId,
-      targetExpiresAt: expiresAt,
+      subscriptionId: entitled.subscriptionId,
+      targetExpiresAt: entitled.expiresAt,
       paidAt: now,
       updatedAt: now,
     })
@@ -152,6 +136,84 @@ async function payOrderSteps(tx: TenantTx, orderId: OrderId, now: Date): Promise
     .returning();
   await enqueue(tx, provisionOrder, { orderId: order.id });
   return { status: 'paid', order: paid as Order };
+}
+
+/**
+ * What the order entitles its subscription to, decided once, in absolute values (provisioning sends
+ * them as they are, so a retry cannot add twice): a plan's period from the later of now and the
+ * current expiry with a fresh traffic quota, a traffic pack's GB on top of the current limit, a day
+ * pack's days on top of the expiry. A plan order without a subscription makes the customer's next
+ * one. Undefined when a pack's subscription is gone.
+ */
+async function entitle(
+  tx: TenantTx,
+  order: Order,
+  now: Date,
+): Promise<{ subscriptionId: number; expiresAt: Date } | undefined> {
+  const customerId = order.customerId as CustomerId;
+  const [current] =
+    order.subscriptionId === null
+      ? []
+      : await tx
+          .select()
+          .from(subscriptions)
+          .where(
+            and(
+              eq(subscriptions.botId, tx.botId),
+              eq(subscriptions.id, order.subscriptionId),
+              eq(subscriptions.customerId, customerId),
+            ),
+          )
+          .for('update');
+  const extend = (days: number) => {
+    const base = current?.expiresAt && current.expiresAt > now ? current.expiresAt : now;
+    return new Date(base.getTime() + days * DAY_MS);
+  };
+  if (isPackOrder(order.kind)) {
+    if (!current) return undefined;
+    const change =
+      order.kind === 'traffic_pack'
+        ? {
+            trafficLimitBytes: current.trafficLimitBytes + order.trafficGb * GIB,
+            trafficPeriodStartedAt: now,
+          }
+        : { expiresAt: extend(order.periodDays) };
+    await tx
+      .update(subscriptions)
+      .set({ ...change, updatedAt: now })
+      .where(eq(subscriptions.id, current.id));
+    return { subscriptionId: current.id, expiresAt: change.expiresAt ?? current.expiresAt ?? now };
+  }
+  const entitlement = {
+    planId: order.planId,
+    isTrial: order.kind === 'trial',
+    expiresAt: extend(order.periodDays),
+    trafficLimitBytes: order.trafficGb * GIB,
+    deviceLimit: order.deviceLimit,
+    trafficPeriodStartedAt: now,
+    updatedAt: now,
+  };
+  if (current) {
+    await tx.update(subscriptions).set(entitlement).where(eq(subscriptions.id, current.id));
+    return { subscriptionId: current.id, expiresAt: entitlement.expiresAt };
+  }
+  // the customer row is locked (by the debit, or by the trial's caller): ordinals do not race
+  const [last] = await tx
+    .select({ ordinal: max(subscriptions.ordinal) })
+    .from(subscriptions)
+    .where(and(eq(subscriptions.botId, tx.botId), eq(subscriptions.customerId, customerId)));
+  const ordinal = (last?.ordinal ?? 0) + 1;
+  const [created] = await tx
+    .insert(subscriptions)
+    .values({
+      botId: tx.botId,
+      customerId,
+      ordinal,
+      panelUsername: panelUsername(tx.botId, customerId, ordinal),
+      ...entitlement,
+    })
+    .returning({ id: subscriptions.id });
+  return { subscriptionId: created!.id, expiresAt: entitlement.expiresAt };
 }
 
 /** The tenant's currency, from its own row (visible to a tenant-bound transaction). */

@@ -158,6 +158,38 @@ export const SETTINGS = {
     tenantEditable: true,
   }),
   // trial
+  max_subscriptions_per_customer: define({
+    group: 'subscriptions',
+    description: 'How many subscriptions one customer may own (family, several devices)',
+    expects: 'a whole number from 1 to 20',
+    schema: int(1, 20),
+    default: 5,
+    tenantEditable: true,
+  }),
+  autopay_default: define({
+    group: 'autopay',
+    description: 'Renew subscriptions from the balance before expiry unless the customer turned it off',
+    expects: 'true or false',
+    schema: z.boolean(),
+    default: false,
+    tenantEditable: true,
+  }),
+  autopay_hours_before: define({
+    group: 'autopay',
+    description: 'How many hours before expiry autopay renews',
+    expects: 'a whole number from 1 to 168 (hours)',
+    schema: int(1, 168),
+    default: 24,
+    tenantEditable: true,
+  }),
+  autopay_min_balance: define({
+    group: 'autopay',
+    description: 'Balance autopay always leaves untouched, in the shop currency unit',
+    expects: 'a whole amount from 0',
+    schema: int(0, 1_000_000_000_000_000),
+    default: 0,
+    tenantEditable: true,
+  }),
   trial_days: define({
     group: 'trial',
     description: 'Length of the trial',
@@ -209,6 +241,38 @@ export const SETTINGS = {
       .nullable(),
     default: null as string | null,
     tenantEditable: false,
+  }),
+  // notices
+  renewal_warning_days: define({
+    group: 'notices',
+    description:
+      'Warn customers this many days before a subscription expires; an empty list turns expiry notices off',
+    expects: 'a list of up to 5 distinct whole numbers from 1 to 60 (days), e.g. [3, 1]',
+    schema: z
+      .array(int(1, 60))
+      .max(5)
+      .refine((list) => new Set(list).size === list.length),
+    default: [3, 1] as number[],
+    tenantEditable: true,
+  }),
+  comeback_days: define({
+    group: 'notices',
+    description: 'Invite customers back this many days after an expiry nobody renewed; 0 = never',
+    expects: 'a whole number from 0 to 90 (days)',
+    schema: int(0, 90),
+    default: 3,
+    tenantEditable: true,
+  }),
+  traffic_warning_percents: define({
+    group: 'notices',
+    description: 'Warn customers when they have used this much of their traffic; an empty list = never',
+    expects: 'a list of up to 5 distinct whole numbers from 1 to 99 (percent), e.g. [80, 95]',
+    schema: z
+      .array(int(1, 99))
+      .max(5)
+      .refine((list) => new Set(list).size === list.length),
+    default: [80, 95] as number[],
+    tenantEditable: true,
   }),
   // payments
   card_rotation_strategy: define({

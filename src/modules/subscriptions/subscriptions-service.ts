@@ -1,4 +1,4 @@
-import { and, count, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { bots, customers, orders, type SubscriptionStatus, subscriptions } from '../../db/schema.js';
 import type { TenantDb } from '../../db/tenant-tx.js';
 import { orderActiveNotice } from '../../jobs/definitions/order-notice.js';
@@ -6,7 +6,7 @@ import { enqueue } from '../../jobs/enqueue.js';
 import type { Clock } from '../../shared/clock.js';
 import type { BotId, CustomerId, OrderId, SubscriptionId } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
-import type { Order } from '../orders/pay-order.js';
+import { continuesSubscription, type Order } from '../orders/pay-order.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import { type DesiredAccount, type PanelAccount, settledStatus, type VpnPanel } from './vpn-panel.js';
 
@@ -41,6 +41,17 @@ const PANEL_STATUS = {
 const statusFromPanel = (account: PanelAccount, now: Date): SubscriptionStatus =>
   PANEL_STATUS[settledStatus(account, now)];
 
+/** What a subscription row keeps of the panel user it was just converged with. */
+const fromAccount = (account: PanelAccount, now: Date) => ({
+  panelUserId: account.id,
+  panelShortUuid: account.shortUuid,
+  subscriptionUrl: account.subscriptionUrl,
+  status: statusFromPanel(account, now),
+  usedTrafficBytes: account.usedTrafficBytes,
+  lostAt: null,
+  syncedAt: now,
+});
+
 /**
  * The panel tag of a tenant whose `panel_tag` setting is empty: `RF` and the tenant id, within the
  * panel's `^[A-Z0-9_]+$` and 16 characters (a serial id has at most 10 digits).
@@ -53,14 +64,36 @@ export const defaultPanelTag = (botId: BotId): string => `RF${botId}`;
  */
 export function createSubscriptionsService({ tenant, clock, settings, panel, logger }: SubscriptionsDeps) {
   const { botId } = tenant;
-  const getForCustomer = async (customerId: CustomerId): Promise<Subscription | undefined> => {
+  /** The customer's subscriptions, first bought first. */
+  const listForCustomer = async (customerId: CustomerId): Promise<Subscription[]> => {
+    const rows = await tenant.transaction((tx) =>
+      tx
+        .select()
+        .from(subscriptions)
+        .where(and(eq(subscriptions.botId, botId), eq(subscriptions.customerId, customerId)))
+        .orderBy(asc(subscriptions.ordinal)),
+    );
+    return rows as Subscription[];
+  };
+
+  /** A subscription of this shop by id; undefined for another shop's or a missing one. */
+  const get = async (subscriptionId: SubscriptionId): Promise<Subscription | undefined> => {
     const [row] = await tenant.transaction((tx) =>
       tx
         .select()
         .from(subscriptions)
-        .where(and(eq(subscriptions.botId, botId), eq(subscriptions.customerId, customerId))),
+        .where(and(eq(subscriptions.botId, botId), eq(subscriptions.id, subscriptionId))),
     );
     return row as Subscription | undefined;
+  };
+
+  /** The subscription when `customerId` owns it: what a customer's button press may reach. */
+  const getOwned = async (
+    customerId: CustomerId,
+    subscriptionId: SubscriptionId,
+  ): Promise<Subscription | undefined> => {
+    const row = await get(subscriptionId);
+    return row?.customerId === customerId ? row : undefined;
   };
 
   const requirePanel = (): VpnPanel => {
@@ -98,8 +131,54 @@ export function createSubscriptionsService({ tenant, clock, settings, panel, log
     };
   };
 
+  /**
+   * Makes the panel user match the subscription's entitlement: looked up first (by id, then by the
+   * deterministic username), created only when missing, so a retry after a timed-out create
+   * reconciles instead of duplicating. Absolute values, safe to repeat. An existing user is updated
+   * even when the entitlement has run out (a traffic pack on an expired user: the panel keeps it
+   * expired until the expiry allows); a missing one is created only while the entitlement runs.
+   * Devices are never touched. Null when there is nothing to create.
+   */
+  const converge = async (
+    subscription: Subscription,
+    customer: { telegramId: number; username: string | null },
+    tenantName: string,
+    freshQuota: boolean,
+  ): Promise<PanelAccount | null> => {
+    const vpn = requirePanel();
+    const desired = await desiredFor(subscription);
+    const ended = desired.expireAt <= clock.now();
+    let account = await findAccount(vpn, subscription);
+    if (account) {
+      account = await vpn.updateAccount(account.id, desired, { ended });
+      // the reset's answer is the account's state now (the update's may still show the old usage)
+      if (freshQuota && account.usedTrafficBytes > 0) account = await vpn.resetTraffic(account.id);
+      return account;
+    }
+    if (ended) return null;
+    const created = {
+      ...desired,
+      username: subscription.panelUsername,
+      telegramId: customer.telegramId,
+      description: `${tenantName} / ${customer.username ?? customer.telegramId}`.slice(0, 200),
+    };
+    try {
+      return await vpn.createAccount(created);
+    } catch (error) {
+      if (!vpn.isOutcomeUnknown(error) && !vpn.isUsernameTaken(error)) throw error;
+      // it may have been created after all: find it, and converge it to what was paid for
+      const found = await vpn.findAccountByUsername(subscription.panelUsername);
+      if (!found) throw error;
+      return vpn.updateAccount(found.id, desired);
+    }
+  };
+
   return {
-    getForCustomer,
+    listForCustomer,
+    get,
+    getOwned,
+    /** The customer's first subscription (the one every customer had before they could own several). */
+    getForCustomer: async (customerId: CustomerId) => (await listForCustomer(customerId))[0],
 
     /**
      * Makes the panel user match a paid order's subscription: looked up first (by id, then by the
@@ -138,60 +217,18 @@ export function createSubscriptionsService({ tenant, clock, settings, panel, log
       const { order } = loaded;
       if (!order || !loaded.subscription || !loaded.customer) return { status: 'skipped', order };
       const subscription = loaded.subscription;
-      const vpn = requirePanel();
-      const desired = await desiredFor(subscription);
       const now = clock.now();
-
-      let account: PanelAccount | null = null;
-      if (desired.expireAt > now) {
-        account = await findAccount(vpn, subscription);
-        if (account) {
-          account = await vpn.updateAccount(account.id, desired);
-          // a new period buys a fresh traffic quota; repeating it on a retry is harmless. The reset's
-          // answer is the account's state now (the update's may still show the old usage).
-          if (order.kind === 'renewal' && account.usedTrafficBytes > 0) {
-            account = await vpn.resetTraffic(account.id);
-          }
-        } else {
-          const created = {
-            ...desired,
-            username: subscription.panelUsername,
-            telegramId: loaded.customer.telegramId,
-            description:
-              `${loaded.tenantName} / ${loaded.customer.username ?? loaded.customer.telegramId}`.slice(
-                0,
-                200,
-              ),
-          };
-          try {
-            account = await vpn.createAccount(created);
-          } catch (error) {
-            if (!vpn.isOutcomeUnknown(error) && !vpn.isUsernameTaken(error)) throw error;
-            // it may have been created after all: find it, and converge it to what was paid for
-            const found = await vpn.findAccountByUsername(subscription.panelUsername);
-            if (!found) throw error;
-            account = await vpn.updateAccount(found.id, desired);
-          }
-        }
-      } else {
-        // provisioning came after the entitlement already ran out (a very long panel outage)
+      // a new period buys a fresh traffic quota; a pack only adds to the current one
+      const freshQuota = continuesSubscription(order, subscription);
+      const account = await converge(subscription, loaded.customer, loaded.tenantName, freshQuota);
+      if (!account)
         logger.warn({ orderId }, 'order provisioned after its expiry; nothing to extend on the panel');
-      }
 
       return tenant.transaction(async (tx) => {
         const [updated] = await tx
           .update(subscriptions)
           .set({
-            ...(account
-              ? {
-                  panelUserId: account.id,
-                  panelShortUuid: account.shortUuid,
-                  subscriptionUrl: account.subscriptionUrl,
-                  status: statusFromPanel(account, now),
-                  usedTrafficBytes: account.usedTrafficBytes,
-                  syncedAt: now,
-                }
-              : { status: 'expired' as const }),
+            ...(account ? fromAccount(account, now) : { status: 'expired' as const }),
             updatedAt: now,
           })
           .where(and(eq(subscriptions.botId, botId), eq(subscriptions.id, subscription.id)))
@@ -207,6 +244,40 @@ export function createSubscriptionsService({ tenant, clock, settings, panel, log
       });
     },
 
+    /**
+     * Converges a subscription with the panel outside an order: an admin restoring a user the
+     * panel lost (its paid entitlement unchanged). `expired` when the entitlement ran out meanwhile
+     * and there is nothing to create. Throws when the panel cannot be reached.
+     */
+    async reprovision(subscriptionId: SubscriptionId): Promise<'restored' | 'expired' | 'not_found'> {
+      const loaded = await tenant.transaction(async (tx) => {
+        const [subscription] = await tx
+          .select()
+          .from(subscriptions)
+          .where(and(eq(subscriptions.botId, botId), eq(subscriptions.id, subscriptionId)));
+        if (!subscription) return undefined;
+        const [customer] = await tx
+          .select({ telegramId: customers.telegramId, username: customers.username })
+          .from(customers)
+          .where(and(eq(customers.botId, botId), eq(customers.id, subscription.customerId)));
+        const [shop] = await tx.select({ name: bots.name }).from(bots).where(eq(bots.id, botId));
+        return (
+          customer && { subscription: subscription as Subscription, customer, tenantName: shop?.name ?? '' }
+        );
+      });
+      if (!loaded) return 'not_found';
+      const account = await converge(loaded.subscription, loaded.customer, loaded.tenantName, false);
+      if (!account) return 'expired';
+      const now = clock.now();
+      await tenant.transaction((tx) =>
+        tx
+          .update(subscriptions)
+          .set({ ...fromAccount(account, now), updatedAt: now })
+          .where(and(eq(subscriptions.botId, botId), eq(subscriptions.id, subscriptionId))),
+      );
+      return 'restored';
+    },
+
     /** Remembers why provisioning is waiting, for the operator and the customer's status view. */
     async recordProvisioningError(orderId: OrderId, message: string): Promise<void> {
       await tenant.transaction((tx) =>
@@ -218,10 +289,13 @@ export function createSubscriptionsService({ tenant, clock, settings, panel, log
     },
 
     /**
-     * The customer's subscription with fresh figures from the panel when it answers; the stored
-     * ones otherwise (`live` says which).
+     * One of the customer's subscriptions (their first when none is named) with fresh figures from
+     * the panel when it answers; the stored ones otherwise (`live` says which).
      */
-    async viewForCustomer(customerId: CustomerId): Promise<
+    async viewForCustomer(
+      customerId: CustomerId,
+      subscriptionId?: SubscriptionId,
+    ): Promise<
       | {
           subscription: Subscription;
           live: boolean;
@@ -230,7 +304,10 @@ export function createSubscriptionsService({ tenant, clock, settings, panel, log
         }
       | undefined
     > {
-      const subscription = await getForCustomer(customerId);
+      const subscription =
+        subscriptionId === undefined
+          ? (await listForCustomer(customerId))[0]
+          : await getOwned(customerId, subscriptionId);
       if (!subscription) return undefined;
       const [pending] = await tenant.transaction((tx) =>
         tx
@@ -239,7 +316,7 @@ export function createSubscriptionsService({ tenant, clock, settings, panel, log
           .where(
             and(
               eq(orders.botId, botId),
-              eq(orders.customerId, customerId),
+              eq(orders.subscriptionId, subscription.id),
               inArray(orders.status, ['paid', 'provisioning']),
             ),
           ),

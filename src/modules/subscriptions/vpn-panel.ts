@@ -37,6 +37,25 @@ export interface NewAccount extends DesiredAccount {
   readonly description: string;
 }
 
+/** A device (VPN app) that fetched the subscription, as the panel counts it against the limit. */
+export interface PanelDevice {
+  /** The app's hardware id: how the panel names the device; unbounded text. */
+  readonly hwid: string;
+  readonly platform: string | null;
+  readonly osVersion: string | null;
+  readonly model: string | null;
+  /** When it first fetched the subscription. */
+  readonly addedAt: Date | null;
+}
+
+/** A subscription link the panel has just issued. */
+export interface PanelLink {
+  readonly shortUuid: string;
+  readonly subscriptionUrl: string;
+  /** The panel's updatedAt for the user after the change, to order it among panel events. */
+  readonly changedAt: Date | null;
+}
+
 export interface VpnPanel {
   /** null when the panel has no such user. */
   findAccountByUsername(username: string): Promise<PanelAccount | null>;
@@ -49,12 +68,28 @@ export interface VpnPanel {
   createAccount(input: NewAccount): Promise<PanelAccount>;
   /**
    * Absolute values: safe to repeat. The account is re-enabled. The status answered is the one
-   * the panel set, not necessarily the one it keeps: see `settledStatus`.
+   * the panel set, not necessarily the one it keeps: see `settledStatus`. `ended`: the entitlement
+   * has run out (a traffic pack on an expired subscription): the panel refuses an expiry in the
+   * past, so the expiry and the status are left as the panel has them and only the limits change.
    */
-  updateAccount(id: number, desired: DesiredAccount): Promise<PanelAccount>;
+  updateAccount(id: number, desired: DesiredAccount, options?: { ended?: boolean }): Promise<PanelAccount>;
   /** Zeroes the used traffic; resolves with the account as it is afterwards. */
   resetTraffic(id: number): Promise<PanelAccount>;
   countDevices(id: number): Promise<number>;
+  /** The account's devices, first added first; null when the panel has no such user. */
+  listDevices(id: number): Promise<PanelDevice[] | null>;
+  /**
+   * Frees the device's place: it has to fetch the subscription again to connect. A device already
+   * gone is not an error. Resolves with the devices left; null when the panel has no such user.
+   */
+  deleteDevice(id: number, hwid: string): Promise<PanelDevice[] | null>;
+  /** Frees every place; false when the panel has no such user. Safe to repeat. */
+  deleteAllDevices(id: number): Promise<boolean>;
+  /**
+   * A new subscription link (new short uuid and credentials): the old link stops working at once
+   * and every app has to import the new one. Devices stay. Null when the panel has no such user.
+   */
+  revokeLink(id: number): Promise<PanelLink | null>;
   isOutcomeUnknown(error: unknown): boolean;
   isUsernameTaken(error: unknown): boolean;
 }

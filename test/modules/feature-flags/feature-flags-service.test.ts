@@ -18,6 +18,11 @@ const BUILT_KEYS = [
   'referral_program',
   'support_contact',
   'mini_app',
+  'autopay',
+  'traffic_packs',
+  'day_packs',
+  'subscription_devices',
+  'subscription_new_link',
 ];
 
 describe.each(BACKENDS)('feature flags on %s', (backend) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../../src/modules/plans/plans-service.js';
 import type { Clock } from '../../../src/shared/clock.js';
-import type { BotId, CustomerId } from '../../../src/shared/ids.js';
+import { asSubscriptionId, type BotId, type CustomerId } from '../../../src/shared/ids.js';
 import { BACKENDS, createTenant, createTestApp, type TestApp } from '../../support/database.js';
 
 const DAY = 86_400_000;
@@ -54,13 +54,21 @@ describe.each(BACKENDS)('orders on %s', (backend) => {
   it('concurrent purchases never spend more than the balance', async () => {
     const services = t.app.forTenant(shop);
     const id = await customer(350);
+    const bought = await services.orders.purchasePlan({ customerId: id, planId: plan.id });
+    if (bought.status !== 'paid') throw new Error(bought.status);
+    const subscriptionId = asSubscriptionId(bought.order.subscriptionId!);
     const outcomes = await Promise.all(
       Array.from({ length: 20 }, (_, n) =>
-        services.orders.purchasePlan({ customerId: id, planId: plan.id, idempotencyKey: `many-${n}` }),
+        services.orders.purchasePlan({
+          customerId: id,
+          planId: plan.id,
+          subscriptionId,
+          idempotencyKey: `many-${n}`,
+        }),
       ),
     );
-    expect(outcomes.filter((o) => o.status === 'paid')).toHaveLength(3);
-    expect(outcomes.filter((o) => o.status === 'insufficient')).toHaveLength(17);
+    expect(outcomes.filter((o) => o.status === 'paid')).toHaveLength(2);
+    expect(outcomes.filter((o) => o.status === 'insufficient')).toHaveLength(18);
     expect(await services.ledger.balance(id)).toBe(50);
     expect(await services.ledger.findImbalances()).toEqual([]);
     // three periods stacked on the one subscription
@@ -90,14 +98,16 @@ describe.each(BACKENDS)('orders on %s', (backend) => {
     const start = now;
     const first = await services.orders.purchasePlan({ customerId: id, planId: plan.id });
     expect(first).toMatchObject({ status: 'paid', order: { kind: 'purchase' } });
+    if (first.status !== 'paid') throw new Error(first.status);
+    const subscriptionId = asSubscriptionId(first.order.subscriptionId!);
     now = new Date(start.getTime() + 10 * DAY);
-    const second = await services.orders.purchasePlan({ customerId: id, planId: plan.id });
+    const second = await services.orders.purchasePlan({ customerId: id, planId: plan.id, subscriptionId });
     expect(second).toMatchObject({ status: 'paid', order: { kind: 'renewal' } });
     expect((await services.subscriptions.getForCustomer(id))?.expiresAt?.getTime()).toBe(
       start.getTime() + 60 * DAY,
     );
     now = new Date(start.getTime() + 100 * DAY);
-    await services.orders.purchasePlan({ customerId: id, planId: plan.id });
+    await services.orders.purchasePlan({ customerId: id, planId: plan.id, subscriptionId });
     expect((await services.subscriptions.getForCustomer(id))?.expiresAt?.getTime()).toBe(
       now.getTime() + 30 * DAY,
     );

@@ -7,7 +7,7 @@ import {
 } from '../../../src/integrations/remnawave/vpn-panel.js';
 import type { Plan } from '../../../src/modules/plans/plans-service.js';
 import type { VpnPanel } from '../../../src/modules/subscriptions/vpn-panel.js';
-import type { BotId, CustomerId, OrderId } from '../../../src/shared/ids.js';
+import { asSubscriptionId, type BotId, type CustomerId, type OrderId } from '../../../src/shared/ids.js';
 import { BACKENDS, createTenant, createTestApp, type TestApp } from '../../support/database.js';
 import { rememberSecret } from '../../support/log-capture.js';
 
@@ -69,9 +69,17 @@ describe.each(BACKENDS)('subscriptions on the panel on %s', (backend) => {
     return customer.id;
   };
 
-  /** Buys the plan from the balance and returns the paid order's id and the panel username. */
+  /**
+   * Buys the plan from the balance (renewing the customer's first subscription when they have one)
+   * and returns the paid order's id and the panel username.
+   */
   const buy = async (customerId: CustomerId) => {
-    const outcome = await services().orders.purchasePlan({ customerId, planId: plan.id });
+    const existing = await services().subscriptions.getForCustomer(customerId);
+    const outcome = await services().orders.purchasePlan({
+      customerId,
+      planId: plan.id,
+      ...(existing ? { subscriptionId: asSubscriptionId(existing.id) } : {}),
+    });
     if (outcome.status !== 'paid') throw new Error(`fixture: ${outcome.status}`);
     const subscription = await services().subscriptions.getForCustomer(customerId);
     return { orderId: outcome.order.id, panelUsername: subscription!.panelUsername };

@@ -15,6 +15,7 @@ import {
 } from './admin-ui.js';
 import { cardsSection } from './cards.js';
 import { customersSection } from './customers.js';
+import { packsSection } from './packs.js';
 import { plansSection } from './plans.js';
 import { receiptsSection } from './receipts.js';
 import { settingsSection } from './settings.js';
@@ -28,6 +29,7 @@ import { statsSection } from './stats.js';
 const SECTIONS: SectionRows = [
   [receiptsSection],
   [plansSection, cardsSection],
+  [packsSection],
   [customersSection, statsSection],
   [settingsSection],
 ];

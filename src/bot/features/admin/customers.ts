@@ -1,12 +1,13 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import type { Customer } from '../../../modules/customers/customers-service.js';
-import { asCustomerId, type CustomerId } from '../../../shared/ids.js';
+import type { Subscription } from '../../../modules/subscriptions/subscriptions-service.js';
+import { asCustomerId, asSubscriptionId, type CustomerId, type SubscriptionId } from '../../../shared/ids.js';
 import { MAX_MONEY } from '../../../shared/money.js';
 import { callbackData, id, onPress } from '../../callback-data.js';
 import { type AwaitingOf, type BotContext, confirmingOf } from '../../context.js';
-import { formatDate, formatMoney, formatTraffic } from '../../format.js';
+import { formatDate, formatMoney, formatNumber, formatTraffic } from '../../format.js';
 import type { Section } from '../section.js';
-import { SUBSCRIPTION_STATUS_KEYS, trafficLimitText } from '../shop/view.js';
+import { orderLabel, SUBSCRIPTION_STATUS_KEYS, trafficLimitText } from '../shop/view.js';
 import {
   adminCancelButton,
   answer,
@@ -34,6 +35,12 @@ const confirmCreditButton = callbackData('adm:cust', {
   customerId: id(asCustomerId),
   credit: 'credit',
   ok: 'ok',
+});
+/** Creates again on the panel a subscription whose panel user the panel deleted. */
+const reprovisionButton = callbackData('adm:cust', {
+  customerId: id(asCustomerId),
+  reprovision: 'rp',
+  subscriptionId: id(asSubscriptionId),
 });
 
 const ORDER_STATUS_KEYS = {
@@ -83,11 +90,13 @@ async function showCustomer(ctx: BotContext, id: CustomerId, prefix?: string): P
   const services = ctx.shop.services;
   const customer = await services.customers.get(id);
   if (!customer) return customerNotFound(ctx);
-  const [subscription, orders, timeZone] = await Promise.all([
+  const [subscription, orders, timeZone, owned] = await Promise.all([
     services.subscriptions.getForCustomer(customer.id),
     services.orders.findByCustomer(customer.id, RECENT_ORDERS),
     services.settings.get('timezone'),
+    services.subscriptions.listForCustomer(customer.id),
   ]);
+  const lost = owned.filter((each) => each.lostAt !== null);
   const date = (value: Date) => formatDate(value, ctx.language, timeZone);
   const subscriptionText = subscription
     ? ctx.t('adm-customer-subscription', {
@@ -97,10 +106,14 @@ async function showCustomer(ctx: BotContext, id: CustomerId, prefix?: string): P
         limit: trafficLimitText(subscription.trafficLimitBytes, ctx),
       })
     : ctx.t('adm-customer-no-subscription');
+  const lostLines = lost.map((each) => ctx.t('adm-customer-lost', { number: ordinalText(ctx, each) }));
   const orderLines = orders.map((order) =>
     ctx.t('adm-customer-order', {
       id: String(order.id),
-      plan: order.kind === 'trial' ? ctx.t('adm-order-trial') : (order.planName ?? '–'),
+      plan:
+        order.kind === 'trial'
+          ? ctx.t('adm-order-trial')
+          : orderLabel(order, { t: ctx.t, language: ctx.language }) || '–',
       price: money(ctx, order.price),
       status: ctx.t(ORDER_STATUS_KEYS[order.status]),
       date: date(order.createdAt),
@@ -114,15 +127,72 @@ async function showCustomer(ctx: BotContext, id: CustomerId, prefix?: string): P
     balance: money(ctx, customer.balance),
     language: customer.language,
     joined: date(customer.createdAt),
-    subscription: subscriptionText,
+    subscription: [subscriptionText, ...lostLines].join('\n'),
     orders: orderLines.length > 0 ? orderLines.join('\n') : ctx.t('adm-customer-no-orders'),
   });
-  const keyboard = new InlineKeyboard()
+  const keyboard = new InlineKeyboard();
+  for (const each of lost) {
+    keyboard
+      .text(
+        ctx.t('adm-btn-reprovision', { number: ordinalText(ctx, each) }),
+        reprovisionButton.build({ customerId: id, subscriptionId: asSubscriptionId(each.id) }),
+      )
+      .row();
+  }
+  keyboard
     .text(ctx.t('adm-btn-credit'), creditButton.build({ customerId: id }))
     .row()
     .text(ctx.t('adm-btn-search-again'), customersButton.build());
   withHome(keyboard, ctx.t);
   await show(ctx, prefix ? `${prefix}\n\n${text}` : text, keyboard);
+}
+
+/** A subscription as the admin tells it from the customer's others: its number, in the admin's digits. */
+const ordinalText = (ctx: BotContext, subscription: Subscription) =>
+  formatNumber(subscription.ordinal, ctx.language);
+
+/**
+ * "Restore on the panel" pressed: the panel user the panel deleted is created again with what the
+ * customer paid for (expiry and limits unchanged). A second press finds it there and changes
+ * nothing; a subscription that ran out meanwhile has nothing to restore.
+ */
+async function reprovision(ctx: BotContext, customerId: CustomerId, subscriptionId: SubscriptionId) {
+  const services = ctx.shop.services;
+  // only a subscription of this customer, in this shop: a forged press reaches nothing else
+  const subscription = await services.subscriptions.getOwned(customerId, subscriptionId);
+  if (!subscription) {
+    await answer(ctx);
+    return customerNotFound(ctx);
+  }
+  let outcome: Awaited<ReturnType<typeof services.subscriptions.reprovision>>;
+  try {
+    outcome = await services.subscriptions.reprovision(subscriptionId);
+  } catch (error) {
+    ctx.logger.warn({ err: error, subscriptionId }, 'could not restore a subscription on the panel');
+    await answer(ctx, { text: ctx.t('adm-reprovision-unavailable'), show_alert: true });
+    return;
+  }
+  ctx.logger.info(
+    { subscriptionId, admin: ctx.from?.id, outcome },
+    'an admin restored a subscription on the panel',
+  );
+  switch (outcome) {
+    case 'restored': {
+      const done = ctx.t('adm-reprovision-done', { number: ordinalText(ctx, subscription) });
+      await answer(ctx, { text: done });
+      return showCustomer(ctx, customerId, done);
+    }
+    case 'expired':
+      await answer(ctx, { text: ctx.t('adm-reprovision-expired'), show_alert: true });
+      return;
+    case 'not_found':
+      await answer(ctx);
+      return customerNotFound(ctx);
+    default: {
+      const never: never = outcome;
+      throw new Error(`unhandled reprovision outcome ${String(never)}`);
+    }
+  }
 }
 
 async function askCreditAmount(ctx: BotContext, id: CustomerId): Promise<void> {
@@ -278,10 +348,16 @@ function customersButtons(): Composer<BotContext> {
     await askCreditAmount(ctx, customerId);
   });
   onPress(buttons, confirmCreditButton, (ctx, { customerId }) => confirmCredit(ctx, customerId));
+  onPress(buttons, reprovisionButton, (ctx, { customerId, subscriptionId }) =>
+    reprovision(ctx, customerId, subscriptionId),
+  );
   return buttons;
 }
 
-/** Customers: looked up by Telegram id, @username or name; their card; a balance credit, confirmed once. */
+/**
+ * Customers: looked up by Telegram id, @username or name; their card; a balance credit, confirmed
+ * once; a subscription the panel lost, restored on it.
+ */
 export const customersSection: Section = {
   button: (ctx) => ({ text: ctx.t('adm-btn-customers'), data: customersButton.build() }),
   composer: customersButtons(),

@@ -15,6 +15,7 @@ import type { Currency } from '../../../shared/money.js';
 import { callbackData, id } from '../../callback-data.js';
 import { formatDate, formatMoney } from '../../format.js';
 import type { Translate } from '../../i18n.js';
+import { orderLabel } from '../shop/view.js';
 
 /** The decision buttons on a receipt in the admins' chats; the receipt review answers them. */
 export const approveButton = callbackData('c2c:ok', { paymentId: id(asCardPaymentId) });
@@ -115,7 +116,7 @@ export function receiptAdminText(receipt: Receipt, v: ReceiptViewContext, maxLen
       ? t('c2c-admin-card', { card: maskCardNumber(card.cardNumber), holder: card.holderName })
       : t('c2c-admin-card-unknown'),
     order
-      ? t('c2c-admin-purpose-order', { plan: order.planName ?? '', order: String(order.id) })
+      ? t('c2c-admin-purpose-order', { plan: orderLabel(order, v), order: String(order.id) })
       : t('c2c-admin-purpose-topup'),
   ];
   const warnings = [
@@ -204,7 +205,7 @@ export function customerOutcomeText(
       // the purchase this payment was for got paid with it
       const paidOrder = order && order.status !== 'created' && order.status !== 'cancelled';
       return paidOrder
-        ? t('c2c-customer-approved-order', { tracking, amount, plan: order.planName ?? '' })
+        ? t('c2c-customer-approved-order', { tracking, amount, plan: orderLabel(order, v) })
         : t('c2c-customer-approved', {
             tracking,
             amount,

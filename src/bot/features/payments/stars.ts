@@ -5,6 +5,7 @@ import type { BotContext } from '../../context.js';
 import { formatMoney, formatNumber } from '../../format.js';
 import { backToMenu } from '../keyboards.js';
 import { retireButtons } from '../shop/shop-context.js';
+import { orderLabel } from '../shop/view.js';
 import { payButton, paymentRequest } from './topup.js';
 
 const REFUSALS: Record<PreCheckoutRefusal, string> = {
@@ -107,7 +108,7 @@ export function createStarsFeature() {
         ];
         const order = outcome.order;
         if (order?.status === 'paid') {
-          lines.push(ctx.t('gateway-order-completing', { plan: order.order.planName ?? '' }));
+          lines.push(ctx.t('gateway-order-completing', { plan: orderLabel(order.order, ctx) }));
         } else if (order?.status === 'insufficient') {
           lines.push(ctx.t('gateway-order-still-waiting'));
         } else if (order?.status === 'wallet_insufficient') {

@@ -8,6 +8,7 @@ import { formatMoney, MINOR_UNITS } from '../../format.js';
 import { backToMenu, menuHomeButton } from '../keyboards.js';
 import type { MenuSection } from '../section.js';
 import { retireButtons } from '../shop/shop-context.js';
+import { orderLabel } from '../shop/view.js';
 
 /** A typed amount is expected for this long after "Another amount" was pressed. */
 const AMOUNT_WINDOW_MS = 15 * 60_000;
@@ -94,7 +95,10 @@ export async function completeCoveredOrder(ctx: BotContext, orderId: OrderId): P
   const outcome = await ctx.shop.services.orders.payAwaiting(orderId);
   if (outcome.status === 'paid') {
     await ctx.reply(
-      ctx.t('purchase-paid', { plan: outcome.order.planName ?? '', price: money(ctx, outcome.order.price) }),
+      ctx.t('purchase-paid', {
+        plan: orderLabel(outcome.order, ctx),
+        price: money(ctx, outcome.order.price),
+      }),
     );
     return;
   }
@@ -211,7 +215,7 @@ function createTopUpFeature() {
       await completeCoveredOrder(ctx, orderId);
       return;
     }
-    await sendPaymentMethods(ctx, { amount: due.missing, orderId, plan: due.order.planName });
+    await sendPaymentMethods(ctx, { amount: due.missing, orderId, plan: orderLabel(due.order, ctx) });
   });
 
   onPress(feature, presetAmountButton, async (ctx, { amount }) => {

@@ -1,21 +1,26 @@
 import { Composer, InlineKeyboard } from 'grammy';
-import { asPlanId } from '../../../shared/ids.js';
-import { callbackData, id, onPress } from '../../callback-data.js';
+import { asPlanId, asSubscriptionId, type SubscriptionId } from '../../../shared/ids.js';
+import { callbackData, id, onPress, optionalId } from '../../callback-data.js';
 import type { BotContext } from '../../context.js';
-import { formatMoney } from '../../format.js';
+import { formatMoney, formatNumber } from '../../format.js';
 import { backToMenu, menuHomeButton } from '../keyboards.js';
 import type { MenuSection } from '../section.js';
 import { sendPaymentOffer } from './payment-offer.js';
 import { retireButtons, viewContext } from './shop-context.js';
-import { planDetails, planLabel } from './view.js';
+import { renewSubscriptionButton } from './subscription-buttons.js';
+import { displayStatus, orderLabel, planDetails, planLabel, SUBSCRIPTION_STATUS_KEYS } from './view.js';
 
 export const buyMenuButton = callbackData('menu:buy');
-/** "Renew" on the subscription card: the plans, as "Buy" shows them. */
-export const renewButton = callbackData('sub:renew');
-const planButton = callbackData('plan', { planId: id(asPlanId) });
-const buyPlanButton = callbackData('buy', { planId: id(asPlanId) });
+/** The plans for a new subscription (no id) or the renewal of one. */
+const newSubscriptionButton = callbackData('buy:new');
+/** Sent before customers could own several subscriptions: renews their first. */
+const legacyRenewButton = callbackData('sub:renew');
+const target = { subscriptionId: optionalId(asSubscriptionId) };
+const planButton = callbackData('plan', { planId: id(asPlanId), ...target });
+const buyPlanButton = callbackData('buy', { planId: id(asPlanId), ...target });
 
-async function showPlans(ctx: BotContext): Promise<void> {
+/** The plans, for a new subscription (`subscriptionId` null) or the renewal of one. */
+async function showPlans(ctx: BotContext, subscriptionId: SubscriptionId | null): Promise<void> {
   const plans = await ctx.shop.services.plans.findActive();
   if (plans.length === 0) {
     await ctx.reply(ctx.t('plans-none'), { reply_markup: backToMenu(ctx.t) });
@@ -24,24 +29,80 @@ async function showPlans(ctx: BotContext): Promise<void> {
   const v = await viewContext(ctx);
   const keyboard = new InlineKeyboard();
   for (const plan of plans)
-    keyboard.text(planLabel(plan, v), planButton.build({ planId: asPlanId(plan.id) })).row();
+    keyboard.text(planLabel(plan, v), planButton.build({ planId: asPlanId(plan.id), subscriptionId })).row();
   keyboard.text(ctx.t('back-to-menu'), menuHomeButton.build());
-  await ctx.reply(ctx.t('plans-title'), { reply_markup: keyboard });
+  const subscription =
+    subscriptionId === null || !ctx.customer
+      ? undefined
+      : await ctx.shop.services.subscriptions.getOwned(ctx.customer.id, subscriptionId);
+  const name =
+    subscription && ctx.t('subscription-name', { number: formatNumber(subscription.ordinal, v.language) });
+  const title = !subscription
+    ? ctx.t('plans-title')
+    : ctx.t(subscription.isTrial ? 'plans-title-activate' : 'plans-title-renew', { name: name ?? '' });
+  await ctx.reply(title, { reply_markup: keyboard });
 }
 
 /**
- * Buying a plan: list → details with a confirm button → purchase. The confirm message's id makes
- * the idempotency key, so pressing it twice (or Telegram delivering the press twice) buys once.
+ * "Buy": a customer without a subscription goes straight to the plans; one with subscriptions is
+ * asked first whether to renew one of them or buy a new one (while under the shop's limit).
+ */
+async function startBuying(ctx: BotContext): Promise<void> {
+  const customer = ctx.customer;
+  if (!customer) return;
+  const services = ctx.shop.services;
+  const [subscriptions, limit] = await Promise.all([
+    services.subscriptions.listForCustomer(customer.id),
+    services.settings.get('max_subscriptions_per_customer'),
+  ]);
+  if (subscriptions.length === 0) {
+    await showPlans(ctx, null);
+    return;
+  }
+  const v = await viewContext(ctx);
+  const keyboard = new InlineKeyboard();
+  for (const subscription of subscriptions) {
+    const name = ctx.t('subscription-name', { number: formatNumber(subscription.ordinal, v.language) });
+    const status = ctx.t(SUBSCRIPTION_STATUS_KEYS[displayStatus(subscription, v.now)]);
+    keyboard
+      .text(
+        ctx.t(subscription.isTrial ? 'buy-target-activate' : 'buy-target-renew', { name, status }),
+        renewSubscriptionButton.build({ subscriptionId: asSubscriptionId(subscription.id) }),
+      )
+      .row();
+  }
+  if (subscriptions.length < limit)
+    keyboard.text(ctx.t('buy-target-new'), newSubscriptionButton.build()).row();
+  keyboard.text(ctx.t('back-to-menu'), menuHomeButton.build());
+  await ctx.reply(ctx.t('buy-target-title'), { reply_markup: keyboard });
+}
+
+/**
+ * Buying a plan: what for (renew one or a new one) → list → details with a confirm button →
+ * purchase. The confirm message's id makes the idempotency key, so pressing it twice (or Telegram
+ * delivering the press twice) buys once.
  */
 function createBuyFeature() {
   const feature = new Composer<BotContext>();
 
-  feature.callbackQuery([buyMenuButton.pattern, renewButton.pattern], async (ctx) => {
+  onPress(feature, buyMenuButton, async (ctx) => {
     await ctx.answerCallbackQuery();
-    await showPlans(ctx);
+    await startBuying(ctx);
+  });
+  onPress(feature, legacyRenewButton, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await startBuying(ctx);
+  });
+  onPress(feature, newSubscriptionButton, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await showPlans(ctx, null);
+  });
+  onPress(feature, renewSubscriptionButton, async (ctx, { subscriptionId }) => {
+    await ctx.answerCallbackQuery();
+    await showPlans(ctx, subscriptionId);
   });
 
-  onPress(feature, planButton, async (ctx, { planId }) => {
+  onPress(feature, planButton, async (ctx, { planId, subscriptionId }) => {
     const plan = await ctx.shop.services.plans.get(planId);
     if (!plan?.isActive || !ctx.customer) {
       await ctx.answerCallbackQuery({ text: ctx.t('plan-unavailable'), show_alert: true });
@@ -59,14 +120,17 @@ function createBuyFeature() {
       reply_markup: new InlineKeyboard()
         .text(
           ctx.t('buy-confirm', { price: formatMoney(plan.price, v.currency, v.language, ctx.t) }),
-          buyPlanButton.build({ planId }),
+          buyPlanButton.build({ planId, subscriptionId }),
         )
         .row()
-        .text(ctx.t('back'), buyMenuButton.build()),
+        .text(
+          ctx.t('back'),
+          subscriptionId === null ? buyMenuButton.build() : renewSubscriptionButton.build({ subscriptionId }),
+        ),
     });
   });
 
-  onPress(feature, buyPlanButton, async (ctx, { planId }) => {
+  onPress(feature, buyPlanButton, async (ctx, { planId, subscriptionId }) => {
     const customer = ctx.customer;
     const message = ctx.callbackQuery.message;
     if (!customer || !message) {
@@ -76,6 +140,7 @@ function createBuyFeature() {
     const outcome = await ctx.shop.services.orders.purchasePlan({
       customerId: customer.id,
       planId,
+      ...(subscriptionId === null ? {} : { subscriptionId }),
       idempotencyKey: `buy:${message.chat.id}:${message.message_id}`,
     });
     const v = await viewContext(ctx);
@@ -86,7 +151,7 @@ function createBuyFeature() {
         ctx.logger.info({ orderId: outcome.order.id, kind: outcome.order.kind }, 'order paid from balance');
         await ctx.reply(
           ctx.t('purchase-paid', {
-            plan: outcome.order.planName ?? '',
+            plan: orderLabel(outcome.order, v),
             price: formatMoney(outcome.order.price, v.currency, v.language, ctx.t),
           }),
         );
@@ -109,7 +174,19 @@ function createBuyFeature() {
         await retireButtons(ctx);
         await ctx.reply(ctx.t('wallet-sale-unavailable'), { reply_markup: backToMenu(ctx.t) });
         return;
+      case 'subscription_limit':
+        await ctx.answerCallbackQuery({
+          text: ctx.t('subscription-limit-reached', { limit: formatNumber(outcome.limit, v.language) }),
+          show_alert: true,
+        });
+        return;
+      case 'subscription_unavailable':
+        await ctx.answerCallbackQuery({ text: ctx.t('subscription-unavailable'), show_alert: true });
+        return;
       case 'plan_unavailable':
+      case 'pack_unavailable':
+      // only autopay asks to keep a balance back
+      case 'keeps_too_little':
       case 'not_found':
       case 'no_customer':
         await ctx.answerCallbackQuery({ text: ctx.t('plan-unavailable'), show_alert: true });

@@ -1,4 +1,5 @@
 import QRCode from 'qrcode';
+import type { Order } from '../../../modules/orders/pay-order.js';
 import type { Plan } from '../../../modules/plans/plans-service.js';
 import type { Subscription } from '../../../modules/subscriptions/subscriptions-service.js';
 import type { Language } from '../../../shared/language.js';
@@ -38,6 +39,26 @@ export const SUBSCRIPTION_STATUS_KEYS = {
   disabled: 'subscription-status-disabled',
 } as const;
 
+/**
+ * What an order bought, in the reader's words: the plan's name, or the pack ("10 GB of extra
+ * traffic", "30 extra days") or the trial, which have no name of their own.
+ */
+export function orderLabel(
+  order: Pick<Order, 'kind' | 'planName' | 'trafficGb' | 'periodDays'>,
+  r: Reader,
+): string {
+  switch (order.kind) {
+    case 'traffic_pack':
+      return r.t('order-label-traffic-pack', { traffic: planTrafficText(order.trafficGb, r) });
+    case 'day_pack':
+      return r.t('order-label-day-pack', { days: formatNumber(order.periodDays, r.language) });
+    case 'trial':
+      return r.t('order-label-trial');
+    default:
+      return order.planName ?? '';
+  }
+}
+
 export function planLabel(plan: Plan, v: ViewContext): string {
   return v.t('plan-button', { name: plan.name, price: formatMoney(plan.price, v.currency, v.language, v.t) });
 }
@@ -52,17 +73,30 @@ export function planDetails(plan: Plan, v: ViewContext): string {
   });
 }
 
-/** The "my subscription" card: status, expiry, days left, traffic, devices and the link. */
+/** The status to show: an active subscription past its expiry is expired, whatever the last sync said. */
+export function displayStatus(subscription: Subscription, now: Date): keyof typeof SUBSCRIPTION_STATUS_KEYS {
+  const expired = (subscription.expiresAt ?? now) <= now;
+  return expired && subscription.status === 'active' ? 'expired' : subscription.status;
+}
+
+/**
+ * A subscription's card: status, expiry, days left, traffic, devices and the link. `number` names
+ * it among several ("Subscription 2").
+ */
 export function subscriptionCard(
   subscription: Subscription,
   v: ViewContext,
-  extra: { onlineDevices?: number | undefined; live?: boolean; pendingOrders?: number } = {},
+  extra: { onlineDevices?: number | undefined; live?: boolean; pendingOrders?: number; number?: number } = {},
 ): string {
   const expiresAt = subscription.expiresAt ?? v.now;
-  const expired = expiresAt <= v.now;
-  const status = expired && subscription.status === 'active' ? 'expired' : subscription.status;
+  const status = displayStatus(subscription, v.now);
+  const title = subscription.isTrial
+    ? v.t('subscription-title-trial')
+    : extra.number === undefined
+      ? v.t('subscription-title')
+      : v.t('subscription-title-numbered', { number: formatNumber(extra.number, v.language) });
   const lines = [
-    v.t(subscription.isTrial ? 'subscription-title-trial' : 'subscription-title'),
+    title,
     v.t('subscription-status', { status: v.t(SUBSCRIPTION_STATUS_KEYS[status]) }),
     v.t('subscription-expiry', {
       date: formatDate(expiresAt, v.language, v.timeZone),

@@ -145,6 +145,7 @@ describe.each(BACKENDS)('tenant admin menu on %s', (backend) => {
       'adm:receipts',
       'adm:plans',
       'adm:cards',
+      'adm:packs',
       'adm:customers',
       'adm:stats',
       'adm:settings',
@@ -214,7 +215,7 @@ describe.each(BACKENDS)('tenant admin menu on %s', (backend) => {
     const list = await h.sim.waitForMessage(
       shop.bot,
       customer,
-      (m) => m.fromBot && callbacks(m).includes(`plan:${created.id}`),
+      (m) => m.fromBot && callbacks(m).includes(`plan:${created.id}:0`),
     );
     expect(list.buttons[0]?.[0]?.text).toBe('Gold Monthly · 99,000 Toman');
 
@@ -226,9 +227,10 @@ describe.each(BACKENDS)('tenant admin menu on %s', (backend) => {
     const after = await h.sim.waitForMessage(
       shop.bot,
       customer,
-      (m) => m.fromBot && m.messageId > list.messageId && callbacks(m).includes(`plan:${existing.value.id}`),
+      (m) =>
+        m.fromBot && m.messageId > list.messageId && callbacks(m).includes(`plan:${existing.value.id}:0`),
     );
-    expect(callbacks(after)).not.toContain(`plan:${created.id}`);
+    expect(callbacks(after)).not.toContain(`plan:${created.id}:0`);
   });
 
   it('adds a card (refusing a bad number), shows its success rate and switches it off', async () => {

@@ -263,9 +263,9 @@ describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
     const customerId = await enterShop(h, shop, omid);
     await services.ledger.credit({ customerId, amount: 20_000, kind: 'admin_credit', reason: 'test' });
 
-    await press(shop, omid, 'menu:buy', (m) => hasButton(m, `plan:${plan.id}`));
-    await press(shop, omid, `plan:${plan.id}`, (m) => hasButton(m, `buy:${plan.id}`));
-    const offer = await press(shop, omid, `buy:${plan.id}`, (m) => (m.text ?? '').includes('is missing'));
+    await press(shop, omid, 'menu:buy', (m) => hasButton(m, `plan:${plan.id}:0`));
+    await press(shop, omid, `plan:${plan.id}:0`, (m) => hasButton(m, `buy:${plan.id}:0`));
+    const offer = await press(shop, omid, `buy:${plan.id}:0`, (m) => (m.text ?? '').includes('is missing'));
     const [order] = await services.orders.findByCustomer(customerId);
     expect(order).toMatchObject({ status: 'created' });
     expect(hasButton(offer, `topup:order:${order!.id}`)).toBe(true);

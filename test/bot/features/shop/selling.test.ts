@@ -57,12 +57,34 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
       .forTenant(botId)
       .ledger.credit({ customerId, amount, kind: 'admin_credit', reason: 'test' });
 
-  /** Menu → plan list → plan details; returns the confirm message's id. */
-  async function openPlan(shop: ShopUnderTest, user: SimUser, planId: number) {
-    user.pressButton(shop.bot, 'menu:buy');
-    await h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot && hasButton(m, `plan:${planId}`));
-    user.pressButton(shop.bot, `plan:${planId}`);
-    return h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot && hasButton(m, `buy:${planId}`));
+  /** The confirm button of a plan: for a new subscription, or the renewal of `renew`. */
+  const buyData = (planId: number, renew?: number) => `buy:${planId}:${renew ?? 0}`;
+
+  /**
+   * Menu → (renew one or buy a new one) → plan list → plan details; returns the details message,
+   * whose button `buyData(planId, renew)` confirms.
+   */
+  async function openPlan(shop: ShopUnderTest, user: SimUser, planId: number, renew?: number) {
+    const planData = `plan:${planId}:${renew ?? 0}`;
+    if (renew === undefined) {
+      user.pressButton(shop.bot, 'menu:buy');
+      const first = await h.sim.waitForMessage(
+        shop.bot,
+        user,
+        (m) => m.fromBot && (hasButton(m, planData) || hasButton(m, 'buy:new')),
+      );
+      if (!hasButton(first, planData)) {
+        user.pressButton(shop.bot, 'buy:new');
+        await h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot && hasButton(m, planData));
+      }
+    } else {
+      user.pressButton(shop.bot, 'menu:buy');
+      await h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot && hasButton(m, `sub:renew:${renew}`));
+      user.pressButton(shop.bot, `sub:renew:${renew}`);
+      await h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot && hasButton(m, planData));
+    }
+    user.pressButton(shop.bot, planData);
+    return h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot && hasButton(m, buyData(planId, renew)));
   }
 
   const ordersOf = (botId: BotId, customerId: CustomerId) =>
@@ -122,7 +144,7 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
     await openPlan(shop, user, monthly.id);
     const before = Date.now();
     mark = h.sim.mark();
-    user.pressButton(shop.bot, `buy:${monthly.id}`);
+    user.pressButton(shop.bot, buyData(monthly.id));
     await botMessageWith(h, shop, user, 'Paid 120,000 Toman');
     await waitForReady(shop, user, mark);
 
@@ -159,7 +181,8 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
     expect(card.caption).toContain('Traffic: 5.0 GB of 50 GB');
     expect(card.caption).toContain('Devices: 2 allowed, 1 connected');
     expect(card.caption).toContain(panelUser.subscriptionUrl);
-    expect(card.buttons.flat().map((b) => b.callbackData)).toContain('sub:renew');
+    const subscription = (await services.subscriptions.getForCustomer(customerId))!;
+    expect(card.buttons.flat().map((b) => b.callbackData)).toContain(`sub:renew:${subscription.id}`);
   });
 
   it('shows the expiry in the Jalali calendar and amounts in Toman for Persian customers', async () => {
@@ -170,7 +193,7 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
     const details = await openPlan(shop, user, monthly.id);
     expect(details.text).toContain('۱۲۰٬۰۰۰ تومان');
     mark = h.sim.mark();
-    user.pressButton(shop.bot, `buy:${monthly.id}`);
+    user.pressButton(shop.bot, buyData(monthly.id));
     const ready = await waitForReady(shop, user, mark, 'اشتراک شما آماده است');
     const jalaliYear = new Intl.DateTimeFormat('fa-IR-u-ca-persian', { year: 'numeric' }).format(
       new Date(Date.now() + 30 * DAY),
@@ -185,15 +208,15 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
     await credit(shop.id, customerId, 40_000 + 120_000 + 40_000);
     await openPlan(shop, user, weekly.id);
     mark = h.sim.mark();
-    user.pressButton(shop.bot, `buy:${weekly.id}`);
+    user.pressButton(shop.bot, buyData(weekly.id));
     await waitForReady(shop, user, mark);
     const first = (await services.subscriptions.getForCustomer(customerId))!;
     h.panel.setUsage(first.panelUsername, 3 * GIB);
 
     // renewal while active: current expiry + 30 days, fresh traffic quota, the plan's limits
-    await openPlan(shop, user, monthly.id);
+    await openPlan(shop, user, monthly.id, first.id);
     mark = h.sim.mark();
-    user.pressButton(shop.bot, `buy:${monthly.id}`);
+    user.pressButton(shop.bot, buyData(monthly.id, first.id));
     await waitForReady(shop, user, mark, 'Your subscription is renewed');
     const renewed = (await services.subscriptions.getForCustomer(customerId))!;
     expect(renewed.expiresAt!.getTime()).toBe(first.expiresAt!.getTime() + 30 * DAY);
@@ -214,9 +237,9 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
     );
     h.panel.patchUser(first.panelUsername, { expireAt: past, status: 'EXPIRED' });
     const before = Date.now();
-    await openPlan(shop, user, weekly.id);
+    await openPlan(shop, user, weekly.id, first.id);
     mark = h.sim.mark();
-    user.pressButton(shop.bot, `buy:${weekly.id}`);
+    user.pressButton(shop.bot, buyData(weekly.id, first.id));
     await waitForReady(shop, user, mark, 'Your subscription is renewed');
     const again = (await services.subscriptions.getForCustomer(customerId))!;
     expect(again.expiresAt!.getTime()).toBeGreaterThanOrEqual(before + 7 * DAY);
@@ -228,6 +251,92 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
     expect(await services.ledger.balance(customerId)).toBe(0);
   });
 
+  it('activates a trial with the first paid plan: same panel user, "activated", a fresh quota', async () => {
+    const { shop, services, monthly } = await openShop('Activate', 'ACTSHOP');
+    const { user, customerId } = await newCustomer(h, shop, 'Tina');
+    mark = h.sim.mark();
+    user.pressButton(shop.bot, 'menu:trial');
+    await waitForReady(shop, user, mark);
+    const trial = (await services.subscriptions.getForCustomer(customerId))!;
+    h.panel.setUsage(trial.panelUsername, 2 * GIB);
+    await credit(shop.id, customerId, 120_000);
+    // buying asks what for: the trial is offered for activation, or a new subscription
+    await openPlan(shop, user, monthly.id, trial.id);
+    mark = h.sim.mark();
+    user.pressButton(shop.bot, buyData(monthly.id, trial.id));
+    const activated = await waitForReady(shop, user, mark, 'Your subscription is activated');
+    expect(activated.caption).not.toContain('trial');
+    const paid = (await services.subscriptions.get(trial.id))!;
+    expect(paid).toMatchObject({ id: trial.id, isTrial: false, panelUsername: trial.panelUsername });
+    expect((await services.subscriptions.listForCustomer(customerId)).length).toBe(1);
+    expect(h.panel.getUser(trial.panelUsername)).toMatchObject({
+      usedTrafficBytes: 0,
+      trafficLimitBytes: 50 * GIB,
+    });
+    const [order] = await ordersOf(shop.id, customerId);
+    expect(order).toMatchObject({ kind: 'purchase', subscriptionId: trial.id, status: 'active' });
+  });
+
+  it('sells a second subscription as its own panel user, lists both and opens each', async () => {
+    const { shop, services, monthly, weekly } = await openShop('Family', 'FAMSHOP');
+    const { user, customerId } = await newCustomer(h, shop, 'Farid');
+    await credit(shop.id, customerId, 120_000 + 40_000);
+    await openPlan(shop, user, monthly.id);
+    mark = h.sim.mark();
+    user.pressButton(shop.bot, buyData(monthly.id));
+    await waitForReady(shop, user, mark);
+
+    // "Buy" now asks: renew the first, or a new one
+    await openPlan(shop, user, weekly.id);
+    mark = h.sim.mark();
+    user.pressButton(shop.bot, buyData(weekly.id));
+    await waitForReady(shop, user, mark);
+    const [first, second] = await services.subscriptions.listForCustomer(customerId);
+    expect(first).toMatchObject({ ordinal: 1, panelUsername: `rf${shop.id}c${customerId}` });
+    expect(second).toMatchObject({ ordinal: 2, panelUsername: `rf${shop.id}c${customerId}s2` });
+    expect(h.panel.getUser(second!.panelUsername)).toMatchObject({ trafficLimitBytes: 10 * GIB });
+    expect(h.panel.getUser(first!.panelUsername)).toMatchObject({ trafficLimitBytes: 50 * GIB });
+
+    user.pressButton(shop.bot, 'menu:subscription');
+    const list = await h.sim.waitForMessage(
+      shop.bot,
+      user,
+      (m) => m.fromBot && hasButton(m, `sub:open:${first!.id}`) && hasButton(m, `sub:open:${second!.id}`),
+    );
+    expect(list.text).toContain('Your subscriptions');
+    expect(list.buttons.flat().map((b) => b.text)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Subscription 2 · ✅ active · 7 days$/)]),
+    );
+    user.pressButton(shop.bot, `sub:open:${second!.id}`);
+    const card = await h.sim.waitForMessage(
+      shop.bot,
+      user,
+      (m) => m.fromBot && (m.caption ?? '').startsWith('📱 Subscription 2'),
+    );
+    expect(card.caption).toContain(h.panel.getUser(second!.panelUsername)!.subscriptionUrl);
+    expect(card.buttons.flat().map((b) => b.callbackData)).toContain(`sub:renew:${second!.id}`);
+
+    // another customer's press naming that subscription (crafted) opens nothing of it
+    const stranger = await newCustomer(h, shop, 'Stranger');
+    const since = h.sim.mark();
+    h.sim.enqueueUpdate(shop.bot, {
+      callback_query: {
+        id: 'crafted-open',
+        from: stranger.user.info,
+        chat_instance: 'crafted',
+        data: `sub:open:${second!.id}`,
+        message: {
+          message_id: 1,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: stranger.user.id, type: 'private', first_name: stranger.user.firstName },
+          text: 'old',
+        },
+      },
+    });
+    await botMessageWith(h, shop, stranger.user, 'no longer available');
+    expect(h.sim.calls({ botId: shop.bot.id, since, method: 'sendPhoto' })).toHaveLength(0);
+  });
+
   it('makes one order and one debit from a double press on buy', async () => {
     const { shop, services, weekly } = await openShop('Double', 'DOUBLESHOP');
     const { user, customerId } = await newCustomer(h, shop, 'Dara');
@@ -235,8 +344,8 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
     await credit(shop.id, customerId, 100_000);
     const confirm = await openPlan(shop, user, weekly.id);
     mark = h.sim.mark();
-    const first = user.pressButton(shop.bot, { messageId: confirm.messageId, button: `buy:${weekly.id}` });
-    const second = user.pressButton(shop.bot, { messageId: confirm.messageId, button: `buy:${weekly.id}` });
+    const first = user.pressButton(shop.bot, { messageId: confirm.messageId, button: buyData(weekly.id) });
+    const second = user.pressButton(shop.bot, { messageId: confirm.messageId, button: buyData(weekly.id) });
     await h.sim.waitForCallbackAnswer(first.callbackQueryId);
     const answer = await h.sim.waitForCallbackAnswer(second.callbackQueryId);
     expect(answer.text).toContain('already being processed');
@@ -252,7 +361,7 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
     await credit(shop.id, customerId, 20_000);
     await openPlan(shop, user, monthly.id);
     mark = h.sim.mark();
-    user.pressButton(shop.bot, `buy:${monthly.id}`);
+    user.pressButton(shop.bot, buyData(monthly.id));
     const told = await botMessageWith(h, shop, user, 'is missing');
     expect(told.text).toContain('100,000 Toman is missing');
     expect(await services.ledger.balance(customerId)).toBe(20_000);
@@ -276,7 +385,7 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
     try {
       await openPlan(shop, user, weekly.id);
       mark = h.sim.mark();
-      user.pressButton(shop.bot, `buy:${weekly.id}`);
+      user.pressButton(shop.bot, buyData(weekly.id));
       await botMessageWith(h, shop, user, 'being activated');
       await eventually(
         async () => (await ordersOf(shop.id, customerId))[0]?.lastError != null,
@@ -309,7 +418,7 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
     });
     await openPlan(shop, user, weekly.id);
     mark = h.sim.mark();
-    user.pressButton(shop.bot, `buy:${weekly.id}`);
+    user.pressButton(shop.bot, buyData(weekly.id));
     await waitForReady(shop, user, mark);
     expect(fault.hits).toBe(1);
     expect(h.panel.users().filter((u) => u.username === `rf${shop.id}c${customerId}`)).toHaveLength(1);
@@ -349,7 +458,7 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
     await credit(shop.id, customerId, 100_000);
 
     await openPlan(shop, user, weekly.value.id);
-    user.pressButton(shop.bot, `buy:${weekly.value.id}`);
+    user.pressButton(shop.bot, buyData(weekly.value.id));
     await botMessageWith(h, shop, user, 'cannot complete purchases right now');
     const alert = await botMessageWith(h, shop, admin, 'A sale was refused');
     expect(alert.text).toContain('short by 10,000');
@@ -360,7 +469,7 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
     expect((await services.wallet.topUp({ amount: 50_000, reason: 'test' })).status).toBe('posted');
     await openPlan(shop, user, weekly.value.id);
     mark = h.sim.mark();
-    user.pressButton(shop.bot, `buy:${weekly.value.id}`);
+    user.pressButton(shop.bot, buyData(weekly.value.id));
     await waitForReady(shop, user, mark);
     // this shop has no panel_tag: its users carry the one derived from the tenant id
     expect(h.panel.getUser(`rf${shop.id}c${customerId}`)?.tag).toBe(`RF${shop.id}`);
