@@ -44,3 +44,6 @@ adm-group-notices = ⏰ Customer reminders
 adm-label-renewal-warning-days = Reminders before expiry (days)
 adm-label-comeback-days = Invite back after expiry (days, 0 = off)
 adm-label-traffic-warning-percents = Traffic warnings (percent used)
+lifecycle-autopay-short =
+    🔁 Autopay could not renew { $name }: your balance is short.
+    Top up before { $date } and it is renewed without a break.

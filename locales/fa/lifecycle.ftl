@@ -32,3 +32,6 @@ adm-group-notices = ⏰ یادآوری به مشتریان
 adm-label-renewal-warning-days = یادآوری پیش از انقضا (روز)
 adm-label-comeback-days = دعوت به بازگشت پس از انقضا (روز، ۰ = خاموش)
 adm-label-traffic-warning-percents = هشدار مصرف حجم (درصد)
+lifecycle-autopay-short =
+    🔁 تمدید خودکار { $name } انجام نشد: موجودی شما کافی نیست.
+    پیش از { $date } موجودی را افزایش دهید تا اشتراک بدون وقفه تمدید شود.

@@ -6,6 +6,7 @@ import type { NoticeToSend } from '../../modules/lifecycle/lifecycle-service.js'
 import { DAY_MS } from '../../modules/lifecycle/subscription-notices.js';
 import { asSubscriptionId, type BotId, type CustomerId } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
+import { topUpMenuButton } from '../features/payments/topup.js';
 import { buyMenuButton } from '../features/shop/buy.js';
 import { openSubscriptionButton } from '../features/shop/subscription-buttons.js';
 import { formatDate, formatNumber, formatTraffic } from '../format.js';
@@ -66,6 +67,8 @@ function noticeText(notice: NoticeToSend, { t, customer, timeZone }: Wording): s
         ...args,
         ...days(expiresAt.getTime() - now.getTime()),
       });
+    case 'autopay-short':
+      return t('lifecycle-autopay-short', args);
     case 'expired':
       return t(`lifecycle-expired${trial}`, args);
     case 'come-back':
@@ -86,6 +89,8 @@ function noticeText(notice: NoticeToSend, { t, customer, timeZone }: Wording): s
  */
 function noticeButton(notice: NoticeToSend, t: Translate): InlineKeyboard {
   if (notice.subscription.isTrial) return new InlineKeyboard().text(t('menu-buy'), buyMenuButton.build());
+  if (notice.kind.type === 'autopay-short')
+    return new InlineKeyboard().text(t('menu-topup'), topUpMenuButton.build());
   const label = notice.kind.type === 'traffic' ? 'lifecycle-button-traffic' : 'lifecycle-button-renew';
   return new InlineKeyboard().text(
     t(label),

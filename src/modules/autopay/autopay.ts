@@ -9,7 +9,11 @@ import {
   type CustomerId,
   type SubscriptionId,
 } from '../../shared/ids.js';
-import { claimSubscriptionNotice, expiryPeriodKey } from '../lifecycle/subscription-notices.js';
+import {
+  AUTOPAY_SHORT_KIND,
+  claimSubscriptionNotice,
+  expiryPeriodKey,
+} from '../lifecycle/subscription-notices.js';
 import type { OrdersService } from '../orders/orders-service.js';
 import type { SettingsService } from '../settings/settings-service.js';
 
@@ -17,9 +21,6 @@ const HOUR_MS = 3_600_000;
 
 /** Starts the idempotency key of every order autopay makes (its notice says "renewed automatically"). */
 export const AUTOPAY_KEY_PREFIX = 'autopay:';
-
-/** The lifecycle notice telling a customer autopay could not renew: once per period. */
-export const AUTOPAY_SHORT_KIND = 'autopay-short';
 
 export type AutopayOutcome =
   /** Renewed now, or by an earlier run of this very period (a retry, another process). */

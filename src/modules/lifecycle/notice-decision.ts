@@ -82,6 +82,9 @@ export function decideNotice(input: DecisionInput): NoticeDecision {
       if (nearest !== undefined && nearest < kind.days) return drop('superseded');
       return { action: 'send', kind };
     }
+    case 'autopay-short':
+      // worth saying only while a top-up can still keep it running
+      return untilExpiry > 0 ? { action: 'send', kind } : drop('expired-meanwhile');
     case 'expired':
       return dueOrWait(kind, -untilExpiry);
     case 'come-back': {

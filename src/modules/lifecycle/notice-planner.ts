@@ -125,7 +125,7 @@ const JOB = {
  * Customers banned by an admin or unreachable (they blocked the bot) get none claimed, so one who
  * comes back within the period still gets it.
  */
-export const FIND = preparedStatement(
+const FIND = preparedStatement(
   'rf_find_subscription_notices_v1',
   ['bigint', 'timestamptz', 'int[]', 'int', 'int', 'int[]', 'float8'],
   `WITH due AS MATERIALIZED (

@@ -20,6 +20,8 @@ export const expiryWarningKind = (days: number): string => `expiry-${days}d`;
 export const EXPIRED_KIND = 'expired';
 /** Sent some days after an expiry nobody renewed: an invitation to come back. */
 export const COME_BACK_KIND = 'come-back';
+/** Autopay could not renew for lack of balance (src/modules/autopay): once per expiry. */
+export const AUTOPAY_SHORT_KIND = 'autopay-short';
 /** The warning sent once `percent` of the traffic is used, e.g. `traffic-80`. */
 export const trafficKind = (percent: number): string => `traffic-${percent}`;
 
@@ -27,12 +29,14 @@ export type NoticeKind =
   | { readonly type: 'expiry-warning'; readonly days: number }
   | { readonly type: 'expired' }
   | { readonly type: 'come-back' }
+  | { readonly type: 'autopay-short' }
   | { readonly type: 'traffic'; readonly percent: number };
 
 /** Reads a stored kind back; undefined for a kind this code does not know (never sent). */
 export function parseNoticeKind(kind: string): NoticeKind | undefined {
   if (kind === EXPIRED_KIND) return { type: 'expired' };
   if (kind === COME_BACK_KIND) return { type: 'come-back' };
+  if (kind === AUTOPAY_SHORT_KIND) return { type: 'autopay-short' };
   const warning = /^expiry-([1-9]\d{0,2})d$/.exec(kind);
   if (warning) return { type: 'expiry-warning', days: Number(warning[1]) };
   const traffic = /^traffic-([1-9]\d?)$/.exec(kind);

@@ -8,7 +8,7 @@ import { createRemnawaveClient } from '../../../src/integrations/remnawave/clien
 import { createRemnawavePanel } from '../../../src/integrations/remnawave/vpn-panel.js';
 import type { JobDeps } from '../../../src/jobs/define.js';
 import { autopayRenewals } from '../../../src/jobs/definitions/autopay.js';
-import { AUTOPAY_SHORT_KIND } from '../../../src/modules/autopay/autopay.js';
+import { AUTOPAY_SHORT_KIND } from '../../../src/modules/lifecycle/subscription-notices.js';
 import type { Plan } from '../../../src/modules/plans/plans-service.js';
 import { createSecretBox } from '../../../src/shared/crypto.js';
 import {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type DecisionInput, decideNotice } from '../../../src/modules/lifecycle/notice-decision.js';
 import {
+  AUTOPAY_SHORT_KIND,
   COME_BACK_KIND,
   EXPIRED_KIND,
   expiryPeriodKey,
@@ -63,6 +64,19 @@ describe('the send-time check of a claimed notice', () => {
     expect(decide(trafficKind(80), { subscription: reset })).toEqual({
       action: 'drop',
       reason: 'new-period',
+    });
+  });
+
+  it('tells a customer autopay was short only while a top-up can still keep the subscription running', () => {
+    expect(decide(AUTOPAY_SHORT_KIND)).toEqual({ action: 'send', kind: { type: 'autopay-short' } });
+    const renewed = subscription({ expiresAt: new Date(expiresAt.getTime() + 30 * DAY) });
+    expect(decide(AUTOPAY_SHORT_KIND, { subscription: renewed })).toEqual({
+      action: 'drop',
+      reason: 'new-period',
+    });
+    expect(decide(AUTOPAY_SHORT_KIND, { now: new Date(expiresAt.getTime() + 1) })).toEqual({
+      action: 'drop',
+      reason: 'expired-meanwhile',
     });
   });
 

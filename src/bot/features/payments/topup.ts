@@ -27,7 +27,7 @@ export const payButton = callbackData('pay', {
   order: optionalId(asOrderId),
 });
 
-const topUpMenuButton = callbackData('menu:topup');
+export const topUpMenuButton = callbackData('menu:topup');
 /** Pay what a waiting purchase still lacks. */
 export const payOrderButton = callbackData('topup:order', { orderId: id(asOrderId) });
 const presetAmountButton = callbackData('topup:amt', { amount: integer() });
