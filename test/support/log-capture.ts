@@ -33,7 +33,8 @@ const MAX_LINES = 20_000;
 /** The shape of a Telegram bot token, known or not. */
 const BOT_TOKEN = /(?<![\w-])\d{5,15}:[\w-]{35}(?![\w-])/g;
 /** Sixteen digits on their own, or in fours as the bot shows them: a card number when Luhn passes. */
-const SIXTEEN_DIGITS = /(?<!\d)\d{4}([ -]?)\d{4}\1\d{4}\1\d{4}(?!\d)/g;
+// not after a decimal point: a float's fraction (a response time) is not a card number
+const SIXTEEN_DIGITS = /(?<![\d.])\d{4}([ -]?)\d{4}\1\d{4}\1\d{4}(?!\d)/g;
 
 export function passesLuhn(digits: string): boolean {
   let sum = 0;

@@ -44,7 +44,8 @@ describe('remnawave panel adapter: devices', () => {
       { hwid: 'hw-phone', platform: 'Android', osVersion: '14', model: 'Pixel 7', addedAt: expect.any(Date) },
       { hwid: 'hw-laptop', platform: null, osVersion: null, model: null, addedAt: expect.any(Date) },
     ]);
-    expect(devices![1]!.addedAt!.getTime() - devices![0]!.addedAt!.getTime()).toBe(1000);
+    // the simulator's clock also runs in real time between the two calls
+    expect(devices![1]!.addedAt!.getTime() - devices![0]!.addedAt!.getTime()).toBeGreaterThanOrEqual(1000);
     expect(await panel.countDevices(user.id)).toBe(2);
   });
 
