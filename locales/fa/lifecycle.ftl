@@ -1,10 +1,10 @@
 ## Expiry and traffic notices
 lifecycle-subscription-only = اشتراک شما
 lifecycle-expiry-warning =
-    ⏳ { $name } { $days } روز دیگر، در { $date }، به پایان می‌رسد.
+    ⏳ { $name } در { $date } به پایان می‌رسد ({ $days } روز مانده).
     همین حالا آن را تمدید کنید تا اتصال شما قطع نشود.
 lifecycle-expiry-warning-trial =
-    ⏳ اشتراک آزمایشی شما { $days } روز دیگر، در { $date }، به پایان می‌رسد.
+    ⏳ اشتراک آزمایشی شما در { $date } به پایان می‌رسد ({ $days } روز مانده).
     اگر از آن راضی بوده‌اید، یک اشتراک بخرید تا بی‌وقفه وصل بمانید.
 lifecycle-expired =
     ⌛ { $name } در { $date } به پایان رسید و اتصال آن قطع شده است.

@@ -7,7 +7,7 @@ export const SUBSCRIPTION_NOTICE_DEDUPE_PREFIX = 'subscription-notice:';
 /**
  * Sends one claimed lifecycle notice (expiry warning, expired, come back, traffic warning) to its
  * customer, unless it stopped being true since it was claimed (renewed, traffic reset...). Queued
- * only by `claimSubscriptionNotice`, once per claimed row.
+ * once per claimed row, with the claim: by `claimSubscriptionNotice` or the planner's bulk claim.
  */
 export const sendSubscriptionNotice = defineJob({
   name: 'send-subscription-notice',

@@ -101,10 +101,10 @@ const JOB = {
  * Which notices of one shop fall due before the hour ends and are not claimed yet, with the delay
  * of each send (the subscription's slot in the hour), as one read-only statement planned once per
  * connection and sent in one round trip; most hours find nothing and stop there (CLAIM, which
- * writes, runs only when something was found). Each expiry kind is one index range scan (migrations/0017) with
- * constant work per subscription found: the expiries that put a notice's moment between the
- * catch-up's start and the hour's end. Traffic reads the shop's limited, running subscriptions
- * (no index can serve a ratio under row-level security; see the migration).
+ * writes, runs only when something was found). Each expiry kind is one index range scan
+ * (migrations/0017) with constant work per subscription found: the expiries that put a notice's
+ * moment between the catch-up's start and the hour's end. Traffic reads the shop's running,
+ * limited subscriptions (no index can serve a ratio under row-level security; see the migration).
  *
  * Parameters: $1 bot, $2 now, $3 warning lookup, $4 largest warning days (0: no warnings and no
  * expired notice), $5 come-back days (0: none), $6 padded traffic thresholds, $7 the lowest
@@ -263,7 +263,7 @@ export async function planSubscriptionNotices(
     integerLiteral(comebackDays),
     intArrayLiteral(trafficThresholds(trafficPercents)),
     // a hair under the lowest ratio, so float rounding never hides a subscription exactly at it
-    String(trafficPercents.length > 0 ? Math.min(...trafficPercents) / 100 - 1e-9 : 0),
+    (trafficPercents.length > 0 ? Math.min(...trafficPercents) / 100 - 1e-9 : 0).toFixed(12),
   ]);
   if (found.length === 0) return NOTHING_PLANNED;
   const [row] = await tenant.prepared<PlanRow>(CLAIM, [

@@ -6,10 +6,11 @@ import type { SubscriptionId } from '../../shared/ids.js';
 
 /*
  * The lifecycle notices of a subscription (expiry warnings, expired, come back, traffic warnings)
- * and the one way to queue one: claim a row in `subscription_notices` (unique per subscription,
- * kind and period) and, only when the row is new, enqueue the job that sends it, in the same
- * transaction. The hourly planner and the panel's webhooks both claim through here, so a notice
- * both of them see goes out once.
+ * and how one is queued: claim a row in `subscription_notices` (unique per subscription, kind and
+ * period) and, only when the row is new, enqueue the job that sends it, in the same transaction.
+ * Panel events claim one at a time here, in their own transaction; the hourly planner claims its
+ * hour's notices in bulk (notice-planner.ts), writing the same rows and jobs. Whichever sees a
+ * notice first claims it; it goes out once.
  */
 
 export const DAY_MS = 86_400_000;
@@ -123,13 +124,12 @@ export function dueExpiryWarning(
 ): number | undefined {
   const { expiresAt } = subscription;
   if (!expiresAt || expiresAt.getTime() <= at.getTime()) return undefined;
-  const due = [...warningDays]
+  return [...warningDays]
     .sort((a, b) => a - b)
     .find((days) => {
       const moment = expiresAt.getTime() - days * DAY_MS;
       return moment <= at.getTime() && moment > subscription.createdAt.getTime();
     });
-  return due;
 }
 
 /**
