@@ -211,7 +211,6 @@ adm-customer-subscription =
 adm-customer-no-subscription = 📶 No subscription.
 adm-customer-no-orders = none yet
 adm-customer-order = #{ $id } · { $plan } · { $price } · { $status } · { $date }
-adm-order-trial = trial
 adm-order-created = awaiting payment
 adm-order-paid = paid
 adm-order-provisioning = being activated

@@ -211,7 +211,6 @@ adm-customer-subscription =
 adm-customer-no-subscription = 📶 اشتراکی ندارد.
 adm-customer-no-orders = هنوز سفارشی ندارد
 adm-customer-order = #{ $id } · { $plan } · { $price } · { $status } · { $date }
-adm-order-trial = آزمایشی
 adm-order-created = در انتظار پرداخت
 adm-order-paid = پرداخت‌شده
 adm-order-provisioning = در حال فعال‌سازی

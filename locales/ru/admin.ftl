@@ -211,7 +211,6 @@ adm-customer-subscription =
 adm-customer-no-subscription = 📶 Подписки нет.
 adm-customer-no-orders = пока нет
 adm-customer-order = #{ $id } · { $plan } · { $price } · { $status } · { $date }
-adm-order-trial = пробный
 adm-order-created = ждёт оплаты
 adm-order-paid = оплачен
 adm-order-provisioning = активируется

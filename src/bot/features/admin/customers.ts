@@ -90,30 +90,32 @@ async function showCustomer(ctx: BotContext, id: CustomerId, prefix?: string): P
   const services = ctx.shop.services;
   const customer = await services.customers.get(id);
   if (!customer) return customerNotFound(ctx);
-  const [subscription, orders, timeZone, owned] = await Promise.all([
-    services.subscriptions.getForCustomer(customer.id),
+  const [orders, timeZone, owned] = await Promise.all([
     services.orders.findByCustomer(customer.id, RECENT_ORDERS),
     services.settings.get('timezone'),
     services.subscriptions.listForCustomer(customer.id),
   ]);
   const lost = owned.filter((each) => each.lostAt !== null);
   const date = (value: Date) => formatDate(value, ctx.language, timeZone);
-  const subscriptionText = subscription
-    ? ctx.t('adm-customer-subscription', {
-        status: ctx.t(SUBSCRIPTION_STATUS_KEYS[subscription.status]),
-        expires: subscription.expiresAt ? date(subscription.expiresAt) : '–',
-        used: formatTraffic(subscription.usedTrafficBytes, ctx.language, ctx.t),
-        limit: trafficLimitText(subscription.trafficLimitBytes, ctx),
-      })
-    : ctx.t('adm-customer-no-subscription');
+  // one line per subscription, named when the customer owns several
+  const subscriptionLines = owned.map((each) => {
+    const line = ctx.t('adm-customer-subscription', {
+      status: ctx.t(SUBSCRIPTION_STATUS_KEYS[each.status]),
+      expires: each.expiresAt ? date(each.expiresAt) : '–',
+      used: formatTraffic(each.usedTrafficBytes, ctx.language, ctx.t),
+      limit: trafficLimitText(each.trafficLimitBytes, ctx),
+    });
+    return owned.length > 1
+      ? `${ctx.t('subscription-name', { number: ordinalText(ctx, each) })}: ${line}`
+      : line;
+  });
+  const subscriptionText =
+    subscriptionLines.length > 0 ? subscriptionLines.join('\n') : ctx.t('adm-customer-no-subscription');
   const lostLines = lost.map((each) => ctx.t('adm-customer-lost', { number: ordinalText(ctx, each) }));
   const orderLines = orders.map((order) =>
     ctx.t('adm-customer-order', {
       id: String(order.id),
-      plan:
-        order.kind === 'trial'
-          ? ctx.t('adm-order-trial')
-          : orderLabel(order, { t: ctx.t, language: ctx.language }) || '–',
+      plan: orderLabel(order, ctx) || '–',
       price: money(ctx, order.price),
       status: ctx.t(ORDER_STATUS_KEYS[order.status]),
       date: date(order.createdAt),

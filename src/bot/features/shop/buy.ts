@@ -5,8 +5,8 @@ import type { BotContext } from '../../context.js';
 import { formatMoney, formatNumber } from '../../format.js';
 import { backToMenu, menuHomeButton } from '../keyboards.js';
 import type { MenuSection } from '../section.js';
-import { sendPaymentOffer } from './payment-offer.js';
-import { retireButtons, viewContext } from './shop-context.js';
+import { answerOrderPress } from './payment-offer.js';
+import { viewContext } from './shop-context.js';
 import { renewSubscriptionButton } from './subscription-buttons.js';
 import { displayStatus, orderLabel, planDetails, planLabel, SUBSCRIPTION_STATUS_KEYS } from './view.js';
 
@@ -144,58 +144,19 @@ function createBuyFeature() {
       idempotencyKey: `buy:${message.chat.id}:${message.message_id}`,
     });
     const v = await viewContext(ctx);
-    switch (outcome.status) {
-      case 'paid':
-        await ctx.answerCallbackQuery();
-        await retireButtons(ctx);
-        ctx.logger.info({ orderId: outcome.order.id, kind: outcome.order.kind }, 'order paid from balance');
-        await ctx.reply(
-          ctx.t('purchase-paid', {
-            plan: orderLabel(outcome.order, v),
-            price: formatMoney(outcome.order.price, v.currency, v.language, ctx.t),
-          }),
-        );
-        return;
-      case 'duplicate':
-      case 'already':
-        await ctx.answerCallbackQuery({ text: ctx.t('purchase-in-progress') });
-        return;
-      case 'insufficient':
-        await ctx.answerCallbackQuery();
-        await retireButtons(ctx);
-        await sendPaymentOffer(ctx, {
-          orderId: outcome.order.id,
-          missing: outcome.missing,
-          balance: outcome.balance,
-        });
-        return;
-      case 'wallet_insufficient':
-        await ctx.answerCallbackQuery();
-        await retireButtons(ctx);
-        await ctx.reply(ctx.t('wallet-sale-unavailable'), { reply_markup: backToMenu(ctx.t) });
-        return;
-      case 'subscription_limit':
-        await ctx.answerCallbackQuery({
-          text: ctx.t('subscription-limit-reached', { limit: formatNumber(outcome.limit, v.language) }),
-          show_alert: true,
-        });
-        return;
-      case 'subscription_unavailable':
-        await ctx.answerCallbackQuery({ text: ctx.t('subscription-unavailable'), show_alert: true });
-        return;
-      case 'plan_unavailable':
-      case 'pack_unavailable':
-      // only autopay asks to keep a balance back
-      case 'keeps_too_little':
-      case 'not_found':
-      case 'no_customer':
-        await ctx.answerCallbackQuery({ text: ctx.t('plan-unavailable'), show_alert: true });
-        return;
-      default: {
-        const never: never = outcome;
-        throw new Error(`unhandled purchase outcome ${JSON.stringify(never)}`);
-      }
-    }
+    await answerOrderPress(ctx, outcome, {
+      paidText: async (order) =>
+        ctx.t('purchase-paid', {
+          plan: orderLabel(order, v),
+          price: formatMoney(order.price, v.currency, v.language, ctx.t),
+        }),
+      refusalText: (refusal) => {
+        if (refusal.status === 'subscription_limit')
+          return ctx.t('subscription-limit-reached', { limit: formatNumber(refusal.limit, v.language) });
+        if (refusal.status === 'subscription_unavailable') return ctx.t('subscription-unavailable');
+        return ctx.t('plan-unavailable');
+      },
+    });
   });
 
   return feature;

@@ -7,9 +7,8 @@ import { asPackId, asSubscriptionId, type PackId, type SubscriptionId } from '..
 import { callbackData, id, onPress } from '../../callback-data.js';
 import type { BotContext } from '../../context.js';
 import { daysLeft, formatDate, formatMoney, formatNumber, formatTraffic } from '../../format.js';
-import { backToMenu } from '../keyboards.js';
-import { sendPaymentOffer } from './payment-offer.js';
-import { retireButtons, viewContext } from './shop-context.js';
+import { answerOrderPress } from './payment-offer.js';
+import { viewContext } from './shop-context.js';
 import type { SubscriptionAction } from './subscription-action.js';
 import { openSubscriptionButton } from './subscription-buttons.js';
 import { trafficLimitText, type ViewContext } from './view.js';
@@ -170,63 +169,21 @@ async function showPack(
 }
 
 /** Tells the customer what came of pressing Confirm. */
-async function answerPurchase(ctx: BotContext, outcome: PurchaseOutcome): Promise<void> {
-  const alert = (key: string) => ctx.answerCallbackQuery({ text: ctx.t(key), show_alert: true });
-  switch (outcome.status) {
-    case 'paid': {
-      await ctx.answerCallbackQuery();
-      await retireButtons(ctx);
-      const { order } = outcome;
-      ctx.logger.info({ orderId: order.id, kind: order.kind }, 'pack paid from balance');
+function answerPurchase(ctx: BotContext, outcome: PurchaseOutcome): Promise<void> {
+  return answerOrderPress(ctx, outcome, {
+    paidText: async (order) => {
       const v = await viewContext(ctx);
       const kind: PackKind = order.kind === 'traffic_pack' ? 'traffic' : 'days';
-      await ctx.reply(
-        ctx.t('pack-paid', {
-          price: formatMoney(order.price, v.currency, v.language, ctx.t),
-          amount: packAmountText(
-            { kind, amount: kind === 'traffic' ? order.trafficGb : order.periodDays },
-            v,
-          ),
-        }),
-        { reply_markup: backToMenu(ctx.t) },
-      );
-      return;
-    }
-    case 'duplicate':
-    case 'already':
-      await ctx.answerCallbackQuery({ text: ctx.t('purchase-in-progress') });
-      return;
-    case 'insufficient':
-      await ctx.answerCallbackQuery();
-      await retireButtons(ctx);
-      await sendPaymentOffer(ctx, {
-        orderId: outcome.order.id,
-        missing: outcome.missing,
-        balance: outcome.balance,
+      return ctx.t('pack-paid', {
+        price: formatMoney(order.price, v.currency, v.language, ctx.t),
+        amount: packAmountText({ kind, amount: kind === 'traffic' ? order.trafficGb : order.periodDays }, v),
       });
-      return;
-    case 'wallet_insufficient':
-      await ctx.answerCallbackQuery();
-      await retireButtons(ctx);
-      await ctx.reply(ctx.t('wallet-sale-unavailable'), { reply_markup: backToMenu(ctx.t) });
-      return;
-    case 'pack_unavailable':
-    case 'plan_unavailable':
-    // only autopay asks to keep a balance back, and it buys plans
-    case 'keeps_too_little':
-    case 'not_found':
-      await alert('pack-unavailable');
-      return;
-    case 'subscription_unavailable':
-    case 'subscription_limit':
-    case 'no_customer':
-      await alert('pack-subscription-unavailable');
-      return;
-    default: {
-      const never: never = outcome;
-      throw new Error(`unhandled pack purchase outcome ${JSON.stringify(never)}`);
-    }
-  }
+    },
+    refusalText: (refusal) =>
+      ['subscription_unavailable', 'subscription_limit', 'no_customer'].includes(refusal.status)
+        ? ctx.t('pack-subscription-unavailable')
+        : ctx.t('pack-unavailable'),
+  });
 }
 
 function packsComposer(kind: PackKind): Composer<BotContext> {
