@@ -348,6 +348,21 @@ async function main(): Promise<void> {
   print(
     `   ${color.dim}panel limit now ${(panelSim.getUser(withPack!.panelUsername)?.trafficLimitBytes ?? 0) / 1024 ** 3} GB${color.reset}`,
   );
+  // fast-forward: Sara has had this subscription for a month and it runs out in 20 hours
+  const tomorrow = new Date(Date.now() + 20 * 3_600_000);
+  await inTenant(database.db, tehran.value.tenant.id, (tx) =>
+    tx
+      .update(subscriptions)
+      .set({ expiresAt: tomorrow, createdAt: new Date(Date.now() - 30 * 86_400_000) })
+      .where(eq(subscriptions.id, trial.id)),
+  );
+  panelSim.patchUser(withPack!.panelUsername, { expireAt: tomorrow });
+  print(
+    `   ${color.dim}(a month later: 20 hours before expiry, the hourly notice planner runs)${color.reset}`,
+  );
+  await step(sim, tehranBot, 'does nothing: the shop warns her one day ahead, with a renew button', () =>
+    tehranShop.lifecycle.planNotices(),
+  );
   await step(sim, tehranBot, 'turns autopay on', press(sara, tehranBot, `sub:autopay:${trial.id}:on`));
   await tehranShop.ledger.credit({
     customerId: saraHere.id,

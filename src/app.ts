@@ -105,6 +105,7 @@ export function createApp(deps: AppDeps) {
     const tenant = db.tenant(botId);
     const settings = createSettingsService({ tenant, cache: settingsCache, bus });
     const orders = createOrdersService({ tenant, clock, settings });
+    const lifecycle = createLifecycleService({ tenant, clock, settings });
     return {
       botId,
       flags: createFeatureFlagsService({ tenant, cache: flagCache, bus }),
@@ -130,8 +131,8 @@ export function createApp(deps: AppDeps) {
       /** The panel's webhook events applied to this shop's subscriptions. */
       panelEvents: createPanelEventsService({ tenant, clock, settings, logger: logger.child({ botId }) }),
       updates: createUpdatesService({ tenant }),
-      /** Expiry and traffic notices: the hourly planning and the send-time check. */
-      lifecycle: createLifecycleService({ tenant, clock, settings }),
+      /** Expiry and traffic notices: the daily planning, the claims at a sync and the send-time check. */
+      lifecycle,
       sessions: createSessionsService({ tenant }),
       wallet: createWalletService({ tenant, bus }),
       /** Enqueues a job for this tenant in a transaction of its own (no state change carries it). */
@@ -139,11 +140,22 @@ export function createApp(deps: AppDeps) {
         enqueue: <P>(job: JobDefinition<P>, payload: NoInfer<P>, options?: EnqueueOptions) =>
           tenant.transaction((tx) => enqueue(tx, job, payload, options)),
       },
-      /** Stores each subscription's usage and the tenant's consumed traffic from the panel. */
+      /**
+       * Stores each subscription's usage and the tenant's consumed traffic from the panel, and
+       * claims the traffic warnings the changed usage makes due.
+       */
       syncTraffic: async () => {
         if (!deps.panel) return undefined;
         const usage = panelUsage(deps.panel);
-        return syncTenantTraffic({ tenant, clock, panel: usage.source, isMissing: usage.isMissing });
+        const synced = await syncTenantTraffic({
+          tenant,
+          clock,
+          panel: usage.source,
+          isMissing: usage.isMissing,
+        });
+        // traffic warnings are claimed where usage changes, not by the daily planner
+        const warned = await lifecycle.claimTrafficNotices(synced.changed);
+        return { ...synced, trafficWarnings: warned.traffic };
       },
       /** Top-up amounts and limits shared by every payment method. */
       topUp: createTopUpService({ tenant, settings }),

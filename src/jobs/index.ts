@@ -9,7 +9,11 @@ import { provisionOrder } from './definitions/provision-order.js';
 import { pruneJobs } from './definitions/prune-jobs.js';
 import { pruneUpdates } from './definitions/prune-updates.js';
 import { saleRefusedAlert } from './definitions/sale-refused-alert.js';
-import { planSubscriptionNotices, sendSubscriptionNotice } from './definitions/subscription-notices.js';
+import {
+  planSubscriptionNotices,
+  pruneSubscriptionNotices,
+  sendSubscriptionNotice,
+} from './definitions/subscription-notices.js';
 import { syncTraffic } from './definitions/sync-traffic.js';
 import { zarinpalNotice } from './definitions/zarinpal-notice.js';
 import { zarinpalReconcile } from './definitions/zarinpal-reconcile.js';
@@ -35,6 +39,7 @@ export const ALL_JOBS: readonly AnyJob[] = [
   syncTraffic,
   planSubscriptionNotices,
   sendSubscriptionNotice,
+  pruneSubscriptionNotices,
   pruneJobs,
   autopayRenewals,
 ];

@@ -110,6 +110,12 @@ describe.each(BACKENDS)('subscription notices through the job runners on %s', (b
     await settle();
   }
 
+  /** A usage sync's traffic claims (what the sync-traffic job runs after the panel answered), then the sends. */
+  async function syncedUsage(botId: BotId, service = running[0]!) {
+    await service.app.forTenant(botId).lifecycle.claimTrafficNotices();
+    await settle();
+  }
+
   async function openShop(name: string): Promise<{ id: BotId; bot: SimBot }> {
     const bot = sim.addBot({ username: `${name.toLowerCase()}_${planRuns}_${Date.now() % 100_000}_bot` });
     rememberSecret('bot token', bot.token);
@@ -236,8 +242,8 @@ describe.each(BACKENDS)('subscription notices through the job runners on %s', (b
       expiresAt: at(20 * DAY),
       usedTrafficBytes: 41 * GB,
     });
-    await planHour(shop.id);
-    await planHour(shop.id);
+    await syncedUsage(shop.id);
+    await syncedUsage(shop.id);
     const [warning] = noticesIn(shop, customer);
     expect(noticesIn(shop, customer)).toHaveLength(1);
     expect(warning?.text).toContain('80% of the traffic of Your subscription is used (41 GB of 50 GB)');
@@ -245,10 +251,10 @@ describe.each(BACKENDS)('subscription notices through the job runners on %s', (b
 
     // the panel reset the traffic: a new period starts with the reset
     await updateSubscription(t, shop.id, id, { usedTrafficBytes: 0, trafficPeriodStartedAt: clock.now() });
-    await planHour(shop.id);
+    await syncedUsage(shop.id);
     await updateSubscription(t, shop.id, id, { usedTrafficBytes: 42 * GB });
     await advance(HOUR);
-    await planHour(shop.id);
+    await syncedUsage(shop.id);
     expect(noticesIn(shop, customer)).toHaveLength(2);
   });
 
@@ -270,7 +276,7 @@ describe.each(BACKENDS)('subscription notices through the job runners on %s', (b
 
     // a traffic warning and the come-back come due: none is claimed, none is sent
     await updateSubscription(t, shop.id, id, { usedTrafficBytes: 49 * GB });
-    await planHour(shop.id);
+    await syncedUsage(shop.id);
     clock.set(new Date(at(3 * DAY).getTime()));
     await planHour(shop.id);
     await advance(HOUR);

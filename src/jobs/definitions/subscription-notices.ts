@@ -19,17 +19,31 @@ export const sendSubscriptionNotice = defineJob({
 });
 
 /**
- * Every hour, per shop: claims the lifecycle notices falling due before the end of the hour (and
- * those missed while no process ran) and queues each send at its moment, spread over the hour.
+ * Once a day (UTC), per shop: claims the expiry notices falling due before the day ends (and those
+ * missed while no process ran) and queues each send at its time: its moment, or the
+ * subscription's slot in the moment's hour, so a shop's notices spread over the day.
  */
 export const planSubscriptionNotices = defineJob({
   name: 'plan-subscription-notices',
   payload: z.object({}),
-  schedule: { everyMs: 60 * 60_000 },
+  // the planner's window (PLANNING_WINDOW_MS in notice-planner.ts, which imports this file)
+  schedule: { everyMs: 24 * 60 * 60_000 },
   maxAttempts: 3,
   timeoutMs: 120_000,
   handler: async ({ botId, logger }, { app }) => {
     const planned = await app.forTenant(botId).lifecycle.planNotices();
     if (planned.total > 0) logger.info(planned, 'subscription notices planned');
+  },
+});
+
+/** Daily, per shop: forgets notice claims no planning or panel event can make again. */
+export const pruneSubscriptionNotices = defineJob({
+  name: 'prune-subscription-notices',
+  payload: z.object({}),
+  schedule: { everyMs: 24 * 60 * 60_000 },
+  maxAttempts: 3,
+  handler: async ({ botId, logger }, { app }) => {
+    const pruned = await app.forTenant(botId).lifecycle.pruneNotices();
+    if (pruned > 0) logger.debug({ pruned }, 'pruned subscription notice claims');
   },
 });

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { defineJob } from '../define.js';
 
-/** Every 15 minutes: brings each tenant's consumed traffic (and its customers' usage) from the panel. */
+/**
+ * Every 15 minutes: brings each tenant's consumed traffic (and its customers' usage) from the panel,
+ * and queues the traffic warnings the new usage makes due.
+ */
 export const syncTraffic = defineJob({
   name: 'sync-traffic',
   payload: z.object({}),
@@ -17,6 +20,7 @@ export const syncTraffic = defineJob({
         missing: result.missing,
         failed: result.failed,
         consumedBytes: result.consumedBytes,
+        trafficWarnings: result.trafficWarnings,
       },
       'traffic synced from the panel',
     );

@@ -1,12 +1,13 @@
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import { customers, subscriptionNotices, subscriptions } from '../../db/schema.js';
 import type { TenantDb } from '../../db/tenant-tx.js';
 import type { Clock } from '../../shared/clock.js';
-import { asCustomerId, type CustomerId } from '../../shared/ids.js';
+import { asCustomerId, type CustomerId, type SubscriptionId } from '../../shared/ids.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import type { Subscription } from '../subscriptions/subscriptions-service.js';
 import { decideNotice, type NoticeDecision } from './notice-decision.js';
-import { type PlannedNotices, planSubscriptionNotices } from './notice-planner.js';
+import { claimTrafficNotices, type PlannedNotices, planSubscriptionNotices } from './notice-planner.js';
+import { DAY_MS } from './subscription-notices.js';
 
 export interface LifecycleDeps {
   readonly tenant: TenantDb;
@@ -26,7 +27,17 @@ export type NoticeToSend = Extract<NoticeDecision, { action: 'send' }> & {
 export type NoticeOutcome = NoticeToSend | Exclude<NoticeDecision, { action: 'send' }>;
 
 /**
- * A shop's subscription lifecycle notices: the hourly planning that claims and queues them, and
+ * How long a claimed expiry notice (warning, expired, come back, autopay short) is kept after the
+ * expiry it is about: past the latest come-back (`comeback_days` is at most 90) and the planner's
+ * one-day catch-up, no planning can claim it again, so the row has done its work.
+ */
+export const EXPIRY_NOTICE_KEEP_MS = (90 + 2) * DAY_MS;
+/** No claim younger than this is pruned: its send job may still be waiting in the queue. */
+export const NOTICE_MIN_AGE_MS = 2 * DAY_MS;
+
+/**
+ * A shop's subscription lifecycle notices: the daily planning and the usage sync's traffic claims
+ * that claim and queue them, and
  * the send-time check that each one is still true.
  */
 export function createLifecycleService({ tenant, clock, settings }: LifecycleDeps) {
@@ -69,9 +80,52 @@ export function createLifecycleService({ tenant, clock, settings }: LifecycleDep
     });
 
   return {
-    /** Claims and queues the notices falling due in the current hour (the hourly job). */
+    /** Claims and queues the expiry notices falling due today, UTC (the daily job). */
     async planNotices(): Promise<PlannedNotices> {
-      return planSubscriptionNotices(tenant, clock.now(), await rules());
+      const [warningDays, comebackDays] = await Promise.all([
+        settings.get('renewal_warning_days'),
+        settings.get('comeback_days'),
+      ]);
+      return planSubscriptionNotices(tenant, clock.now(), { warningDays, comebackDays });
+    },
+
+    /**
+     * Claims and queues the traffic warnings now due among `subscriptionIds` (every subscription
+     * when omitted): run where usage changes (the panel usage sync).
+     */
+    async claimTrafficNotices(subscriptionIds?: readonly SubscriptionId[]): Promise<PlannedNotices> {
+      const percents = await settings.get('traffic_warning_percents');
+      return claimTrafficNotices(tenant, clock.now(), percents, subscriptionIds);
+    },
+
+    /**
+     * Forgets claims no planning or event can make again (the daily prune job): expiry notices of
+     * an expiry long past (EXPIRY_NOTICE_KEEP_MS) and traffic warnings of a traffic period that
+     * is no longer the subscription's. Returns how many rows went.
+     */
+    async pruneNotices(): Promise<number> {
+      const now = clock.now();
+      const expiredBefore = new Date(now.getTime() - EXPIRY_NOTICE_KEEP_MS).toISOString();
+      return tenant.transaction(async (tx) => {
+        const pruned = await tx
+          .delete(subscriptionNotices)
+          .where(
+            and(
+              eq(subscriptionNotices.botId, botId),
+              lt(subscriptionNotices.createdAt, new Date(now.getTime() - NOTICE_MIN_AGE_MS)),
+              // period keys are ISO instants to the second, so text order is time order
+              sql`CASE WHEN ${subscriptionNotices.kind} LIKE 'traffic-%'
+                    THEN NOT EXISTS (
+                      SELECT 1 FROM ${subscriptions} s
+                       WHERE s.bot_id = ${subscriptionNotices.botId} AND s.id = ${subscriptionNotices.subscriptionId}
+                         AND to_char(s.traffic_period_started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                             = ${subscriptionNotices.periodKey})
+                    ELSE ${subscriptionNotices.periodKey} < ${`${expiredBefore.slice(0, 19)}Z`} END`,
+            ),
+          )
+          .returning({ id: subscriptionNotices.id });
+        return pruned.length;
+      });
     },
 
     /**

@@ -2,6 +2,7 @@ import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import { bots, subscriptions } from '../../db/schema.js';
 import type { TenantDb } from '../../db/tenant-tx.js';
 import { type Clock, systemClock } from '../../shared/clock.js';
+import { asSubscriptionId, type SubscriptionId } from '../../shared/ids.js';
 
 /** What the sync needs of the panel; `createRemnawaveClient` fits it as it is. */
 export interface PanelUsageSource {
@@ -28,6 +29,8 @@ export interface TrafficSyncResult {
   readonly failed: number;
   /** At most a few of the failures, for the job's log. */
   readonly errors: readonly unknown[];
+  /** The subscriptions whose used traffic changed (their traffic warnings may be due). */
+  readonly changed: readonly SubscriptionId[];
   /** The tenant's traffic_consumed_bytes after the sync. */
   readonly consumedBytes: number;
 }
@@ -51,13 +54,17 @@ export async function syncTenantTraffic(deps: TrafficSyncDeps): Promise<TrafficS
 
   const linked = await tenant.transaction((tx) =>
     tx
-      .select({ id: subscriptions.id, panelUserId: subscriptions.panelUserId })
+      .select({
+        id: subscriptions.id,
+        panelUserId: subscriptions.panelUserId,
+        used: subscriptions.usedTrafficBytes,
+      })
       .from(subscriptions)
       .where(and(eq(subscriptions.botId, botId), isNotNull(subscriptions.panelUserId)))
       .orderBy(subscriptions.id),
   );
 
-  type Usage = { id: number; used: number; lifetime: number };
+  type Usage = { id: number; used: number; before: number; lifetime: number };
   const usages: Usage[] = [];
   const errors: unknown[] = [];
   let missing = 0;
@@ -71,6 +78,7 @@ export async function syncTenantTraffic(deps: TrafficSyncDeps): Promise<TrafficS
         usages.push({
           id: subscription.id,
           used: Math.max(0, Math.trunc(user.usedTrafficBytes)),
+          before: subscription.used,
           lifetime: Math.max(0, Math.trunc(user.lifetimeUsedTrafficBytes)),
         });
       } catch (error) {
@@ -115,6 +123,7 @@ export async function syncTenantTraffic(deps: TrafficSyncDeps): Promise<TrafficS
     missing,
     failed,
     errors,
+    changed: usages.filter((usage) => usage.used !== usage.before).map((usage) => asSubscriptionId(usage.id)),
     consumedBytes,
   };
 }

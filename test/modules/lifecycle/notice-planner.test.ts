@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { subscriptionNotices } from '../../../src/db/schema.js';
+import { inTenant } from '../../../src/db/tenant-tx.js';
+import { planSubscriptionNotices as plannerJob } from '../../../src/jobs/definitions/subscription-notices.js';
+import { EXPIRY_NOTICE_KEEP_MS } from '../../../src/modules/lifecycle/lifecycle-service.js';
 import {
   CATCH_UP_MS,
+  hourStart,
+  PLANNING_WINDOW_MS,
   slotSeconds,
   trafficThresholds,
   warningLookup,
@@ -14,7 +20,7 @@ import {
   trafficKind,
   trafficPeriodKey,
 } from '../../../src/modules/lifecycle/subscription-notices.js';
-import type { BotId } from '../../../src/shared/ids.js';
+import { asSubscriptionId, type BotId, type SubscriptionId } from '../../../src/shared/ids.js';
 import { BACKENDS, createTenant, createTestApp, type TestApp } from '../../support/database.js';
 import {
   addCustomer,
@@ -49,8 +55,10 @@ describe('planning helpers', () => {
     expect(slots.every((slot) => slot >= 0 && slot < 3600)).toBe(true);
   });
 
-  it('plans whole UTC hours', () => {
-    expect(windowStart(new Date('2031-03-10T08:59:59.999Z')).toISOString()).toBe('2031-03-10T08:00:00.000Z');
+  it('plans whole UTC days, as often as the job runs', () => {
+    expect(windowStart(new Date('2031-03-10T23:59:59.999Z')).toISOString()).toBe('2031-03-10T00:00:00.000Z');
+    expect(hourStart(new Date('2031-03-10T08:59:59.999Z')).toISOString()).toBe('2031-03-10T08:00:00.000Z');
+    expect(plannerJob.schedule?.everyMs).toBe(PLANNING_WINDOW_MS);
   });
 });
 
@@ -59,6 +67,8 @@ describe.each(BACKENDS)('the notice planner on %s', (backend) => {
   let t: TestApp;
   let shop: BotId;
   const plan = (botId = shop) => t.app.forTenant(botId).lifecycle.planNotices();
+  const claimTraffic = (ids?: number[], botId = shop) =>
+    t.app.forTenant(botId).lifecycle.claimTrafficNotices(ids?.map(asSubscriptionId));
   const at = (ms: number) => new Date(clock.now().getTime() + ms);
 
   beforeAll(async () => {
@@ -70,7 +80,7 @@ describe.each(BACKENDS)('the notice planner on %s', (backend) => {
     shop = (await createTenant(t.app, 'Planner')).tenant.id;
   });
 
-  it('claims the warning falling due this hour once, however many runs and processes plan it', async () => {
+  it('claims the warning falling due today once, however many runs and processes plan it', async () => {
     const customer = await addCustomer(t, shop);
     // the 3-day moment is 20 minutes ahead, within this hour
     const expiresAt = at(3 * DAY + 20 * 60_000);
@@ -96,11 +106,10 @@ describe.each(BACKENDS)('the notice planner on %s', (backend) => {
     const [job] = await sendJobsOf(t, shop);
     expect(job?.noticeId).toBe(notices[0]!.id);
     expect(job?.dedupeKey).toBe(`subscription-notice:${notices[0]!.id}`);
-    // at the subscription's slot in the hour, never after the warning's moment
-    const slot = windowStart(clock.now()).getTime() + slotSeconds(id) * 1000;
-    expect(job?.delayMs).toBe(
-      Math.max(0, Math.min(slot, expiresAt.getTime() - 3 * DAY) - clock.now().getTime()),
-    );
+    // at the subscription's slot in the moment's hour, never after the warning's moment
+    const moment = expiresAt.getTime() - 3 * DAY;
+    const slot = hourStart(new Date(moment)).getTime() + slotSeconds(id) * 1000;
+    expect(job?.delayMs).toBe(Math.max(0, Math.min(slot, moment) - clock.now().getTime()));
     expect(job!.delayMs).toBeLessThanOrEqual(20 * 60_000);
   });
 
@@ -122,7 +131,7 @@ describe.each(BACKENDS)('the notice planner on %s', (backend) => {
 
     expect(await plan()).toMatchObject({ expired: 1 });
     const [job] = await sendJobsOf(t, shop);
-    const slot = windowStart(clock.now()).getTime() + slotSeconds(id) * 1000;
+    const slot = hourStart(expiresAt).getTime() + slotSeconds(id) * 1000;
     expect(job?.delayMs).toBe(Math.max(slot, expiresAt.getTime()) - clock.now().getTime());
   });
 
@@ -153,16 +162,14 @@ describe.each(BACKENDS)('the notice planner on %s', (backend) => {
   });
 
   it('catches up an expiry missed while no process ran', async () => {
-    const id = await addSubscription(t, shop, await addCustomer(t, shop), {
-      expiresAt: at(-10 * HOUR),
-      status: 'expired',
-    });
+    const expiresAt = at(-10 * HOUR);
+    const id = await addSubscription(t, shop, await addCustomer(t, shop), { expiresAt, status: 'expired' });
 
     expect(await plan()).toMatchObject({ expired: 1 });
     const [job] = await sendJobsOf(t, shop);
-    expect(job?.delayMs).toBe(
-      Math.max(0, windowStart(clock.now()).getTime() + slotSeconds(id) * 1000 - clock.now().getTime()),
-    );
+    // its slot passed with its hour: sent at once
+    expect(hourStart(expiresAt).getTime() + slotSeconds(id) * 1000).toBeLessThan(clock.now().getTime());
+    expect(job?.delayMs).toBe(0);
   });
 
   it('warns at the highest traffic threshold reached, once per traffic period', async () => {
@@ -185,17 +192,21 @@ describe.each(BACKENDS)('the notice planner on %s', (backend) => {
       ordinal: 3,
     });
 
-    expect(await plan()).toMatchObject({ traffic: 1, total: 1 });
-    await updateSubscription(t, shop, id, { usedTrafficBytes: 48 * GB });
-    expect(await plan()).toMatchObject({ traffic: 1 });
+    // the hourly planning leaves traffic to the claims where usage changes
     expect(await plan()).toMatchObject({ total: 0 });
+    // a sync that changed other subscriptions' usage claims nothing for this one
+    expect(await claimTraffic([id + 100])).toMatchObject({ total: 0 });
+    expect(await claimTraffic([id])).toMatchObject({ traffic: 1, total: 1 });
+    await updateSubscription(t, shop, id, { usedTrafficBytes: 48 * GB });
+    expect(await claimTraffic()).toMatchObject({ traffic: 1 });
+    expect(await claimTraffic()).toMatchObject({ total: 0 });
 
     // a traffic reset starts a new period: the same thresholds warn again
     const reset = at(HOUR);
     await updateSubscription(t, shop, id, { usedTrafficBytes: 0, trafficPeriodStartedAt: reset });
-    expect(await plan()).toMatchObject({ total: 0 });
+    expect(await claimTraffic([id])).toMatchObject({ total: 0 });
     await updateSubscription(t, shop, id, { usedTrafficBytes: 40 * GB });
-    expect(await plan()).toMatchObject({ traffic: 1 });
+    expect(await claimTraffic([id])).toMatchObject({ traffic: 1 });
 
     const traffic = (await noticesOf(t, shop)).map((n) => [n.kind, n.periodKey]);
     const first = trafficPeriodKey({ trafficPeriodStartedAt: at(20 * DAY - 30 * DAY) });
@@ -261,10 +272,12 @@ describe.each(BACKENDS)('the notice planner on %s', (backend) => {
     await settings.set('traffic_warning_percents', [], 'tenant');
     await settings.set('comeback_days', 0, 'tenant');
     expect(await plan()).toMatchObject({ total: 0 });
+    expect(await claimTraffic()).toMatchObject({ total: 0 });
 
     await settings.set('traffic_warning_percents', [99], 'tenant');
     await settings.set('renewal_warning_days', [2], 'tenant');
     expect(await plan()).toMatchObject({ expiryWarnings: 1, traffic: 0, comeBack: 0, total: 1 });
+    expect(await claimTraffic()).toMatchObject({ total: 0 });
     expect((await noticesOf(t, shop)).map((n) => n.kind)).toEqual([expiryWarningKind(2)]);
   });
 
@@ -279,9 +292,77 @@ describe.each(BACKENDS)('the notice planner on %s', (backend) => {
     expect(await sendJobsOf(t, other)).toEqual([]);
     expect((await noticesOf(t, shop)).map((n) => n.subscriptionId)).toEqual([mine]);
 
+    // another shop's subscription id named to a shop's traffic claim is not found
+    await updateSubscription(t, other, theirs, { usedTrafficBytes: 49 * GB });
+    expect(await claimTraffic([theirs])).toMatchObject({ total: 0 });
+    expect(await noticesOf(t, other)).toEqual([]);
+
     expect(await plan(other)).toMatchObject({ total: 1 });
-    expect((await noticesOf(t, other)).map((n) => n.subscriptionId)).toEqual([theirs]);
+    expect(await claimTraffic([theirs], other)).toMatchObject({ traffic: 1 });
+    expect((await noticesOf(t, other)).map((n) => n.subscriptionId)).toEqual([theirs, theirs]);
     expect(await noticesOf(t, shop)).toHaveLength(1);
+  });
+
+  it('prunes the claims no planning can make again, and keeps every other', async () => {
+    const customer = await addCustomer(t, shop);
+    const expiredLongAgo = at(-EXPIRY_NOTICE_KEEP_MS - DAY);
+    const old = await addSubscription(t, shop, customer, { expiresAt: expiredLongAgo, status: 'expired' });
+    const periodStart = at(-10 * DAY);
+    const running = await addSubscription(t, shop, customer, {
+      expiresAt: at(20 * DAY),
+      trafficPeriodStartedAt: periodStart,
+      ordinal: 2,
+    });
+    const claimed = (subscriptionId: SubscriptionId, kind: string, periodKey: string, createdAt: Date) => ({
+      botId: shop,
+      subscriptionId,
+      kind,
+      periodKey,
+      createdAt,
+    });
+    const longAgo = at(-30 * DAY);
+    await inTenant(t.database.handle.db, shop, (tx) =>
+      tx.insert(subscriptionNotices).values([
+        // gone: an expiry past the come-back and catch-up, and a traffic period that ended
+        claimed(old, expiryWarningKind(1), expiryPeriodKey(expiredLongAgo), longAgo),
+        claimed(old, 'come-back', expiryPeriodKey(expiredLongAgo), longAgo),
+        claimed(
+          running,
+          trafficKind(80),
+          trafficPeriodKey({ trafficPeriodStartedAt: at(-40 * DAY) }),
+          longAgo,
+        ),
+        // kept: the current traffic period, a recent expiry, and a claim whose send may be queued
+        claimed(running, trafficKind(80), trafficPeriodKey({ trafficPeriodStartedAt: periodStart }), longAgo),
+        claimed(running, 'expired', expiryPeriodKey(at(-80 * DAY)), longAgo),
+        claimed(
+          running,
+          trafficKind(95),
+          trafficPeriodKey({ trafficPeriodStartedAt: at(-40 * DAY) }),
+          at(-HOUR),
+        ),
+      ]),
+    );
+    const other = (await createTenant(t.app, 'Other pruner')).tenant.id;
+    const theirs = await addSubscription(t, other, await addCustomer(t, other), {
+      expiresAt: expiredLongAgo,
+      status: 'expired',
+    });
+    await inTenant(t.database.handle.db, other, (tx) =>
+      tx
+        .insert(subscriptionNotices)
+        .values({ ...claimed(theirs, 'expired', expiryPeriodKey(expiredLongAgo), longAgo), botId: other }),
+    );
+
+    expect(await t.app.forTenant(shop).lifecycle.pruneNotices()).toBe(3);
+    expect((await noticesOf(t, shop)).map((n) => `${n.subscriptionId} ${n.kind} ${n.periodKey}`)).toEqual([
+      `${running} ${trafficKind(80)} ${trafficPeriodKey({ trafficPeriodStartedAt: periodStart })}`,
+      `${running} expired ${expiryPeriodKey(at(-80 * DAY))}`,
+      `${running} ${trafficKind(95)} ${trafficPeriodKey({ trafficPeriodStartedAt: at(-40 * DAY) })}`,
+    ]);
+    // another shop's claims are its own prune's
+    expect(await noticesOf(t, other)).toHaveLength(1);
+    expect(await t.app.forTenant(shop).lifecycle.pruneNotices()).toBe(0);
   });
 
   it('follows the same rules as the code the webhooks use, on many subscriptions', async () => {
@@ -312,7 +393,8 @@ describe.each(BACKENDS)('the notice planner on %s', (backend) => {
     }
 
     await plan();
-    const windowEnd = new Date(windowStart(clock.now()).getTime() + HOUR - 1);
+    await claimTraffic();
+    const windowEnd = new Date(windowStart(clock.now()).getTime() + PLANNING_WINDOW_MS - 1);
     const expected = subscriptions.flatMap((s) => {
       const kinds: string[] = [];
       const days = dueExpiryWarning(s, windowEnd, warningDays);

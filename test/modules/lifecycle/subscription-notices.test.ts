@@ -148,14 +148,19 @@ describe.each(BACKENDS)('claiming a notice on %s', (backend) => {
     // a reminder further out than any threshold claims nothing
     expect(await claim(shop, (tx) => expiryWarningFromPanel(tx, subscription, clock.now(), [1]))).toBe(false);
 
-    // the planner, seeing the same moments, finds them claimed
+    // the planner, seeing the same moments, finds them claimed (and claims the expired notice,
+    // due later that day)
     clock.set(new Date(expiresAt.getTime() - 20 * HOUR));
-    expect(await t.app.forTenant(shop).lifecycle.planNotices()).toMatchObject({ expiryWarnings: 0 });
+    expect(await t.app.forTenant(shop).lifecycle.planNotices()).toMatchObject({
+      expiryWarnings: 0,
+      expired: 1,
+    });
     clock.set(new Date(Date.UTC(2031, 2, 10, 8, 10)));
 
     expect((await noticesOf(t, shop)).map((n) => [n.kind, n.periodKey])).toEqual([
       [expiryWarningKind(3), expiryPeriodKey(expiresAt)],
       [expiryWarningKind(1), expiryPeriodKey(expiresAt)],
+      [EXPIRED_KIND, expiryPeriodKey(expiresAt)],
     ]);
   });
 

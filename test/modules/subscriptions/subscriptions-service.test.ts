@@ -115,6 +115,29 @@ describe.each(BACKENDS)('subscriptions on the panel on %s', (backend) => {
     expect(sim.requestCount({ method: 'POST', path: '/api/users/:id/actions/reset-traffic' })).toBe(1);
   });
 
+  it('claims the traffic warning a sync brings, once, and only for the usage it changed', async () => {
+    const id = await customer();
+    const { orderId, panelUsername } = await buy(id);
+    await provision(orderId);
+    const user = sim.getUser(panelUsername)!;
+    const noticeKinds = async () => {
+      const subscription = await services().subscriptions.getForCustomer(id);
+      const notices = await services().lifecycle.claimTrafficNotices([asSubscriptionId(subscription!.id)]);
+      return notices.total;
+    };
+
+    // 85 % of the plan's 1 GB: the 80 % warning is claimed by the sync that brings it
+    sim.setUsage(user.id, Math.round(0.85 * GIB));
+    expect(await services().syncTraffic()).toMatchObject({ trafficWarnings: 1 });
+    // the same usage again: nothing changed, nothing claimed (and a claim by hand finds it taken)
+    expect(await services().syncTraffic()).toMatchObject({ trafficWarnings: 0 });
+    expect(await noticeKinds()).toBe(0);
+    // 96 %: the next threshold, once
+    sim.setUsage(user.id, Math.round(0.96 * GIB));
+    expect(await services().syncTraffic()).toMatchObject({ trafficWarnings: 1 });
+    expect(await services().syncTraffic()).toMatchObject({ trafficWarnings: 0 });
+  });
+
   it('follows panel_tag when set', async () => {
     await services().settings.set('panel_tag', 'PANEL_SHOP', 'operator');
     try {
