@@ -9,7 +9,7 @@ pack-list-traffic =
     📶 Extra traffic for { $name }
     Traffic: { $used } of { $limit }
 
-    Choose a pack; its traffic is added to the limit.
+    Choose a pack; its traffic is added to the limit until the next renewal (a renewal starts the period again with the plan's traffic).
 pack-list-days =
     ⏳ Extra days for { $name }
     Expires: { $date } ({ $days } days left)
