@@ -388,6 +388,39 @@ async function main(): Promise<void> {
 
   print();
   print(
+    `${color.bold}Growing the shop${color.reset} ${color.dim}(Tehran VPN: a promo code and a broadcast)${color.reset}`,
+  );
+  await tehranShop.flags.set('promo_codes', true);
+  const promo = await tehranShop.promo.create({ code: 'NOWRUZ', kind: 'percent', percent: 20, maxUses: 100 });
+  if (!promo.ok) throw new Error('could not create the demo promo code');
+  print(`   ${color.dim}(the shop's admin made NOWRUZ: 20 % off the next plan, 100 uses)${color.reset}`);
+  await step(sim, tehranBot, 'opens the link t.me/…?start=promo_NOWRUZ', () =>
+    sara.start(tehranBot, 'promo_NOWRUZ'),
+  );
+  await step(sim, tehranBot, 'opens Buy', press(sara, tehranBot, 'menu:buy'));
+  await step(
+    sim,
+    tehranBot,
+    'buys a new subscription: the plans show her price',
+    press(sara, tehranBot, 'buy:new'),
+  );
+  const news = await tehranShop.broadcasts.create({
+    text: 'سرورهای جدید آلمان و هلند اضافه شد. لینک اشتراک شما همان است؛ کافی است آن را به‌روز کنید.',
+    audience: { segment: 'active' },
+    origin: 'admin',
+    createdBy: shopAdmin.id,
+  });
+  if (!news.ok) throw new Error('could not create the demo broadcast');
+  await step(
+    sim,
+    tehranBot,
+    "does nothing: the admin broadcasts to customers with an active subscription, at the bot's pace",
+    () => tehranShop.broadcasts.progress(news.value.id),
+    'sendMessage',
+  );
+
+  print();
+  print(
     `${color.bold}Tenant 2: @${globalBot.username}${color.reset} ${color.dim}(English default, Zarinpal on, no trial, rules skipped)${color.reset}`,
   );
   const john = sim.user({ firstName: 'John', username: 'john', languageCode: 'en' });

@@ -6,10 +6,14 @@ import { platformDb } from './db/tenant-tx.js';
 import type { JobDefinition } from './jobs/define.js';
 import { type EnqueueOptions, enqueue } from './jobs/enqueue.js';
 import { createAutopay } from './modules/autopay/autopay.js';
+import { createBroadcastsService } from './modules/broadcasts/broadcasts-service.js';
 import { createCardsService } from './modules/cards/cards-service.js';
 import { createCustomersService } from './modules/customers/customers-service.js';
+import { createModerationService } from './modules/customers/moderation-service.js';
 import { createFeatureFlagsService, type FlagRows } from './modules/feature-flags/feature-flags-service.js';
 import { createFleetStats } from './modules/fleet-stats/fleet-stats.js';
+import { createGroupsService } from './modules/groups/groups-service.js';
+import { createHelpService } from './modules/help/help-service.js';
 import { createLedgerService } from './modules/ledger/ledger-service.js';
 import { createLifecycleService } from './modules/lifecycle/lifecycle-service.js';
 import { createOrdersService } from './modules/orders/orders-service.js';
@@ -23,17 +27,24 @@ import {
   type ZarinpalSettings,
 } from './modules/payments/zarinpal-payments.js';
 import { createPlansService } from './modules/plans/plans-service.js';
+import { createPromoService } from './modules/promo/promo-service.js';
+import { createReferralService } from './modules/referral/referral-service.js';
 import { createSessionsService } from './modules/sessions/sessions-service.js';
 import { createSettingsService, type SettingRows } from './modules/settings/settings-service.js';
 import { createSalesStats } from './modules/stats/sales-stats.js';
 import { createDevicesService } from './modules/subscriptions/devices.js';
 import { createPanelEventsService } from './modules/subscriptions/panel-events.js';
+import { createPanelSquads } from './modules/subscriptions/panel-squads.js';
 import { createSubscriptionsService } from './modules/subscriptions/subscriptions-service.js';
 import type { VpnPanel } from './modules/subscriptions/vpn-panel.js';
 import { createTenantRegistry } from './modules/tenants/tenant-registry.js';
+import { createTicketsService } from './modules/tickets/tickets-service.js';
 import { createUnfinishedUpdates, createUpdatesService } from './modules/updates/updates-service.js';
+import { createConsumptionBillingService } from './modules/wallet/consumption-billing.js';
+import { findOperatorContact } from './modules/wallet/operator-contact.js';
 import { panelUsage } from './modules/wallet/panel-usage.js';
 import { syncTenantTraffic } from './modules/wallet/traffic-sync.js';
+import { createWalletReport } from './modules/wallet/wallet-report.js';
 import { createWalletService } from './modules/wallet/wallet-service.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import type { SecretBox } from './shared/crypto.js';
@@ -98,13 +109,20 @@ export function createApp(deps: AppDeps) {
     isDatabaseUnavailable: isTransientDatabaseError,
     /** Whether the database answers now (for /health), on a connection of its own. */
     isDatabaseReachable: (timeoutMs = 2000) => database.ping(timeoutMs),
+    /** Whether the change bus hears other processes' changes now (for /health). */
+    isChangeBusConnected: () => bus.isConnected(),
+    /** The database pool's connections now (PostgreSQL), for GET /metrics. */
+    databasePool: () => database.poolStats(),
+    /** The panel's internal squads, for the operator choosing a shop's in the master bot. */
+    panelSquads: createPanelSquads(deps.panel),
   };
 
   const forTenant = (botId: BotId) => {
     // the tenant-bound handle is all the services get: no raw database, no bot id to pass around
     const tenant = db.tenant(botId);
     const settings = createSettingsService({ tenant, cache: settingsCache, bus });
-    const orders = createOrdersService({ tenant, clock, settings });
+    const flags = createFeatureFlagsService({ tenant, cache: flagCache, bus });
+    const orders = createOrdersService({ tenant, clock, settings, flags });
     const lifecycle = createLifecycleService({ tenant, clock, settings });
     return {
       botId,
@@ -113,9 +131,31 @@ export function createApp(deps: AppDeps) {
       plans: createPlansService({ tenant }),
       /** Extra traffic and extra day packs the shop sells on top of a subscription. */
       packs: createPacksService({ tenant }),
+      /** The FAQ and connection guides customers read from the main menu. */
+      help: createHelpService({ tenant }),
       cards: createCardsService({ tenant, settings, clock, ...(deps.random ? { random: deps.random } : {}) }),
       customers: createCustomersService({ tenant }),
+      /** Customer groups (price lists): a discount percent or per-plan prices per group. */
+      groups: createGroupsService({ tenant }),
+      /** Promo codes: created by admins, redeemed by customers (switch promo_codes). */
+      promo: createPromoService({ tenant, clock, settings, flags }),
+      /** Ban, unban and write to one customer (admin menu and REST API). */
+      moderation: createModerationService({ tenant, clock, settings }),
+      /** Referral rewards on invited customers' payments, and what the "Invite friends" screen shows. */
+      referral: createReferralService({
+        tenant,
+        settings,
+        flags: createFeatureFlagsService({ tenant, cache: flagCache, bus }),
+      }),
       ledger: createLedgerService({ tenant }),
+      /** The wallet's entries summed by kind over a period (the admin menu's wallet screen). */
+      walletReport: createWalletReport({ tenant }),
+      /** How the shop's admins reach the operator (the master bot, its support), e.g. to top up the wallet. */
+      operatorContact: () =>
+        findOperatorContact({
+          getMaster: platform.tenants.getMaster,
+          supportUsernameOf: (masterId) => forTenant(masterId).settings.get('support_username'),
+        }),
       orders,
       /** Renewals from the balance before expiry, once per period. */
       autopay: createAutopay({ tenant, clock, settings, orders }),
@@ -135,6 +175,8 @@ export function createApp(deps: AppDeps) {
       lifecycle,
       sessions: createSessionsService({ tenant }),
       wallet: createWalletService({ tenant, bus }),
+      /** Billing by consumption: the daily charge of the traffic used, once a day (setting wallet_billing_mode). */
+      walletBilling: createConsumptionBillingService({ tenant, clock }),
       /** Enqueues a job for this tenant in a transaction of its own (no state change carries it). */
       jobs: {
         enqueue: <P>(job: JobDefinition<P>, payload: NoInfer<P>, options?: EnqueueOptions) =>
@@ -171,6 +213,13 @@ export function createApp(deps: AppDeps) {
       payments: createPaymentHistory({ tenant }),
       /** The tenant admins' sales report. */
       stats: createSalesStats({ tenant, clock }),
+      /** Messages to a segment of the shop's customers, delivered at the bot's pace. */
+      broadcasts: createBroadcastsService({
+        tenant,
+        flags: createFeatureFlagsService({ tenant, cache: flagCache, bus }),
+      }),
+      /** Support tickets between customers and the shop's admins. */
+      tickets: createTicketsService({ tenant, clock, settings }),
     };
   };
 

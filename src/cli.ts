@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { BACKUP_USAGE, runBackupCommand } from './cli/backup-commands.js';
 import { type Config, loadConfig } from './config.js';
+import { BackupError } from './db/backup.js';
 import { migrateDatabase, SERVICE_ROLE } from './db/database.js';
 import { createServiceLogin, DEFAULT_SERVICE_LOGIN } from './db/service-login.js';
 import { loadDotEnv, openRuntime } from './runtime.js';
@@ -17,6 +19,7 @@ Commands:
   tenant:create --name NAME --token TOKEN [--master] [--admins ID,ID]
                                         add a tenant bot; prints its API token once
   tenant:list [--all]                   list active tenants (--all: deactivated too)
+${BACKUP_USAGE}
 
 Environment: see .env.example (ENCRYPTION_KEY is required; DATABASE_URL is optional, and with it
 DATABASE_APP_URL for the tenant commands).`;
@@ -53,6 +56,16 @@ async function main(argv: string[]): Promise<void> {
         ? `Applied: ${report.applied.join(', ')}\n`
         : `Database is up to date (${report.alreadyApplied} migrations).\n`,
     );
+    return;
+  }
+  // the database alone: a restore wants it empty, which the runtime's migrations would not leave it
+  if (command === 'backup' || command === 'restore') {
+    try {
+      process.stdout.write(`${await runBackupCommand(command, rest, config)}\n`);
+    } catch (error) {
+      if (error instanceof BackupError) fail(error.message);
+      throw error;
+    }
     return;
   }
   if (command === 'db:create-service-role') {

@@ -70,6 +70,7 @@ const envSchema = z.object({
   DATABASE_URL: optionalText.pipe(url('postgres://user@host:5432/db').optional()),
   DATABASE_APP_URL: optionalText.pipe(url('postgres://service_role@host:5432/db').optional()),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   DATA_DIR: z.string().trim().min(1).default('./data'),
 
   ENCRYPTION_KEY: z
@@ -96,6 +97,8 @@ const envSchema = z.object({
   OPERATOR_TELEGRAM_IDS: telegramIds,
   OPERATOR_API_TOKEN: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  METRICS_TOKEN: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  DAILY_BACKUP: z.enum(['on', 'off']).default('off'),
 
   TELEGRAM_API_ROOT: url('Bot API root without a trailing slash').default('https://api.telegram.org'),
   BOT_MODE: z.enum(['polling', 'webhook']).default('polling'),
@@ -128,10 +131,16 @@ export interface Config {
     readonly poolMax: number;
     readonly dataDir: string;
   };
+  /** Jobs one process runs at once (broadcasts of many shops at once want 16 to 32). */
+  readonly jobConcurrency: number;
   readonly encryptionKey: Buffer;
   readonly operators: { readonly telegramIds: readonly number[]; readonly apiToken: string | undefined };
   /** Management REST API: requests per minute per token (per address for requests without a valid token). */
   readonly api: { readonly rateLimitPerMinute: number };
+  /** Bearer token of GET /metrics and GET /health/bots; absent: both answer 404. */
+  readonly metrics: { readonly token: string | undefined };
+  /** DAILY_BACKUP=on: a backup a day, sent by the master bot to the operators. */
+  readonly backup: { readonly daily: boolean };
   readonly telegram: {
     readonly apiRoot: string;
     readonly masterBotToken: string | undefined;
@@ -195,6 +204,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.DATABASE_APP_URL && !e.DATABASE_URL) {
     problems.push('DATABASE_APP_URL: needs DATABASE_URL too (the owner connection that runs migrations)');
   }
+  if (e.DAILY_BACKUP === 'on' && !e.MASTER_BOT_TOKEN) {
+    problems.push('DAILY_BACKUP: needs MASTER_BOT_TOKEN (the master bot sends the backups to the operators)');
+  }
   if ((e.REMNAWAVE_URL === undefined) !== (e.REMNAWAVE_TOKEN === undefined)) {
     problems.push('REMNAWAVE_URL and REMNAWAVE_TOKEN: set both or neither');
   }
@@ -209,9 +221,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       poolMax: e.DATABASE_POOL_MAX,
       dataDir: e.DATA_DIR,
     },
+    jobConcurrency: e.JOB_CONCURRENCY,
     encryptionKey: e.ENCRYPTION_KEY,
     operators: { telegramIds: e.OPERATOR_TELEGRAM_IDS, apiToken: e.OPERATOR_API_TOKEN },
     api: { rateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE },
+    metrics: { token: e.METRICS_TOKEN },
+    backup: { daily: e.DAILY_BACKUP === 'on' },
     telegram: { apiRoot: e.TELEGRAM_API_ROOT, masterBotToken: e.MASTER_BOT_TOKEN, mode: e.BOT_MODE },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, publicBaseUrl: e.PUBLIC_BASE_URL },
     remnawave:

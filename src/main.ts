@@ -1,8 +1,10 @@
 import { loadConfig } from './config.js';
+import { createBackupMaker } from './db/backup.js';
 import { type Platform, startPlatform } from './platform.js';
 import { loadDotEnv, openRuntime } from './runtime.js';
 import { ConfigError, StartupError } from './shared/errors.js';
 import { createLogger } from './shared/logger.js';
+import { createMetrics } from './shared/metrics.js';
 
 class ShutdownDuringStart extends Error {
   constructor() {
@@ -24,7 +26,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel });
-  const runtime = await openRuntime(config, logger);
+  const metrics = createMetrics();
+  const runtime = await openRuntime(config, logger, { metrics });
 
   // Installed before the bots start: a signal while a large fleet is still starting stops the
   // starts first and closes the database after, instead of pulling it from under them.
@@ -54,10 +57,15 @@ async function main(): Promise<void> {
     publicBaseUrl: config.http.publicBaseUrl,
     secretKey: config.encryptionKey,
     http: config.http,
+    jobs: { concurrency: config.jobConcurrency },
     masterBotToken: config.telegram.masterBotToken,
     operatorTelegramIds: config.operators.telegramIds,
     api: { operatorToken: config.operators.apiToken, rateLimitPerMinute: config.api.rateLimitPerMinute },
     panelWebhook: config.remnawaveWebhook,
+    monitoring: { metrics, token: config.metrics.token },
+    backups: config.backup.daily
+      ? createBackupMaker({ dumpEmbedded: runtime.database.dumpEmbedded, ownerUrl: config.database.url })
+      : undefined,
     signal: starting.signal,
   }).catch(async (error: unknown) => {
     // close the database cleanly (the embedded one writes its files) before reporting

@@ -3,6 +3,7 @@ import { createFleet, type Fleet } from './bot/fleet.js';
 import { createBotHandler } from './bot/handler.js';
 import { createTranslator } from './bot/i18n.js';
 import { createNotices } from './bot/notices/notices.js';
+import type { BackupMaker } from './db/backup.js';
 import { createServer, type HttpServer } from './http/server.js';
 import { provisionOrder } from './jobs/definitions/provision-order.js';
 import { zarinpalReconcile } from './jobs/definitions/zarinpal-reconcile.js';
@@ -10,6 +11,7 @@ import { ALL_JOBS } from './jobs/index.js';
 import { createJobRunner, type JobRunner } from './jobs/runner.js';
 import { StartupError } from './shared/errors.js';
 import type { Logger } from './shared/logger.js';
+import { createMetrics, type Metrics } from './shared/metrics.js';
 
 export interface PlatformOptions {
   readonly apiRoot: string;
@@ -33,6 +35,13 @@ export interface PlatformOptions {
   readonly api?: { readonly operatorToken?: string | undefined; readonly rateLimitPerMinute?: number };
   /** The panel's webhooks (REMNAWAVE_WEBHOOK_SECRET); absent: no POST /panel/webhook. */
   readonly panelWebhook?: { readonly secret: string; readonly maxAgeSeconds: number } | undefined;
+  /**
+   * The process's metrics (main.ts builds them first, so the panel adapter records too); absent: the
+   * platform keeps its own. `token` (METRICS_TOKEN) opens GET /metrics and GET /health/bots.
+   */
+  readonly monitoring?: { readonly metrics?: Metrics | undefined; readonly token?: string | undefined };
+  /** DAILY_BACKUP=on: the daily backup job's backups (sent to the operators by the master bot). */
+  readonly backups?: BackupMaker | undefined;
   /** Background jobs (provisioning, notices, pruning); tests may shorten the retry delays. */
   readonly jobs?: {
     readonly concurrency?: number;
@@ -47,6 +56,8 @@ export interface Platform {
   readonly fleet: Fleet;
   readonly server: HttpServer;
   readonly jobs: JobRunner;
+  /** What GET /metrics shows (tests read it directly). */
+  readonly metrics: Metrics;
   /** Where the HTTP server listens, e.g. http://127.0.0.1:3000 */
   readonly url: string;
   /** Stops taking updates, finishes the ones in flight; the caller closes the database after. */
@@ -111,11 +122,14 @@ export async function startPlatform(app: App, logger: Logger, options: PlatformO
   }
   const translator = createTranslator();
   const handler = createBotHandler({ logger, translator, app, apiRoot: options.apiRoot });
+  const ownMetrics = options.monitoring?.metrics === undefined;
+  const metrics = options.monitoring?.metrics ?? createMetrics();
   const fleet = createFleet({
     app,
     handler,
     translator,
     logger,
+    metrics,
     options: {
       apiRoot: options.apiRoot,
       mode: options.mode,
@@ -126,6 +140,8 @@ export async function startPlatform(app: App, logger: Logger, options: PlatformO
       ...(options.maxRetryDelaySeconds ? { maxRetryDelaySeconds: options.maxRetryDelaySeconds } : {}),
     },
   });
+  // set once the fleet has started; /health says `starting` until then
+  let jobs: JobRunner | undefined;
   const server = createServer({
     fleet,
     app,
@@ -135,6 +151,16 @@ export async function startPlatform(app: App, logger: Logger, options: PlatformO
       ...(options.api?.rateLimitPerMinute ? { rateLimit: { max: options.api.rateLimitPerMinute } } : {}),
     },
     panelWebhook: options.panelWebhook,
+    monitoring: {
+      metrics,
+      token: options.monitoring?.token,
+      jobs: () => jobs?.state() ?? 'starting',
+    },
+  });
+  metrics.setSources({
+    bots: () => fleet.status(),
+    jobs: () => app.platform.jobs.store.metricsByName(),
+    pool: () => app.platform.databasePool(),
   });
   const url = await server
     .listen({ host: options.http.host, port: options.http.port })
@@ -153,13 +179,14 @@ export async function startPlatform(app: App, logger: Logger, options: PlatformO
   if (options.signal?.aborted) {
     await fleet.stop();
     await server.close();
+    if (ownMetrics) metrics.close();
     options.signal.throwIfAborted();
   }
-  const jobs = createJobRunner({
+  jobs = createJobRunner({
     queue: app.platform.jobs,
     logger: logger.child({ component: 'jobs' }),
     definitions: ALL_JOBS,
-    jobDeps: { app, notices: createNotices({ app, fleet, translator }) },
+    jobDeps: { app, notices: createNotices({ app, fleet, translator }), backups: options.backups },
     options: {
       overrides: {
         ...(options.jobs?.provisionBackoffMs
@@ -174,20 +201,23 @@ export async function startPlatform(app: App, logger: Logger, options: PlatformO
     },
   });
   await jobs.start();
+  const runner = jobs;
   return {
     fleet,
     server,
-    jobs,
+    jobs: runner,
     url,
+    metrics,
     async stop() {
       // jobs first: a notice job sends through the fleet's bots
-      await jobs.stop();
+      await runner.stop();
       // No new requests (Fastify answers 503, so Telegram keeps those updates for later), the
       // updates in flight finish, then connections still held open (webhook retries) are cut.
       const closing = server.close();
       await fleet.stop();
       server.server.closeAllConnections();
       await closing;
+      if (ownMetrics) metrics.close();
     },
   };
 }

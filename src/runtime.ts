@@ -8,6 +8,7 @@ import { createRemnawavePanel } from './integrations/remnawave/vpn-panel.js';
 import { createZarinpalGateways } from './integrations/zarinpal/payment-gateway.js';
 import { createSecretBox } from './shared/crypto.js';
 import type { Logger } from './shared/logger.js';
+import { type Metrics, meterCalls } from './shared/metrics.js';
 
 export interface Runtime {
   readonly database: DatabaseHandle;
@@ -19,7 +20,12 @@ export interface Runtime {
  * Database (migrated, its role and ENCRYPTION_KEY checked) and business core: what both the
  * service and the CLI stand on. A refusal to start is a StartupError with a one-line message.
  */
-export async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
+export async function openRuntime(
+  config: Config,
+  logger: Logger,
+  /** The process's metrics: panel calls are counted there. */
+  options: { readonly metrics?: Metrics } = {},
+): Promise<Runtime> {
   const database = await openDatabase({
     url: config.database.url,
     appUrl: config.database.appUrl,
@@ -36,7 +42,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     await database.close();
     throw error;
   });
-  const panel = config.remnawave
+  const adapter = config.remnawave
     ? createRemnawavePanel(
         createRemnawaveClient({
           baseUrl: config.remnawave.url,
@@ -46,6 +52,8 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
         }),
       )
     : undefined;
+  const metrics = options.metrics;
+  const panel = adapter && metrics ? meterCalls(adapter, metrics.panelCall) : adapter;
   if (!panel) logger.warn('REMNAWAVE_URL is not set: paid orders wait until a panel is configured');
   if (!config.http.publicBaseUrl) {
     logger.warn('PUBLIC_BASE_URL is not set: Zarinpal payments are off (the gateway must call back to us)');

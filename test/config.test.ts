@@ -20,6 +20,9 @@ describe('configuration', () => {
   it('needs only an encryption key; the database defaults to embedded PGlite in ./data', () => {
     const config = loadConfig({ ENCRYPTION_KEY: KEY });
     expect(config.database).toEqual({ url: undefined, appUrl: undefined, poolMax: 10, dataDir: './data' });
+    expect(config.jobConcurrency).toBe(4);
+    expect(loadConfig({ ENCRYPTION_KEY: KEY, JOB_CONCURRENCY: '32' }).jobConcurrency).toBe(32);
+    expect(() => loadConfig({ ENCRYPTION_KEY: KEY, JOB_CONCURRENCY: '0' })).toThrow(/JOB_CONCURRENCY/);
     expect(config.encryptionKey).toHaveLength(32);
     expect(config.telegram).toEqual({
       apiRoot: 'https://api.telegram.org',

@@ -27,6 +27,12 @@ const TENANT_TABLES = [
   'processed_updates',
   'bot_sessions',
   'orders',
+  'customer_groups',
+  'promo_codes',
+  'promo_redemptions',
+  'support_tickets',
+  'ticket_messages',
+  'ticket_deliveries',
   'jobs',
   'bots',
 ];
@@ -56,6 +62,8 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
       });
       const { customer } = await shop.customers.register({ telegramId: 42, firstName: `c-${id}` }, 'fa');
       await shop.ledger.credit({ customerId: customer.id, amount: 1000, kind: 'admin_credit' });
+      // a ticket each, so the ticket tables have rows for row-level security to hide
+      await shop.tickets.open(customer.id, { text: `help-${id}` });
       if (id === b) {
         if (!plan.ok || !card.ok) throw new Error('fixture');
         bPlan = plan.value.id;
@@ -262,6 +270,34 @@ describe.each(BACKENDS)('tenant isolation on %s', (backend) => {
         column,
       ).toMatch(/foreign key/);
     }
+  });
+
+  it("promo codes and customer groups: no code, group or membership of one tenant reaches another's", async () => {
+    const db = t.database.handle.db;
+    const shopA = t.app.forTenant(a);
+    const shopB = t.app.forTenant(b);
+    await shopB.flags.set('promo_codes', true);
+    const bGroup = await shopB.groups.create({ name: 'iso-b' });
+    const bCode = await shopB.promo.create({ code: 'ISO-B', kind: 'balance', amount: 10 });
+    if (!bGroup.ok || !bCode.ok) throw new Error('fixture');
+    const [aCustomer] = await inTenant(db, a, (tx) => tx.select().from(customers));
+    // through the services: another tenant's code is unknown, its group cannot be joined
+    expect(await shopA.promo.redeem(aCustomer!.id as CustomerId, 'iso-b')).toMatchObject({
+      status: 'disabled',
+    });
+    await shopA.flags.set('promo_codes', true);
+    expect(await shopA.promo.redeem(aCustomer!.id as CustomerId, 'iso-b')).toEqual({ status: 'unknown' });
+    expect(await shopA.groups.assign(aCustomer!.id as CustomerId, bGroup.value.id)).toBe(false);
+    // and the database refuses the cross-tenant references themselves
+    for (const statement of [
+      sql`update customers set group_id = ${bGroup.value.id} where id = ${aCustomer!.id}`,
+      sql`insert into promo_codes (bot_id, code, kind, group_id) values (${a}, 'ISO-A', 'group', ${bGroup.value.id})`,
+      sql`insert into customer_group_prices (bot_id, group_id, plan_id, price) values (${a}, ${bGroup.value.id}, ${bPlan}, 1)`,
+      sql`insert into promo_redemptions (bot_id, promo_code_id, customer_id, status) values (${a}, ${bCode.value.id}, ${aCustomer!.id}, 'used')`,
+    ]) {
+      expect(await rejection(inTenant(db, a, (tx) => tx.execute(statement)))).toMatch(/foreign key/);
+    }
+    expect(await shopB.promo.get(bCode.value.id)).toMatchObject({ uses: 0, isActive: true });
   });
 
   // PGlite is one embedded superuser that switched to the service role (docs/ARCHITECTURE.md): it

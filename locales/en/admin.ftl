@@ -119,7 +119,7 @@ adm-card-switched-on = The card is in use again.
 adm-settings-title = ⚙️ Settings of this shop. Choose a group:
 adm-setting-line = • { $name }: { $value }
 adm-setting-card =
-    ⚙️ { $name } ({ $key })
+    ⚙️ { $name }
     Current value: { $value } { $source ->
         [tenant] (set by you)
        *[other] (default)
@@ -129,7 +129,8 @@ adm-setting-card =
 adm-setting-ask =
     ✏️ { $name }
     Send the new value. It must be { $expects }.{ $list ->
-        [yes] {" "}Separate the items with commas; write numbers without thousands separators.
+        [numbers] {" "}Separate the items with commas; write numbers without thousands separators.
+        [yes] {" "}Separate the items with commas.
        *[other] {""}
     }{ $nullable ->
         [yes] {" "}Send - to leave it empty.
@@ -139,7 +140,6 @@ adm-setting-saved = ✅ Saved.
 adm-setting-reset-done = ♻️ Back to the default.
 adm-setting-invalid =
     ❌ This value was not accepted. It must be { $expects }.
-    ({ $reason })
     Send another value, or cancel.
 adm-setting-operator-only = ⛔ Only the operator of this service can change this setting.
 adm-setting-unknown = This setting does not exist.
@@ -188,6 +188,8 @@ adm-label-topup-min = Smallest top-up
 adm-label-topup-max = Largest top-up
 adm-label-stars-per-unit-price = Stars per 1,000 units
 adm-label-wallet-unlimited-equivalent-gb = Unlimited plan equivalent (GB)
+adm-label-wallet-billing-mode = Wallet billing (per sale or by consumption)
+adm-label-wallet-consumption-grace = Debt allowed when billed by consumption
 
 ## Customers
 adm-customers-ask = 🔎 Send a Telegram id, a @username or part of a name.

@@ -45,9 +45,3 @@ back-to-menu = ⬅️ Main menu
 support-contact = For help, write to @{ $username }.
 support-no-contact = Support is not reachable through the bot right now.
 
-## Referral
-referral-info =
-    Invite your friends with this link:
-    { $link }
-
-    Friends who joined through you: { $count }

@@ -5,6 +5,6 @@ wallet-sale-unavailable = Sorry, this shop cannot complete purchases right now. 
 
 # To the tenant's admins.
 wallet-alert-sale-refused =
-    ⚠️ A sale was refused: the shop wallet does not cover it.
+    ⛔ A sale was refused: the shop wallet does not cover it, so new sales are stopped until it is topped up.
     Order #{ $order } ({ $plan }) is short by { $missing }; the wallet holds { $balance }.
-    Ask the operator to top up the wallet so that sales can continue.
+    Customers keep the subscriptions they have.

@@ -119,7 +119,7 @@ adm-card-switched-on = کارت دوباره فعال شد.
 adm-settings-title = ⚙️ تنظیمات این فروشگاه. یک گروه را انتخاب کنید:
 adm-setting-line = • { $name }: { $value }
 adm-setting-card =
-    ⚙️ { $name } ({ $key })
+    ⚙️ { $name }
     مقدار فعلی: { $value } { $source ->
         [tenant] (تنظیم‌شده توسط شما)
        *[other] (پیش‌فرض)
@@ -129,7 +129,8 @@ adm-setting-card =
 adm-setting-ask =
     ✏️ { $name }
     مقدار جدید را بفرستید. مقدار مجاز: { $expects }.{ $list ->
-        [yes] {" "}موارد را با کاما جدا کنید و اعداد را بدون جداکنندهٔ هزارگان بنویسید.
+        [numbers] {" "}موارد را با کاما جدا کنید و اعداد را بدون جداکنندهٔ هزارگان بنویسید.
+        [yes] {" "}موارد را با کاما جدا کنید.
        *[other] {""}
     }{ $nullable ->
         [yes] {" "}برای خالی گذاشتن، - بفرستید.
@@ -139,7 +140,6 @@ adm-setting-saved = ✅ ذخیره شد.
 adm-setting-reset-done = ♻️ به مقدار پیش‌فرض برگشت.
 adm-setting-invalid =
     ❌ این مقدار پذیرفته نشد. مقدار مجاز: { $expects }.
-    ({ $reason })
     مقدار دیگری بفرستید یا لغو کنید.
 adm-setting-operator-only = ⛔ این تنظیم را فقط اپراتور این سرویس می‌تواند تغییر دهد.
 adm-setting-unknown = چنین تنظیمی وجود ندارد.
@@ -188,6 +188,8 @@ adm-label-topup-min = کمترین مبلغ شارژ
 adm-label-topup-max = بیشترین مبلغ شارژ
 adm-label-stars-per-unit-price = استارز به ازای هر ۱٬۰۰۰ واحد
 adm-label-wallet-unlimited-equivalent-gb = معادل حجم پلن نامحدود (گیگابایت)
+adm-label-wallet-billing-mode = شیوهٔ کسر از کیف پول
+adm-label-wallet-consumption-grace = سقف بدهی کیف پول در کسر بر اساس مصرف
 
 ## مشتریان
 adm-customers-ask = 🔎 شناسهٔ تلگرام، @نام‌کاربری یا بخشی از نام را بفرستید.

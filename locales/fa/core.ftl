@@ -45,9 +45,3 @@ back-to-menu = ⬅️ منوی اصلی
 support-contact = برای راهنمایی به @{ $username } پیام دهید.
 support-no-contact = در حال حاضر پشتیبانی از طریق ربات در دسترس نیست.
 
-## Referral
-referral-info =
-    دوستان خود را با این لینک دعوت کنید:
-    { $link }
-
-    تعداد دوستانی که با لینک شما آمده‌اند: { $count }

@@ -119,7 +119,7 @@ adm-card-switched-on = Карта снова используется.
 adm-settings-title = ⚙️ Настройки этого магазина. Выберите группу:
 adm-setting-line = • { $name }: { $value }
 adm-setting-card =
-    ⚙️ { $name } ({ $key })
+    ⚙️ { $name }
     Текущее значение: { $value } { $source ->
         [tenant] (задано вами)
        *[other] (по умолчанию)
@@ -129,7 +129,8 @@ adm-setting-card =
 adm-setting-ask =
     ✏️ { $name }
     Отправьте новое значение. Допустимо: { $expects }.{ $list ->
-        [yes] {" "}Разделяйте элементы запятыми; числа пишите без разделителей тысяч.
+        [numbers] {" "}Разделяйте элементы запятыми; числа пишите без разделителей тысяч.
+        [yes] {" "}Разделяйте элементы запятыми.
        *[other] {""}
     }{ $nullable ->
         [yes] {" "}Отправьте -, чтобы оставить пустым.
@@ -139,7 +140,6 @@ adm-setting-saved = ✅ Сохранено.
 adm-setting-reset-done = ♻️ Возвращено значение по умолчанию.
 adm-setting-invalid =
     ❌ Это значение не принято. Допустимо: { $expects }.
-    ({ $reason })
     Отправьте другое значение или отмените.
 adm-setting-operator-only = ⛔ Эту настройку может изменить только оператор сервиса.
 adm-setting-unknown = Такой настройки нет.
@@ -188,6 +188,8 @@ adm-label-topup-min = Минимальное пополнение
 adm-label-topup-max = Максимальное пополнение
 adm-label-stars-per-unit-price = Stars за 1 000 единиц
 adm-label-wallet-unlimited-equivalent-gb = Эквивалент безлимитного тарифа (ГБ)
+adm-label-wallet-billing-mode = Списание с кошелька (за продажу или по потреблению)
+adm-label-wallet-consumption-grace = Допустимый долг при оплате по потреблению
 
 ## Клиенты
 adm-customers-ask = 🔎 Отправьте Telegram id, @username или часть имени.

@@ -45,9 +45,3 @@ back-to-menu = ⬅️ Главное меню
 support-contact = Если нужна помощь, напишите @{ $username }.
 support-no-contact = Поддержка сейчас недоступна через бота.
 
-## Referral
-referral-info =
-    Приглашайте друзей по этой ссылке:
-    { $link }
-
-    Друзей, пришедших по вашей ссылке: { $count }

@@ -7,6 +7,7 @@ import type { FaultRegistry } from './faults.js';
 import { Described } from './method-context.js';
 import { METHODS } from './methods.js';
 import type { Params, Upload } from './params.js';
+import type { RateLimiter } from './rate-limits.js';
 import { World } from './state.js';
 import type { ApiResponseBody, CallRecord } from './types.js';
 import { sleep } from './util.js';
@@ -30,6 +31,8 @@ export class Dispatcher {
     private readonly world: World,
     private readonly faults: FaultRegistry,
     private readonly log: CallLog,
+    /** Telegram's flood limits, when the simulator was started with `rateLimit`. */
+    private readonly limiter?: RateLimiter,
   ) {}
 
   async dispatch(request: DispatchRequest): Promise<DispatchResponse> {
@@ -63,6 +66,7 @@ export class Dispatcher {
       if (failure)
         return { kind: 'raw', status: failure.status, contentType: 'text/html', body: failure.html };
     }
+    this.limiter?.check(bot.id, request.method, request.params);
     const result = await handler({
       world: this.world,
       bot,

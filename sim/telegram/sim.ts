@@ -8,6 +8,7 @@ import { Dispatcher } from './dispatcher.js';
 import { FaultRegistry } from './faults.js';
 import { webhookInfo } from './methods-core.js';
 import { decodeJsonFields } from './params.js';
+import { RateLimiter, type RateLimitStats } from './rate-limits.js';
 import { createSimServer } from './server.js';
 import { type Conversation, World } from './state.js';
 import type {
@@ -53,6 +54,7 @@ class TelegramSimImpl implements TelegramSim {
   private readonly world: World;
   private readonly log: CallLog;
   private readonly faults = new FaultRegistry();
+  private readonly limiter: RateLimiter | undefined;
   private readonly dispatcher: Dispatcher;
   private readonly server: Server;
   private root = '';
@@ -77,7 +79,8 @@ class TelegramSimImpl implements TelegramSim {
       }),
     );
     this.log = new CallLog(opts.recordCalls ?? true, opts.maxLoggedCalls ?? 10_000);
-    this.dispatcher = new Dispatcher(this.world, this.faults, this.log);
+    this.limiter = opts.rateLimit ? new RateLimiter(opts.rateLimit) : undefined;
+    this.dispatcher = new Dispatcher(this.world, this.faults, this.log, this.limiter);
     this.server = createSimServer(this.world, this.dispatcher);
   }
 
@@ -310,6 +313,10 @@ class TelegramSimImpl implements TelegramSim {
   }
 
   // ---------------------------------------------------------------------------------------- faults
+
+  rateLimitStats(): RateLimitStats {
+    return this.limiter?.stats() ?? { accepted: 0, limited: 0 };
+  }
 
   fault(spec: FaultSpec): FaultHandle {
     return this.faults.add(spec);

@@ -8,8 +8,10 @@ import type {
   User,
   WebhookInfo,
 } from 'grammy/types';
+import type { RateLimitOptions, RateLimitStats } from './rate-limits.js';
 import type { MemberStatus } from './wire.js';
 
+export type { RateLimitOptions, RateLimitStats } from './rate-limits.js';
 export type { MemberStatus } from './wire.js';
 
 /** A bot, chat or user can be named by its numeric id or by any object carrying that id. */
@@ -36,6 +38,11 @@ export interface TelegramSimOptions {
   maxMessagesPerChat?: number;
   /** How long `user.pay()` waits for answerPreCheckoutQuery. Default 10 000 ms (Telegram's limit). */
   preCheckoutTimeoutMs?: number;
+  /**
+   * Telegram's flood limits (off by default): sends over `perBotPerSecond` (and `perChatPerSecond`)
+   * in any one second are refused with 429 and `parameters.retry_after`.
+   */
+  rateLimit?: RateLimitOptions;
 }
 
 export interface AddBotOptions {
@@ -241,6 +248,9 @@ export interface UserMessageOptions {
   replyTo?: number;
 }
 
+/** Who wrote a forwarded message: a user (a simulated one or its info), or a hidden account's name. */
+export type ForwardOrigin = SimUser | User | { readonly hiddenName: string };
+
 export interface PhotoOptions extends UserMessageOptions {
   caption?: string;
   /** Image bytes; PNG/JPEG dimensions are read from them. Random placeholder bytes by default. */
@@ -282,6 +292,11 @@ export interface SimUser {
   readonly languageCode: string | undefined;
   readonly info: User;
   sendText(bot: BotRef, text: string, opts?: UserMessageOptions): SentUpdate;
+  /**
+   * A text message forwarded by this user from `origin`: another user (its `forward_origin` names
+   * them) or, with `{ hiddenName }`, someone who hides their account in forwarded messages.
+   */
+  forwardText(bot: BotRef, origin: ForwardOrigin, text: string, opts?: UserMessageOptions): SentUpdate;
   /** `/command payload`, with a bot_command entity (and `@botname` in groups). */
   sendCommand(bot: BotRef, command: string, payload?: string, opts?: UserMessageOptions): SentUpdate;
   /** `/start [payload]`: the first thing a real user does. */
@@ -384,6 +399,8 @@ export interface TelegramSim {
   waitForCallbackAnswer(callbackQueryId: string, opts?: WaitOptions): Promise<CallbackAnswer>;
   charges(bot?: BotRef): StarCharge[];
 
+  /** Sends the rate limiter let through and refused (zeros when `rateLimit` is off). */
+  rateLimitStats(): RateLimitStats;
   fault(spec: FaultSpec): FaultHandle;
   clearFaults(bot?: BotRef): void;
 

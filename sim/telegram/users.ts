@@ -17,6 +17,7 @@ import type {
   ButtonPress,
   ChatRef,
   DocumentOptions,
+  ForwardOrigin,
   MemberStatus,
   Payment,
   PayOptions,
@@ -76,6 +77,17 @@ export class SimUserImpl implements SimUser {
   sendText(bot: BotRef, text: string, opts: UserMessageOptions = {}): SentUpdate {
     if (text === '') throw new Error('telegram sim: a user cannot send an empty message');
     return this.post(bot, opts, { text, ...autoEntities(text) });
+  }
+
+  forwardText(bot: BotRef, origin: ForwardOrigin, text: string, opts: UserMessageOptions = {}): SentUpdate {
+    if (text === '') throw new Error('telegram sim: a user cannot forward an empty message');
+    const date = Math.floor(Date.now() / 1000) - 60;
+    // as Telegram (Bot API 7+) describes it: the author, unless they hide their account in forwards
+    const forward_origin =
+      'hiddenName' in origin
+        ? { type: 'hidden_user', date, sender_user_name: origin.hiddenName }
+        : { type: 'user', date, sender_user: 'info' in origin ? origin.info : origin };
+    return this.post(bot, opts, { text, forward_origin, ...autoEntities(text) });
   }
 
   sendCommand(bot: BotRef, command: string, payload?: string, opts: UserMessageOptions = {}): SentUpdate {

@@ -40,6 +40,8 @@ export const PLAN_FIELD_NAMES = ['name', 'days', 'price', 'traffic', 'devices'] 
 const awaitingSchema = z.discriminatedUnion('kind', [
   // customers
   z.object({ kind: z.literal('topup-amount'), at: askedAt }),
+  /** "Promo code" was pressed: the next text is the code. */
+  z.object({ kind: z.literal('promo-code'), at: askedAt }),
   /** A card was shown for this amount: the next photo, file or text is the receipt. */
   z.object({
     kind: z.literal('receipt'),
@@ -48,6 +50,8 @@ const awaitingSchema = z.discriminatedUnion('kind', [
     cardId: id<CardId>(),
     at: askedAt,
   }),
+  /** A support ticket: the next text, photo or file opens one (`ticketId` null) or answers that one. */
+  z.object({ kind: z.literal('ticket-message'), ticketId: id<number>().nullable(), at: askedAt }),
   // the shop's admins
   /** Reject was pressed on a receipt; only that admin answers (an admin chat's session is shared). */
   z.object({
@@ -78,19 +82,82 @@ const awaitingSchema = z.discriminatedUnion('kind', [
     amount: whole.positive().optional(),
   }),
   z.object({ kind: z.literal('admin-pack-field'), packId: id<PackId>(), field: z.enum(['amount', 'price']) }),
+  /** A help page's text in one language (`key` names the page), or a new question's, typed as one message. */
+  z.object({
+    kind: z.literal('admin-help-text'),
+    key: z.string().regex(/^[a-z0-9-]{1,32}$/),
+    language: z.enum(['fa', 'en', 'ru']),
+  }),
+  z.object({ kind: z.literal('admin-help-new'), language: z.enum(['fa', 'en', 'ru']) }),
   /** A card being added: its number, then the holder's name, then the bank (which may be skipped). */
+  // a broadcast being composed: the message, then a button, then the segment (admin/broadcast.ts)
+  z.object({
+    kind: z.literal('admin-broadcast'),
+    step: z.enum(['message', 'button', 'review']),
+    draft: z
+      .object({
+        text: z.string().max(4096),
+        photo: z.string().max(1024).nullable(),
+        button: z.object({ text: z.string().max(64), url: z.string().max(2048) }).nullable(),
+        segment: z.enum(['all', 'active', 'expired', 'never_bought', 'trial_only', 'language']).nullable(),
+        language: z.enum(['fa', 'en', 'ru']).nullable(),
+      })
+      .nullable(),
+  }),
   z.object({ kind: z.literal('admin-card-number') }),
   z.object({ kind: z.literal('admin-card-holder'), cardNumber: z.string() }),
   z.object({ kind: z.literal('admin-card-bank'), cardNumber: z.string(), holderName: z.string() }),
   z.object({ kind: z.literal('admin-setting'), key: z.string() }),
   z.object({ kind: z.literal('admin-customer-search') }),
+  /** The wallet's low-balance warning threshold (admin/wallet.ts). */
+  z.object({ kind: z.literal('admin-wallet-warning') }),
+  /** A customer group being created (its name), or one of its figures being changed. */
+  z.object({ kind: z.literal('admin-group-new') }),
+  z.object({ kind: z.literal('admin-group-percent'), groupId: z.number().int().positive() }),
+  z.object({
+    kind: z.literal('admin-group-price'),
+    groupId: z.number().int().positive(),
+    planId: id<PlanId>(),
+  }),
+  /** A promo code being created: its kind pressed (and group), then its code, value and limits typed. */
+  z.object({
+    kind: z.literal('admin-promo-code'),
+    promoKind: z.enum(['percent', 'fixed', 'balance', 'days', 'trial', 'group']),
+    groupId: z.number().int().positive().optional(),
+  }),
+  z.object({
+    kind: z.literal('admin-promo-value'),
+    code: z.string(),
+    promoKind: z.enum(['percent', 'fixed', 'balance', 'days', 'trial']),
+  }),
+  z.object({
+    kind: z.literal('admin-promo-limits'),
+    code: z.string(),
+    promoKind: z.enum(['percent', 'fixed', 'balance', 'days', 'trial', 'group']),
+    value: whole,
+    trafficGb: whole.optional(),
+  }),
+  z.object({ kind: z.literal('admin-ticket-answer'), ticketId: id<number>() }),
   /** A balance credit: the amount, then the reason; then it waits for Confirm (`confirming`). */
   z.object({ kind: z.literal('admin-credit-amount'), customerId: id<CustomerId>() }),
   z.object({ kind: z.literal('admin-credit-reason'), customerId: id<CustomerId>(), amount: whole }),
+  /** A message to one customer, typed by the admin (customer card → Send a message). */
+  z.object({ kind: z.literal('admin-customer-message'), customerId: id<CustomerId>() }),
   // the operators (master bot)
   z.object({ kind: z.literal('operator-token') }),
   z.object({ kind: z.literal('operator-price'), botId: id<BotId>() }),
   z.object({ kind: z.literal('operator-topup'), botId: id<BotId>() }),
+  /** A shop being set up (master/tenant-setup.ts): `step` is typed next; `walk` goes on to the next step. */
+  z.object({
+    kind: z.literal('operator-setup'),
+    botId: id<BotId>(),
+    step: z.enum(['adm', 'chat', 'rt', 'tt', 'tag', 'price', 'zp', 'name', 'token']),
+    walk: z.boolean(),
+  }),
+  /** Any setting of a shop, typed by an operator (master/tenant-settings.ts). */
+  z.object({ kind: z.literal('operator-setting'), botId: id<BotId>(), key: z.string() }),
+  // the operators' broadcast to every shop's admins (master/broadcast.ts): the text, then confirm
+  z.object({ kind: z.literal('operator-broadcast'), text: z.string().max(4096).nullable() }),
 ]);
 
 /** What a Confirm button in the chat will do, once everything was typed. */

@@ -17,6 +17,7 @@ import type { StoredUpdate } from '../modules/updates/updates-service.js';
 import type { BotId } from '../shared/ids.js';
 import { scrubUnstorableInput } from '../shared/input-safety.js';
 import { type Logger, redactErrorValues } from '../shared/logger.js';
+import type { Metrics } from '../shared/metrics.js';
 import type { BotContext } from './context.js';
 import { languageFromTelegram, type Translator } from './i18n.js';
 import { movesMoney } from './middleware/pipeline.js';
@@ -77,6 +78,8 @@ export interface FleetDeps {
   readonly translator: Translator;
   readonly logger: Logger;
   readonly options: FleetOptions;
+  /** Records updates and Bot API calls for GET /metrics (absent: nothing recorded). */
+  readonly metrics?: Metrics | undefined;
 }
 
 export type BotState = 'starting' | 'running' | 'stopped' | 'unauthorized' | 'failed';
@@ -140,7 +143,7 @@ const isUnauthorized = (error: unknown) => error instanceof GrammyError && error
  * Runs every active tenant bot and the master bot in one process, and follows changes to the
  * tenant registry (made here or by another process) without a restart.
  */
-export function createFleet({ app, handler, translator, logger, options }: FleetDeps) {
+export function createFleet({ app, handler, translator, logger, options, metrics }: FleetDeps) {
   const log = logger.child({ component: 'fleet' });
   const entries = new Map<BotId, Entry>();
   const tenants = app.platform.tenants;
@@ -213,6 +216,19 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
         canUseWebhookReply,
       },
     });
+    // installed first, so innermost: every request Telegram sees is counted, each retry included
+    if (metrics) {
+      bot.api.config.use(async (prev, method, payload, signal) => {
+        try {
+          const result = await prev(method, payload, signal);
+          metrics.telegramCall(method, result.ok ? undefined : result.error_code);
+          return result;
+        } catch (error) {
+          metrics.telegramCall(method, 'network');
+          throw error;
+        }
+      });
+    }
     bot.api.config.use(
       autoRetry({
         maxRetryAttempts: 3,
@@ -241,11 +257,16 @@ export function createFleet({ app, handler, translator, logger, options }: Fleet
       ctx.shop = { ...shop, tenant: entry.tenant };
       const key = `${entry.tenant.id}:${ctx.update.update_id}`;
       handlingHere.add(key);
+      const started = performance.now();
       const handling = next();
       inFlight.add(handling);
       try {
         await handling;
+        metrics?.update(failed.has(ctx) ? 'failed' : 'handled', (performance.now() - started) / 1000);
         if (!failed.has(ctx)) recovered(entry);
+      } catch (error) {
+        metrics?.update(isDeferred(error) ? 'deferred' : 'failed', (performance.now() - started) / 1000);
+        throw error;
       } finally {
         inFlight.delete(handling);
         handlingHere.delete(key);

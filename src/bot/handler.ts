@@ -3,6 +3,7 @@ import type { App } from '../app.js';
 import type { Logger } from '../shared/logger.js';
 import type { BotContext } from './context.js';
 import { createAdminFeature } from './features/admin/admin-feature.js';
+import { createBannedCustomersGate } from './features/banned-customers.js';
 import { createFallbackFeature } from './features/fallback.js';
 import { createMainMenuFeature } from './features/main-menu.js';
 import { createMasterFeature } from './features/master/master-feature.js';
@@ -12,6 +13,7 @@ import { createReceiptReviewFeature } from './features/payments/receipt-review.j
 import { createStarsFeature } from './features/payments/stars.js';
 import { createZarinpalFeature } from './features/payments/zarinpal.js';
 import { createReachabilityFeature } from './features/reachability.js';
+import { createTicketsFeature } from './features/tickets-feature.js';
 import type { Translator } from './i18n.js';
 import { createPipeline } from './middleware/pipeline.js';
 
@@ -40,8 +42,14 @@ export function createBotHandler(deps: HandlerDeps): Composer<BotContext> {
       isDatabaseUnavailable: deps.app.platform.isDatabaseUnavailable,
     }),
   );
+  // a customer the shop banned: one short line at most, nothing done (admins pass)
+  handler.use(createBannedCustomersGate());
   // the master bot's operators' panel: first, so an operator's /start opens it
   handler.use(createMasterFeature({ app: deps.app, apiRoot: deps.apiRoot ?? 'https://api.telegram.org' }));
+  // support tickets (tkt:*, tka:*, replies to a ticket's messages, the message a customer was asked
+  // for): before the admin menu, so a reply to a ticket answers it even mid-question; anything else
+  // goes on untouched
+  handler.use(createTicketsFeature());
   // the tenant admin menu (/admin, adm:*): before onboarding, so a command typed mid-question drops it
   handler.use(createAdminFeature());
   handler.use(createOnboardingFeature());

@@ -23,6 +23,8 @@ export interface ChangeBus {
   subscribe(listener: ChangeListener): () => void;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Started and its LISTEN connection up (not reconnecting): for /health. */
+  isConnected(): boolean;
 }
 
 export function createChangeBus(database: DatabaseHandle, logger: Logger): ChangeBus {
@@ -56,5 +58,6 @@ export function createChangeBus(database: DatabaseHandle, logger: Logger): Chang
       await unlisten?.();
       unlisten = undefined;
     },
+    isConnected: () => unlisten !== undefined && database.isListening(),
   };
 }

@@ -49,6 +49,15 @@ export interface DatabaseHandle {
    * a connection of its own, so a pool busy with long transactions does not read as "down".
    */
   ping(timeoutMs?: number): Promise<boolean>;
+  /**
+   * Whether every LISTEN subscription is connected now (false while one reconnects); the embedded
+   * database has no connection to lose. For /health.
+   */
+  isListening(): boolean;
+  /** The pool's connections now (PostgreSQL; undefined on the embedded database). For GET /metrics. */
+  poolStats(): { total: number; idle: number; waiting: number; max: number } | undefined;
+  /** The embedded database's own dump of itself, taken live (PGlite only; see db/backup.ts). */
+  readonly dumpEmbedded: (() => Promise<Blob>) | undefined;
   close(): Promise<void>;
 }
 
@@ -150,6 +159,9 @@ async function openPglite(options: DatabaseOptions): Promise<DatabaseHandle> {
     query: async (text, params) => (await client.query<never>(text, params ? [...params] : undefined)).rows,
     // embedded: there is no server to lose, only our own handle to close
     ping: async () => !client.closed,
+    isListening: () => !client.closed,
+    poolStats: () => undefined,
+    dumpEmbedded: () => client.dumpDataDir('gzip'),
     close: async () => {
       await client.close();
     },
@@ -199,15 +211,23 @@ async function openPostgres(
   }
   const db = drizzleNodePg({ client: pool, schema }) as unknown as Database;
   const subscriptions = new Set<() => Promise<void>>();
+  /** Subscriptions whose connection is down right now (reconnecting). */
+  const disconnected = new Set<object>();
+  const poolMax = options.poolMax ?? 10;
   const pinger = createPinger(connection);
   const handle: DatabaseHandle = {
     kind: 'postgres',
     db,
     migrations,
     listen: async (channel, onMessage) => {
-      const stop = await listenPostgres(connection, channel, onMessage, logger);
+      const key = {};
+      const stop = await listenPostgres(connection, channel, onMessage, logger, (connected) => {
+        if (connected) disconnected.delete(key);
+        else disconnected.add(key);
+      });
       const unsubscribe = async () => {
         subscriptions.delete(unsubscribe);
+        disconnected.delete(key);
         await stop();
       };
       subscriptions.add(unsubscribe);
@@ -215,6 +235,14 @@ async function openPostgres(
     },
     query: async (text, params) => (await pool.query(text, params ? [...params] : undefined)).rows,
     ping: (timeoutMs) => pinger.ping(timeoutMs),
+    isListening: () => disconnected.size === 0,
+    poolStats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max: poolMax,
+    }),
+    dumpEmbedded: undefined,
     close: async () => {
       await Promise.all([...subscriptions].map((unsubscribe) => unsubscribe()));
       await pinger.close();
@@ -294,6 +322,7 @@ async function listenPostgres(
   channel: string,
   onMessage: (payload: string) => void,
   logger: Logger,
+  onConnection: (connected: boolean) => void = () => undefined,
 ): Promise<() => Promise<void>> {
   let stopped = false;
   let current: pg.Client | undefined;
@@ -322,6 +351,7 @@ async function listenPostgres(
       failed = true;
       if (current === client) current = undefined;
       client.end().catch(() => undefined);
+      onConnection(false);
       logger.warn({ err: error, channel }, 'listen connection lost; reconnecting');
       scheduleReconnect(500);
     });
@@ -338,6 +368,7 @@ async function listenPostgres(
       return;
     }
     current = client;
+    onConnection(true);
     // A notification sent while we were disconnected is lost: tell the subscriber to start over.
     onMessage('');
   };

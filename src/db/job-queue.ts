@@ -196,6 +196,21 @@ export function createJobStore(db: Database) {
       });
     },
 
+    /**
+     * Milliseconds until the next queued job is due (0 when one is due now), undefined when none is
+     * queued: an idle runner sleeps until then rather than a whole poll interval, so a delayed job
+     * (a retry, a broadcast's next second) runs when it is due.
+     */
+    async msUntilNextDue(): Promise<number | undefined> {
+      const result = await inPlatform(db, (tx) =>
+        tx.execute(sql`
+          SELECT greatest(0, extract(epoch FROM min(run_at) - now()) * 1000)::float8 AS ms
+            FROM jobs WHERE status = 'queued'`),
+      );
+      const ms = rowsOf<{ ms: number | null }>(result)[0]?.ms;
+      return ms === null || ms === undefined ? undefined : Number(ms);
+    },
+
     /** Jobs running or due now (the runner's `drain`). */
     async countDue(): Promise<number> {
       const result = await inPlatform(db, (tx) =>
@@ -217,6 +232,39 @@ export function createJobStore(db: Database) {
       const counts: Record<JobStatus, number> = { queued: 0, running: 0, done: 0, failed: 0 };
       for (const row of rowsOf<{ status: JobStatus; n: number }>(rows)) counts[row.status] = Number(row.n);
       return counts;
+    },
+
+    /**
+     * For GET /metrics, per name: queued (due now or later), running and failed (kept 30 days)
+     * counts, and for queued and running the seconds since the oldest one became due.
+     */
+    async metricsByName(): Promise<
+      {
+        name: string;
+        status: 'queued' | 'running' | 'failed';
+        count: number;
+        oldestAgeSeconds: number | null;
+      }[]
+    > {
+      const rows = await inPlatform(db, (tx) =>
+        tx.execute(sql`
+          SELECT name, status, count(*)::int AS n,
+                 extract(epoch FROM now() - min(run_at) FILTER (WHERE status <> 'failed' AND run_at <= now()))::float8 AS oldest
+            FROM jobs
+           WHERE status IN ('queued', 'running', 'failed')
+           GROUP BY name, status`),
+      );
+      return rowsOf<{
+        name: string;
+        status: 'queued' | 'running' | 'failed';
+        n: number;
+        oldest: number | null;
+      }>(rows).map((row) => ({
+        name: row.name,
+        status: row.status,
+        count: Number(row.n),
+        oldestAgeSeconds: row.oldest === null ? null : Math.max(0, Number(row.oldest)),
+      }));
     },
   };
 }

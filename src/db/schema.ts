@@ -5,6 +5,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  date,
   integer,
   jsonb,
   pgTable,
@@ -121,6 +122,8 @@ export const customers = pgTable('customers', {
   isBlocked: boolean('is_blocked').notNull().default(false),
   /** Telegram refused delivery (the customer blocked the bot) since then; cleared by /start. */
   unreachableSince: timestamp('unreachable_since', { withTimezone: true }),
+  /** The customer group (price list) the customer is in (migrations/0018). */
+  groupId: bigint('group_id', { mode: 'number' }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -216,6 +219,10 @@ export const orders = pgTable('orders', {
   lastError: text('last_error'),
   paidAt: timestamp('paid_at', { withTimezone: true }),
   activatedAt: timestamp('activated_at', { withTimezone: true }),
+  /** What a promo code took off the price (migrations/0018); `price` is what was charged. */
+  discountAmount: bigint('discount_amount', { mode: 'number' }).notNull().default(0),
+  promoCodeId: bigint('promo_code_id', { mode: 'number' }),
+  promoRedemptionId: bigint('promo_redemption_id', { mode: 'number' }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -246,6 +253,110 @@ export const subscriptionNotices = pgTable('subscription_notices', {
   createdAt: createdAt(),
 });
 
+export type HelpPageKind = 'guide' | 'faq';
+
+/** A help page the shop changed or wrote (migrations/0022): default pages need no row. */
+export const helpPages = pgTable('help_pages', {
+  id: id(),
+  botId: botId(),
+  /** The default page this row changes; null for a page the shop wrote itself. */
+  defaultKey: text('default_key'),
+  kind: text('kind').$type<HelpPageKind>().notNull(),
+  isHidden: boolean('is_hidden').notNull().default(false),
+  sortOrder: integer('sort_order').notNull().default(0),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** A help page's own text in one language. */
+export const helpPageTexts = pgTable(
+  'help_page_texts',
+  {
+    botId: botId(),
+    pageId: bigint('page_id', { mode: 'number' }).notNull(),
+    language: text('language').$type<Language>().notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.pageId, t.language] })],
+);
+
+/** A shop's customer groups (price lists, migrations/0018): a discount percent or per-plan prices. */
+export const customerGroups = pgTable('customer_groups', {
+  id: id(),
+  botId: botId(),
+  name: text('name').notNull(),
+  discountPercent: integer('discount_percent').notNull().default(0),
+  isActive: boolean('is_active').notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const customerGroupPrices = pgTable(
+  'customer_group_prices',
+  {
+    botId: botId(),
+    groupId: bigint('group_id', { mode: 'number' }).notNull(),
+    planId: bigint('plan_id', { mode: 'number' }).notNull(),
+    price: bigint('price', { mode: 'number' }).notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.groupId, t.planId] })],
+);
+
+export type PromoKind = 'percent' | 'fixed' | 'balance' | 'days' | 'trial' | 'group';
+export type PromoRedemptionStatus = 'reserved' | 'used' | 'released';
+
+/** Promo codes (migrations/0018): `code` upper-cased, unique per shop. */
+export const promoCodes = pgTable('promo_codes', {
+  id: id(),
+  botId: botId(),
+  code: text('code').notNull(),
+  kind: text('kind').$type<PromoKind>().notNull(),
+  percent: integer('percent'),
+  amount: bigint('amount', { mode: 'number' }),
+  days: integer('days'),
+  trafficGb: integer('traffic_gb'),
+  groupId: bigint('group_id', { mode: 'number' }),
+  firstPurchaseOnly: boolean('first_purchase_only').notNull().default(false),
+  minPrice: bigint('min_price', { mode: 'number' }).notNull().default(0),
+  holdHours: integer('hold_hours'),
+  maxUses: integer('max_uses'),
+  uses: integer('uses').notNull().default(0),
+  perCustomer: integer('per_customer').notNull().default(1),
+  validFrom: timestamp('valid_from', { withTimezone: true }),
+  validUntil: timestamp('valid_until', { withTimezone: true }),
+  isActive: boolean('is_active').notNull().default(true),
+  createdBy: bigint('created_by', { mode: 'number' }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const promoCodePlans = pgTable(
+  'promo_code_plans',
+  {
+    botId: botId(),
+    promoCodeId: bigint('promo_code_id', { mode: 'number' }).notNull(),
+    planId: bigint('plan_id', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.promoCodeId, t.planId] })],
+);
+
+export const promoRedemptions = pgTable('promo_redemptions', {
+  id: id(),
+  botId: botId(),
+  promoCodeId: bigint('promo_code_id', { mode: 'number' }).notNull(),
+  customerId: bigint('customer_id', { mode: 'number' }).notNull(),
+  useNumber: integer('use_number').notNull().default(1),
+  status: text('status').$type<PromoRedemptionStatus>().notNull(),
+  orderId: bigint('order_id', { mode: 'number' }),
+  transactionId: bigint('transaction_id', { mode: 'number' }),
+  expiresAt: timestamp('expires_at', { withTimezone: true }),
+  createdAt: createdAt(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+});
+
 export type LedgerKind =
   | 'admin_credit'
   | 'admin_debit'
@@ -270,7 +381,7 @@ export const ledgerTransactions = pgTable('ledger_transactions', {
   createdAt: createdAt(),
 });
 
-export type WalletKind = 'topup' | 'sale' | 'refund' | 'adjustment';
+export type WalletKind = 'topup' | 'sale' | 'refund' | 'adjustment' | 'consumption';
 
 /** The tenant wallet's entries (migrations/0005_wallet.sql); bots.wallet_balance is their running sum. */
 export const walletTransactions = pgTable('wallet_transactions', {
@@ -286,6 +397,25 @@ export const walletTransactions = pgTable('wallet_transactions', {
   createdBy: bigint('created_by', { mode: 'number' }),
   createdAt: createdAt(),
 });
+
+/** The daily consumption charges of a shop billed by consumption (migrations/0024): one a UTC day. */
+export const walletConsumptionCharges = pgTable(
+  'wallet_consumption_charges',
+  {
+    botId: botId(),
+    /** The UTC day, YYYY-MM-DD. */
+    day: date('day', { mode: 'string' }).notNull(),
+    kind: text('kind').$type<'opening' | 'charge' | 'per_sale'>().notNull(),
+    consumedBytes: bigint('consumed_bytes', { mode: 'number' }).notNull(),
+    fromBytes: bigint('from_bytes', { mode: 'number' }).notNull(),
+    toBytes: bigint('to_bytes', { mode: 'number' }).notNull(),
+    pricePerGb: bigint('price_per_gb', { mode: 'number' }).notNull(),
+    amount: bigint('amount', { mode: 'number' }).notNull(),
+    walletEntryId: bigint('wallet_entry_id', { mode: 'number' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.day] })],
+);
 
 export const cardToCardPayments = pgTable('card_to_card_payments', {
   id: id(),
@@ -416,6 +546,121 @@ export const botSessions = pgTable(
   (t) => [primaryKey({ columns: [t.botId, t.sessionKey] })],
 );
 
+export type TicketStatus = 'open' | 'answered' | 'closed';
+export type TicketAuthor = 'customer' | 'admin';
+export type TicketEventKind = 'message' | 'closed' | 'reopened';
+export type TicketFileKind = 'photo' | 'document';
+
+/** A customer's support ticket (migrations/0021). */
+export const supportTickets = pgTable('support_tickets', {
+  id: id(),
+  botId: botId(),
+  customerId: bigint('customer_id', { mode: 'number' }).notNull(),
+  subject: text('subject').notNull(),
+  status: text('status').$type<TicketStatus>().notNull().default('open'),
+  lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull().defaultNow(),
+  closedAt: timestamp('closed_at', { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** A ticket's history: messages of either side, closes and reopens. */
+export const ticketMessages = pgTable('ticket_messages', {
+  id: id(),
+  botId: botId(),
+  ticketId: bigint('ticket_id', { mode: 'number' }).notNull(),
+  customerId: bigint('customer_id', { mode: 'number' }).notNull(),
+  kind: text('kind').$type<TicketEventKind>().notNull().default('message'),
+  author: text('author').$type<TicketAuthor>().notNull(),
+  adminTelegramId: bigint('admin_telegram_id', { mode: 'number' }),
+  text: text('text'),
+  fileId: text('file_id'),
+  fileKind: text('file_kind').$type<TicketFileKind>(),
+  sourceUpdateId: bigint('source_update_id', { mode: 'number' }),
+  createdAt: createdAt(),
+});
+
+/** A message the bot sent about a ticket, so a reply to it finds the ticket. */
+export const ticketDeliveries = pgTable(
+  'ticket_deliveries',
+  {
+    botId: botId(),
+    chatId: bigint('chat_id', { mode: 'number' }).notNull(),
+    telegramMessageId: bigint('telegram_message_id', { mode: 'number' }).notNull(),
+    ticketId: bigint('ticket_id', { mode: 'number' }).notNull(),
+    ticketMessageId: bigint('ticket_message_id', { mode: 'number' }).notNull(),
+    side: text('side').$type<'admins' | 'customer'>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.chatId, t.telegramMessageId] })],
+);
+
+export type BroadcastSegment =
+  | 'all'
+  | 'active'
+  | 'expired'
+  | 'never_bought'
+  | 'trial_only'
+  | 'language'
+  | 'admins';
+export type BroadcastStatus = 'sending' | 'done' | 'cancelled';
+export type BroadcastRecipientStatus =
+  | 'pending'
+  | 'sending'
+  | 'sent'
+  | 'blocked'
+  | 'failed'
+  | 'unknown'
+  | 'cancelled';
+
+/** A message to a segment of a shop's customers (migrations/0020). */
+export const broadcasts = pgTable('broadcasts', {
+  id: id(),
+  botId: botId(),
+  origin: text('origin').$type<'admin' | 'api' | 'operator'>().notNull(),
+  createdBy: bigint('created_by', { mode: 'number' }),
+  text: text('text').notNull(),
+  photo: text('photo'),
+  buttonText: text('button_text'),
+  buttonUrl: text('button_url'),
+  segment: text('segment').$type<BroadcastSegment>().notNull(),
+  segmentLanguage: text('segment_language').$type<Language>(),
+  status: text('status').$type<BroadcastStatus>().notNull().default('sending'),
+  total: integer('total').notNull().default(0),
+  progressChatId: bigint('progress_chat_id', { mode: 'number' }),
+  progressMessageId: bigint('progress_message_id', { mode: 'number' }),
+  progressLanguage: text('progress_language').$type<Language>(),
+  progressEditedAt: timestamp('progress_edited_at', { withTimezone: true }),
+  reportedAt: timestamp('reported_at', { withTimezone: true }),
+  createdAt: createdAt(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+});
+
+/** One recipient of a broadcast, materialised at confirm time; its status is its delivery. */
+export const broadcastRecipients = pgTable(
+  'broadcast_recipients',
+  {
+    botId: botId(),
+    broadcastId: bigint('broadcast_id', { mode: 'number' }).notNull(),
+    customerId: bigint('customer_id', { mode: 'number' }).notNull(),
+    chatId: bigint('chat_id', { mode: 'number' }).notNull(),
+    status: text('status').$type<BroadcastRecipientStatus>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    claimStep: integer('claim_step'),
+    claimAttempt: integer('claim_attempt'),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    error: text('error'),
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.broadcastId, t.customerId] })],
+);
+
+/** Each bot's broadcast send clock, shared by its broadcasts and every process. */
+export const broadcastPace = pgTable('broadcast_pace', {
+  botId: bigint('bot_id', { mode: 'number' }).primaryKey(),
+  nextSendAt: timestamp('next_send_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
 /**
  * Every money column, with the constraint of migrations/0010_money_bounds.sql that keeps it within
  * MAX_MONEY (src/shared/money.ts): read in mode 'number', a bigint is exact only up to 2^53, and
@@ -424,12 +669,21 @@ export const botSessions = pgTable(
  */
 export const MONEY_COLUMNS = [
   { column: customers.balance, constraint: 'customers_balance_max' },
-  { column: bots.walletBalance, constraint: 'bots_wallet_balance_max' },
+  { column: bots.walletBalance, constraint: 'bots_wallet_balance_max', signed: true },
   { column: bots.wholesalePricePerGb, constraint: 'bots_wholesale_price_per_gb_max' },
   { column: ledgerTransactions.amount, constraint: 'ledger_transactions_amount_max', signed: true },
   { column: ledgerTransactions.balanceAfter, constraint: 'ledger_transactions_balance_after_max' },
   { column: walletTransactions.amount, constraint: 'wallet_transactions_amount_max', signed: true },
-  { column: walletTransactions.balanceAfter, constraint: 'wallet_transactions_balance_after_max' },
+  {
+    column: walletTransactions.balanceAfter,
+    constraint: 'wallet_transactions_balance_after_max',
+    signed: true,
+  },
+  { column: walletConsumptionCharges.amount, constraint: 'wallet_consumption_charges_amount_max' },
+  {
+    column: walletConsumptionCharges.pricePerGb,
+    constraint: 'wallet_consumption_charges_price_per_gb_max',
+  },
   { column: botPlans.price, constraint: 'bot_plans_price_max' },
   { column: botPacks.price, constraint: 'bot_packs_price_max' },
   { column: orders.price, constraint: 'orders_price_max' },
@@ -437,6 +691,10 @@ export const MONEY_COLUMNS = [
   { column: zarinpalPayments.amount, constraint: 'zarinpal_payments_amount_max' },
   { column: zarinpalPayments.gatewayAmount, constraint: 'zarinpal_payments_gateway_amount_max' },
   { column: starsPayments.creditAmount, constraint: 'stars_payments_credit_amount_max' },
+  { column: customerGroupPrices.price, constraint: 'customer_group_prices_price_max' },
+  { column: promoCodes.amount, constraint: 'promo_codes_amount_max' },
+  { column: promoCodes.minPrice, constraint: 'promo_codes_min_price_max' },
+  { column: orders.discountAmount, constraint: 'orders_discount_amount_max' },
 ] as const;
 
 export const schema = {
@@ -450,6 +708,7 @@ export const schema = {
   subscriptions,
   ledgerTransactions,
   walletTransactions,
+  walletConsumptionCharges,
   cardToCardPayments,
   zarinpalPayments,
   starsPayments,
@@ -459,5 +718,18 @@ export const schema = {
   jobs,
   orders,
   subscriptionNotices,
+  customerGroups,
+  customerGroupPrices,
+  promoCodes,
+  promoCodePlans,
+  promoRedemptions,
+  supportTickets,
+  ticketMessages,
+  ticketDeliveries,
+  helpPages,
+  helpPageTexts,
+  broadcasts,
+  broadcastRecipients,
+  broadcastPace,
 };
 export type Schema = typeof schema;

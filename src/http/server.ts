@@ -8,6 +8,7 @@ import { scrubUnstorableInput } from '../shared/input-safety.js';
 import type { Logger } from '../shared/logger.js';
 import { type ApiOptions, apiPlugin } from './api/index.js';
 import { drainRequestBody, statusOf } from './drain.js';
+import { type MonitoringOptions, monitoringRoutes } from './monitoring.js';
 import { type PanelWebhookOptions, panelWebhookRoutes } from './panel-webhook.js';
 import { zarinpalCallbackRoutes } from './payments/zarinpal-callback.js';
 
@@ -19,13 +20,22 @@ export interface ServerDeps {
   readonly api: Omit<ApiOptions, 'app'>;
   /** The panel's webhooks (REMNAWAVE_WEBHOOK_SECRET); absent: POST /panel/webhook does not exist. */
   readonly panelWebhook?: Omit<PanelWebhookOptions, 'app'> | undefined;
+  /**
+   * GET /metrics and GET /health/bots (behind METRICS_TOKEN), and the job runner's state for
+   * /health; absent: neither route exists and /health says nothing of jobs.
+   */
+  readonly monitoring?:
+    | (Omit<MonitoringOptions, 'fleet'> & {
+        readonly jobs?: () => 'alive' | 'stalled' | 'stopped' | 'starting';
+      })
+    | undefined;
 }
 
 const botIdParam = z.object({ botId: z.coerce.number().int().positive() });
 const update = z.object({ update_id: z.number().int().nonnegative() }).passthrough();
 
 /** One HTTP server: Telegram webhooks, the management REST API (and, later, payment callbacks). */
-export function createServer({ fleet, app, logger, api, panelWebhook }: ServerDeps) {
+export function createServer({ fleet, app, logger, api, panelWebhook, monitoring }: ServerDeps) {
   const server = Fastify({
     loggerInstance: logger.child({ component: 'http' }),
     // unguessable and unique across processes: error bodies and logs carry it
@@ -36,12 +46,22 @@ export function createServer({ fleet, app, logger, api, panelWebhook }: ServerDe
   });
 
   // 503 while the database is unreachable: a load balancer or monitor sees the outage, and the
-  // updates that arrive meanwhile are deferred (answered 503 below), not lost
+  // updates that arrive meanwhile are deferred (answered 503 below), not lost. A change bus
+  // reconnecting or a job runner stuck makes the process `degraded` but still able to take
+  // updates, so it answers 200 and says which part is not well.
   server.get('/health', async (_request, reply) => {
     const database = (await app.platform.isDatabaseReachable()) ? 'up' : 'down';
-    return reply
-      .code(database === 'up' ? 200 : 503)
-      .send({ status: database === 'up' ? 'ok' : 'degraded', database, bots: fleet.status().length });
+    const changeBus = app.platform.isChangeBusConnected() ? 'connected' : 'disconnected';
+    const jobs = monitoring?.jobs?.();
+    const healthy =
+      database === 'up' && changeBus === 'connected' && (jobs === undefined || jobs === 'alive');
+    return reply.code(database === 'up' ? 200 : 503).send({
+      status: healthy ? 'ok' : 'degraded',
+      database,
+      changeBus,
+      ...(jobs === undefined ? {} : { jobs }),
+      bots: fleet.status().length,
+    });
   });
 
   // One route for every bot, by numeric tenant id; the per-bot secret header proves the sender.
@@ -85,6 +105,8 @@ export function createServer({ fleet, app, logger, api, panelWebhook }: ServerDe
   void server.register(zarinpalCallbackRoutes, { app });
   // the panel's signed events; without a secret there is no route, so no unauthenticated door
   if (panelWebhook) void server.register(panelWebhookRoutes, { app, ...panelWebhook });
+  if (monitoring)
+    void server.register(monitoringRoutes, { fleet, metrics: monitoring.metrics, token: monitoring.token });
 
   return server;
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { App } from '../app.js';
 import type { Notices } from '../bot/notices/notices.js';
+import type { BackupMaker } from '../db/backup.js';
 import type { FeatureKey } from '../modules/feature-flags/features.js';
 import type { BotId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
@@ -28,6 +29,8 @@ export interface JobContext<P> {
 export interface JobDeps {
   readonly app: App;
   readonly notices: Notices;
+  /** Makes database backups for the daily backup job; absent unless DAILY_BACKUP=on. */
+  readonly backups?: BackupMaker | undefined;
 }
 
 /**

@@ -1,6 +1,10 @@
 import type { AnyJob } from './define.js';
 import { autopayRenewals } from './definitions/autopay.js';
+import { broadcastDeliver } from './definitions/broadcast-deliver.js';
 import { cardPaymentDecided, cardReceiptForward } from './definitions/card-payments.js';
+import { chargeConsumption } from './definitions/consumption-billing.js';
+import { customerMessage, customerModerationNotice } from './definitions/customer-moderation.js';
+import { dailyBackup } from './definitions/daily-backup.js';
 import { expireReceipts } from './definitions/expire-receipts.js';
 import { floodWaitNotice } from './definitions/flood-wait-notice.js';
 import { orderActiveNotice } from './definitions/order-notice.js';
@@ -8,6 +12,7 @@ import { panelUserLostAlert, panelUserLostOperatorAlert } from './definitions/pa
 import { provisionOrder } from './definitions/provision-order.js';
 import { pruneJobs } from './definitions/prune-jobs.js';
 import { pruneUpdates } from './definitions/prune-updates.js';
+import { referralReward, referralRewardNotice } from './definitions/referral-reward.js';
 import { saleRefusedAlert } from './definitions/sale-refused-alert.js';
 import {
   planSubscriptionNotices,
@@ -15,6 +20,8 @@ import {
   sendSubscriptionNotice,
 } from './definitions/subscription-notices.js';
 import { syncTraffic } from './definitions/sync-traffic.js';
+import { ticketDeliver } from './definitions/ticket-deliver.js';
+import { walletLowBalanceAlert } from './definitions/wallet-low-balance.js';
 import { zarinpalNotice } from './definitions/zarinpal-notice.js';
 import { zarinpalReconcile } from './definitions/zarinpal-reconcile.js';
 
@@ -27,6 +34,7 @@ export const ALL_JOBS: readonly AnyJob[] = [
   provisionOrder,
   orderActiveNotice,
   saleRefusedAlert,
+  walletLowBalanceAlert,
   panelUserLostAlert,
   panelUserLostOperatorAlert,
   floodWaitNotice,
@@ -37,9 +45,17 @@ export const ALL_JOBS: readonly AnyJob[] = [
   zarinpalReconcile,
   pruneUpdates,
   syncTraffic,
+  chargeConsumption,
   planSubscriptionNotices,
   sendSubscriptionNotice,
   pruneSubscriptionNotices,
   pruneJobs,
+  dailyBackup,
   autopayRenewals,
+  broadcastDeliver,
+  ticketDeliver,
+  referralReward,
+  referralRewardNotice,
+  customerModerationNotice,
+  customerMessage,
 ];

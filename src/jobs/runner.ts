@@ -121,6 +121,8 @@ export function createJobRunner(deps: {
   let loop: Promise<void> | undefined;
   let unlisten: (() => Promise<void>) | undefined;
   let lastScheduleTick = 0;
+  /** When the loop last went round: a loop stuck longer than a few polls is not alive (/health). */
+  let lastTurnAt = 0;
   /** The last window of each schedule this process has enqueued (or claimed): one write per window. */
   const doneWindows = new Map<string, number>();
 
@@ -276,8 +278,11 @@ export function createJobRunner(deps: {
     inFlight.add(task);
   };
 
+  /** How long the loop sleeps next: a poll interval, or less when a delayed job is due sooner. */
+  let sleepMs = pollIntervalMs;
   const run = async () => {
     while (running) {
+      lastTurnAt = Date.now();
       try {
         await tickSchedules();
         const free = concurrency - inFlight.size;
@@ -293,12 +298,19 @@ export function createJobRunner(deps: {
         }
         // a full batch suggests more are due: look again at once
         if (jobs.length > 0 && jobs.length === free) continue;
+        // with room to spare, wake when the next delayed job is due rather than a poll later
+        if (free > jobs.length) {
+          const dueMs = await store.msUntilNextDue();
+          if (dueMs !== undefined) sleepMs = Math.min(pollIntervalMs, Math.max(5, Math.ceil(dueMs)));
+        }
       } catch (error) {
         logger.error({ err: error }, 'job runner loop failed; retrying');
       }
+      const wait = sleepMs;
+      sleepMs = pollIntervalMs;
       await new Promise<void>((resolve) => {
         wake = resolve;
-        setTimeout(resolve, pollIntervalMs).unref();
+        setTimeout(resolve, wait).unref();
       });
       wake = undefined;
     }
@@ -319,6 +331,14 @@ export function createJobRunner(deps: {
       await Promise.allSettled([...inFlight]);
       await unlisten?.();
       unlisten = undefined;
+    },
+    /**
+     * `alive` while the loop goes round (it waits at most a poll interval between turns; a turn
+     * stuck on the database for 30 s or ten polls is `stalled`), `stopped` before start or after stop.
+     */
+    state(): 'alive' | 'stalled' | 'stopped' {
+      if (!running) return 'stopped';
+      return Date.now() - lastTurnAt <= Math.max(30_000, 10 * pollIntervalMs) ? 'alive' : 'stalled';
     },
     /** Runs until no job is due (tests and the demo). */
     async drain(timeoutMs = 30_000): Promise<void> {

@@ -99,7 +99,8 @@ describe.each(BACKENDS)('the admin chat on %s', (backend) => {
     const tracking = await sendReceipt(shop, 'Nima');
     for (const admin of admins) {
       const shown = await receiptIn(shop, admin, tracking);
-      expect(shown.buttons.flat().map((b) => b.callbackData)).toHaveLength(3);
+      // approve, reject, details and ban
+      expect(shown.buttons.flat().map((b) => b.callbackData)).toHaveLength(4);
       // and they learn why receipts now come to them privately
       const note = await h.sim.waitForMessage(shop.bot, admin, (m) =>
         (m.text ?? '').startsWith(en('admin-chat-unreachable').slice(0, 20)),

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { asBotId } from '../../src/shared/ids.js';
@@ -225,4 +227,40 @@ describe('secrets in the logs of a running fleet', () => {
     expect(text).not.toContain(shop.bot.token);
     testLogs.expectNoLeaks();
   });
+});
+
+/*
+ * The demo (`npm run demo`: a master bot, two shops, card-to-card with a real-looking card number, a
+ * Zarinpal merchant, the panel simulator) run as a process at debug level: the log lines hold no
+ * bot token, no full card number, no merchant id and no panel token. The conversation it prints
+ * does show the card (the customer must see it), which proves the check looks at a run that had one.
+ */
+describe('secrets in the logs of the demo', () => {
+  const DEMO_MERCHANT = '5f1d2c3b-4a59-4e7d-8c6b-1a2b3c4d5e6f';
+  const BOT_TOKEN = /(?<![\w-])\d{5,15}:[\w-]{35}(?![\w-])/g;
+  const SIXTEEN_DIGITS = /(?<![\d.])\d{4}([ -]?)\d{4}\1\d{4}\1\d{4}(?!\d)/g;
+  /** The Remnawave simulator's random token (sim/remnawave/server.ts), and any bearer header. */
+  const PANEL_TOKEN = /sim-[0-9a-f]{32}|Bearer [\w.-]{16,}/g;
+  const cards = (text: string) =>
+    [...text.matchAll(SIXTEEN_DIGITS)].map((m) => m[0].replace(/\D/g, '')).filter(passesLuhn);
+
+  it('logs no bot token, card number, merchant id or panel token at debug level', async () => {
+    const { stdout, stderr } = await promisify(execFile)('npx', ['tsx', 'scripts/demo.ts'], {
+      env: { ...process.env, LOG_LEVEL: 'debug', FORCE_COLOR: '0' },
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 180_000,
+    });
+    const lines = `${stdout}\n${stderr}`.split('\n');
+    const logLines = lines.filter((line) => line.startsWith('{"level"'));
+    const printed = lines.filter((line) => !line.startsWith('{"level"')).join('\n');
+    // the run logged (debug lines included) and reached the steps that handle each secret
+    expect(logLines.length).toBeGreaterThan(50);
+    expect(logLines.some((line) => line.includes('"level":20'))).toBe(true);
+    expect(cards(printed)).toContain('6037991234567893');
+    const logged = logLines.join('\n');
+    expect([...logged.matchAll(BOT_TOKEN)].map((m) => m[0])).toEqual([]);
+    expect(cards(logged)).toEqual([]);
+    expect(logged).not.toContain(DEMO_MERCHANT);
+    expect([...logged.matchAll(PANEL_TOKEN)].map((m) => m[0])).toEqual([]);
+  }, 200_000);
 });

@@ -1,5 +1,5 @@
 import { type RemnawaveSim, startRemnawaveSim } from '../../sim/remnawave/index.js';
-import type { SimBot, TelegramSim } from '../../sim/telegram/index.js';
+import type { RateLimitOptions, SimBot, TelegramSim } from '../../sim/telegram/index.js';
 import { startTelegramSim } from '../../sim/telegram/index.js';
 import { startZarinpalSim, type ZarinpalSim } from '../../sim/zarinpal/index.js';
 import { createRemnawaveClient } from '../../src/integrations/remnawave/client.js';
@@ -36,9 +36,19 @@ export interface ShopUnderTest {
 export async function startFleetHarness(
   backend: Backend,
   mode: 'polling' | 'webhook',
-  options: { zarinpal?: boolean; maxRetryDelaySeconds?: number } = {},
+  options: {
+    zarinpal?: boolean;
+    maxRetryDelaySeconds?: number;
+    rateLimit?: RateLimitOptions;
+    /** METRICS_TOKEN: opens GET /metrics and GET /health/bots. */
+    metricsToken?: string;
+  } = {},
 ): Promise<FleetHarness> {
-  const sim = await startTelegramSim({ webhookRetryBaseMs: 20, webhookRetryMaxMs: 200 });
+  const sim = await startTelegramSim({
+    webhookRetryBaseMs: 20,
+    webhookRetryMaxMs: 200,
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+  });
   const panel = await startRemnawaveSim();
   rememberSecret('panel token', panel.apiToken);
   const panelClient = createRemnawaveClient({
@@ -75,6 +85,7 @@ export async function startFleetHarness(
     secretKey: TEST_ENCRYPTION_KEY,
     http: { host: '127.0.0.1', port },
     healthProbeIntervalMs: 300,
+    ...(options.metricsToken === undefined ? {} : { monitoring: { token: options.metricsToken } }),
     ...(options.maxRetryDelaySeconds === undefined
       ? {}
       : { maxRetryDelaySeconds: options.maxRetryDelaySeconds }),

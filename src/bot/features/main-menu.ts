@@ -6,8 +6,10 @@ import type { Translate } from '../i18n.js';
 import { adminHomeButton } from './admin/admin-ui.js';
 import { isAdmin } from './is-admin.js';
 import { menuHomeButton } from './keyboards.js';
+import { helpSection } from './menu/help.js';
 import { languageSection } from './menu/language.js';
 import { miniAppSection } from './menu/mini-app.js';
+import { promoSection } from './menu/promo.js';
 import { referralSection } from './menu/referral.js';
 import { supportSection } from './menu/support.js';
 import { continueOnboarding } from './onboarding.js';
@@ -28,8 +30,10 @@ const SECTIONS: readonly MenuSection[] = [
   subscriptionSection,
   trialSection,
   topUpSection,
+  promoSection,
   referralSection,
   supportSection,
+  helpSection,
   languageSection,
   miniAppSection,
 ];

@@ -5,6 +5,7 @@ import type { BotContext } from '../context.js';
 import { LANGUAGES } from '../i18n.js';
 import { sendMainMenu } from './main-menu.js';
 import { chooseLanguageButton, languageKeyboard } from './menu/language.js';
+import { PROMO_START_PREFIX, redeemAndAnswer } from './menu/promo.js';
 
 const MEMBER_STATUSES = new Set(['creator', 'administrator', 'member', 'restricted']);
 const REFERRAL_PREFIX = 'ref_';
@@ -88,6 +89,9 @@ export async function start(ctx: BotContext, payload: string): Promise<void> {
       ctx.logger.info({ customerId: ctx.customer.id }, 'referral recorded');
     }
   }
+  // a promo link (`promo_<CODE>`) is redeemed at once, whatever onboarding still asks
+  if (payload.startsWith(PROMO_START_PREFIX) && ctx.customer)
+    await redeemAndAnswer(ctx, payload.slice(PROMO_START_PREFIX.length));
   if (!(await continueOnboarding(ctx))) return;
   const name = ctx.from?.first_name ?? '';
   await sendMainMenu(ctx, ctx.t(isNew ? 'welcome' : 'welcome-back', { name }));

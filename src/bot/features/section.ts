@@ -28,6 +28,11 @@ export type Answer<K extends AwaitingKind> = (
 export type Answers = { readonly [K in AwaitingKind]?: Answer<K> };
 
 export interface Section {
+  /**
+   * Whether the menu shows its button (default: always): a section of a feature switched off has
+   * none; its composer still refuses a stale button politely.
+   */
+  readonly isShown?: (ctx: BotContext) => boolean | Promise<boolean>;
   /** Its button on the menu's home screen, in the reader's language. */
   readonly button: (ctx: BotContext) => SectionButton | Promise<SectionButton>;
   /** Its buttons' handlers; the menu mounts it behind its gate, for button presses only. */

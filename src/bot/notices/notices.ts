@@ -27,8 +27,14 @@ import {
 import type { Fleet } from '../fleet.js';
 import { formatMoney, formatNumber } from '../format.js';
 import type { Translator } from '../i18n.js';
+import { backupNoticeSenders } from './backup-notices.js';
+import { broadcastNoticeSenders } from './broadcast-notices.js';
+import { moderationNoticeSenders } from './moderation-notices.js';
 import { panelNoticeSenders } from './panel-notices.js';
+import { referralNoticeSenders } from './referral-notices.js';
 import { subscriptionNoticeSenders } from './subscription-notices.js';
+import { ticketNoticeSenders } from './ticket-notices.js';
+import { walletAlertExtras, walletNoticeSenders } from './wallet-notices.js';
 
 /** The wait Telegram asked for on a 429, in seconds; undefined for any other error. */
 export const floodWaitSeconds = (error: unknown): number | undefined =>
@@ -85,14 +91,15 @@ export function createNotices(deps: NoticesDeps) {
 
   /**
    * Who a notice is for, and their language; undefined when the customer or the tenant is gone, or
-   * the customer blocked the bot (nothing is sent to them until they write to it again).
+   * the customer blocked the bot (nothing is sent to them until they write to it again), or the
+   * shop banned them (nothing is sent to them until unbanned).
    */
   const recipient = async (services: TenantServices, customerId: CustomerId) => {
     const [customer, tenant] = await Promise.all([
       services.customers.get(customerId),
       app.platform.tenants.get(services.botId),
     ]);
-    if (!customer || !tenant || customer.unreachableSince) return undefined;
+    if (!customer || !tenant || customer.unreachableSince || customer.isBlocked) return undefined;
     return { customer, tenant, t: translator.forLanguage(customer.language) };
   };
 
@@ -127,6 +134,12 @@ export function createNotices(deps: NoticesDeps) {
   return {
     ...subscriptionNoticeSenders({ app, runningBotApi, recipient, deliver }),
     ...panelNoticeSenders({ app, translator, runningBotApi }),
+    ...broadcastNoticeSenders({ app, translator, runningBotApi }),
+    ...ticketNoticeSenders({ app, translator, runningBotApi }),
+    ...referralNoticeSenders({ app, runningBotApi, recipient, deliver }),
+    ...moderationNoticeSenders({ app, translator, runningBotApi, deliver }),
+    ...walletNoticeSenders({ app, translator, runningBotApi }),
+    ...backupNoticeSenders({ app, translator, runningBotApi }),
     /**
      * Sends the customer their subscription (card, link and QR) once an order is active, headed by
      * what the order did: a new subscription, a renewal, a trial made a paid one, extra traffic or days.
@@ -220,7 +233,7 @@ export function createNotices(deps: NoticesDeps) {
       const api = runningBotApi(botId);
       const services = app.forTenant(botId);
       const customer = await services.customers.getByTelegramId(chatId);
-      if (customer?.unreachableSince) return;
+      if (customer?.unreachableSince || customer?.isBlocked) return;
       try {
         await api.sendMessage(chatId, translator.forLanguage(language)('error-flood-wait'));
       } catch (error) {
@@ -256,7 +269,16 @@ export function createNotices(deps: NoticesDeps) {
         balance: refusal.walletBalance,
         missing: refusal.walletMissing,
       });
-      const text = translator.t(language, alert.key, alert.args);
+      // with how to top up (the operator's contact) and, in private, the wallet screen's button
+      const extras = await walletAlertExtras(services, tenant, language, translator.forLanguage(language));
+      const money = (amount: number) =>
+        formatMoney(amount, tenant.currency, language, translator.forLanguage(language));
+      const args = {
+        ...alert.args,
+        balance: money(refusal.walletBalance),
+        missing: money(refusal.walletMissing),
+      };
+      const text = `${translator.t(language, alert.key, args)}\n\n${extras.howTo}`;
       logger.warn({ orderId: refusal.orderId }, 'sale refused: the wallet cannot cover it');
       await sendToAdmins({
         api,
@@ -265,7 +287,7 @@ export function createNotices(deps: NoticesDeps) {
         translator,
         logger,
         send: async ({ chatId }) => {
-          await api.sendMessage(chatId, text);
+          await api.sendMessage(chatId, text, { reply_markup: extras.keyboardFor(chatId) });
         },
       }).catch((error: unknown) => logger.warn({ err: error }, 'could not alert every admin'));
     },

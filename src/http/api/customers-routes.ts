@@ -23,7 +23,7 @@ export const customerView = z.object({
   updatedAt: timestamp,
 });
 
-const toCustomerView = (customer: Customer): z.infer<typeof customerView> => ({
+export const toCustomerView = (customer: Customer): z.infer<typeof customerView> => ({
   id: customer.id,
   telegramId: customer.telegramId,
   username: customer.username,

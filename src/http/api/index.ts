@@ -3,16 +3,23 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
 import { createAuthenticator } from './auth.js';
 import { registerBotRoutes } from './bots-routes.js';
+import { registerBroadcastRoutes } from './broadcasts-routes.js';
 import { registerCardRoutes } from './cards-routes.js';
 import { registerConfigRoutes } from './config-routes.js';
 import { registerCustomerRoutes } from './customers-routes.js';
 import { ApiError, installErrorHandling } from './errors.js';
 import { registerFeatureRoutes } from './features-routes.js';
+import { registerGroupRoutes } from './groups-routes.js';
+import { registerHelpRoutes } from './help-routes.js';
+import { registerModerationRoutes } from './moderation-routes.js';
 import { registerOpenApi } from './openapi.js';
 import { registerPackRoutes } from './packs-routes.js';
 import { registerPaymentRoutes } from './payments-routes.js';
 import { registerPlanRoutes } from './plans-routes.js';
+import { registerPromoRoutes } from './promo-routes.js';
 import { type ApiContext, createRouter, useZodForValidation } from './route.js';
+import { registerTicketRoutes } from './tickets-routes.js';
+import { registerWalletBillingRoutes } from './wallet-billing-routes.js';
 
 export interface ApiOptions {
   readonly app: App;
@@ -72,9 +79,16 @@ export async function apiPlugin(api: FastifyInstance, options: ApiOptions): Prom
       registerConfigRoutes(router, context);
       registerPlanRoutes(router, context);
       registerPackRoutes(router, context);
+      registerWalletBillingRoutes(router, context);
+      registerBroadcastRoutes(router, context);
+      registerHelpRoutes(router, context);
+      registerGroupRoutes(router, context);
+      registerPromoRoutes(router, context);
       registerCardRoutes(router, context);
       registerCustomerRoutes(router, context);
+      registerModerationRoutes(router, context);
       registerPaymentRoutes(router, context);
+      registerTicketRoutes(router, context);
     },
     { prefix: '/v1' },
   );

@@ -132,5 +132,8 @@ export function createRemnawavePanel(client: RemnawaveClient): VpnPanel {
     },
     isOutcomeUnknown,
     isUsernameTaken,
+    async listSquads() {
+      return (await client.getInternalSquads()).map(({ uuid, name }) => ({ uuid, name }));
+    },
   };
 }

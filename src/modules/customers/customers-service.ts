@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, count, eq, getTableColumns, ilike, or, sql } from 'drizzle-orm';
-import { customers, type Language } from '../../db/schema.js';
+import { customers, type Language, ledgerTransactions } from '../../db/schema.js';
 import type { TenantDb } from '../../db/tenant-tx.js';
 import type { CustomerId } from '../../shared/ids.js';
 
@@ -186,8 +186,9 @@ export function createCustomersService({ tenant }: { tenant: TenantDb }) {
       );
     },
     /**
-     * Records who invited the customer: only once, only a customer of this tenant, never oneself.
-     * Returns whether it was recorded.
+     * Records who invited the customer: only once, only a customer of this tenant, never oneself, and
+     * only while the customer has never paid money in (a referral rewards bringing a paying customer,
+     * so one who paid before cannot be claimed later). Returns whether it was recorded.
      */
     async setReferrer(id: CustomerId, referralCode: string): Promise<boolean> {
       return tenant.transaction(async (tx) => {
@@ -199,7 +200,13 @@ export function createCustomersService({ tenant }: { tenant: TenantDb }) {
         const updated = await tx
           .update(customers)
           .set({ referredBy: referrer.id, updatedAt: new Date() })
-          .where(and(byId(id), sql`${customers.referredBy} is null`))
+          .where(
+            and(
+              byId(id),
+              sql`${customers.referredBy} is null`,
+              sql`not exists (select 1 from ${ledgerTransactions} where ${ledgerTransactions.botId} = ${botId} and ${ledgerTransactions.customerId} = ${id} and ${ledgerTransactions.kind} = 'topup')`,
+            ),
+          )
           .returning({ id: customers.id });
         return updated.length > 0;
       });

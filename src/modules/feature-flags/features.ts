@@ -12,9 +12,19 @@ export const FEATURES = {
   trial_subscription: { default: true, description: 'One free trial per customer' },
   referral_program: {
     default: false,
-    description: "Each customer's invite link and how many joined through it (no rewards yet)",
+    description:
+      "Each customer's invite link, who joined and paid, and rewards: the invited customer's first top-up bonus, the inviter's bonus and commission (referral_* settings)",
   },
   support_contact: { default: true, description: 'Show the support contact' },
+  promo_codes: {
+    default: false,
+    description:
+      'Promo codes: entered from the main menu or a /start promo_<CODE> link (admin menu: Promo codes)',
+  },
+  support_tickets: {
+    default: false,
+    description: 'Support tickets from the support menu (with support_mode tickets or both)',
+  },
   autopay: {
     default: true,
     description:
@@ -34,9 +44,17 @@ export const FEATURES = {
     default: true,
     description: "A subscription's devices listed on its card, removed one by one or all at once",
   },
+  broadcasts: {
+    default: true,
+    description: "Broadcasts from the admin menu and the API to a segment of the shop's customers",
+  },
   subscription_new_link: {
     default: true,
     description: 'A new subscription link on request (the old one stops working)',
+  },
+  help_pages: {
+    default: true,
+    description: "Main-menu Help: the shop's FAQ and connection guides (edited in the admin menu)",
   },
 } as const satisfies Record<string, { default: boolean; description: string }>;
 

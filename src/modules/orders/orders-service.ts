@@ -4,6 +4,8 @@ import { botPacks, botPlans, customers, orders, subscriptions } from '../../db/s
 import type { TenantDb, TenantTx } from '../../db/tenant-tx.js';
 import type { Clock } from '../../shared/clock.js';
 import type { CustomerId, OrderId, PackId, PlanId, SubscriptionId } from '../../shared/ids.js';
+import type { FeatureFlagsService } from '../feature-flags/feature-flags-service.js';
+import { quotePlan } from '../promo/plan-pricing.js';
 import type { SettingsService } from '../settings/settings-service.js';
 import { lockCustomer, type Order, type PayOutcome, payOrder, tenantCurrency } from './pay-order.js';
 
@@ -36,6 +38,8 @@ export interface OrdersDeps {
   readonly tenant: TenantDb;
   readonly clock: Clock;
   readonly settings: SettingsService;
+  /** For `promo_codes`: without it (or with the switch off) a held discount prices nothing. */
+  readonly flags?: FeatureFlagsService;
 }
 
 /**
@@ -43,7 +47,7 @@ export interface OrdersDeps {
  * an order is paid from the balance at once when it covers the price, and otherwise waits for a
  * payment to complete it (`payAwaiting`).
  */
-export function createOrdersService({ tenant, clock, settings }: OrdersDeps) {
+export function createOrdersService({ tenant, clock, settings, flags }: OrdersDeps) {
   const { botId } = tenant;
   const findByKey = async (tx: TenantTx, key: string) => {
     const [row] = await tx
@@ -153,16 +157,21 @@ export function createOrdersService({ tenant, clock, settings }: OrdersDeps) {
     }): Promise<PurchaseOutcome> {
       // read before the order's transaction: the settings service opens its own
       const limit = await settings.get('max_subscriptions_per_customer');
+      const promo = (await flags?.isEnabled('promo_codes')) ?? false;
       return placeOrder(input.customerId, input.idempotencyKey, async (tx) => {
         const [plan] = await tx
           .select()
           .from(botPlans)
           .where(and(eq(botPlans.botId, botId), eq(botPlans.id, input.planId), eq(botPlans.isActive, true)));
         if (!plan) return { refused: { status: 'plan_unavailable' } };
+        // the customer's group prices the plan, then a discount code they hold (as the buy screens show)
+        const quote = await quotePlan(tx, input.customerId, plan, { now: clock.now(), promo });
+        const discounted =
+          quote.promo !== undefined && 'redemptionId' in quote.promo ? quote.promo : undefined;
         if (input.keepBalance !== undefined) {
           // the customer row is locked: the balance read here is the one the debit will see
           const balance = await customerBalance(tx, input.customerId);
-          const needed = plan.price + input.keepBalance;
+          const needed = quote.price + input.keepBalance;
           if (balance < needed) return { refused: { status: 'keeps_too_little', balance, needed } };
         }
         let kind: 'purchase' | 'renewal' = 'purchase';
@@ -180,7 +189,10 @@ export function createOrdersService({ tenant, clock, settings }: OrdersDeps) {
             planId: plan.id,
             subscriptionId: input.subscriptionId ?? null,
             planName: plan.name,
-            price: plan.price,
+            price: quote.price,
+            discountAmount: quote.discount,
+            promoCodeId: discounted?.promoCodeId ?? null,
+            promoRedemptionId: discounted?.redemptionId ?? null,
             periodDays: plan.periodDays,
             trafficGb: plan.trafficGb,
             deviceLimit: plan.deviceLimit,

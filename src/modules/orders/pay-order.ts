@@ -6,6 +6,7 @@ import { saleRefusedAlert } from '../../jobs/definitions/sale-refused-alert.js';
 import { enqueue } from '../../jobs/enqueue.js';
 import type { CustomerId, OrderId } from '../../shared/ids.js';
 import { postEntry } from '../ledger/ledger-service.js';
+import { consumeHeldDiscount } from '../promo/plan-pricing.js';
 import { panelUsername } from '../subscriptions/panel-username.js';
 import { GIB } from '../subscriptions/vpn-panel.js';
 import { chargeSale } from '../wallet/charge-sale.js';
@@ -107,10 +108,11 @@ async function payOrderSteps(tx: TenantTx, orderId: OrderId, now: Date): Promise
     if (posted.status === 'over_limit') throw new Error(`order ${order.id}: debit refused as over_limit`);
     transactionId = posted.entry.id;
   }
-  if (order.kind !== 'trial' && order.kind !== 'day_pack') {
-    // a trial is a gift, not a sale, and days sell no traffic: the tenant's wallet pays for the
-    // traffic it sells (a plan's, or a traffic pack's GB)
-    const charged = await chargeSale(tx, { orderId: order.id, trafficGb: order.trafficGb });
+  if (order.kind !== 'trial') {
+    // a trial is a gift, not a sale. Billed per sale the tenant's wallet pays for the traffic it
+    // sells (a plan's, or a traffic pack's GB; days sell none); billed by consumption it admits the
+    // sale or not, by its kind (a new subscription or more of an existing one)
+    const charged = await chargeSale(tx, { orderId: order.id, trafficGb: order.trafficGb, kind: order.kind });
     if (charged.status === 'insufficient') {
       throw new Refused({
         status: 'wallet_insufficient',
@@ -134,6 +136,8 @@ async function payOrderSteps(tx: TenantTx, orderId: OrderId, now: Date): Promise
     })
     .where(eq(orders.id, order.id))
     .returning();
+  // the discount code that priced it is spent now, with the payment
+  await consumeHeldDiscount(tx, order, now);
   await enqueue(tx, provisionOrder, { orderId: order.id });
   return { status: 'paid', order: paid as Order };
 }

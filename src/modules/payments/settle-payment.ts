@@ -3,8 +3,10 @@ import { customers } from '../../db/schema.js';
 import type { TenantTx } from '../../db/tenant-tx.js';
 import type { JobDefinition } from '../../jobs/define.js';
 import { enqueue } from '../../jobs/enqueue.js';
+import { publishPaymentCredited } from '../../shared/metric-events.js';
 import type { LedgerEntry } from '../ledger/ledger-service.js';
 import { type PayOutcome, payOrder } from '../orders/pay-order.js';
+import { queueReferralReward } from '../referral/queue-referral-reward.js';
 import { creditPayment, type PaymentCredit } from './credit-payment.js';
 
 /**
@@ -75,9 +77,18 @@ export async function settlePayment<Row, P = never>(
     posting.status === 'posted' && credit.orderId != null
       ? await payOrder(tx, credit.orderId, settlement.now)
       : undefined;
+  // money the customer paid in earns their inviter's rewards: queued with it, paid by a job
+  if (posting.status === 'posted' && (credit.kind ?? 'topup') === 'topup')
+    await queueReferralReward(tx, {
+      customerId: credit.customerId,
+      amount: credit.amount,
+      paymentRef: credit.externalRef,
+    });
   const payment = await settlement.recordEntry(tx, claimed, posting.entry);
   await settlement.bookkeeping?.(tx, payment);
   if (settlement.notice) await enqueue(tx, settlement.notice.job, settlement.notice.payload(payment));
+  // counted for GET /metrics (before the commit: a rare rollback after this point still counts)
+  if (posting.status === 'posted') publishPaymentCredited(credit.externalRef, credit.kind ?? 'topup');
   const [customer] = await tx
     .select({ balance: customers.balance })
     .from(customers)

@@ -110,6 +110,31 @@ export const SETTINGS = {
     default: true,
     tenantEditable: true,
   }),
+  support_mode: define({
+    group: 'support',
+    description:
+      'What the support entry offers: contact (the support username), tickets (support tickets, with the support_tickets switch) or both',
+    expects: 'one of tickets, contact, both',
+    schema: z.enum(['tickets', 'contact', 'both']),
+    default: 'contact' as 'tickets' | 'contact' | 'both',
+    tenantEditable: true,
+  }),
+  ticket_max_open: define({
+    group: 'support',
+    description: 'Support tickets one customer may have open at once',
+    expects: 'a whole number from 1 to 20',
+    schema: int(1, 20),
+    default: 3,
+    tenantEditable: true,
+  }),
+  ticket_messages_per_minute: define({
+    group: 'support',
+    description: 'Ticket messages one customer may send per minute',
+    expects: 'a whole number from 1 to 60',
+    schema: int(1, 60),
+    default: 5,
+    tenantEditable: true,
+  }),
   // notifications
   admin_chat_id: define({
     group: 'notifications',
@@ -122,6 +147,14 @@ export const SETTINGS = {
   receipt_topic_id: define({
     group: 'notifications',
     description: 'Forum topic of the admin chat for card-to-card receipts',
+    expects: 'a positive integer topic id or null',
+    schema: topicId.nullable(),
+    default: null as number | null,
+    tenantEditable: true,
+  }),
+  ticket_topic_id: define({
+    group: 'notifications',
+    description: 'Forum topic of the admin chat for support tickets',
     expects: 'a positive integer topic id or null',
     schema: topicId.nullable(),
     default: null as number | null,
@@ -331,6 +364,53 @@ export const SETTINGS = {
     default: 1,
     tenantEditable: false,
   }),
+  // referral rewards (feature referral_program; paid by the referral-reward job, src/modules/referral/)
+  referral_min_topup: define({
+    group: 'referral',
+    description:
+      "Smallest payment that counts as an invited customer's first top-up for the two bonuses; 0 = any",
+    expects: 'a whole amount from 0 (currency units)',
+    schema: int(0, 1_000_000_000_000),
+    default: 0,
+    tenantEditable: true,
+  }),
+  referral_first_topup_bonus: define({
+    group: 'referral',
+    description:
+      'Bonus credited to an invited customer on their first top-up of at least the minimum; 0 = none',
+    expects: 'a whole amount from 0 (currency units)',
+    schema: int(0, 1_000_000_000_000),
+    default: 0,
+    tenantEditable: true,
+  }),
+  referral_inviter_bonus: define({
+    group: 'referral',
+    description:
+      "Bonus credited to the inviter on the invited customer's first top-up of at least the minimum; 0 = none",
+    expects: 'a whole amount from 0 (currency units)',
+    schema: int(0, 1_000_000_000_000),
+    default: 0,
+    tenantEditable: true,
+  }),
+  referral_commission_percent: define({
+    group: 'referral',
+    description:
+      'Percent of every payment of an invited customer (card-to-card, Zarinpal, Stars) credited to the inviter, rounded down; 0 = none',
+    expects: 'a whole number from 0 to 100 (percent)',
+    schema: int(0, 100),
+    default: 0,
+    tenantEditable: true,
+  }),
+  // broadcasts (src/jobs/definitions/broadcast-deliver.ts)
+  broadcast_rate_per_second: define({
+    group: 'broadcasts',
+    description:
+      "Messages a second a broadcast sends through this shop's bot (Telegram allows about 30 a second per bot)",
+    expects: 'an integer from 1 to 30 (messages a second)',
+    schema: int(1, 30),
+    default: 25,
+    tenantEditable: false,
+  }),
   // wallet
   wallet_unlimited_equivalent_gb: define({
     group: 'wallet',
@@ -339,6 +419,36 @@ export const SETTINGS = {
     schema: int(1, 100_000),
     default: 100,
     tenantEditable: false,
+  }),
+  // billing by consumption (src/modules/wallet/consumption-billing.ts)
+  wallet_billing_mode: define({
+    group: 'wallet',
+    description:
+      'How the tenant wallet pays the operator: per_sale (each sale is charged its traffic) or consumption (the traffic the panel counts is charged once a day)',
+    expects: 'one of per_sale, consumption',
+    schema: z.enum(['per_sale', 'consumption']),
+    default: 'per_sale' as 'per_sale' | 'consumption',
+    tenantEditable: false,
+  }),
+  wallet_consumption_grace: define({
+    group: 'wallet',
+    description:
+      'Billed by consumption: how far below zero the wallet may be (in currency units) while renewals and packs still sell; new subscriptions need a balance above zero',
+    expects: 'a whole number from 0 to 1000000000000 (currency units)',
+    schema: int(0, 1_000_000_000_000),
+    default: 0,
+    tenantEditable: false,
+  }),
+  // read after every wallet debit (src/modules/wallet/low-balance.ts)
+  wallet_low_balance_warning: define({
+    // a notice to the shop's admins, so theirs among the notifications (the wallet group is the operator's)
+    group: 'notifications',
+    description:
+      "Warn the shop's admins once each time a debit takes the wallet below this balance; 0 = never",
+    expects: 'a whole amount from 0 (currency units)',
+    schema: int(0, 1_000_000_000_000),
+    default: 0,
+    tenantEditable: true,
   }),
 } as const;
 

@@ -56,6 +56,12 @@ export interface PanelLink {
   readonly changedAt: Date | null;
 }
 
+/** A squad of the panel (a set of inbounds) a shop's customers can be put in. */
+export interface PanelSquad {
+  readonly uuid: string;
+  readonly name: string;
+}
+
 export interface VpnPanel {
   /** null when the panel has no such user. */
   findAccountByUsername(username: string): Promise<PanelAccount | null>;
@@ -92,6 +98,8 @@ export interface VpnPanel {
   revokeLink(id: number): Promise<PanelLink | null>;
   isOutcomeUnknown(error: unknown): boolean;
   isUsernameTaken(error: unknown): boolean;
+  /** The panel's internal squads, for the operator to choose a shop's from (optional: fakes may lack it). */
+  listSquads?(): Promise<PanelSquad[]>;
 }
 
 export const GIB = 1024 ** 3;

@@ -1,8 +1,9 @@
 import { and, eq } from 'drizzle-orm';
-import { botConfigurations } from '../../db/schema.js';
+import { botConfigurations, type OrderKind } from '../../db/schema.js';
 import type { TenantTx } from '../../db/tenant-tx.js';
 
 import { SETTINGS } from '../settings/registry.js';
+import { admitSale, readWalletBilling } from './consumption-billing.js';
 import { findWalletEntryByRef, lockWallet, postWalletEntry } from './wallet-posting.js';
 
 /** Traffic is sold in GiB, as the panel counts it. */
@@ -15,6 +16,8 @@ export const refundRef = (orderId: number): string => `refund:order:${orderId}`;
 export type ChargeSaleResult =
   | { status: 'charged'; amount: number; balance: number }
   | { status: 'free' }
+  /** The shop is billed by consumption: the sale debits nothing, the wallet admitted it. */
+  | { status: 'by_consumption'; balance: number }
   | { status: 'insufficient'; balance: number; missing: number };
 
 export type RefundSaleResult =
@@ -48,28 +51,38 @@ async function unlimitedEquivalentGb(tx: TenantTx): Promise<number> {
 }
 
 /**
- * Debits the tenant's wallet for one sale, inside the order's own transaction: price = traffic ×
- * the tenant's wholesale price per GB (unlimited plans, trafficGb = 0, at the configured
- * equivalent). The bots row is locked first, so concurrent sales of a tenant run one after
- * another and the wallet never goes below zero.
+ * Billed per sale (the default), debits the tenant's wallet for one sale, inside the order's own
+ * transaction: price = traffic × the tenant's wholesale price per GB (unlimited plans, trafficGb =
+ * 0, at the configured equivalent). The bots row is locked first, so concurrent sales of a tenant
+ * run one after another and the wallet never goes below zero.
  *
  * - `charged`: an entry `order:<id>` was posted, and the traffic added to traffic_sold_bytes. A
  *   second call for the same order answers the first result again without moving money.
- * - `free`: the price is 0 (no wholesale price set); nothing is written.
- * - `insufficient`: the wallet cannot cover it; nothing is written. The caller refuses the sale
- *   and alerts the tenant's admins (`saleRefusedAlert`).
+ * - `free`: the price is 0 (no wholesale price set), or a day pack; nothing is written.
+ * - `by_consumption`: the shop is billed by consumption and the wallet admits the sale
+ *   (`admitSale`); nothing is written, the daily charge pays for the traffic used.
+ * - `insufficient`: the wallet cannot cover it (billed by consumption: cannot admit it); nothing
+ *   is written. The caller refuses the sale and alerts the tenant's admins (`saleRefusedAlert`).
  */
 export async function chargeSale(
   tx: TenantTx,
-  input: { orderId: number; trafficGb: number },
-): Promise<
-  | { status: 'charged'; amount: number; balance: number }
-  | { status: 'free' }
-  | { status: 'insufficient'; balance: number; missing: number }
-> {
+  input: {
+    orderId: number;
+    trafficGb: number;
+    /** The order's kind (default `purchase`): a day pack sells no traffic, billed per sale. */
+    kind?: OrderKind;
+  },
+): Promise<ChargeSaleResult> {
   checkId('orderId', input.orderId);
   if (!Number.isSafeInteger(input.trafficGb) || input.trafficGb < 0)
     throw new RangeError('trafficGb must be a whole number of GB, 0 for unlimited');
+  const kind = input.kind ?? 'purchase';
+  // billed by consumption (src/modules/wallet/consumption-billing.ts): the daily charge pays for
+  // the traffic; a sale only needs the wallet's admission (a new subscription a balance above zero,
+  // a renewal or a pack one above minus the grace)
+  const billing = await readWalletBilling(tx);
+  if (billing.mode === 'consumption') return admitSale(tx, billing, kind);
+  if (kind === 'day_pack') return { status: 'free' };
   const wallet = await lockWallet(tx);
   const ref = saleRef(input.orderId);
   const charged = await findWalletEntryByRef(tx, ref);

@@ -3,6 +3,7 @@ import { bots, type WalletKind, walletTransactions } from '../../db/schema.js';
 import type { TenantTx } from '../../db/tenant-tx.js';
 
 import { MAX_MONEY } from '../../shared/money.js';
+import { warnOnLowBalance } from './low-balance.js';
 
 export type WalletEntry = typeof walletTransactions.$inferSelect;
 
@@ -24,6 +25,11 @@ export interface WalletPostingInput {
   readonly createdBy?: number | undefined;
   /** Added to bots.traffic_sold_bytes with the entry (negative for a refunded sale). */
   readonly soldBytesDelta?: number | undefined;
+  /**
+   * A debit that may end below zero: only the daily consumption charge (traffic already used), down
+   * to -MAX_MONEY. Every other debit is refused (`insufficient`) rather than end below zero.
+   */
+  readonly mayGoNegative?: boolean | undefined;
 }
 
 export type WalletPostingResult =
@@ -85,7 +91,10 @@ export async function postWalletEntry(
     if (existing) return { status: 'duplicate', entry: existing, balance: wallet.balance };
   }
   const balance = wallet.balance + input.amount;
-  if (balance < 0) return { status: 'insufficient', balance: wallet.balance, missing: -balance };
+  // a credit to a wallet in debt (billed by consumption) is taken and leaves the rest of the debt
+  if (balance < 0 && input.amount < 0 && !input.mayGoNegative)
+    return { status: 'insufficient', balance: wallet.balance, missing: -balance };
+  if (balance < -MAX_MONEY) throw new RangeError(`a wallet debit of ${-input.amount} passes -MAX_MONEY`);
   // exact: a stored balance (<= MAX_MONEY) plus a safe integer only rounds far above MAX_MONEY
   if (balance > MAX_MONEY)
     return { status: 'over_limit', balance: wallet.balance, room: MAX_MONEY - wallet.balance };
@@ -110,5 +119,8 @@ export async function postWalletEntry(
       createdBy: input.createdBy ?? null,
     })
     .returning();
+  // a debit that takes the wallet below the shop's threshold warns its admins, once per crossing
+  if (input.amount < 0)
+    await warnOnLowBalance(tx, { entryId: entry!.id, before: wallet.balance, after: balance });
   return { status: 'posted', entry: entry!, balance };
 }

@@ -112,7 +112,7 @@ describe.each(BACKENDS)('customer onboarding on %s', (backend) => {
     const shop = await h.addTenant('Menu');
     const services = h.testApp.app.forTenant(shop.id);
     // defaults: card_to_card, trial, support_contact on; no support username → no support entry
-    expect(await findMenuEntries(services)).toEqual(['buy', 'subscription', 'trial', 'topup']);
+    expect(await findMenuEntries(services)).toEqual(['buy', 'subscription', 'trial', 'topup', 'help']);
 
     await services.flags.set('trial_subscription', false);
     await services.flags.set('card_to_card', false);
@@ -124,6 +124,7 @@ describe.each(BACKENDS)('customer onboarding on %s', (backend) => {
       'subscription',
       'referral',
       'support',
+      'help',
       'language',
     ]);
     // the support section shows the contact: with the contact switched off it has nothing to show
@@ -135,14 +136,27 @@ describe.each(BACKENDS)('customer onboarding on %s', (backend) => {
     await services.flags.set('zarinpal', true);
     // the mini app needs an https address to open
     await services.flags.set('mini_app', true, { url: 'http://app.example/shop' });
-    expect(await findMenuEntries(services)).toEqual(['buy', 'subscription', 'topup', 'referral']);
+    expect(await findMenuEntries(services)).toEqual(['buy', 'subscription', 'topup', 'referral', 'help']);
     await services.flags.set('mini_app', true, { url: 'https://app.example/shop' });
-    expect(await findMenuEntries(services)).toEqual(['buy', 'subscription', 'topup', 'referral', 'mini_app']);
+    expect(await findMenuEntries(services)).toEqual([
+      'buy',
+      'subscription',
+      'topup',
+      'referral',
+      'help',
+      'mini_app',
+    ]);
 
     const user = h.sim.user({ firstName: 'Menu' });
     user.start(shop.bot);
     const menu = await h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot && m.buttons.length > 0);
-    expect(callbacks(menu)).toEqual(['menu:buy', 'menu:subscription', 'menu:topup', 'menu:referral']);
+    expect(callbacks(menu)).toEqual([
+      'menu:buy',
+      'menu:subscription',
+      'menu:topup',
+      'menu:referral',
+      'menu:help',
+    ]);
     const webApps = (menu.replyMarkup?.inline_keyboard ?? [])
       .flat()
       .flatMap((button) => ('web_app' in button && button.web_app ? [button.web_app.url] : []));
@@ -168,7 +182,7 @@ describe.each(BACKENDS)('customer onboarding on %s', (backend) => {
     const user = h.sim.user({ firstName: 'Old' });
     user.start(shop.bot);
     await h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot && callbacks(m).includes('menu:buy'));
-    // a menu sent before promo codes and server status were taken out until they are built
+    // a menu sent before polls and server status were taken out until they are built
     const sent = await fetch(`${h.sim.apiRoot}/bot${shop.bot.token}/sendMessage`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -178,7 +192,7 @@ describe.each(BACKENDS)('customer onboarding on %s', (backend) => {
         reply_markup: {
           inline_keyboard: [
             [
-              { text: 'Promo code', callback_data: 'menu:promo' },
+              { text: 'Polls', callback_data: 'menu:polls' },
               { text: 'Server status', callback_data: 'menu:server_status' },
             ],
           ],
@@ -186,7 +200,7 @@ describe.each(BACKENDS)('customer onboarding on %s', (backend) => {
       }),
     });
     const { result } = (await sent.json()) as { result: { message_id: number } };
-    for (const button of ['menu:promo', 'menu:server_status']) {
+    for (const button of ['menu:polls', 'menu:server_status']) {
       const press = user.pressButton(shop.bot, { messageId: result.message_id, button });
       const answer = await h.sim.waitForCallbackAnswer(press.callbackQueryId);
       expect({ button, text: answer.text, alert: answer.showAlert }).toEqual({

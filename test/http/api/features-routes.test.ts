@@ -49,7 +49,9 @@ describe.each(BACKENDS)('features API on %s', (backend) => {
   it('neither lists nor serves a feature removed from the registry, even with a stored row', async () => {
     const { id, apiToken } = await h.tenant();
     await inTenant(h.t.database.handle.db, id, (tx) =>
-      tx.insert(botFeatureFlags).values({ botId: id, featureKey: 'promo_codes', enabled: true, config: {} }),
+      tx
+        .insert(botFeatureFlags)
+        .values({ botId: id, featureKey: 'server_status', enabled: true, config: {} }),
     );
     const listed = await h.call('GET', `/api/v1/bots/${id}/features`, { token: apiToken });
     expect(listed.status).toBe(200);
@@ -59,9 +61,9 @@ describe.each(BACKENDS)('features API on %s', (backend) => {
       ['PUT', { ...op, body: { enabled: false } }],
       ['DELETE', op],
     ] as const) {
-      const answer = await h.call(method, `/api/v1/bots/${id}/features/promo_codes`, send);
+      const answer = await h.call(method, `/api/v1/bots/${id}/features/server_status`, send);
       expectErrorBody(answer, 404, 'not_found');
-      expect(answer.body.error.message).toContain('unknown feature "promo_codes"');
+      expect(answer.body.error.message).toContain('unknown feature "server_status"');
     }
   });
 

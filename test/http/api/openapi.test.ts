@@ -31,6 +31,30 @@ const OPERATIONS: [string, string, 'operator' | 'any'][] = [
   ['get', '/api/v1/bots/{id}/packs/{packId}', 'any'],
   ['put', '/api/v1/bots/{id}/packs/{packId}', 'any'],
   ['delete', '/api/v1/bots/{id}/packs/{packId}', 'any'],
+  ['get', '/api/v1/bots/{id}/broadcasts', 'any'],
+  ['post', '/api/v1/bots/{id}/broadcasts', 'any'],
+  ['get', '/api/v1/bots/{id}/broadcasts/audience', 'any'],
+  ['get', '/api/v1/bots/{id}/broadcasts/{broadcastId}', 'any'],
+  ['post', '/api/v1/bots/{id}/broadcasts/{broadcastId}/cancel', 'any'],
+  ['get', '/api/v1/bots/{id}/wallet/consumption', 'any'],
+  ['get', '/api/v1/bots/{id}/help-pages', 'any'],
+  ['post', '/api/v1/bots/{id}/help-pages', 'any'],
+  ['get', '/api/v1/bots/{id}/help-pages/{key}', 'any'],
+  ['put', '/api/v1/bots/{id}/help-pages/{key}', 'any'],
+  ['delete', '/api/v1/bots/{id}/help-pages/{key}', 'any'],
+  ['get', '/api/v1/bots/{id}/groups', 'any'],
+  ['post', '/api/v1/bots/{id}/groups', 'any'],
+  ['get', '/api/v1/bots/{id}/groups/{groupId}', 'any'],
+  ['put', '/api/v1/bots/{id}/groups/{groupId}', 'any'],
+  ['delete', '/api/v1/bots/{id}/groups/{groupId}', 'any'],
+  ['put', '/api/v1/bots/{id}/groups/{groupId}/prices/{planId}', 'any'],
+  ['delete', '/api/v1/bots/{id}/groups/{groupId}/prices/{planId}', 'any'],
+  ['put', '/api/v1/bots/{id}/customers/{customerId}/group', 'any'],
+  ['get', '/api/v1/bots/{id}/promo-codes', 'any'],
+  ['post', '/api/v1/bots/{id}/promo-codes', 'any'],
+  ['get', '/api/v1/bots/{id}/promo-codes/{promoId}', 'any'],
+  ['put', '/api/v1/bots/{id}/promo-codes/{promoId}', 'any'],
+  ['delete', '/api/v1/bots/{id}/promo-codes/{promoId}', 'any'],
   ['get', '/api/v1/bots/{id}/cards', 'any'],
   ['post', '/api/v1/bots/{id}/cards', 'any'],
   ['get', '/api/v1/bots/{id}/cards/{cardId}', 'any'],
@@ -39,10 +63,18 @@ const OPERATIONS: [string, string, 'operator' | 'any'][] = [
   ['get', '/api/v1/bots/{id}/customers', 'any'],
   ['get', '/api/v1/bots/{id}/customers/{customerId}', 'any'],
   ['post', '/api/v1/bots/{id}/customers/{customerId}/credit', 'any'],
+  ['post', '/api/v1/bots/{id}/customers/{customerId}/block', 'any'],
+  ['post', '/api/v1/bots/{id}/customers/{customerId}/unblock', 'any'],
+  ['post', '/api/v1/bots/{id}/customers/{customerId}/message', 'any'],
   ['get', '/api/v1/bots/{id}/payments', 'any'],
   ['get', '/api/v1/bots/{id}/payments/card-to-card/{paymentId}', 'any'],
   ['post', '/api/v1/bots/{id}/payments/card-to-card/{paymentId}/approve', 'any'],
   ['post', '/api/v1/bots/{id}/payments/card-to-card/{paymentId}/reject', 'any'],
+  ['get', '/api/v1/bots/{id}/tickets', 'any'],
+  ['get', '/api/v1/bots/{id}/tickets/{ticketId}', 'any'],
+  ['post', '/api/v1/bots/{id}/tickets/{ticketId}/reply', 'any'],
+  ['post', '/api/v1/bots/{id}/tickets/{ticketId}/close', 'any'],
+  ['post', '/api/v1/bots/{id}/tickets/{ticketId}/reopen', 'any'],
 ];
 
 type Operation = {
@@ -117,7 +149,17 @@ describe.each(BACKENDS)('OpenAPI document and docs page on %s', (backend) => {
       if (access === 'operator') expect(statuses, where).toContain('403');
       else expect(statuses, where).not.toContain('403');
       if (method === 'post' || method === 'put') {
-        const bodiless = ['/activate', '/deactivate', '/api-token', '/approve'];
+        const bodiless = [
+          '/activate',
+          '/deactivate',
+          '/api-token',
+          '/approve',
+          '/close',
+          '/reopen',
+          '/block',
+          '/unblock',
+          '/cancel',
+        ];
         if (!bodiless.some((suffix) => path.endsWith(suffix))) {
           expect(op.requestBody?.content['application/json'].schema.type, where).toBe('object');
         }

@@ -23,6 +23,10 @@ const BUILT_KEYS = [
   'day_packs',
   'subscription_devices',
   'subscription_new_link',
+  'promo_codes',
+  'broadcasts',
+  'support_tickets',
+  'help_pages',
 ];
 
 describe.each(BACKENDS)('feature flags on %s', (backend) => {

@@ -178,7 +178,7 @@ describe.each(BACKENDS)('settings on %s', (backend) => {
     const id = (await createTenant(t.app)).tenant.id;
     await inTenant(t.database.handle.db, id, (tx) =>
       tx.insert(botConfigurations).values([
-        { botId: id, configKey: 'referral_commission_percent', value: 10 },
+        { botId: id, configKey: 'reports_chat_id', value: 10 },
         { botId: id, configKey: 'trial_days', value: 5 },
       ]),
     );
@@ -186,14 +186,14 @@ describe.each(BACKENDS)('settings on %s', (backend) => {
     const list = await settings.list();
     expect(list.map((view) => view.key).sort()).toEqual([...SETTING_KEYS].sort());
     expect(list.filter((view) => view.source === 'tenant').map((view) => view.key)).toEqual(['trial_days']);
-    expect(Object.keys(await settings.getAll())).not.toContain('referral_commission_percent');
+    expect(Object.keys(await settings.getAll())).not.toContain('reports_chat_id');
     expect(await settings.get('trial_days')).toBe(5);
     for (const error of [
-      expectErr(await settings.set('referral_commission_percent', 5, 'operator')),
-      expectErr(await settings.reset('referral_commission_percent', 'operator')),
+      expectErr(await settings.set('reports_chat_id', 5, 'operator')),
+      expectErr(await settings.reset('reports_chat_id', 'operator')),
     ]) {
       expect(error).toMatchObject({ code: 'invalid', field: 'key' });
-      expect(error.message).toContain('unknown setting "referral_commission_percent"');
+      expect(error.message).toContain('unknown setting "reports_chat_id"');
     }
   });
 

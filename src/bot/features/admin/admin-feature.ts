@@ -13,13 +13,19 @@ import {
   isAdminAwaiting,
   show,
 } from './admin-ui.js';
+import { broadcastSection, receiveBroadcastPhoto } from './broadcast.js';
 import { cardsSection } from './cards.js';
 import { customersSection } from './customers.js';
+import { groupsSection } from './groups.js';
+import { helpSection } from './help.js';
 import { packsSection } from './packs.js';
 import { plansSection } from './plans.js';
+import { promoCodesSection } from './promo-codes.js';
 import { receiptsSection } from './receipts.js';
 import { settingsSection } from './settings.js';
 import { statsSection } from './stats.js';
+import { ticketsSection } from './tickets.js';
+import { walletSection } from './wallet.js';
 
 /**
  * The admin menu's sections, in the rows its home screen shows their buttons. A new section is a
@@ -27,11 +33,13 @@ import { statsSection } from './stats.js';
  * here.
  */
 const SECTIONS: SectionRows = [
-  [receiptsSection],
+  [receiptsSection, ticketsSection],
   [plansSection, cardsSection],
-  [packsSection],
+  [packsSection, helpSection],
   [customersSection, statsSection],
-  [settingsSection],
+  [promoCodesSection, groupsSection],
+  [settingsSection, walletSection],
+  [broadcastSection],
 ];
 
 const ANSWERS = answersOf(SECTIONS);
@@ -41,11 +49,14 @@ const COMMANDS = ['admin'];
 async function homeKeyboard(ctx: BotContext): Promise<InlineKeyboard> {
   const keyboard = new InlineKeyboard();
   for (const row of SECTIONS) {
+    let shown = 0;
     for (const section of row) {
+      if (section.isShown && !(await section.isShown(ctx))) continue;
       const button = await section.button(ctx);
       keyboard.text(button.text, button.data);
+      shown += 1;
     }
-    keyboard.row();
+    if (shown > 0) keyboard.row();
   }
   return keyboard.text(ctx.t('back-to-menu'), menuHomeButton.build());
 }
@@ -114,6 +125,8 @@ export function createAdminFeature(): Composer<BotContext> {
   // an old menu button whose action no longer exists
   buttons.callbackQuery(anyAdminButton.pattern, (ctx) => answer(ctx));
 
+  // a broadcast's photo (with its caption) while one is being composed
+  menu.on('message:photo', receiveBroadcastPhoto);
   // What the admin was asked to type goes to the section that asked.
   menu.on('message:text', async (ctx, next) => {
     const awaiting = ctx.session.awaiting;

@@ -21,6 +21,8 @@ import {
   showNotFound,
   withHome,
 } from './admin-ui.js';
+import { addModerationRow, bannedLine, customerActions } from './customer-actions.js';
+import { customerGroupButton } from './groups.js';
 
 const SEARCH_LIMIT = 10;
 const RECENT_ORDERS = 5;
@@ -121,7 +123,7 @@ async function showCustomer(ctx: BotContext, id: CustomerId, prefix?: string): P
       date: date(order.createdAt),
     }),
   );
-  const text = ctx.t('adm-customer-card', {
+  const card = ctx.t('adm-customer-card', {
     name: nameOf(customer),
     username: customer.username ? `@${customer.username}` : '–',
     telegramId: String(customer.telegramId),
@@ -132,6 +134,8 @@ async function showCustomer(ctx: BotContext, id: CustomerId, prefix?: string): P
     subscription: [subscriptionText, ...lostLines].join('\n'),
     orders: orderLines.length > 0 ? orderLines.join('\n') : ctx.t('adm-customer-no-orders'),
   });
+  const banned = bannedLine(ctx, customer);
+  const text = banned ? `${banned}\n\n${card}` : card;
   const keyboard = new InlineKeyboard();
   for (const each of lost) {
     keyboard
@@ -141,10 +145,10 @@ async function showCustomer(ctx: BotContext, id: CustomerId, prefix?: string): P
       )
       .row();
   }
-  keyboard
-    .text(ctx.t('adm-btn-credit'), creditButton.build({ customerId: id }))
-    .row()
-    .text(ctx.t('adm-btn-search-again'), customersButton.build());
+  keyboard.text(ctx.t('adm-btn-credit'), creditButton.build({ customerId: id })).row();
+  keyboard.text(ctx.t('adm-btn-customer-group'), customerGroupButton.build({ customerId: id })).row();
+  addModerationRow(keyboard, ctx, customer);
+  keyboard.text(ctx.t('adm-btn-search-again'), customersButton.build());
   withHome(keyboard, ctx.t);
   await show(ctx, prefix ? `${prefix}\n\n${text}` : text, keyboard);
 }
@@ -318,7 +322,8 @@ async function notifyCustomer(
   balance: number,
 ): Promise<void> {
   const customer = await ctx.shop.services.customers.get(id);
-  if (!customer) return;
+  // a banned customer is sent nothing but the ban's own notice
+  if (!customer || customer.isBlocked) return;
   const t = ctx.translator.forLanguage(customer.language);
   const currency = ctx.shop.tenant.currency;
   await ctx.api
@@ -334,8 +339,16 @@ async function notifyCustomer(
     );
 }
 
+/** Ban, unban and write to the customer, from their card. */
+const actions = customerActions({
+  showCustomer: (ctx, id, prefix) => showCustomer(ctx, id, prefix),
+  customerData: (customerId) => customerButton.build({ customerId }),
+  searchData: customersButton.build(),
+});
+
 function customersButtons(): Composer<BotContext> {
   const buttons = new Composer<BotContext>();
+  buttons.use(actions.composer);
   onPress(buttons, customersButton, async (ctx) => {
     await answer(ctx);
     await askCustomerSearch(ctx);
@@ -358,7 +371,7 @@ function customersButtons(): Composer<BotContext> {
 
 /**
  * Customers: looked up by Telegram id, @username or name; their card; a balance credit, confirmed
- * once; a subscription the panel lost, restored on it.
+ * once; a subscription the panel lost, restored on it; a ban, lifted, and a message to them.
  */
 export const customersSection: Section = {
   button: (ctx) => ({ text: ctx.t('adm-btn-customers'), data: customersButton.build() }),
@@ -367,5 +380,6 @@ export const customersSection: Section = {
     'admin-customer-search': (ctx, _search, text) => receiveCustomerSearch(ctx, text),
     'admin-credit-amount': receiveCreditAmount,
     'admin-credit-reason': receiveCreditReason,
+    ...actions.onText,
   },
 };

@@ -1,5 +1,4 @@
-import { Api, Composer, GrammyError, InlineKeyboard } from 'grammy';
-import type { UserFromGetMe } from 'grammy/types';
+import { Composer, InlineKeyboard } from 'grammy';
 import { telegramBotIdOfToken } from '../../../modules/tenants/tenant-registry.js';
 import { asBotId } from '../../../shared/ids.js';
 import { callbackData, onPress } from '../../callback-data.js';
@@ -11,29 +10,14 @@ import {
   type MasterDeps,
   type PanelSection,
   panelHomeButton,
+  setupButton,
   show,
   tenantButton,
 } from './master-ui.js';
+import { checkToken } from './telegram-checks.js';
+import { createTenantSetup } from './tenant-setup.js';
 
 export const addTenantButton = callbackData('fleet:add');
-
-type TokenCheck =
-  | { readonly ok: true; readonly me: UserFromGetMe }
-  | { readonly ok: false; readonly reason: 'rejected' | 'unreachable' };
-
-/** Asks Telegram (or the configured Bot API server) who this token belongs to. */
-async function checkToken(apiRoot: string, token: string, telegramBotId: number): Promise<TokenCheck> {
-  try {
-    const me = await new Api(token, { apiRoot, timeoutSeconds: 15 }).getMe();
-    // a token that answers for another bot than its own prefix says is not one to trust
-    return me.id === telegramBotId && me.is_bot ? { ok: true, me } : { ok: false, reason: 'rejected' };
-  } catch (error) {
-    // 401 Unauthorized / 404 Not Found: revoked, mistyped or never issued
-    if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404))
-      return { ok: false, reason: 'rejected' };
-    return { ok: false, reason: 'unreachable' };
-  }
-}
 
 /** Adding a tenant: the operator pastes a bot token from @BotFather. */
 async function askForToken(ctx: BotContext): Promise<void> {
@@ -100,11 +84,15 @@ async function receiveToken(ctx: BotContext, deps: MasterDeps, text: string): Pr
     }),
     {
       reply_markup: new InlineKeyboard()
+        .text(ctx.t('onb-btn-setup'), setupButton.build({ botId: tenant.id }))
         .text(ctx.t('master-btn-open'), tenantButton.build({ botId: asBotId(tenant.id) }))
         .row()
         .text(ctx.t('master-btn-home'), panelHomeButton.build()),
     },
   );
+  // A shop without admins leaves its receipts unseen: the walk through its setup starts at once,
+  // each step skippable, every value changeable later from the shop's card.
+  await createTenantSetup(deps).showStep(ctx, tenant.id, 'adm', true);
 }
 
 /** Adding a tenant from its bot token; the running fleet starts the new bot within a moment. */

@@ -4,6 +4,7 @@ import type { BotContext } from '../../context.js';
 import { isAdmin } from '../is-admin.js';
 import { answersOf, answerTo, type SectionRows } from '../section.js';
 import { addTenantSection } from './add-tenant.js';
+import { broadcastSection } from './broadcast.js';
 import { fleetStatsSection } from './fleet-stats.js';
 import {
   anyPanelButton,
@@ -26,6 +27,7 @@ export type { MasterDeps } from './master-ui.js';
 const SECTIONS: readonly (readonly PanelSection[])[] = [
   [addTenantSection],
   [tenantsSection, fleetStatsSection],
+  [broadcastSection],
 ];
 
 const OPERATOR_COMMANDS = ['fleet', 'operator'];

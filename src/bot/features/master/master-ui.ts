@@ -26,6 +26,10 @@ export const panelCancelButton = callbackData('fleet:cancel');
 export const tenantListButton = callbackData('fleet:list', { page: integer(6) });
 /** A tenant's card. */
 export const tenantButton = callbackData('fleet:t', { botId: id(asBotId) });
+/** A tenant's setup screen (tenant-setup.ts): every step of the walk, and the walk itself. */
+export const setupButton = callbackData('fleet:s', { botId: id(asBotId) });
+/** A tenant's settings, every one of the registry, by group (tenant-settings.ts). */
+export const tenantSettingsButton = callbackData('fleet:cfg', { botId: id(asBotId) });
 
 /** The panel's questions: their kinds all start with `operator-`. */
 export type OperatorAwaiting = Extract<Awaiting, { kind: `operator-${string}` }>;

@@ -15,6 +15,7 @@ import {
   panelCancelButton,
   panelHomeButton,
   parseWholeNumber,
+  setupButton,
   show,
   tenantButton,
   tenantLabels,
@@ -48,6 +49,8 @@ const tenantKeyboard = (ctx: BotContext, id: BotId, isActive: boolean, isMaster:
     .text(ctx.t('master-btn-price'), priceButton.build({ botId: id }))
     .row()
     .text(ctx.t('master-btn-wallet'), walletButton.build({ botId: id }))
+    .text(ctx.t('onb-btn-setup'), setupButton.build({ botId: id }))
+    .row()
     .text(ctx.t('master-btn-refresh'), tenantButton.build({ botId: id }))
     .row()
     .text(ctx.t('master-btn-tenants'), tenantListButton.build({ page: 0 }))
@@ -195,17 +198,28 @@ async function receivePrice(
   await showTenant(ctx, deps, id);
 }
 
-async function askForTopUp(ctx: BotContext, deps: MasterDeps, id: BotId): Promise<void> {
+/**
+ * Asks for a top-up amount. The setup walk (tenant-setup.ts) asks the same question as its last
+ * step, with its own heading and buttons instead of Cancel.
+ */
+export async function askForTopUp(
+  ctx: BotContext,
+  deps: MasterDeps,
+  id: BotId,
+  within?: { heading: string; keyboard: InlineKeyboard; prefix?: string | undefined },
+): Promise<void> {
   const tenant = await deps.app.platform.tenants.get(id);
   if (!tenant) return notFound(ctx);
   const balance = await deps.app.forTenant(id).wallet.balance();
   clearInput(ctx);
   ctx.session.awaiting = { kind: 'operator-topup', botId: id };
-  await show(
-    ctx,
-    ctx.t('master-topup-prompt', { name: tenant.name, balance: formatNumber(ctx.language, balance) }),
-    cancelKeyboard(ctx.t),
-  );
+  const prompt = ctx.t('master-topup-prompt', {
+    name: tenant.name,
+    balance: formatNumber(ctx.language, balance),
+  });
+  if (!within) return show(ctx, prompt, cancelKeyboard(ctx.t));
+  const text = [within.prefix, within.heading, prompt].filter((part) => part !== undefined).join('\n\n');
+  await show(ctx, text, within.keyboard);
 }
 
 /** The typed amount is confirmed before any money moves. */

@@ -14,6 +14,8 @@ import {
   tenantListButton,
 } from './master-ui.js';
 import { tenantCardAnswers, tenantCardButtons } from './tenant-card.js';
+import { createTenantSettings } from './tenant-settings.js';
+import { createTenantSetup } from './tenant-setup.js';
 
 const PAGE_SIZE = 6;
 
@@ -66,9 +68,14 @@ export const tenantsSection: PanelSection = (deps) => {
     await showTenantList(ctx, deps, page);
   });
   buttons.use(tenantCardButtons(deps));
+  // a shop's setup (every step of the walk) and its settings, behind its card
+  const setup = createTenantSetup(deps);
+  buttons.use(setup.buttons);
+  const settings = createTenantSettings(deps);
+  buttons.use(settings.buttons);
   return {
     button: (ctx) => ({ text: ctx.t('master-btn-tenants'), data: tenantListButton.build({ page: 0 }) }),
     composer: buttons,
-    onText: tenantCardAnswers(deps),
+    onText: { ...tenantCardAnswers(deps), ...setup.answers, ...settings.answers },
   };
 };

@@ -157,8 +157,9 @@ export async function announceOutcome(
     await refreshAdminMessage({ api, message, receipt, view, logger });
   }
   const customer = receipt.customer;
-  // gone, or blocked the bot: nothing is sent until they write to it again
-  if (!customer || customer.unreachableSince) return;
+  // gone, or blocked the bot: nothing is sent until they write to it again; banned by the shop:
+  // the ban's own notice was the last word (its pending receipts are rejected quietly)
+  if (!customer || customer.unreachableSince || customer.isBlocked) return;
   const t = translator.forLanguage(customer.language);
   const balance = (await services.ledger.balance(asCustomerId(customer.id))) ?? 0;
   const text = customerOutcomeText(

@@ -9,6 +9,7 @@ import {
 import { callbackData, id, onPress } from '../../callback-data.js';
 import { awaitingOf, type BotContext, forgetAwaiting } from '../../context.js';
 import { formatMoney } from '../../format.js';
+import { receiptBlockPresses } from '../admin/customer-actions.js';
 import { isAdmin } from '../is-admin.js';
 import { adminViewContext, refreshAdminMessage } from './receipt-delivery.js';
 import {
@@ -99,6 +100,9 @@ export function createReceiptReviewFeature() {
       await ctx.answerCallbackQuery({ text: ctx.t('c2c-not-admin'), show_alert: true });
     },
   );
+
+  // "Ban the customer" on a pending receipt
+  feature.use(receiptBlockPresses());
 
   onPress(feature, approveButton, async (ctx, { paymentId: id }) => {
     const pressed = adminMessageOf(ctx.callbackQuery.message);

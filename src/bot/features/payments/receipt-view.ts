@@ -21,6 +21,8 @@ import { orderLabel } from '../shop/view.js';
 export const approveButton = callbackData('c2c:ok', { paymentId: id(asCardPaymentId) });
 export const rejectButton = callbackData('c2c:no', { paymentId: id(asCardPaymentId) });
 export const detailsButton = callbackData('c2c:info', { paymentId: id(asCardPaymentId) });
+/** Bans the receipt's customer, after asking (src/bot/features/admin/customer-actions.ts answers it). */
+export const blockCustomerButton = callbackData('c2c:ban', { paymentId: id(asCardPaymentId) });
 
 /** A card payment with what the admins are shown next to it. */
 export interface Receipt {
@@ -132,7 +134,7 @@ export function receiptAdminText(receipt: Receipt, v: ReceiptViewContext, maxLen
   return [...head, '', text, ...tail].join('\n').slice(0, maxLength);
 }
 
-/** Approve / Reject while pending; Details always (who the customer is, their history). */
+/** Approve / Reject and Ban the customer while pending; Details always (who the customer is, their history). */
 export function receiptAdminKeyboard(payment: CardPayment, t: Translate): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   const paymentId = payment.id;
@@ -142,7 +144,10 @@ export function receiptAdminKeyboard(payment: CardPayment, t: Translate): Inline
       .text(t('c2c-reject'), rejectButton.build({ paymentId }))
       .row();
   }
-  return keyboard.text(t('c2c-details'), detailsButton.build({ paymentId }));
+  keyboard.text(t('c2c-details'), detailsButton.build({ paymentId }));
+  return payment.status === 'pending'
+    ? keyboard.text(t('mod-btn-block'), blockCustomerButton.build({ paymentId }))
+    : keyboard;
 }
 
 const DATE_TIME_LOCALES: Record<Language, string> = {

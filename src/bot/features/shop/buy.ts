@@ -8,7 +8,14 @@ import type { MenuSection } from '../section.js';
 import { answerOrderPress } from './payment-offer.js';
 import { viewContext } from './shop-context.js';
 import { renewSubscriptionButton } from './subscription-buttons.js';
-import { displayStatus, orderLabel, planDetails, planLabel, SUBSCRIPTION_STATUS_KEYS } from './view.js';
+import {
+  displayStatus,
+  orderLabel,
+  planDetails,
+  planLabel,
+  promoPriceLines,
+  SUBSCRIPTION_STATUS_KEYS,
+} from './view.js';
 
 export const buyMenuButton = callbackData('menu:buy');
 /** The plans for a new subscription (no id) or the renewal of one. */
@@ -27,9 +34,16 @@ async function showPlans(ctx: BotContext, subscriptionId: SubscriptionId | null)
     return;
   }
   const v = await viewContext(ctx);
+  // the customer's prices: their group's, less a discount code they hold (as the purchase charges)
+  const quotes = ctx.customer ? await ctx.shop.services.promo.quote(ctx.customer.id, plans) : undefined;
   const keyboard = new InlineKeyboard();
   for (const plan of plans)
-    keyboard.text(planLabel(plan, v), planButton.build({ planId: asPlanId(plan.id), subscriptionId })).row();
+    keyboard
+      .text(
+        planLabel(plan, v, quotes?.get(plan.id)?.price),
+        planButton.build({ planId: asPlanId(plan.id), subscriptionId }),
+      )
+      .row();
   keyboard.text(ctx.t('back-to-menu'), menuHomeButton.build());
   const subscription =
     subscriptionId === null || !ctx.customer
@@ -110,16 +124,22 @@ function createBuyFeature() {
     }
     await ctx.answerCallbackQuery();
     const v = await viewContext(ctx);
-    const balance = (await ctx.shop.services.ledger.balance(ctx.customer.id)) ?? 0;
+    const [balance, quotes] = await Promise.all([
+      ctx.shop.services.ledger.balance(ctx.customer.id),
+      ctx.shop.services.promo.quote(ctx.customer.id, [plan]),
+    ]);
+    const quote = quotes.get(plan.id);
+    const price = quote?.price ?? plan.price;
     const text = [
-      planDetails(plan, v),
+      planDetails(plan, v, price),
+      ...(quote ? promoPriceLines(quote, v) : []),
       '',
-      ctx.t('balance-line', { balance: formatMoney(balance, v.currency, v.language, ctx.t) }),
+      ctx.t('balance-line', { balance: formatMoney(balance ?? 0, v.currency, v.language, ctx.t) }),
     ].join('\n');
     await ctx.reply(text, {
       reply_markup: new InlineKeyboard()
         .text(
-          ctx.t('buy-confirm', { price: formatMoney(plan.price, v.currency, v.language, ctx.t) }),
+          ctx.t('buy-confirm', { price: formatMoney(price, v.currency, v.language, ctx.t) }),
           buyPlanButton.build({ planId, subscriptionId }),
         )
         .row()
@@ -145,11 +165,16 @@ function createBuyFeature() {
     });
     const v = await viewContext(ctx);
     await answerOrderPress(ctx, outcome, {
-      paidText: async (order) =>
-        ctx.t('purchase-paid', {
+      paidText: async (order) => {
+        const paid = ctx.t('purchase-paid', {
           plan: orderLabel(order, v),
           price: formatMoney(order.price, v.currency, v.language, ctx.t),
-        }),
+        });
+        // the discount a promo code gave, as the order records it
+        if (order.discountAmount === 0) return paid;
+        const discount = formatMoney(order.discountAmount, v.currency, v.language, ctx.t);
+        return `${paid}\n${ctx.t('promo-order-discount', { discount })}`;
+      },
       refusalText: (refusal) => {
         if (refusal.status === 'subscription_limit')
           return ctx.t('subscription-limit-reached', { limit: formatNumber(refusal.limit, v.language) });

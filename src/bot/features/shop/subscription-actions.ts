@@ -1,4 +1,5 @@
 import { autopayAction } from './autopay.js';
+import { connectionGuidesAction } from './connection-guides.js';
 import { devicesAction } from './devices.js';
 import { extraDaysAction, extraTrafficAction } from './extra-traffic.js';
 import { newLinkAction } from './new-link.js';
@@ -9,6 +10,7 @@ import type { SubscriptionAction } from './subscription-action.js';
  * A new action is a file exporting a `SubscriptionAction` and one line here.
  */
 export const SUBSCRIPTION_ACTIONS: readonly SubscriptionAction[] = [
+  connectionGuidesAction, // how to connect: the shop's connection guides
   extraTrafficAction, // the shop's extra traffic packs
   extraDaysAction, // the shop's extra day packs
   devicesAction, // the subscription's devices, removed one by one or all at once

@@ -1,6 +1,7 @@
 import QRCode from 'qrcode';
 import type { Order } from '../../../modules/orders/pay-order.js';
 import type { Plan } from '../../../modules/plans/plans-service.js';
+import type { PlanQuote } from '../../../modules/promo/plan-pricing.js';
 import type { Subscription } from '../../../modules/subscriptions/subscriptions-service.js';
 import type { Language } from '../../../shared/language.js';
 import type { Currency } from '../../../shared/money.js';
@@ -59,18 +60,34 @@ export function orderLabel(
   }
 }
 
-export function planLabel(plan: Plan, v: ViewContext): string {
-  return v.t('plan-button', { name: plan.name, price: formatMoney(plan.price, v.currency, v.language, v.t) });
+/** A plan's button; `price` is the customer's (their group's, less a discount they hold). */
+export function planLabel(plan: Plan, v: ViewContext, price = plan.price): string {
+  return v.t('plan-button', { name: plan.name, price: formatMoney(price, v.currency, v.language, v.t) });
 }
 
-export function planDetails(plan: Plan, v: ViewContext): string {
+export function planDetails(plan: Plan, v: ViewContext, price = plan.price): string {
   return v.t('plan-details', {
     name: plan.name,
-    price: formatMoney(plan.price, v.currency, v.language, v.t),
+    price: formatMoney(price, v.currency, v.language, v.t),
     days: formatNumber(plan.periodDays, v.language),
     traffic: planTrafficText(plan.trafficGb, v),
     devices: deviceLimitText(plan.deviceLimit, v),
   });
+}
+
+/** The lines under a plan's details when the customer holds a discount code: applied, or why not. */
+export function promoPriceLines(quote: PlanQuote, v: ViewContext): string[] {
+  if (!quote.promo) return [];
+  const money = (amount: number) => formatMoney(amount, v.currency, v.language, v.t);
+  if ('refusal' in quote.promo)
+    return [v.t('promo-not-applied', { code: quote.promo.code, reason: quote.promo.refusal })];
+  return [
+    v.t('promo-price-line', {
+      code: quote.promo.code,
+      listPrice: money(quote.listPrice),
+      discount: money(quote.discount),
+    }),
+  ];
 }
 
 /** The status to show: an active subscription past its expiry is expired, whatever the last sync said. */

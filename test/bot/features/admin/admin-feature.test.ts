@@ -146,11 +146,20 @@ describe.each(BACKENDS)('tenant admin menu on %s', (backend) => {
       'adm:plans',
       'adm:cards',
       'adm:packs',
+      'adm:help',
       'adm:customers',
       'adm:stats',
+      'adm:promos',
+      'adm:groups',
       'adm:settings',
+      'adm:wallet',
+      'adm:bc',
       'menu:home',
     ]);
+    // a section of a feature switched off has no button: tickets show once the operator allows them
+    await h.testApp.app.forTenant(shop.id).flags.set('support_tickets', true);
+    const withTickets = await d.open();
+    expect(callbacks(withTickets).slice(0, 2)).toEqual(['adm:receipts', 'adm:tickets']);
   });
 
   it('speaks the shop language, Persian by default', async () => {
@@ -280,7 +289,8 @@ describe.each(BACKENDS)('tenant admin menu on %s', (backend) => {
     expect(callbacks(groups)).toContain('adm:set:g:trial');
     // settings of features not built yet are not offered at all
     expect(callbacks(groups)).not.toContain('adm:set:g:renewal');
-    expect(callbacks(groups)).not.toContain('adm:set:g:referral');
+    // referral rewards are built: their group is offered
+    expect(callbacks(groups)).toContain('adm:set:g:referral');
     // operator-only settings are not offered
     const subscriptions = await d.pressTo('adm:set:g:subscriptions', (text) =>
       text.includes('Traffic reset'),

@@ -165,7 +165,7 @@ describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
       orderId: null,
     });
 
-    // the receipt in the admin chat, as a photo with the details and the three buttons
+    // the receipt in the admin chat, as a photo with the details and the four buttons
     const shown = await adminMessage(shop, group, payment);
     expect(shown.photo?.length).toBeGreaterThan(0);
     expect(shown.caption).toContain('Customer: Sara');
@@ -179,6 +179,7 @@ describe.each(BACKENDS)('card-to-card payments on %s', (backend) => {
       `c2c:ok:${payment.id}`,
       `c2c:no:${payment.id}`,
       `c2c:info:${payment.id}`,
+      `c2c:ban:${payment.id}`,
     ]);
 
     // Details: who the customer is

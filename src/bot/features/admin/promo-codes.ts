@@ -1,0 +1,305 @@
+import { Composer, InlineKeyboard } from 'grammy';
+import { asGroupId } from '../../../modules/groups/groups-service.js';
+import {
+  asPromoCodeId,
+  PROMO_KINDS,
+  type PromoCodeDetails,
+  type PromoCodeId,
+  type PromoInput,
+  type PromoKind,
+  parseCode,
+} from '../../../modules/promo/promo-code.js';
+import { MAX_MONEY } from '../../../shared/money.js';
+import { callbackData, id, oneOf, onPress } from '../../callback-data.js';
+import type { AwaitingOf, BotContext } from '../../context.js';
+import { formatDate, formatNumber } from '../../format.js';
+import type { Section } from '../section.js';
+import {
+  answer,
+  ask,
+  clearInput,
+  money,
+  parseWhole,
+  replyWithCancel,
+  show,
+  showNotFound,
+  withHome,
+} from './admin-ui.js';
+
+const LIST_LIMIT = 20;
+const DAY_MS = 86_400_000;
+
+const promosButton = callbackData('adm:promos');
+const newPromoButton = callbackData('adm:promo:new');
+const kindButton = callbackData('adm:promo:kind', { kind: oneOf(PROMO_KINDS) });
+const groupPickButton = callbackData('adm:promo:grp', { groupId: id(asGroupId) });
+const promoButton = callbackData('adm:promo', { promoId: id(asPromoCodeId) });
+const switchPromoButton = callbackData('adm:promo', { promoId: id(asPromoCodeId), to: oneOf(['on', 'off']) });
+
+type ValueKind = AwaitingOf<'admin-promo-value'>['promoKind'];
+
+/** Two or more whole numbers typed on one line ("30 10", "۳۰، ۱۰"); undefined when any is not one. */
+const parseNumbers = (text: string, count: number): number[] | undefined => {
+  const parts = text
+    .trim()
+    .split(/[\s,،/]+/u)
+    .filter((part) => part.length > 0);
+  if (parts.length !== count) return undefined;
+  const values = parts.map(parseWhole);
+  return values.every((value) => value !== undefined) ? (values as number[]) : undefined;
+};
+
+/** What a code gives, in the admin's words ("20 %", "50,000 Toman", "7 days", ...). */
+function valueText(ctx: BotContext, code: PromoCodeDetails, groupName?: string): string {
+  const n = (value: number | null) => formatNumber(value ?? 0, ctx.language);
+  switch (code.kind) {
+    case 'percent':
+      return ctx.t('adm-promo-value-percent', { percent: n(code.percent) });
+    case 'fixed':
+    case 'balance':
+      return money(ctx, code.amount ?? 0);
+    case 'days':
+      return ctx.t('adm-promo-value-days', { days: n(code.days) });
+    case 'trial':
+      return ctx.t('adm-promo-value-trial', {
+        days: n(code.days),
+        traffic: code.trafficGb === null ? '–' : n(code.trafficGb),
+      });
+    case 'group':
+      return groupName ?? String(code.groupId);
+  }
+}
+
+const usesText = (ctx: BotContext, code: PromoCodeDetails) =>
+  code.maxUses === null
+    ? formatNumber(code.uses, ctx.language)
+    : `${formatNumber(code.uses, ctx.language)}/${formatNumber(code.maxUses, ctx.language)}`;
+
+async function showPromos(ctx: BotContext): Promise<void> {
+  const page = await ctx.shop.services.promo.findPage({ limit: LIST_LIMIT, offset: 0 });
+  const keyboard = new InlineKeyboard();
+  for (const code of page.items)
+    keyboard
+      .text(
+        ctx.t('adm-promo-button', {
+          active: code.isActive ? 'yes' : 'no',
+          code: code.code,
+          kind: code.kind,
+          uses: usesText(ctx, code),
+        }),
+        promoButton.build({ promoId: code.id }),
+      )
+      .row();
+  keyboard.text(ctx.t('adm-btn-promo-new'), newPromoButton.build()).row();
+  withHome(keyboard, ctx.t);
+  const enabled = await ctx.shop.services.promo.isEnabled();
+  const lines = [
+    ctx.t(page.total === 0 ? 'adm-promos-empty' : 'adm-promos-title', {
+      count: formatNumber(page.total, ctx.language),
+    }),
+  ];
+  if (!enabled) lines.push('', ctx.t('adm-promos-switched-off'));
+  await show(ctx, lines.join('\n'), keyboard);
+}
+
+const promoNotFound = (ctx: BotContext) => showNotFound(ctx, 'adm-promo-not-found', promosButton.build());
+
+async function showPromo(ctx: BotContext, promoId: PromoCodeId, prefix?: string): Promise<void> {
+  const services = ctx.shop.services;
+  const code = await services.promo.get(promoId);
+  if (!code) return promoNotFound(ctx);
+  const [usage, timeZone, group, username] = await Promise.all([
+    services.promo.usage(promoId),
+    services.settings.get('timezone'),
+    code.groupId === null ? undefined : services.groups.get(asGroupId(code.groupId)),
+    Promise.resolve(ctx.me.username),
+  ]);
+  const date = (value: Date | null) => (value ? formatDate(value, ctx.language, timeZone) : '–');
+  const text = ctx.t('adm-promo-card', {
+    code: code.code,
+    kind: code.kind,
+    value: valueText(ctx, code, group?.name),
+    uses: usesText(ctx, code),
+    held: formatNumber(usage.reserved, ctx.language),
+    perCustomer: formatNumber(code.perCustomer, ctx.language),
+    from: date(code.validFrom),
+    until: date(code.validUntil),
+    active: code.isActive ? 'yes' : 'no',
+    // Telegram's deep links carry letters, digits, _ and - only
+    link: /^[A-Za-z0-9_-]+$/.test(code.code) ? `https://t.me/${username}?start=promo_${code.code}` : '–',
+  });
+  const keyboard = new InlineKeyboard()
+    .text(
+      ctx.t(code.isActive ? 'adm-btn-switch-off' : 'adm-btn-switch-on'),
+      switchPromoButton.build({ promoId, to: code.isActive ? 'off' : 'on' }),
+    )
+    .row()
+    .text(ctx.t('adm-btn-back'), promosButton.build());
+  withHome(keyboard, ctx.t);
+  await show(ctx, prefix ? `${prefix}\n\n${text}` : text, keyboard);
+}
+
+async function showKinds(ctx: BotContext): Promise<void> {
+  const keyboard = new InlineKeyboard();
+  PROMO_KINDS.forEach((kind, index) => {
+    keyboard.text(ctx.t('adm-promo-kind', { kind }), kindButton.build({ kind }));
+    if (index % 2 === 1) keyboard.row();
+  });
+  keyboard.row().text(ctx.t('adm-btn-back'), promosButton.build());
+  await show(ctx, ctx.t('adm-promo-pick-kind'), keyboard);
+}
+
+async function pickKind(ctx: BotContext, kind: PromoKind): Promise<void> {
+  clearInput(ctx);
+  if (kind !== 'group') {
+    await ask(ctx, { kind: 'admin-promo-code', promoKind: kind }, ctx.t('adm-promo-ask-code'));
+    return;
+  }
+  const groups = (await ctx.shop.services.groups.findAll()).filter((group) => group.isActive);
+  if (groups.length === 0) return showNotFound(ctx, 'adm-promo-no-groups', promosButton.build());
+  const keyboard = new InlineKeyboard();
+  for (const group of groups) keyboard.text(group.name, groupPickButton.build({ groupId: group.id })).row();
+  keyboard.text(ctx.t('adm-btn-back'), newPromoButton.build());
+  await show(ctx, ctx.t('adm-promo-pick-group'), keyboard);
+}
+
+const limitsPrompt = (ctx: BotContext) => ctx.t('adm-promo-ask-limits');
+
+async function receiveCode(ctx: BotContext, awaiting: AwaitingOf<'admin-promo-code'>, text: string) {
+  const code = parseCode(text);
+  if (code === undefined) return replyWithCancel(ctx, ctx.t('adm-promo-bad-code'));
+  if (await ctx.shop.services.promo.findByCode(code))
+    return replyWithCancel(ctx, ctx.t('adm-promo-code-taken', { code }));
+  if (awaiting.promoKind === 'group') {
+    ctx.session.awaiting = {
+      kind: 'admin-promo-limits',
+      code,
+      promoKind: 'group',
+      value: awaiting.groupId ?? 0,
+    };
+    return replyWithCancel(ctx, limitsPrompt(ctx));
+  }
+  ctx.session.awaiting = { kind: 'admin-promo-value', code, promoKind: awaiting.promoKind };
+  await replyWithCancel(ctx, ctx.t('adm-promo-ask-value', { kind: awaiting.promoKind }));
+}
+
+/** The kind's value: percent 1-100, an amount, days 1-3650, or a trial's "days GB". */
+function parseValue(kind: ValueKind, text: string): { value: number; trafficGb?: number } | undefined {
+  if (kind === 'trial') {
+    const [days, gb] = parseNumbers(text, 2) ?? [];
+    if (days === undefined || gb === undefined || days < 1 || days > 3650 || gb > 100_000) return undefined;
+    return { value: days, trafficGb: gb };
+  }
+  const value = parseWhole(text);
+  if (value === undefined || value < 1) return undefined;
+  if (kind === 'percent' && value > 100) return undefined;
+  if (kind === 'days' && value > 3650) return undefined;
+  if ((kind === 'fixed' || kind === 'balance') && value > MAX_MONEY) return undefined;
+  return { value };
+}
+
+async function receiveValue(ctx: BotContext, awaiting: AwaitingOf<'admin-promo-value'>, text: string) {
+  const parsed = parseValue(awaiting.promoKind, text);
+  if (!parsed) return replyWithCancel(ctx, ctx.t('adm-promo-bad-value', { kind: awaiting.promoKind }));
+  ctx.session.awaiting = {
+    kind: 'admin-promo-limits',
+    code: awaiting.code,
+    promoKind: awaiting.promoKind,
+    value: parsed.value,
+    ...(parsed.trafficGb === undefined ? {} : { trafficGb: parsed.trafficGb }),
+  };
+  await replyWithCancel(ctx, limitsPrompt(ctx));
+}
+
+/** "uses days": total uses (0 unlimited) and days it stays valid (0 no end); then the code is made. */
+async function receiveLimits(ctx: BotContext, awaiting: AwaitingOf<'admin-promo-limits'>, text: string) {
+  const [maxUses, days] = parseNumbers(text, 2) ?? [];
+  if (maxUses === undefined || days === undefined || maxUses > 1_000_000_000 || days > 3650)
+    return replyWithCancel(ctx, ctx.t('adm-promo-bad-limits'));
+  const { code, promoKind: kind, value } = awaiting;
+  const input: PromoInput = {
+    code,
+    kind,
+    ...(kind === 'percent' ? { percent: value } : {}),
+    ...(kind === 'fixed' || kind === 'balance' ? { amount: value } : {}),
+    ...(kind === 'days' || kind === 'trial' ? { days: value } : {}),
+    ...(kind === 'trial' && awaiting.trafficGb !== undefined ? { trafficGb: awaiting.trafficGb } : {}),
+    ...(kind === 'group' ? { groupId: value } : {}),
+    maxUses: maxUses === 0 ? null : maxUses,
+    validUntil: days === 0 ? null : new Date(Date.now() + days * DAY_MS),
+    ...(ctx.from ? { createdBy: ctx.from.id } : {}),
+  };
+  const created = await ctx.shop.services.promo.create(input);
+  if (!created.ok) {
+    ctx.logger.warn({ reason: created.error.message }, 'promo code not created');
+    return replyWithCancel(
+      ctx,
+      created.error.code === 'conflict'
+        ? ctx.t('adm-promo-code-taken', { code })
+        : ctx.t('adm-promo-not-created'),
+    );
+  }
+  clearInput(ctx);
+  ctx.logger.info(
+    { promoId: created.value.id, kind, admin: ctx.from?.id },
+    'promo code created by a tenant admin',
+  );
+  await ctx.reply(ctx.t('adm-promo-created', { code }));
+  await showPromo(ctx, created.value.id);
+}
+
+function promoButtons(): Composer<BotContext> {
+  const buttons = new Composer<BotContext>();
+  onPress(buttons, promosButton, async (ctx) => {
+    clearInput(ctx);
+    await answer(ctx);
+    await showPromos(ctx);
+  });
+  onPress(buttons, newPromoButton, async (ctx) => {
+    clearInput(ctx);
+    await answer(ctx);
+    await showKinds(ctx);
+  });
+  onPress(buttons, kindButton, async (ctx, { kind }) => {
+    await answer(ctx);
+    await pickKind(ctx, kind);
+  });
+  onPress(buttons, groupPickButton, async (ctx, { groupId }) => {
+    await answer(ctx);
+    if (!(await ctx.shop.services.groups.get(groupId)))
+      return showNotFound(ctx, 'adm-promo-no-groups', promosButton.build());
+    await ask(ctx, { kind: 'admin-promo-code', promoKind: 'group', groupId }, ctx.t('adm-promo-ask-code'));
+  });
+  onPress(buttons, promoButton, async (ctx, { promoId }) => {
+    clearInput(ctx);
+    await answer(ctx);
+    await showPromo(ctx, promoId);
+  });
+  onPress(buttons, switchPromoButton, async (ctx, { promoId, to }) => {
+    const promo = ctx.shop.services.promo;
+    const changed = await (to === 'on' ? promo.enable(promoId) : promo.disable(promoId));
+    if (!changed) {
+      await answer(ctx);
+      return promoNotFound(ctx);
+    }
+    ctx.logger.info({ promoId, to, admin: ctx.from?.id }, 'promo code switched by a tenant admin');
+    await answer(ctx, { text: ctx.t(to === 'on' ? 'adm-promo-switched-on' : 'adm-promo-switched-off') });
+    await showPromo(ctx, promoId);
+  });
+  return buttons;
+}
+
+/**
+ * Promo codes: the latest codes with their uses, one code's card (what it gives, uses and held
+ * discounts, validity, its /start link, on and off) and creating one: its kind (and group), then
+ * the code, its value and its limits typed.
+ */
+export const promoCodesSection: Section = {
+  button: (ctx) => ({ text: ctx.t('adm-btn-promos'), data: promosButton.build() }),
+  composer: promoButtons(),
+  onText: {
+    'admin-promo-code': receiveCode,
+    'admin-promo-value': receiveValue,
+    'admin-promo-limits': receiveLimits,
+  },
+};

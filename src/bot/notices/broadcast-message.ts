@@ -1,0 +1,19 @@
+import { type Api, InlineKeyboard } from 'grammy';
+import type { Broadcast } from '../../modules/broadcasts/broadcasts-service.js';
+
+/** grammY's own AbortSignal type (from its fetch shim), which the platform's is at run time. */
+type ApiSignal = Parameters<Api['sendMessage']>[3];
+
+/** The message as recipients see it: text or photo with caption, and the URL button. */
+export function broadcastMessage(broadcast: Pick<Broadcast, 'text' | 'photo' | 'button'>) {
+  const markup = broadcast.button
+    ? { reply_markup: new InlineKeyboard().url(broadcast.button.text, broadcast.button.url) }
+    : {};
+  return {
+    send(api: Api, chatId: number, signal?: AbortSignal): Promise<unknown> {
+      return broadcast.photo
+        ? api.sendPhoto(chatId, broadcast.photo, { caption: broadcast.text, ...markup }, signal as ApiSignal)
+        : api.sendMessage(chatId, broadcast.text, markup, signal as ApiSignal);
+    },
+  };
+}

@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimMessage, SimUser } from '../../../../sim/telegram/index.js';
+import type { CustomerId } from '../../../../src/shared/ids.js';
+import { BACKENDS } from '../../../support/database.js';
+import { type FleetHarness, type ShopUnderTest, startFleetHarness } from '../../../support/fleet.js';
+import {
+  callbacks,
+  createMonthlyPlan,
+  latestMessageId,
+  openTestShop,
+  pressForAnswer,
+  pressForEdit,
+} from '../../../support/shop.js';
+
+/** Promo codes and price lists (customer groups) in the tenant admin menu, through the simulator. */
+describe.each(BACKENDS)('promo codes and price lists in the admin menu on %s', (backend) => {
+  let h: FleetHarness;
+  let nextAdminId = 893_001;
+  let nextTelegramId = 8_930_000_000;
+  let forged = 0;
+
+  beforeAll(async () => {
+    h = await startFleetHarness(backend, 'polling');
+  }, 60_000);
+  afterAll(() => h.close());
+
+  async function openShop(name: string, language: 'en' | 'fa' = 'en') {
+    const adminId = nextAdminId++;
+    const { shop, services } = await openTestShop(h, name, { admins: [adminId], language });
+    await services.flags.set('promo_codes', true);
+    const admin = h.sim.user({ id: adminId, firstName: 'Ava' });
+    return { shop, admin, services, d: driver(shop, admin) };
+  }
+
+  function driver(shop: ShopUnderTest, user: SimUser) {
+    const latestId = () => latestMessageId(h, shop, user);
+    const next = (since: number, predicate: (text: string, m: SimMessage) => boolean) =>
+      h.sim.waitForMessage(
+        shop.bot,
+        user,
+        (m) => m.fromBot && m.messageId > since && predicate(m.text ?? '', m),
+      );
+    return {
+      open() {
+        const since = latestId();
+        user.sendCommand(shop.bot, 'admin');
+        return next(since, (_text, m) => callbacks(m).includes('adm:promos'));
+      },
+      type(text: string, predicate: (text: string) => boolean) {
+        const since = latestId();
+        user.sendText(shop.bot, text);
+        return next(since, predicate);
+      },
+      press: (data: string) => pressForAnswer(h, shop, user, data),
+      pressTo: (data: string, predicate: (text: string) => boolean) =>
+        pressForEdit(h, shop, user, data, predicate),
+      /** A press of a button no message offered (a crafted update); resolves once it is answered. */
+      async forge(data: string) {
+        const id = `forged-promo-${++forged}`;
+        const mark = h.sim.mark();
+        h.sim.enqueueUpdate(shop.bot, {
+          callback_query: {
+            id,
+            from: user.info,
+            chat_instance: 'forged',
+            data,
+            message: {
+              message_id: latestId(),
+              date: Math.floor(Date.now() / 1000),
+              chat: { id: user.id, type: 'private', first_name: user.firstName },
+              text: 'old',
+            },
+          },
+        });
+        await h.sim.waitForCall({
+          botId: shop.bot.id,
+          method: 'answerCallbackQuery',
+          since: mark,
+          match: (params) => params.callback_query_id === id,
+        });
+      },
+    };
+  }
+
+  it('creates a percent code step by step, refusing what does not fit, lists it with uses and switches it off', async () => {
+    const { services, d } = await openShop('Promo Admin');
+    await d.open();
+    await d.pressTo('adm:promos', (text) => text.includes('No promo codes yet'));
+    await d.pressTo('adm:promo:new', (text) => text.includes('What does the new code give?'));
+    await d.pressTo('adm:promo:kind:percent', (text) => text.includes('Send the code'));
+    await d.type('two words', (text) => text.includes('That is not a code'));
+    await d.type('Nowruz1405', (text) => text.includes('discount in percent'));
+    await d.type('150', (text) => text.includes('from 1 to 100'));
+    await d.type('۲۰', (text) => text.includes('total number of uses'));
+    await d.type('100', (text) => text.includes('two whole numbers'));
+    const card = await d.type('100 30', (text) => text.includes('Code: NOWRUZ1405'));
+    expect(card.text).toContain('20 % off');
+    expect(card.text).toContain('Uses: 0/100');
+    const created = await services.promo.findByCode('nowruz1405');
+    expect(created).toMatchObject({
+      kind: 'percent',
+      percent: 20,
+      maxUses: 100,
+      perCustomer: 1,
+      isActive: true,
+    });
+    expect(created?.validUntil).not.toBeNull();
+    expect(created?.createdBy).toBeGreaterThan(0);
+
+    // a customer uses it: the list shows the use
+    const { customer } = await services.customers.register({ telegramId: nextTelegramId++ }, 'en');
+    await services.promo.redeem(customer.id as CustomerId, 'NOWRUZ1405');
+    const list = await d.pressTo('adm:promos', (text) => text.includes('Promo codes (1)'));
+    const button = list.buttons.flat().find((b) => b.callbackData === `adm:promo:${created!.id}`);
+    expect(button?.text).toContain('NOWRUZ1405');
+    expect(button?.text).toContain('1/100');
+
+    await d.pressTo(`adm:promo:${created!.id}`, (text) => text.includes('discounts held, not yet spent: 1'));
+    expect(await d.press(`adm:promo:${created!.id}:off`)).toMatchObject({
+      text: expect.stringContaining('switched off'),
+    });
+    expect((await services.promo.get(created!.id))?.isActive).toBe(false);
+    // a code of the same text cannot be made twice
+    await d.pressTo('adm:promos', (text) => text.includes('Promo codes (1)'));
+    await d.pressTo('adm:promo:new', (text) => text.includes('What does the new code give?'));
+    await d.pressTo('adm:promo:kind:balance', (text) => text.includes('Send the code'));
+    await d.type('nowruz1405', (text) => text.includes('already exists'));
+  });
+
+  it('creates a price list with a percent and a plan price, puts a customer in it from the lookup, and a group code', async () => {
+    const { services, d } = await openShop('Group Admin');
+    const plan = await createMonthlyPlan(services, 'Group Admin');
+    const { customer } = await services.customers.register(
+      { telegramId: nextTelegramId++, firstName: 'Mina', username: 'mina_g' },
+      'en',
+    );
+    await d.open();
+    await d.pressTo('adm:groups', (text) => text.includes('No price lists yet'));
+    await d.pressTo('adm:grp:new', (text) => text.includes("price list's name"));
+    const created = await d.type('Colleagues', (text) => text.includes('Price list: Colleagues'));
+    const group = (await services.groups.findAll())[0]!;
+    expect(callbacks(created)).toContain(`adm:grp:${group.id}:pct`);
+    await d.pressTo(`adm:grp:${group.id}:pct`, (text) => text.includes('percent off every plan'));
+    await d.type('101', (text) => text.includes('from 0 to 100'));
+    await d.type('15', (text) => text.includes('Percent off: 15 %'));
+    await d.pressTo(`adm:grp:${group.id}:plans`, (text) => text.includes('Pick a plan'));
+    await d.pressTo(`adm:grp:${group.id}:plan:${plan.id}`, (text) => text.includes("this list's price"));
+    await d.type('99000', (text) => text.includes('99,000'));
+    expect(await services.groups.get(group.id)).toMatchObject({
+      discountPercent: 15,
+      prices: [{ planId: plan.id, price: 99_000 }],
+    });
+
+    // the customer card's button puts the customer in the list
+    await d.pressTo('adm:home', (text) => text.includes('Admin menu'));
+    await d.pressTo('adm:customers', (text) => text.includes('Send a Telegram id'));
+    await d.type('@mina_g', (text) => text.includes('Mina'));
+    await d.pressTo(`adm:cgrp:${customer.id}`, (text) => text.includes('Price list of this customer: –'));
+    expect(await d.press(`adm:cgrp:${customer.id}:${group.id}`)).toMatchObject({
+      text: expect.stringContaining('set'),
+    });
+    expect((await services.groups.ofCustomer(customer.id as CustomerId))?.name).toBe('Colleagues');
+    expect((await services.promo.quote(customer.id as CustomerId, [plan])).get(plan.id)?.price).toBe(99_000);
+
+    // a code that moves customers into the list
+    await d.open();
+    await d.pressTo('adm:promos', (text) => text.includes('No promo codes yet'));
+    await d.pressTo('adm:promo:new', (text) => text.includes('What does the new code give?'));
+    await d.pressTo('adm:promo:kind:group', (text) => text.includes('Which price list'));
+    await d.pressTo(`adm:promo:grp:${group.id}`, (text) => text.includes('Send the code'));
+    await d.type('همکار', (text) => text.includes('total number of uses'));
+    await d.type('0 0', (text) => text.includes('Code: همکار'));
+    expect(await services.promo.findByCode('همکار')).toMatchObject({
+      kind: 'group',
+      groupId: group.id,
+      maxUses: null,
+      validUntil: null,
+    });
+
+    // another shop's admin, pressing forged buttons with this shop's ids, reaches neither
+    const other = await openShop('Other Admin');
+    await other.d.open();
+    await other.d.forge(`adm:grp:${group.id}:del`);
+    await other.d.forge(`adm:cgrp:${customer.id}:0`);
+    expect(await services.groups.get(group.id)).toMatchObject({ isActive: true, members: 1 });
+    expect((await services.groups.ofCustomer(customer.id as CustomerId))?.name).toBe('Colleagues');
+  });
+});
