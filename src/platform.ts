@@ -46,6 +46,8 @@ export interface PlatformOptions {
   readonly jobs?: {
     readonly concurrency?: number;
     readonly pollIntervalMs?: number;
+    /** Wake for delayed jobs when due rather than at the next poll (default true; see the runner). */
+    readonly wakeForDelayedJobs?: boolean;
     readonly provisionBackoffMs?: (attempt: number) => number;
     /** How often every tenant's pending Zarinpal payments are reconciled (default 60 s). */
     readonly zarinpalReconcileEveryMs?: number;
@@ -198,6 +200,7 @@ export async function startPlatform(app: App, logger: Logger, options: PlatformO
       },
       ...(options.jobs?.concurrency ? { concurrency: options.jobs.concurrency } : {}),
       ...(options.jobs?.pollIntervalMs ? { pollIntervalMs: options.jobs.pollIntervalMs } : {}),
+      ...(options.jobs?.wakeForDelayedJobs === false ? { wakeForDelayedJobs: false } : {}),
     },
   });
   await jobs.start();

@@ -24,6 +24,12 @@ export interface JobRunnerOptions {
   readonly concurrency?: number;
   /** Fallback poll when no notification arrives (default 1 s): delayed retries become due silently. */
   readonly pollIntervalMs?: number;
+  /**
+   * Wake when the next delayed job (a retry, a notice at its moment, a broadcast's next second) is
+   * due rather than at the next poll (default true). Tests that need a quiet process between
+   * notifications turn it off.
+   */
+  readonly wakeForDelayedJobs?: boolean;
   readonly overrides?: Readonly<Record<string, JobOverride>>;
   /**
    * How long a claim holds a job without a heartbeat (default 15 s): a job whose worker died is
@@ -82,6 +88,7 @@ export function createJobRunner(deps: {
   const options = deps.options ?? {};
   const concurrency = options.concurrency ?? 4;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const wakeForDelayedJobs = options.wakeForDelayedJobs ?? true;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const heartbeatMs = options.heartbeatMs ?? Math.round(leaseMs / 3);
   // a heartbeat at or past the lease would let a live worker's job be taken between two beats
@@ -299,7 +306,7 @@ export function createJobRunner(deps: {
         // a full batch suggests more are due: look again at once
         if (jobs.length > 0 && jobs.length === free) continue;
         // with room to spare, wake when the next delayed job is due rather than a poll later
-        if (free > jobs.length) {
+        if (wakeForDelayedJobs && free > jobs.length) {
           const dueMs = await store.msUntilNextDue();
           if (dueMs !== undefined) sleepMs = Math.min(pollIntervalMs, Math.max(5, Math.ceil(dueMs)));
         }

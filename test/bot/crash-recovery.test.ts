@@ -30,7 +30,7 @@ import { ledgerRowsByRef } from '../support/shop.js';
  * PostgreSQL only: PGlite runs inside the process and dies with it.
  */
 const POSTGRES = process.env.TEST_DATABASE_URL;
-const MAX_STEPS = 64;
+const MAX_STEPS = 40;
 const MIN_STEPS = 3;
 
 describe.skipIf(!POSTGRES)('updates survive a process killed at every step (postgres)', () => {

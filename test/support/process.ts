@@ -66,7 +66,13 @@ export async function startServiceProcess(options: {
     publicBaseUrl: `http://127.0.0.1:${port}`,
     secretKey: TEST_ENCRYPTION_KEY,
     http: { host: '127.0.0.1', port },
-    jobs: { pollIntervalMs: options.quiet ? 60_000 : 50, provisionBackoffMs: () => 100 },
+    // quiet: the process touches the database only for what it is sent (updates, notified jobs),
+    // so a test can count the steps of one update
+    jobs: {
+      pollIntervalMs: options.quiet ? 60_000 : 50,
+      wakeForDelayedJobs: !options.quiet,
+      provisionBackoffMs: () => 100,
+    },
   });
   return {
     app,
