@@ -94,13 +94,14 @@ async function deliverStep(job: JobContext<Payload>, { app, notices }: JobDeps):
       throw new Error(`unknown delivery run ${String(never)}`);
     }
   }
-  const firstSendAt = Date.now();
   const sent = await sendRun(job, run.broadcast, run.recipients, rate, sender.send, delivery);
-  // the next second's worth goes a second after this run's first send (a 429 moved it further)
+  // the next second's worth goes a second after this run's LAST send (a 429 moved it further):
+  // counted from the first, a run whose sends took a while under load would let the next one's
+  // overlap it, and any one second could hold more than the bot's pace
   await delivery.scheduleNext(id, payload.step, {
     sends: sent.claimed,
     ratePerSecond: rate,
-    elapsedMs: Date.now() - firstSendAt,
+    elapsedMs: 0,
     pauseMs: sent.floodMs,
     leadMs: LEAD_MS,
   });
