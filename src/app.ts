@@ -126,7 +126,7 @@ export function createApp(deps: AppDeps) {
     const lifecycle = createLifecycleService({ tenant, clock, settings });
     return {
       botId,
-      flags: createFeatureFlagsService({ tenant, cache: flagCache, bus }),
+      flags,
       settings,
       plans: createPlansService({ tenant }),
       /** Extra traffic and extra day packs the shop sells on top of a subscription. */
@@ -145,7 +145,7 @@ export function createApp(deps: AppDeps) {
       referral: createReferralService({
         tenant,
         settings,
-        flags: createFeatureFlagsService({ tenant, cache: flagCache, bus }),
+        flags,
       }),
       ledger: createLedgerService({ tenant }),
       /** The wallet's entries summed by kind over a period (the admin menu's wallet screen). */
@@ -216,7 +216,7 @@ export function createApp(deps: AppDeps) {
       /** Messages to a segment of the shop's customers, delivered at the bot's pace. */
       broadcasts: createBroadcastsService({
         tenant,
-        flags: createFeatureFlagsService({ tenant, cache: flagCache, bus }),
+        flags,
       }),
       /** Support tickets between customers and the shop's admins. */
       tickets: createTicketsService({ tenant, clock, settings }),
