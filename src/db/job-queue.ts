@@ -204,11 +204,12 @@ export function createJobStore(db: Database) {
     async msUntilNextDue(): Promise<number | undefined> {
       const result = await inPlatform(db, (tx) =>
         tx.execute(sql`
-          SELECT greatest(0, extract(epoch FROM min(run_at) - now()) * 1000)::float8 AS ms
+          SELECT (extract(epoch FROM min(run_at) - now()) * 1000)::float8 AS ms
             FROM jobs WHERE status = 'queued'`),
       );
+      // no greatest(0, ...) in SQL: it ignores NULL, so an empty queue would read as "due now"
       const ms = rowsOf<{ ms: number | null }>(result)[0]?.ms;
-      return ms === null || ms === undefined ? undefined : Number(ms);
+      return ms === null || ms === undefined ? undefined : Math.max(0, Number(ms));
     },
 
     /** Jobs running or due now (the runner's `drain`). */

@@ -159,6 +159,20 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
     expect(Date.now() - before).toBeGreaterThanOrEqual(45);
   });
 
+  it('tells when the next delayed job is due, and nothing while no job is queued', async () => {
+    await runner.drain();
+    const store = createJobStore(t.database.handle.db);
+    // an empty queue is not "due now": the runner would go round every few milliseconds idle
+    expect(await store.msUntilNextDue()).toBeUndefined();
+    await inTenant(t.database.handle.db, shopA, (tx) =>
+      enqueueJob(tx, { name: 'record', payload: { n: 99 }, delayMs: 60_000, dedupeKey: 'next-due' }),
+    );
+    const ms = await store.msUntilNextDue();
+    expect(ms).toBeGreaterThan(50_000);
+    expect(ms).toBeLessThanOrEqual(60_000);
+    await inPlatform(t.database.handle.db, (tx) => tx.execute(sql`DELETE FROM jobs WHERE dedupe_key = 'next-due'`));
+  });
+
   it('takes a job again when its worker died holding the lease', async () => {
     await runner.stop();
     const store = createJobStore(t.database.handle.db);
