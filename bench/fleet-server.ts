@@ -1,6 +1,7 @@
 /**
  * The product side of `npm run bench:fleet`, in its own process so its memory and CPU are
- * measured alone: the platform in webhook mode on PostgreSQL against the simulator the parent runs.
+ * measured alone: the platform in webhook or polling mode (BENCH_MODE) on PostgreSQL against the
+ * simulator the parent runs.
  *
  * Messages from the parent: `rss`; `cpu` (CPU time of this process, and webhook updates answered,
  * database round trips, Bot API calls and new connections so far); `profile-start` /
@@ -34,8 +35,17 @@ const env = (name: string): string => {
 // channel does not see).
 const counts = { queries: 0, apiCalls: 0, connections: 0 };
 const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+// BENCH_QUERY_TALLY=1: the most frequent statements are printed to stderr when the process stops.
+const tally = process.env.BENCH_QUERY_TALLY ? new Map<string, number>() : undefined;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   counts.queries += 1;
+  if (tally) {
+    const first = args[0] as string | { text?: string };
+    const text = (typeof first === 'string' ? first : (first?.text ?? '?'))
+      .replace(/\s+/g, ' ')
+      .slice(0, 160);
+    tally.set(text, (tally.get(text) ?? 0) + 1);
+  }
   return query.apply(this, args);
 } as typeof pg.Client.prototype.query;
 subscribe('http.client.request.start', () => {
@@ -72,24 +82,31 @@ const database = await openDatabase({
 const app = createApp({ database, secrets: createSecretBox(secretKey), logger });
 await app.start();
 const port = Number(env('BENCH_PORT'));
+const mode = process.env.BENCH_MODE === 'polling' ? 'polling' : 'webhook';
 const platform = await startPlatform(app, logger, {
   apiRoot: env('BENCH_API_ROOT'),
-  mode: 'webhook',
+  mode,
   publicBaseUrl: `http://127.0.0.1:${port}`,
   secretKey,
   http: { host: '127.0.0.1', port },
 });
 const startupMs = performance.now() - started;
 
-// Webhook updates answered 200 (handled or dropped as duplicates), counted at the socket level
-// so the product code is untouched.
-let updates = 0;
+// Webhook mode: updates answered 200 (handled or dropped as duplicates), counted at the socket
+// level so the product code is untouched. Polling mode: the updates the fleet's metrics counted.
+let webhookUpdates = 0;
 platform.server.server.on('request', (request, response) => {
   if (request.method !== 'POST' || !request.url?.startsWith('/tg/')) return;
   response.once('finish', () => {
-    if (response.statusCode === 200) updates += 1;
+    if (response.statusCode === 200) webhookUpdates += 1;
   });
 });
+const handledUpdates = platform.metrics.registry.getSingleMetric('remnafleet_updates_total');
+const updates = async () => {
+  if (mode === 'webhook' || !handledUpdates) return webhookUpdates;
+  const { values } = await handledUpdates.get();
+  return values.reduce((sum, { value }) => sum + value, 0);
+};
 
 const rss = () => {
   globalThis.gc?.();
@@ -101,8 +118,10 @@ let profiler: Session | undefined;
 process.on('message', (message: { type: string; file?: string }) => {
   if (message.type === 'rss') process.send?.({ type: 'rss', rss: rss() });
   if (message.type === 'cpu') {
-    const { user, system } = process.cpuUsage();
-    process.send?.({ type: 'cpu', userUs: user, systemUs: system, updates, ...counts });
+    void updates().then((handled) => {
+      const { user, system } = process.cpuUsage();
+      process.send?.({ type: 'cpu', userUs: user, systemUs: system, updates: handled, ...counts });
+    });
   }
   if (message.type === 'profile-start') {
     void (async () => {
@@ -128,6 +147,9 @@ process.on('message', (message: { type: string; file?: string }) => {
       await platform.stop();
       await app.stop();
       await database.close();
+      if (tally)
+        for (const [text, count] of [...tally].sort((a, b) => b[1] - a[1]).slice(0, 15))
+          process.stderr.write(`${String(count).padStart(8)}  ${text}\n`);
       process.exit(0);
     })();
   }

@@ -1,10 +1,15 @@
 /**
- * `npm run bench:fleet`: throughput, latency, start-up time and memory of the fleet in webhook
- * mode against the Telegram simulator and PostgreSQL, with 1, 100 and 1,000 tenants. Prints
+ * `npm run bench:fleet`: throughput, latency, start-up time, idle CPU and memory of the fleet in
+ * webhook and polling mode against the Telegram simulator and PostgreSQL, with 1, 100 and 1,000
+ * tenants, each beside the same load on bare grammY bots (bench/bare-server.ts: no database, the
+ * same simulator, the same webhook route and secret check), whose CPU per update over the
+ * product's is printed as the ratio (1.0 = the product costs nothing beyond grammY). Prints
  * figures; asserts nothing. Needs PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL, default
  * postgresql://postgres@127.0.0.1:5432/test (a scratch database is created and dropped).
  *
  * Options (environment): BENCH_TENANTS=1,100,1000  BENCH_USERS=200  BENCH_SECONDS=8  BENCH_RATE=500
+ * BENCH_MODES=webhook,polling  BENCH_BASELINE=off (no bare grammY run)  BENCH_IDLE_SECONDS=5 (the
+ * idle CPU window). Memory per idle tenant is counted from the 1-tenant run: keep 1 in BENCH_TENANTS.
  * BENCH_PROFILE=1 writes a CPU profile of the product process during the unpaced run to
  * /tmp/prof/fleet-<tenants>-<time>.cpuprofile; summarise it with
  * `npx tsx bench/profile-summary.ts FILE [top] [--cpu]`. BENCH_NODE_FLAGS="--flag ..." passes V8/Node
@@ -34,10 +39,11 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
@@ -58,6 +64,14 @@ const USERS = Number(process.env.BENCH_USERS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const PROFILE = Boolean(process.env.BENCH_PROFILE);
+type Mode = 'webhook' | 'polling';
+const MODES = (process.env.BENCH_MODES ?? 'webhook,polling').split(',').map((mode) => {
+  if (mode !== 'webhook' && mode !== 'polling')
+    throw new Error(`BENCH_MODES holds webhook and/or polling, not ${mode}`);
+  return mode as Mode;
+});
+const BASELINE = process.env.BENCH_BASELINE !== 'off';
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 5);
 const FROM = process.env.BENCH_FROM ?? 'src';
 if (FROM !== 'src' && FROM !== 'dist') throw new Error(`BENCH_FROM must be src or dist, not ${FROM}`);
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -92,15 +106,17 @@ function assertDistFresh(): void {
  * else from the repository, so it runs anywhere `pg` resolves to the product's copy) and run as
  * `npm start` runs dist/main.js.
  */
-async function serverEntry(): Promise<{ file: string; execArgv: string[]; productRoot: string }> {
-  const source = fileURLToPath(new URL('./fleet-server.ts', import.meta.url));
+async function serverEntry(
+  name: 'fleet-server' | 'bare-server',
+): Promise<{ file: string; execArgv: string[]; productRoot: string }> {
+  const source = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
   if (FROM === 'src')
     return {
       file: source,
       execArgv: ['--import', 'tsx'],
       productRoot: pathToFileURL(join(ROOT, 'src/')).href,
     };
-  assertDistFresh();
+  if (name === 'fleet-server') assertDistFresh();
   const { default: ts } = await import('typescript');
   const { outputText, diagnostics } = ts.transpileModule(readFileSync(source, 'utf8'), {
     fileName: source,
@@ -118,12 +134,13 @@ async function serverEntry(): Promise<{ file: string; execArgv: string[]; produc
   // Under node_modules so that `pg` resolves to the copy the product uses (the server patches it).
   const dir = join(ROOT, 'node_modules/.cache/remnafleet-bench');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'fleet-server.mjs');
+  const file = join(dir, `${name}.mjs`);
   writeFileSync(`${file}.${process.pid}`, outputText);
   renameSync(`${file}.${process.pid}`, file);
   return { file, execArgv: ['--enable-source-maps'], productRoot: pathToFileURL(join(ROOT, 'dist/')).href };
 }
-const SERVER = await serverEntry();
+const SERVER = await serverEntry('fleet-server');
+const BARE = await serverEntry('bare-server');
 
 const print = (line = '') => process.stdout.write(`${line}\n`);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -149,14 +166,17 @@ interface ServerHandle {
   stop(): Promise<void>;
 }
 
-async function startServer(env: Record<string, string>): Promise<ServerHandle> {
-  const child = fork(SERVER.file, [], {
+async function startServer(
+  env: Record<string, string>,
+  entry: Awaited<ReturnType<typeof serverEntry>> = SERVER,
+): Promise<ServerHandle> {
+  const child = fork(entry.file, [], {
     execArgv: [
-      ...SERVER.execArgv,
+      ...entry.execArgv,
       '--expose-gc',
       ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
     ],
-    env: { ...process.env, ...env, BENCH_PRODUCT_ROOT: SERVER.productRoot },
+    env: { ...process.env, ...env, BENCH_PRODUCT_ROOT: entry.productRoot },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = <T>(type: string) =>
@@ -326,22 +346,152 @@ async function measured<T extends { seconds: number }>(
   };
 }
 
-/** Waits (up to 30 s) until the product idles below 30 ms of CPU a second; returns that rate. */
-async function settle(server: ServerHandle): Promise<number> {
+/** Waits (up to 30 s) until the process idles below 30 ms of CPU a second. */
+async function settle(server: ServerHandle): Promise<void> {
   const deadline = performance.now() + 30_000;
   for (;;) {
     const before = await server.cpu();
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const after = await server.cpu();
     const msPerSecond = (after.userUs - before.userUs + after.systemUs - before.systemUs) / 1000;
-    if (msPerSecond < 30 || performance.now() > deadline) return msPerSecond;
+    if (msPerSecond < 30 || performance.now() > deadline) return;
   }
 }
 
-async function benchmark(tenants: number, baselineRss: number | undefined): Promise<number> {
+interface Idle {
+  /** CPU milliseconds a second. */
+  readonly cpu: number;
+  /** Database round trips and Bot API requests a second. */
+  readonly queries: number;
+  readonly apiCalls: number;
+}
+
+/** What the process does a second with no updates, over IDLE_SECONDS. */
+async function idleCpu(server: ServerHandle): Promise<Idle> {
+  const before = await server.cpu();
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+  const after = await server.cpu();
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    cpu: (after.userUs - before.userUs + after.systemUs - before.systemUs) / 1000 / seconds,
+    queries: (after.queries - before.queries) / seconds,
+    apiCalls: (after.apiCalls - before.apiCalls) / seconds,
+  };
+}
+
+type Customer = { bot: SimBot; user: SimUser; started: boolean };
+
+interface Run {
+  cold: ServerHandle['ready'] | undefined;
+  ready: ServerHandle['ready'];
+  idleRss: number;
+  busyRss: number;
+  idle: Idle;
+  max: Awaited<ReturnType<typeof measured<Awaited<ReturnType<typeof load>>>>>;
+  paced: Awaited<ReturnType<typeof measured<Awaited<ReturnType<typeof load>>>>>;
+  profileFile: string | undefined;
+}
+
+/**
+ * One process (product or bare grammY) under the benchmark's load: started once and stopped when
+ * `cold` (the product's first start sets every webhook), started again, its idle memory and CPU
+ * read once the start-up burst has passed, then the unpaced and the paced load.
+ */
+async function exercise(
+  entry: Awaited<ReturnType<typeof serverEntry>>,
+  env: Record<string, string>,
+  options: {
+    cold: boolean;
+    profile: string | undefined;
+    database: string;
+    sim: TelegramSim;
+    customers: Customer[];
+  },
+): Promise<Run> {
+  let cold: ServerHandle['ready'] | undefined;
+  if (options.cold) {
+    const first = await startServer(env, entry);
+    cold = first.ready;
+    await first.stop();
+  }
+  const server = await startServer({ ...env, BENCH_PORT: String(await freePort()) }, entry);
+  const idleRss = await server.rss();
+  // A (re)start enqueues every scheduled job for every tenant at once; measure after that burst.
+  // What remains idle is the process's own background work (job queue, health probes, long polls).
+  await settle(server);
+  const idle = await idleCpu(server);
+  await load(options.sim, options.customers, 2, undefined); // warm-up
+  if (options.profile) {
+    mkdirSync('/tmp/prof', { recursive: true });
+    await server.profileStart();
+  }
+  const max = await measured(server, options.database, () =>
+    load(options.sim, options.customers, SECONDS, undefined),
+  );
+  if (options.profile) await server.profileStop(options.profile);
+  const paced = await measured(server, options.database, () =>
+    load(options.sim, options.customers, SECONDS, RATE),
+  );
+  const busyRss = await server.rss();
+  await server.stop();
+  return { cold, ready: server.ready, idleRss, busyRss, idle, max, paced, profileFile: options.profile };
+}
+
+const fixed = (value: number, digits = 2) => value.toFixed(digits);
+const corePercent = (msPerSecond: number) => `${fixed(msPerSecond / 10, 1)}% of a core`;
+
+function report(
+  tenants: number,
+  mode: Mode,
+  product: Run,
+  bare: Run | undefined,
+  perTenantBase: number | undefined,
+) {
+  const { cold, ready, max, paced } = product;
+  const restart = `${fixed(ready.startupMs / 1000)} s; from process start ${fixed(ready.processMs / 1000)} s (product modules load in ${fixed(ready.importMs / 1000)} s)`;
+  print(
+    cold
+      ? `start-up      first start ${fixed(cold.startupMs / 1000)} s (${mode === 'webhook' ? `sets ${tenants} webhooks` : 'deletes the webhooks'}), restart ${restart}`
+      : `start-up      ${restart}`,
+  );
+  print(
+    `throughput    ${fixed(max.count / max.seconds, 0)} updates/s sustained over ${fixed(max.seconds, 1)} s; latency p50 ${fixed(percentile(max.latencies, 50), 1)} ms, p99 ${fixed(percentile(max.latencies, 99), 1)} ms; errors ${max.errors}`,
+  );
+  print(
+    `at ${RATE}/s     achieved ${fixed(paced.count / paced.seconds, 0)} updates/s; latency p50 ${fixed(percentile(paced.latencies, 50), 1)} ms, p99 ${fixed(percentile(paced.latencies, 99), 1)} ms; errors ${paced.errors}`,
+  );
+  print(
+    `cpu/update    product ${fixed(paced.cpuPerUpdate)} ms at ${RATE}/s (${fixed(paced.systemShare, 0)}% in the kernel), ${fixed(max.cpuPerUpdate)} ms unpaced (${max.handled} updates, ${fixed(max.productCpuShare, 0)}% of a core); at ${RATE}/s: simulator ${fixed(paced.simCpuPerUpdate)} ms, PostgreSQL ${paced.postgresCpuPerUpdate?.toFixed(2) ?? 'n/a'} ms; load average ${fixed(max.loadAverage, 1)}`,
+  );
+  print(
+    `per update    ${fixed(max.perUpdate.queries)} database round trips, ${fixed(max.perUpdate.apiCalls)} Bot API requests, ${fixed(max.perUpdate.connections, 3)} new Bot API connections`,
+  );
+  if (bare)
+    print(
+      `bare grammY   ${fixed(bare.paced.cpuPerUpdate)} ms CPU per update at ${RATE}/s, ${fixed(bare.max.cpuPerUpdate)} ms unpaced (${fixed(bare.max.count / bare.max.seconds, 0)} updates/s, p99 ${fixed(percentile(bare.paced.latencies, 99), 1)} ms at ${RATE}/s); ratio bare/product ${fixed(bare.paced.cpuPerUpdate / paced.cpuPerUpdate)} at ${RATE}/s, ${fixed(bare.max.cpuPerUpdate / max.cpuPerUpdate)} unpaced; load average ${fixed(bare.max.loadAverage, 1)}`,
+    );
+  print(
+    `idle          product ${fixed(product.idle.cpu, 1)} ms CPU/s (${corePercent(product.idle.cpu)}; ${fixed(product.idle.queries, 1)} database round trips/s, ${fixed(product.idle.apiCalls, 1)} Bot API requests/s)${bare ? `, bare grammY ${fixed(bare.idle.cpu, 1)} ms CPU/s (${corePercent(bare.idle.cpu)})` : ''}`,
+  );
+  if (product.profileFile) print(`profile       ${product.profileFile}`);
+  const perTenant =
+    perTenantBase !== undefined && tenants > 1
+      ? `, ${fixed((product.idleRss - perTenantBase) / (tenants - 1) / 1024, 1)} KB per idle tenant (vs 1 tenant)`
+      : '';
+  print(
+    `memory        RSS idle ${mb(product.idleRss)}${perTenant}; after load ${mb(product.busyRss)}${bare ? `; bare grammY idle ${mb(bare.idleRss)}` : ''}`,
+  );
+}
+
+/** The product's idle RSS at 1 tenant, by mode: what "per idle tenant" is counted from. */
+const oneTenantRss = new Map<Mode, number>();
+
+async function benchmark(tenants: number): Promise<void> {
   const scratch = await createScratchDatabase(ADMIN_URL, 'rf_bench');
   const sim = await startTelegramSim({ recordCalls: false, maxMessagesPerChat: 20 });
   const secretKey = randomBytes(32);
+  const botsFile = join(tmpdir(), `rf-bench-bots-${process.pid}.json`);
   try {
     // Tenants, created as an operator would, with bot info cached and onboarding steps off.
     const setupStarted = performance.now();
@@ -380,80 +530,60 @@ async function benchmark(tenants: number, baselineRss: number | undefined): Prom
           await settings.set('support_username', '@bench_support', 'operator');
         }),
       );
+      if (tenants >= 5000 && (i + 50) % 1000 === 0)
+        process.stderr.write(`  set up ${i + 50} of ${tenants} tenants\n`);
     }
     await database.close();
+    writeFileSync(
+      botsFile,
+      JSON.stringify(
+        bots.map((bot) => ({
+          id: bot.id,
+          token: bot.token,
+          username: bot.username,
+          firstName: bot.firstName,
+        })),
+      ),
+    );
     const setupSeconds = (performance.now() - setupStarted) / 1000;
-
-    const env = {
-      BENCH_DATABASE_URL: scratch.url,
-      BENCH_DATABASE_APP_URL: scratch.appUrl,
-      BENCH_API_ROOT: sim.apiRoot,
-      BENCH_SECRET_KEY: secretKey.toString('hex'),
-      BENCH_PORT: String(await freePort()),
-    };
-    const cold = await startServer(env); // first start: sets every webhook
-    await cold.stop();
-    const server = await startServer({ ...env, BENCH_PORT: String(await freePort()) }); // restart: cached
-    const idleRss = await server.rss();
-    // A (re)start enqueues every scheduled job for every tenant at once; measure after that burst.
-    // What remains idle is the product's own background work (job queue polling, health probes).
-    const idleCpuPerSecond = await settle(server);
-
-    const customers = Array.from({ length: USERS }, (_, i) => ({
+    const databaseName = new URL(scratch.url).pathname.slice(1);
+    const customers: Customer[] = Array.from({ length: USERS }, (_, i) => ({
       bot: bots[i % bots.length]!,
       user: sim.user({ firstName: `User${i}` }),
       started: false,
     }));
-    await load(sim, customers, 2, undefined); // warm-up
-    const profileFile = `/tmp/prof/fleet-${tenants}-${Date.now()}.cpuprofile`;
-    if (PROFILE) {
-      mkdirSync('/tmp/prof', { recursive: true });
-      await server.profileStart();
-    }
-    const databaseName = new URL(scratch.url).pathname.slice(1);
-    const max = await measured(server, databaseName, () => load(sim, customers, SECONDS, undefined));
-    if (PROFILE) await server.profileStop(profileFile);
-    const paced = await measured(server, databaseName, () => load(sim, customers, SECONDS, RATE));
-    const busyRss = await server.rss();
-    await server.stop();
 
-    print(
-      `\n== ${tenants} tenant${tenants === 1 ? '' : 's'} (${USERS} concurrent customers; setup ${setupSeconds.toFixed(1)} s)`,
-    );
-    print(
-      `start-up      first start ${(cold.ready.startupMs / 1000).toFixed(2)} s (sets ${tenants} webhooks), restart ${(server.ready.startupMs / 1000).toFixed(2)} s; from process start ${(cold.ready.processMs / 1000).toFixed(2)} / ${(server.ready.processMs / 1000).toFixed(2)} s (product modules load in ${(cold.ready.importMs / 1000).toFixed(2)} / ${(server.ready.importMs / 1000).toFixed(2)} s)`,
-    );
-    print(
-      `throughput    ${(max.count / max.seconds).toFixed(0)} updates/s sustained over ${max.seconds.toFixed(1)} s; latency p50 ${percentile(max.latencies, 50).toFixed(1)} ms, p99 ${percentile(max.latencies, 99).toFixed(1)} ms; errors ${max.errors}`,
-    );
-    print(
-      `at ${RATE}/s     achieved ${(paced.count / paced.seconds).toFixed(0)} updates/s; latency p50 ${percentile(paced.latencies, 50).toFixed(1)} ms, p99 ${percentile(paced.latencies, 99).toFixed(1)} ms; errors ${paced.errors}`,
-    );
-    print(
-      `cpu/update    product ${paced.cpuPerUpdate.toFixed(2)} ms at ${RATE}/s (${paced.systemShare.toFixed(0)}% in the kernel), ${max.cpuPerUpdate.toFixed(2)} ms unpaced (${max.handled} updates, ${max.productCpuShare.toFixed(0)}% of a core); at ${RATE}/s: simulator ${paced.simCpuPerUpdate.toFixed(2)} ms, PostgreSQL ${paced.postgresCpuPerUpdate?.toFixed(2) ?? 'n/a'} ms; idle ${idleCpuPerSecond.toFixed(1)} ms/s; load average ${max.loadAverage.toFixed(1)}`,
-    );
-    print(
-      `per update    ${max.perUpdate.queries.toFixed(2)} database round trips, ${max.perUpdate.apiCalls.toFixed(2)} Bot API requests, ${max.perUpdate.connections.toFixed(3)} new Bot API connections`,
-    );
-    if (PROFILE) print(`profile       ${profileFile}`);
-    const perTenant =
-      baselineRss !== undefined && tenants > 1
-        ? `, ${((idleRss - baselineRss) / (tenants - 1) / 1024).toFixed(1)} KB per idle tenant (vs 1 tenant)`
-        : '';
-    print(`memory        RSS idle ${mb(idleRss)}${perTenant}; after load ${mb(busyRss)}`);
-    return idleRss;
+    for (const mode of MODES) {
+      const env = {
+        BENCH_DATABASE_URL: scratch.url,
+        BENCH_DATABASE_APP_URL: scratch.appUrl,
+        BENCH_API_ROOT: sim.apiRoot,
+        BENCH_SECRET_KEY: secretKey.toString('hex'),
+        BENCH_PORT: String(await freePort()),
+        BENCH_MODE: mode,
+        BENCH_BOTS_FILE: botsFile,
+      };
+      const common = { database: databaseName, sim, customers };
+      const profile = PROFILE ? `/tmp/prof/fleet-${mode}-${tenants}-${Date.now()}.cpuprofile` : undefined;
+      const product = await exercise(SERVER, env, { ...common, cold: true, profile });
+      const bare = BASELINE
+        ? await exercise(BARE, env, { ...common, cold: false, profile: undefined })
+        : undefined;
+      print(
+        `\n== ${tenants} tenant${tenants === 1 ? '' : 's'}, ${mode} mode (${USERS} concurrent customers; setup ${fixed(setupSeconds, 1)} s)`,
+      );
+      if (tenants === 1) oneTenantRss.set(mode, product.idleRss);
+      report(tenants, mode, product, bare, oneTenantRss.get(mode));
+    }
   } finally {
+    rmSync(botsFile, { force: true });
     await sim.close();
     await scratch.drop();
   }
 }
 
 print(
-  `Remnafleet fleet benchmark: webhook mode, PostgreSQL at ${new URL(ADMIN_URL).host}, Node ${process.version}, product from ${FROM === 'dist' ? 'dist/ (node --enable-source-maps)' : 'src/ (node --import tsx)'}`,
+  `Remnafleet fleet benchmark: ${MODES.join(' and ')} mode, PostgreSQL at ${new URL(ADMIN_URL).host}, Node ${process.version}, product from ${FROM === 'dist' ? 'dist/ (node --enable-source-maps)' : 'src/ (node --import tsx)'}${BASELINE ? ', against bare grammY bots' : ''}`,
 );
 print('latency = from the update entering the simulator to the bot reply reaching it');
-let baseline: number | undefined;
-for (const tenants of TENANT_COUNTS) {
-  const rss = await benchmark(tenants, baseline);
-  if (tenants === 1) baseline = rss;
-}
+for (const tenants of TENANT_COUNTS) await benchmark(tenants);
