@@ -83,8 +83,8 @@ adm-promo-bad-value = { $kind ->
     [days] Send a whole number of days from 1 to 3650.
    *[trial] Send two whole numbers: days (1 to 3650) and GB, for example: 7 10
 }
-adm-promo-ask-limits = Send the total number of uses and how many days the code stays valid, for example: 100 30 (0 means unlimited / no end). Each customer can use it once.
-adm-promo-bad-limits = Send two whole numbers: uses and days, for example: 100 30 (0 means unlimited / no end).
+adm-promo-ask-limits = Send the total number of uses and how many days the code stays valid, for example: 100 30 (0 means unlimited / no end). A third number sets how many times each customer may use it (1 if left out), for example: 100 30 2.
+adm-promo-bad-limits = Send two or three whole numbers: uses, days and, if you like, uses per customer (1 to 1000), for example: 100 30 or 100 30 2 (0 means unlimited / no end).
 adm-promo-not-created = The code could not be created. Try again.
 adm-promo-created = ✅ The code { $code } was created.
 adm-promo-not-found = This promo code does not exist in this shop.
@@ -156,3 +156,32 @@ adm-btn-customer-group = 👥 Price list
 adm-btn-customer-no-group = ✖️ No price list
 adm-customer-group-pick = Price list of this customer: { $group }. Pick another:
 adm-customer-group-set = ✅ Price list set.
+adm-promo-conditions =
+    🎟 Conditions of the discount code { $code }:
+    { $lines }
+
+    To set a minimum plan price, send it as a number (0: none). Press "Create the code" when it is ready.
+adm-promo-conditions-lines =
+    Plans: { $plans }
+    First purchase only: { $first ->
+        [yes] yes
+       *[no] no
+    }
+    Minimum price: { $minPrice }
+adm-promo-plans-all = every plan
+adm-promo-min-none = none
+adm-btn-promo-plans = 📋 Plans it applies to
+adm-btn-promo-first = { $first ->
+        [yes] ✅ First purchase only
+       *[no] ▫️ First purchase only
+    }
+adm-btn-promo-create = ✅ Create the code
+adm-promo-pick-plans = Which plans does the discount apply to? Tick them; with none ticked it applies to every plan.
+adm-promo-no-plans = The shop has no active plans yet, so the discount applies to every plan it will have.
+adm-promo-plan-button = { $on ->
+        [yes] ✅
+       *[no] ▫️
+    } { $name }
+adm-promo-bad-min-price = Send the minimum price as a whole number (0: none).
+adm-promo-min-price-set = ✅ Minimum price set.
+adm-promo-draft-gone = This code is no longer being made (it was cancelled or another question began). Start again with "New code".

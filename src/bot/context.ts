@@ -137,6 +137,22 @@ const awaitingSchema = z.discriminatedUnion('kind', [
     value: whole,
     trafficGb: whole.optional(),
   }),
+  /**
+   * A discount code's conditions before it is made: the plans it is limited to (none: every plan),
+   * first purchase only, and the minimum price (typed while this screen is open).
+   */
+  z.object({
+    kind: z.literal('admin-promo-conditions'),
+    code: z.string(),
+    promoKind: z.enum(['percent', 'fixed']),
+    value: whole,
+    maxUses: whole,
+    days: whole,
+    perCustomer: whole,
+    planIds: z.array(z.number().int().positive()).max(100),
+    firstPurchaseOnly: z.boolean(),
+    minPrice: whole,
+  }),
   z.object({ kind: z.literal('admin-ticket-answer'), ticketId: id<number>() }),
   /** A balance credit: the amount, then the reason; then it waits for Confirm (`confirming`). */
   z.object({ kind: z.literal('admin-credit-amount'), customerId: id<CustomerId>() }),

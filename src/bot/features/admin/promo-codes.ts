@@ -2,6 +2,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { asGroupId } from '../../../modules/groups/groups-service.js';
 import {
   asPromoCodeId,
+  isDiscount,
   PROMO_KINDS,
   type PromoCodeDetails,
   type PromoCodeId,
@@ -9,12 +10,14 @@ import {
   type PromoKind,
   parseCode,
 } from '../../../modules/promo/promo-code.js';
+import { asPlanId } from '../../../shared/ids.js';
 import { MAX_MONEY } from '../../../shared/money.js';
 import { callbackData, id, oneOf, onPress } from '../../callback-data.js';
 import type { AwaitingOf, BotContext } from '../../context.js';
 import { formatDate, formatNumber } from '../../format.js';
 import type { Section } from '../section.js';
 import {
+  adminCancelButton,
   answer,
   ask,
   clearInput,
@@ -35,8 +38,12 @@ const kindButton = callbackData('adm:promo:kind', { kind: oneOf(PROMO_KINDS) });
 const groupPickButton = callbackData('adm:promo:grp', { groupId: id(asGroupId) });
 const promoButton = callbackData('adm:promo', { promoId: id(asPromoCodeId) });
 const switchPromoButton = callbackData('adm:promo', { promoId: id(asPromoCodeId), to: oneOf(['on', 'off']) });
+/** A discount code's conditions before it is made (the draft lives in the session's awaiting). */
+const conditionsButton = callbackData('adm:promo:cond', { op: oneOf(['show', 'first', 'plans', 'create']) });
+const conditionPlanButton = callbackData('adm:promo:cond:plan', { planId: id(asPlanId) });
 
 type ValueKind = AwaitingOf<'admin-promo-value'>['promoKind'];
+type Conditions = AwaitingOf<'admin-promo-conditions'>;
 
 /** Two or more whole numbers typed on one line ("30 10", "۳۰، ۱۰"); undefined when any is not one. */
 const parseNumbers = (text: string, count: number): number[] | undefined => {
@@ -128,6 +135,7 @@ async function showPromo(ctx: BotContext, promoId: PromoCodeId, prefix?: string)
     // Telegram's deep links carry letters, digits, _ and - only
     link: /^[A-Za-z0-9_-]+$/.test(code.code) ? `https://t.me/${username}?start=promo_${code.code}` : '–',
   });
+  const conditions = isDiscount(code.kind) ? `\n${await conditionsText(ctx, code)}` : '';
   const keyboard = new InlineKeyboard()
     .text(
       ctx.t(code.isActive ? 'adm-btn-switch-off' : 'adm-btn-switch-on'),
@@ -136,8 +144,78 @@ async function showPromo(ctx: BotContext, promoId: PromoCodeId, prefix?: string)
     .row()
     .text(ctx.t('adm-btn-back'), promosButton.build());
   withHome(keyboard, ctx.t);
-  await show(ctx, prefix ? `${prefix}\n\n${text}` : text, keyboard);
+  await show(ctx, `${prefix ? `${prefix}\n\n` : ''}${text}${conditions}`, keyboard);
 }
+
+/** A discount's conditions in the admin's words: its plans (by name), first purchase only, minimum price. */
+async function conditionsText(
+  ctx: BotContext,
+  code: {
+    readonly planIds: readonly number[];
+    readonly firstPurchaseOnly: boolean;
+    readonly minPrice: number;
+  },
+): Promise<string> {
+  let plans = ctx.t('adm-promo-plans-all');
+  if (code.planIds.length > 0) {
+    const names = new Map(
+      (await ctx.shop.services.plans.findAll()).map((plan) => [plan.id as number, plan.name]),
+    );
+    plans = code.planIds
+      .map((planId) => names.get(planId) ?? `#${formatNumber(planId, ctx.language)}`)
+      .join('، ');
+  }
+  return ctx.t('adm-promo-conditions-lines', {
+    plans,
+    first: code.firstPurchaseOnly ? 'yes' : 'no',
+    minPrice: code.minPrice === 0 ? ctx.t('adm-promo-min-none') : money(ctx, code.minPrice),
+  });
+}
+
+/** The conditions screen of a discount being made; a number typed meanwhile is its minimum price. */
+async function showConditions(ctx: BotContext, draft: Conditions): Promise<void> {
+  ctx.session.awaiting = draft;
+  const keyboard = new InlineKeyboard()
+    .text(ctx.t('adm-btn-promo-plans'), conditionsButton.build({ op: 'plans' }))
+    .row()
+    .text(
+      ctx.t('adm-btn-promo-first', { first: draft.firstPurchaseOnly ? 'yes' : 'no' }),
+      conditionsButton.build({ op: 'first' }),
+    )
+    .row()
+    .text(ctx.t('adm-btn-promo-create'), conditionsButton.build({ op: 'create' }))
+    .row()
+    .text(ctx.t('adm-btn-cancel'), adminCancelButton.build());
+  await show(
+    ctx,
+    ctx.t('adm-promo-conditions', { code: draft.code, lines: await conditionsText(ctx, draft) }),
+    keyboard,
+  );
+}
+
+/** The shop's active plans to tick: none ticked means every plan. */
+async function showConditionPlans(ctx: BotContext, draft: Conditions): Promise<void> {
+  const plans = (await ctx.shop.services.plans.findAll()).filter((plan) => plan.isActive);
+  const keyboard = new InlineKeyboard();
+  for (const plan of plans)
+    keyboard
+      .text(
+        ctx.t('adm-promo-plan-button', {
+          on: draft.planIds.includes(plan.id) ? 'yes' : 'no',
+          name: plan.name,
+        }),
+        conditionPlanButton.build({ planId: plan.id }),
+      )
+      .row();
+  keyboard.text(ctx.t('adm-btn-back'), conditionsButton.build({ op: 'show' }));
+  await show(ctx, ctx.t(plans.length === 0 ? 'adm-promo-no-plans' : 'adm-promo-pick-plans'), keyboard);
+}
+
+/** The draft of the discount being made, or undefined (cancelled, or another question began). */
+const draftOf = (ctx: BotContext): Conditions | undefined => {
+  const awaiting = ctx.session.awaiting;
+  return awaiting?.kind === 'admin-promo-conditions' ? awaiting : undefined;
+};
 
 async function showKinds(ctx: BotContext): Promise<void> {
   const keyboard = new InlineKeyboard();
@@ -211,40 +289,89 @@ async function receiveValue(ctx: BotContext, awaiting: AwaitingOf<'admin-promo-v
   await replyWithCancel(ctx, limitsPrompt(ctx));
 }
 
-/** "uses days": total uses (0 unlimited) and days it stays valid (0 no end); then the code is made. */
+/** "uses days [per customer]": total uses (0 unlimited), days valid (0 no end), uses per customer (1). */
+const parseLimits = (text: string) => {
+  const [maxUses, days, perCustomer = 1] = parseNumbers(text, 3) ?? parseNumbers(text, 2) ?? [];
+  if (maxUses === undefined || days === undefined) return undefined;
+  if (maxUses > 1_000_000_000 || days > 3650 || perCustomer < 1 || perCustomer > 1000) return undefined;
+  return { maxUses, days, perCustomer };
+};
+
+/** The limits typed: a discount goes on to its conditions, any other code is made at once. */
 async function receiveLimits(ctx: BotContext, awaiting: AwaitingOf<'admin-promo-limits'>, text: string) {
-  const [maxUses, days] = parseNumbers(text, 2) ?? [];
-  if (maxUses === undefined || days === undefined || maxUses > 1_000_000_000 || days > 3650)
-    return replyWithCancel(ctx, ctx.t('adm-promo-bad-limits'));
+  const limits = parseLimits(text);
+  if (!limits) return replyWithCancel(ctx, ctx.t('adm-promo-bad-limits'));
   const { code, promoKind: kind, value } = awaiting;
-  const input: PromoInput = {
+  if (kind === 'percent' || kind === 'fixed')
+    return showConditions(ctx, {
+      kind: 'admin-promo-conditions',
+      code,
+      promoKind: kind,
+      value,
+      ...limits,
+      planIds: [],
+      firstPurchaseOnly: false,
+      minPrice: 0,
+    });
+  await createCode(ctx, {
     code,
     kind,
-    ...(kind === 'percent' ? { percent: value } : {}),
-    ...(kind === 'fixed' || kind === 'balance' ? { amount: value } : {}),
+    ...(kind === 'balance' ? { amount: value } : {}),
     ...(kind === 'days' || kind === 'trial' ? { days: value } : {}),
     ...(kind === 'trial' && awaiting.trafficGb !== undefined ? { trafficGb: awaiting.trafficGb } : {}),
     ...(kind === 'group' ? { groupId: value } : {}),
-    maxUses: maxUses === 0 ? null : maxUses,
-    validUntil: days === 0 ? null : new Date(Date.now() + days * DAY_MS),
+    ...limitsInput(limits),
+  });
+}
+
+const limitsInput = (limits: { maxUses: number; days: number; perCustomer: number }) => ({
+  maxUses: limits.maxUses === 0 ? null : limits.maxUses,
+  validUntil: limits.days === 0 ? null : new Date(Date.now() + limits.days * DAY_MS),
+  perCustomer: limits.perCustomer,
+});
+
+/** A minimum price typed on the conditions screen (0: none). */
+async function receiveMinPrice(ctx: BotContext, draft: Conditions, text: string) {
+  const minPrice = parseWhole(text);
+  if (minPrice === undefined || minPrice > MAX_MONEY)
+    return replyWithCancel(ctx, ctx.t('adm-promo-bad-min-price'));
+  ctx.session.awaiting = { ...draft, minPrice };
+  await ctx.reply(ctx.t('adm-promo-min-price-set'));
+  await showConditions(ctx, { ...draft, minPrice });
+}
+
+async function createDiscount(ctx: BotContext, draft: Conditions) {
+  await createCode(ctx, {
+    code: draft.code,
+    kind: draft.promoKind,
+    ...(draft.promoKind === 'percent' ? { percent: draft.value } : { amount: draft.value }),
+    ...limitsInput(draft),
+    ...(draft.planIds.length > 0 ? { planIds: draft.planIds } : {}),
+    firstPurchaseOnly: draft.firstPurchaseOnly,
+    minPrice: draft.minPrice,
+  });
+}
+
+async function createCode(ctx: BotContext, input: PromoInput) {
+  const created = await ctx.shop.services.promo.create({
+    ...input,
     ...(ctx.from ? { createdBy: ctx.from.id } : {}),
-  };
-  const created = await ctx.shop.services.promo.create(input);
+  });
   if (!created.ok) {
     ctx.logger.warn({ reason: created.error.message }, 'promo code not created');
     return replyWithCancel(
       ctx,
       created.error.code === 'conflict'
-        ? ctx.t('adm-promo-code-taken', { code })
+        ? ctx.t('adm-promo-code-taken', { code: input.code })
         : ctx.t('adm-promo-not-created'),
     );
   }
   clearInput(ctx);
   ctx.logger.info(
-    { promoId: created.value.id, kind, admin: ctx.from?.id },
+    { promoId: created.value.id, kind: input.kind, admin: ctx.from?.id },
     'promo code created by a tenant admin',
   );
-  await ctx.reply(ctx.t('adm-promo-created', { code }));
+  await ctx.reply(ctx.t('adm-promo-created', { code: created.value.code }));
   await showPromo(ctx, created.value.id);
 }
 
@@ -275,6 +402,33 @@ function promoButtons(): Composer<BotContext> {
     await answer(ctx);
     await showPromo(ctx, promoId);
   });
+  onPress(buttons, conditionsButton, async (ctx, { op }) => {
+    const draft = draftOf(ctx);
+    if (!draft) {
+      await answer(ctx);
+      return showNotFound(ctx, 'adm-promo-draft-gone', newPromoButton.build());
+    }
+    if (op === 'create') {
+      await answer(ctx);
+      return createDiscount(ctx, draft);
+    }
+    await answer(ctx);
+    if (op === 'plans') return showConditionPlans(ctx, draft);
+    await showConditions(
+      ctx,
+      op === 'first' ? { ...draft, firstPurchaseOnly: !draft.firstPurchaseOnly } : draft,
+    );
+  });
+  onPress(buttons, conditionPlanButton, async (ctx, { planId }) => {
+    const draft = draftOf(ctx);
+    await answer(ctx);
+    if (!draft) return showNotFound(ctx, 'adm-promo-draft-gone', newPromoButton.build());
+    const planIds = draft.planIds.includes(planId)
+      ? draft.planIds.filter((other) => other !== planId)
+      : [...draft.planIds, planId].slice(0, 100);
+    ctx.session.awaiting = { ...draft, planIds };
+    await showConditionPlans(ctx, { ...draft, planIds });
+  });
   onPress(buttons, switchPromoButton, async (ctx, { promoId, to }) => {
     const promo = ctx.shop.services.promo;
     const changed = await (to === 'on' ? promo.enable(promoId) : promo.disable(promoId));
@@ -292,7 +446,8 @@ function promoButtons(): Composer<BotContext> {
 /**
  * Promo codes: the latest codes with their uses, one code's card (what it gives, uses and held
  * discounts, validity, its /start link, on and off) and creating one: its kind (and group), then
- * the code, its value and its limits typed.
+ * the code, its value and its limits typed; a discount then its conditions (plans, first purchase
+ * only, minimum price) before it is made.
  */
 export const promoCodesSection: Section = {
   button: (ctx) => ({ text: ctx.t('adm-btn-promos'), data: promosButton.build() }),
@@ -301,5 +456,6 @@ export const promoCodesSection: Section = {
     'admin-promo-code': receiveCode,
     'admin-promo-value': receiveValue,
     'admin-promo-limits': receiveLimits,
+    'admin-promo-conditions': receiveMinPrice,
   },
 };

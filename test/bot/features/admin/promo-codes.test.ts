@@ -92,18 +92,45 @@ describe.each(BACKENDS)('promo codes and price lists in the admin menu on %s', (
     await d.type('Nowruz1405', (text) => text.includes('discount in percent'));
     await d.type('150', (text) => text.includes('from 1 to 100'));
     await d.type('۲۰', (text) => text.includes('total number of uses'));
-    await d.type('100', (text) => text.includes('two whole numbers'));
-    const card = await d.type('100 30', (text) => text.includes('Code: NOWRUZ1405'));
+    await d.type('100', (text) => text.includes('two or three whole numbers'));
+    await d.type('100 30 0', (text) => text.includes('two or three whole numbers'));
+    // a discount's conditions before it is made: plans, first purchase only, minimum price
+    const plan = await createMonthlyPlan(services, 'Promo Admin');
+    await createMonthlyPlan(services, 'Promo Other');
+    const conditions = await d.type('100 30 2', (text) =>
+      text.includes('Conditions of the discount code NOWRUZ1405'),
+    );
+    expect(conditions.text).toContain('Plans: every plan');
+    expect(conditions.text).toContain('Minimum price: none');
+    await d.pressTo('adm:promo:cond:plans', (text) =>
+      text.includes('Which plans does the discount apply to?'),
+    );
+    // the same screen comes back with the plan ticked; the conditions then name it
+    await d.pressTo(`adm:promo:cond:plan:${plan.id}`, (text) => text.includes('Which plans'));
+    await d.pressTo('adm:promo:cond:show', (text) => text.includes(`Plans: ${plan.name}`));
+    await d.pressTo('adm:promo:cond:first', (text) => text.includes('First purchase only: yes'));
+    await d.type('many', (text) => text.includes('Send the minimum price as a whole number'));
+    await d.type('50000', (text) => text.includes('Minimum price: 50,000'));
+    const card = await d.pressTo('adm:promo:cond:create', (text) => text.includes('Code: NOWRUZ1405'));
     expect(card.text).toContain('20 % off');
     expect(card.text).toContain('Uses: 0/100');
+    expect(card.text).toContain('Per customer: 2');
+    expect(card.text).toContain(`Plans: ${plan.name}`);
+    expect(card.text).toContain('First purchase only: yes');
     const created = await services.promo.findByCode('nowruz1405');
     expect(created).toMatchObject({
       kind: 'percent',
       percent: 20,
       maxUses: 100,
-      perCustomer: 1,
+      perCustomer: 2,
+      firstPurchaseOnly: true,
+      minPrice: 50_000,
+      planIds: [plan.id],
       isActive: true,
     });
+    // the draft is gone once the code is made: an old Create press makes nothing more
+    await d.forge('adm:promo:cond:create');
+    expect((await services.promo.findPage({ limit: 10, offset: 0 })).total).toBe(1);
     expect(created?.validUntil).not.toBeNull();
     expect(created?.createdBy).toBeGreaterThan(0);
 
