@@ -8,8 +8,8 @@
  * postgresql://postgres@127.0.0.1:5432/test (a scratch database is created and dropped).
  *
  * Options (environment): BENCH_TENANTS=1,100,1000  BENCH_USERS=200  BENCH_SECONDS=8  BENCH_RATE=500
- * BENCH_MODES=webhook,polling  BENCH_BASELINE=off (no bare grammY run)  BENCH_IDLE_SECONDS=5 (the
- * idle CPU window). Memory per idle tenant is counted from the 1-tenant run: keep 1 in BENCH_TENANTS.
+ * BENCH_MODES=webhook,polling  BENCH_BASELINE=off (no bare grammY run)  BENCH_IDLE_SECONDS (the idle
+ * CPU window: 5 in webhook mode, 30 in polling mode). Memory per idle tenant is counted from the 1-tenant run: keep 1 in BENCH_TENANTS.
  * BENCH_PROFILE=1 writes a CPU profile of the product process during the unpaced run to
  * /tmp/prof/fleet-<tenants>-<time>.cpuprofile; summarise it with
  * `npx tsx bench/profile-summary.ts FILE [top] [--cpu]`. BENCH_NODE_FLAGS="--flag ..." passes V8/Node
@@ -71,7 +71,7 @@ const MODES = (process.env.BENCH_MODES ?? 'webhook,polling').split(',').map((mod
   return mode as Mode;
 });
 const BASELINE = process.env.BENCH_BASELINE !== 'off';
-const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 5);
+const IDLE_SECONDS = process.env.BENCH_IDLE_SECONDS ? Number(process.env.BENCH_IDLE_SECONDS) : undefined;
 const FROM = process.env.BENCH_FROM ?? 'src';
 if (FROM !== 'src' && FROM !== 'dist') throw new Error(`BENCH_FROM must be src or dist, not ${FROM}`);
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -346,9 +346,12 @@ async function measured<T extends { seconds: number }>(
   };
 }
 
-/** Waits (up to 30 s) until the process idles below 30 ms of CPU a second. */
-async function settle(server: ServerHandle): Promise<void> {
-  const deadline = performance.now() + 30_000;
+/**
+ * Waits until the process idles below 30 ms of CPU a second: up to 30 s, or a second per 100
+ * tenants (a restart enqueues every tenant's scheduled jobs at once).
+ */
+async function settle(server: ServerHandle, tenants: number): Promise<void> {
+  const deadline = performance.now() + Math.max(30_000, tenants * 10);
   for (;;) {
     const before = await server.cpu();
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -366,11 +369,15 @@ interface Idle {
   readonly apiCalls: number;
 }
 
-/** What the process does a second with no updates, over IDLE_SECONDS. */
-async function idleCpu(server: ServerHandle): Promise<Idle> {
+/**
+ * What the process does a second with no updates, over BENCH_IDLE_SECONDS (default 5 s in webhook
+ * mode, 30 s in polling mode: longer than a long poll, so every bot's polls are in the window).
+ */
+async function idleCpu(server: ServerHandle, mode: Mode): Promise<Idle> {
   const before = await server.cpu();
   const started = performance.now();
-  await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+  const window = IDLE_SECONDS ?? (mode === 'polling' ? 30 : 5);
+  await new Promise((resolve) => setTimeout(resolve, window * 1000));
   const after = await server.cpu();
   const seconds = (performance.now() - started) / 1000;
   return {
@@ -407,6 +414,8 @@ async function exercise(
     database: string;
     sim: TelegramSim;
     customers: Customer[];
+    tenants: number;
+    mode: Mode;
   },
 ): Promise<Run> {
   let cold: ServerHandle['ready'] | undefined;
@@ -419,8 +428,8 @@ async function exercise(
   const idleRss = await server.rss();
   // A (re)start enqueues every scheduled job for every tenant at once; measure after that burst.
   // What remains idle is the process's own background work (job queue, health probes, long polls).
-  await settle(server);
-  const idle = await idleCpu(server);
+  await settle(server, options.tenants);
+  const idle = await idleCpu(server, options.mode);
   await load(options.sim, options.customers, 2, undefined); // warm-up
   if (options.profile) {
     mkdirSync('/tmp/prof', { recursive: true });
@@ -563,7 +572,7 @@ async function benchmark(tenants: number): Promise<void> {
         BENCH_MODE: mode,
         BENCH_BOTS_FILE: botsFile,
       };
-      const common = { database: databaseName, sim, customers };
+      const common = { database: databaseName, sim, customers, tenants, mode };
       const profile = PROFILE ? `/tmp/prof/fleet-${mode}-${tenants}-${Date.now()}.cpuprofile` : undefined;
       const product = await exercise(SERVER, env, { ...common, cold: true, profile });
       const bare = BASELINE
