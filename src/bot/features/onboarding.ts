@@ -9,6 +9,8 @@ import { PROMO_START_PREFIX, redeemAndAnswer } from './menu/promo.js';
 
 const MEMBER_STATUSES = new Set(['creator', 'administrator', 'member', 'restricted']);
 const REFERRAL_PREFIX = 'ref_';
+/** A start payload that can only be a referral code (not `promo_...`, nor any other prefix with `_`). */
+const BARE_REFERRAL_CODE = /^[A-Za-z0-9]{4,32}$/;
 
 const acceptRulesButton = callbackData('rules:accept');
 /** "I have joined": the required channel is checked again. */
@@ -83,8 +85,14 @@ async function register(ctx: BotContext): Promise<{ isNew: boolean }> {
 /** /start, and any first message of someone who never pressed it. */
 export async function start(ctx: BotContext, payload: string): Promise<void> {
   const { isNew } = await register(ctx);
-  if (payload.startsWith(REFERRAL_PREFIX) && ctx.customer) {
-    const code = payload.slice(REFERRAL_PREFIX.length);
+  // `ref_<code>`, or a bare code: the invite links of a shop imported from a single-tenant
+  // installation (`?start=refab12cd34`) keep working
+  const code = payload.startsWith(REFERRAL_PREFIX)
+    ? payload.slice(REFERRAL_PREFIX.length)
+    : BARE_REFERRAL_CODE.test(payload)
+      ? payload
+      : undefined;
+  if (code !== undefined && ctx.customer) {
     if (await ctx.shop.services.customers.setReferrer(ctx.customer.id, code)) {
       ctx.logger.info({ customerId: ctx.customer.id }, 'referral recorded');
     }

@@ -68,6 +68,14 @@ describe.each(BACKENDS)('customer onboarding on %s', (backend) => {
     await h.sim.waitForMessage(shop.bot, friend, (m) => m.fromBot);
     expect((await customers.getByTelegramId(friend.id))?.referredBy).toBe(inviterHere.id);
 
+    // an imported shop's links carry the bare code (`?start=refab12cd34`)
+    const imported = h.sim.user({ firstName: 'Imported' });
+    await customers.register({ telegramId: 7_700_000_001, firstName: 'Old' }, 'en');
+    const old = (await customers.getByTelegramId(7_700_000_001))!;
+    imported.start(shop.bot, old.referralCode);
+    await h.sim.waitForMessage(shop.bot, imported, (m) => m.fromBot);
+    expect((await customers.getByTelegramId(imported.id))?.referredBy).toBe(old.id);
+
     const stranger = h.sim.user({ firstName: 'Stranger' });
     stranger.start(shop.bot, `ref_${inviterThere.referralCode}`);
     await h.sim.waitForMessage(shop.bot, stranger, (m) => m.fromBot);
@@ -134,18 +142,10 @@ describe.each(BACKENDS)('customer onboarding on %s', (backend) => {
     await services.settings.set('support_menu_enabled', false, 'tenant');
     await services.settings.set('available_languages', ['fa'], 'tenant');
     await services.flags.set('zarinpal', true);
-    // the mini app needs an https address to open
-    await services.flags.set('mini_app', true, { url: 'http://app.example/shop' });
+    // the mini app needs an https address to open: the harness serves it over http, so no button
+    // (test/bot/features/menu/mini-app.test.ts shows it with an https PUBLIC_BASE_URL)
+    await services.flags.set('mini_app', true);
     expect(await findMenuEntries(services)).toEqual(['buy', 'subscription', 'topup', 'referral', 'help']);
-    await services.flags.set('mini_app', true, { url: 'https://app.example/shop' });
-    expect(await findMenuEntries(services)).toEqual([
-      'buy',
-      'subscription',
-      'topup',
-      'referral',
-      'help',
-      'mini_app',
-    ]);
 
     const user = h.sim.user({ firstName: 'Menu' });
     user.start(shop.bot);
@@ -160,7 +160,7 @@ describe.each(BACKENDS)('customer onboarding on %s', (backend) => {
     const webApps = (menu.replyMarkup?.inline_keyboard ?? [])
       .flat()
       .flatMap((button) => ('web_app' in button && button.web_app ? [button.web_app.url] : []));
-    expect(webApps).toEqual(['https://app.example/shop']);
+    expect(webApps).toEqual([]);
 
     user.pressButton(shop.bot, 'menu:referral');
     const referral = await h.sim.waitForMessage(
