@@ -11,6 +11,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# the shops' Mini App (Vite + Preact), built into dist/miniapp by npm run build
+COPY web ./web
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 # ---- runtime: node, the PostgreSQL client programs (backups), the app; runs as the unprivileged `node` user

@@ -12,7 +12,13 @@
  * Printed: the allowed rate (shops × broadcast_rate_per_second), the delivery rate before the kill
  * (every shop sending) and over the whole run without the downtime, the 429s the simulator answered,
  * and duplicates (target 0), with the recipients left `unknown` by the killed process (claimed, maybe
- * sent, never sent again) and those missing.
+ * sent, never sent again) and those missing; and the CPU time per 1,000 sends of the product (the
+ * delivering processes, PGlite included when it is the database), of the simulator (this process)
+ * and of this machine's PostgreSQL (all of its processes: other work on it counts too), which tell
+ * how much of the machine the rate needs whatever else runs on it.
+ *
+ * `BENCH_CPU_PROF=<dir>` writes a CPU profile of each delivering process there (node --cpu-prof;
+ * the killed one's is lost); `BENCH_LOG=info` shows their logs.
  *
  * Database: embedded PGlite in a temporary directory by default (the child reopens it after the
  * kill); PostgreSQL when TEST_DATABASE_URL or DATABASE_URL is set (an owner connection string: a
@@ -23,6 +29,7 @@
  * Quick run: npm run bench:broadcast -- --shops 10 --recipients 5000
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +74,36 @@ const print = (line = '') => process.stdout.write(`${line}\n`);
 if (args.child) await runChild(JSON.parse(process.env.BENCH_BROADCAST_CHILD ?? '{}') as ChildConfig);
 else await runParent();
 
+/**
+ * CPU time (ms) of this machine's PostgreSQL processes, the exited backends included (in the
+ * postmaster's children's times); 0 where /proc is not there.
+ */
+function postgresCpuMs(): number {
+  const tick = 10; // ms: USER_HZ is 100 on Linux
+  let total = 0;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return 0;
+  }
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const open = stat.indexOf('(');
+    const close = stat.lastIndexOf(')');
+    if (!stat.slice(open + 1, close).startsWith('postgres')) continue;
+    const fields = stat.slice(close + 2).split(' ');
+    // fields from the state on: utime 11, stime 12, cutime 13, cstime 14 (0-based here)
+    total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * tick;
+  }
+  return total;
+}
+
 /** The delivering service: the platform on the shared database, until every broadcast is over. */
 async function runChild(config: ChildConfig): Promise<void> {
   const logger = process.env.BENCH_LOG
@@ -90,6 +127,12 @@ async function runChild(config: ChildConfig): Promise<void> {
     ...(config.concurrency ? { jobs: { concurrency: config.concurrency } } : {}),
   });
   process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
+  // the child killed with SIGKILL says nothing more: it reports its CPU time as it goes
+  const cpuReport = setInterval(() => {
+    const cpu = process.cpuUsage();
+    process.stdout.write(`${JSON.stringify({ cpuMs: Math.round((cpu.user + cpu.system) / 1000) })}\n`);
+  }, 500);
+  cpuReport.unref();
   const shops = (await app.platform.tenants.findAll({ limit: 10_000 })).map((tenant) => tenant.id);
   // light on the database it shares with the delivery: every few seconds, only shops not done yet
   const open = new Set(shops);
@@ -110,7 +153,10 @@ async function runChild(config: ChildConfig): Promise<void> {
         counts[status] = (counts[status] ?? 0) + n;
     }
   }
-  process.stdout.write(`${JSON.stringify({ done: true, counts })}\n`);
+  const cpu = process.cpuUsage();
+  process.stdout.write(
+    `${JSON.stringify({ done: true, counts, cpuMs: Math.round((cpu.user + cpu.system) / 1000) })}\n`,
+  );
   await platform.stop();
   await app.stop();
   await database.close();
@@ -179,24 +225,50 @@ async function runParent(): Promise<void> {
     concurrency,
   };
   const script = fileURLToPath(import.meta.url);
-  const startChild = (): { child: ChildProcess; lines: AsyncIterableIterator<string> } => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, '--child'], {
+  interface Child {
+    readonly child: ChildProcess;
+    readonly ready: Promise<void>;
+    readonly done: Promise<Record<string, number> | undefined>;
+    /** The child's CPU time as it last said (a killed child's is that of its last report). */
+    cpuMs: number;
+  }
+  const startChild = (): Child => {
+    const profile = process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF]
+      : [];
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', script, '--child'], {
       env: { ...process.env, BENCH_BROADCAST_CHILD: JSON.stringify(config) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-    return { child, lines };
-  };
-  const nextMessage = async (lines: AsyncIterableIterator<string>) => {
-    for (;;) {
-      const { value, done } = await lines.next();
-      if (done) return undefined;
+    let onReady: () => void = () => {};
+    let onDone: (counts: Record<string, number> | undefined) => void = () => {};
+    const handle: Child = {
+      child,
+      ready: new Promise<void>((resolve) => {
+        onReady = resolve;
+      }),
+      done: new Promise((resolve) => {
+        onDone = resolve;
+      }),
+      cpuMs: 0,
+    };
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      let message: { ready?: boolean; done?: boolean; counts?: Record<string, number>; cpuMs?: number };
       try {
-        return JSON.parse(value) as { ready?: boolean; done?: boolean; counts?: Record<string, number> };
+        message = JSON.parse(line);
       } catch {
-        // not ours
+        return; // not ours
       }
-    }
+      if (message.cpuMs !== undefined) handle.cpuMs = message.cpuMs;
+      if (message.ready) onReady();
+      if (message.done) onDone(message.counts);
+    });
+    child.once('exit', () => {
+      onReady();
+      onDone(undefined);
+    });
+    return handle;
   };
   const accepted = () => sim.rateLimitStats().accepted;
   /** Sends accepted by the simulator, sampled every 100 ms: when the first and last went out. */
@@ -204,8 +276,10 @@ async function runParent(): Promise<void> {
   const sampler = setInterval(() => samples.push({ at: Date.now(), sent: accepted() }), 100);
 
   const first = startChild();
-  await nextMessage(first.lines);
+  await first.ready;
   const phase1Start = Date.now();
+  const parentCpuAtStart = process.cpuUsage();
+  const pgCpuAtStart = scratch ? postgresCpuMs() : undefined;
   let killedAt: number | undefined;
   let sentAtKill = 0;
   if (killAt > 0) {
@@ -216,19 +290,23 @@ async function runParent(): Promise<void> {
     await new Promise((resolve) => first.child.once('exit', resolve));
     print(`killed the delivering process (SIGKILL) after ${sentAtKill} sends`);
   }
+  const children = [first];
   let final: Record<string, number> | undefined;
   let restarted: { at: number; sent: number } | undefined;
   if (killAt > 0) {
     const second = startChild();
-    await nextMessage(second.lines);
+    children.push(second);
+    await second.ready;
     restarted = { at: Date.now(), sent: accepted() };
-    final = (await nextMessage(second.lines))?.counts;
+    final = await second.done;
     await new Promise((resolve) => second.child.once('exit', resolve));
   } else {
-    final = (await nextMessage(first.lines))?.counts;
+    final = await first.done;
     await new Promise((resolve) => first.child.once('exit', resolve));
   }
   clearInterval(sampler);
+  const parentCpu = process.cpuUsage(parentCpuAtStart);
+  const pgCpu = pgCpuAtStart === undefined ? undefined : postgresCpuMs() - pgCpuAtStart;
   samples.push({ at: Date.now(), sent: accepted() });
 
   // --- figures
@@ -283,6 +361,13 @@ async function runParent(): Promise<void> {
     `machine: ${cpus().length} CPUs, load average ${loadavg()
       .map((n) => n.toFixed(1))
       .join(' ')}`,
+  );
+  const perThousand = (ms: number) => `${(((ms / lastSample.sent) * 1000) / 1000).toFixed(2)} s`;
+  const childCpu = children.reduce((sum, child) => sum + child.cpuMs, 0);
+  print(
+    `CPU per 1,000 sends: product ${perThousand(childCpu)}, simulator (this process) ` +
+      `${perThousand((parentCpu.user + parentCpu.system) / 1000)}` +
+      (pgCpu === undefined ? '' : `, PostgreSQL ${perThousand(pgCpu)}`),
   );
   print(`recipients: ${total}; received once or more: ${received}; missing: ${missing}`);
   print(`duplicates (a recipient got it more than once): ${duplicates}   (target 0)`);

@@ -15,6 +15,7 @@ import { createApp } from '../src/app.js';
 import { openDatabase } from '../src/db/database.js';
 import { subscriptions } from '../src/db/schema.js';
 import { inTenant } from '../src/db/tenant-tx.js';
+import { signInitData } from '../src/http/miniapp/init-data.js';
 import { createRemnawaveClient } from '../src/integrations/remnawave/client.js';
 import { createRemnawavePanel } from '../src/integrations/remnawave/vpn-panel.js';
 import { createZarinpalGateways } from '../src/integrations/zarinpal/payment-gateway.js';
@@ -23,6 +24,7 @@ import { startPlatform } from '../src/platform.js';
 import { createSecretBox } from '../src/shared/crypto.js';
 import { createLogger } from '../src/shared/logger.js';
 import { freePort } from '../test/support/database.js';
+import { ensureMiniAppBuilt } from './miniapp-build.js';
 
 const color = process.stdout.isTTY
   ? {
@@ -132,6 +134,8 @@ async function main(): Promise<void> {
   const tehranBot = sim.addBot({ username: 'tehran_vpn_bot', firstName: 'Tehran VPN' });
   const globalBot = sim.addBot({ username: 'global_vpn_bot', firstName: 'Global VPN' });
 
+  // the Mini App's front end, built on the first demo after `npm install` (npm run build does it too)
+  ensureMiniAppBuilt();
   const platform = await startPlatform(app, logger, {
     apiRoot: sim.apiRoot,
     mode: 'polling',
@@ -470,6 +474,30 @@ async function main(): Promise<void> {
   print(
     `   customer #${inTehran?.id} in Tehran VPN (language ${inTehran?.language}), customer #${inGlobal?.id} in Global VPN (language ${inGlobal?.language})`,
   );
+
+  // The Mini App: Sara's cabinet in Tehran VPN, opened in a browser as Telegram would open it (the
+  // signed initData in the URL fragment). Telegram opens only https addresses, so inside Telegram
+  // the button appears once PUBLIC_BASE_URL is https; a browser takes this local http one.
+  await tehranShop.flags.set('mini_app', true);
+  const initData = signInitData(
+    {
+      query_id: 'demo',
+      user: JSON.stringify({ id: sara.id, first_name: 'Sara', language_code: 'fa' }),
+      auth_date: String(Math.floor(Date.now() / 1000)),
+    },
+    tehranBot.token,
+  );
+  print();
+  print(`${color.bold}Mini App${color.reset}`);
+  print(`   Sara's Mini App in Tehran VPN (initData valid for 24 hours):`);
+  print(`   ${platform.url}/app/${tehran.value.tenant.id}/#tgWebAppData=${encodeURIComponent(initData)}`);
+  if (process.stdout.isTTY && process.env.DEMO_EXIT !== '1') {
+    print(`   ${color.dim}Open it in a browser; press Ctrl+C to stop the demo.${color.reset}`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+  }
 
   await platform.stop();
   await app.stop();

@@ -11,11 +11,19 @@ import { createCardsService } from './modules/cards/cards-service.js';
 import { createCustomersService } from './modules/customers/customers-service.js';
 import { createModerationService } from './modules/customers/moderation-service.js';
 import { createFeatureFlagsService, type FlagRows } from './modules/feature-flags/feature-flags-service.js';
+import { createFleetCoordination } from './modules/fleet/fleet-coordination.js';
 import { createFleetStats } from './modules/fleet-stats/fleet-stats.js';
 import { createGroupsService } from './modules/groups/groups-service.js';
 import { createHelpService } from './modules/help/help-service.js';
+import { createImporterService } from './modules/importer/importer-service.js';
 import { createLedgerService } from './modules/ledger/ledger-service.js';
 import { createLifecycleService } from './modules/lifecycle/lifecycle-service.js';
+import {
+  createMaintenance,
+  type MaintenanceState,
+  type PlatformMaintenanceView,
+} from './modules/maintenance/maintenance-service.js';
+import { createMiniAppService } from './modules/miniapp/miniapp-service.js';
 import { createOrdersService } from './modules/orders/orders-service.js';
 import { createPacksService } from './modules/packs/packs-service.js';
 import { createCardPaymentsService } from './modules/payments/card-to-card.js';
@@ -29,6 +37,8 @@ import {
 import { createPlansService } from './modules/plans/plans-service.js';
 import { createPromoService } from './modules/promo/promo-service.js';
 import { createReferralService } from './modules/referral/referral-service.js';
+import { createResellerShopService } from './modules/resellers/reseller-shop.js';
+import { createResellersService } from './modules/resellers/resellers-service.js';
 import { createSessionsService } from './modules/sessions/sessions-service.js';
 import { createSettingsService, type SettingRows } from './modules/settings/settings-service.js';
 import { createSalesStats } from './modules/stats/sales-stats.js';
@@ -64,6 +74,8 @@ export interface AppDeps {
   readonly zarinpal?: ZarinpalSettings | undefined;
   /** Safety net behind change notifications (default 60 s). */
   readonly cacheMaxAgeMs?: number;
+  /** PUBLIC_BASE_URL: where each shop's Mini App is served (`/app/<bot id>`); absent: no Mini App address. */
+  readonly publicBaseUrl?: string | undefined;
 }
 
 /**
@@ -79,10 +91,21 @@ export function createApp(deps: AppDeps) {
   const flagCache = createTenantCache<FlagRows>(maxAge);
   const settingsCache = createTenantCache<SettingRows>(maxAge);
 
+  // maintenance mode, platform-wide and per shop: read on every update and before customer notices
+  const maintenance = createMaintenance({
+    db,
+    bus,
+    shopCache: createTenantCache<MaintenanceState>(maxAge),
+    platformCache: createTenantCache<PlatformMaintenanceView>(maxAge),
+  });
+
   bus.subscribe((event) => {
+    maintenance.onChange(event);
     if (event === 'reset') {
       flagCache.clear();
       settingsCache.clear();
+    } else if (event.kind === 'platform') {
+      // the platform's maintenance switch: handled above
     } else if (event.kind === 'flags') {
       flagCache.invalidate(event.botId);
     } else if (event.kind === 'settings') {
@@ -102,6 +125,8 @@ export function createApp(deps: AppDeps) {
     stats: createFleetStats({ db }),
     /** Updates whose handling was cut short, for the fleet's recovery sweep. */
     updates: createUnfinishedUpdates({ db }),
+    /** Several processes on one PostgreSQL: poll leases per bot and the claim to set a webhook. */
+    coordination: createFleetCoordination({ db }),
     /**
      * Whether an error means the database is out of reach for now (connection lost, shutting down,
      * too many clients) rather than refusing the work: the delivery layers defer instead of failing.
@@ -115,6 +140,8 @@ export function createApp(deps: AppDeps) {
     databasePool: () => database.poolStats(),
     /** The panel's internal squads, for the operator choosing a shop's in the master bot. */
     panelSquads: createPanelSquads(deps.panel),
+    /** Maintenance of the whole platform (operators), and whether a shop is in maintenance (job runner). */
+    maintenance: maintenance.platform,
   };
 
   const forTenant = (botId: BotId) => {
@@ -124,6 +151,13 @@ export function createApp(deps: AppDeps) {
     const flags = createFeatureFlagsService({ tenant, cache: flagCache, bus });
     const orders = createOrdersService({ tenant, clock, settings, flags });
     const lifecycle = createLifecycleService({ tenant, clock, settings });
+    const cards = createCardsService({
+      tenant,
+      settings,
+      clock,
+      ...(deps.random ? { random: deps.random } : {}),
+    });
+    const topUp = createTopUpService({ tenant, settings });
     return {
       botId,
       flags,
@@ -133,7 +167,9 @@ export function createApp(deps: AppDeps) {
       packs: createPacksService({ tenant }),
       /** The FAQ and connection guides customers read from the main menu. */
       help: createHelpService({ tenant }),
-      cards: createCardsService({ tenant, settings, clock, ...(deps.random ? { random: deps.random } : {}) }),
+      /** Imports a single-tenant installation into this shop, and rolls it back (CLI import:single-tenant). */
+      importer: createImporterService({ tenant, clock, settings }),
+      cards,
       customers: createCustomersService({ tenant }),
       /** Customer groups (price lists): a discount percent or per-plan prices per group. */
       groups: createGroupsService({ tenant }),
@@ -200,7 +236,9 @@ export function createApp(deps: AppDeps) {
         return { ...synced, trafficWarnings: warned.traffic };
       },
       /** Top-up amounts and limits shared by every payment method. */
-      topUp: createTopUpService({ tenant, settings }),
+      topUp,
+      /** The shop's Mini App: its address and the payment rules it shares with the bot. */
+      miniApp: createMiniAppService({ botId, flags, topUp, cards, publicBaseUrl: deps.publicBaseUrl }),
       cardPayments: createCardPaymentsService({ tenant, clock, settings }),
       zarinpal: createZarinpalPaymentsService({
         tenant,
@@ -220,6 +258,34 @@ export function createApp(deps: AppDeps) {
       }),
       /** Support tickets between customers and the shop's admins. */
       tickets: createTicketsService({ tenant, clock, settings }),
+      /**
+       * The master shop selling shops of their own: reseller plans, signups, wallet top-ups paid to
+       * the operator (used on the master tenant; another shop has no plans to offer).
+       */
+      resellers: createResellersService({
+        tenant,
+        clock,
+        secrets,
+        tenants: platform.tenants,
+        shop: (shopId) => {
+          const shopTenant = db.tenant(shopId);
+          return {
+            tenant: shopTenant,
+            flags: createFeatureFlagsService({ tenant: shopTenant, cache: flagCache, bus }),
+          };
+        },
+      }),
+      /** This shop as a reseller: its plan, the monthly fee from its wallet, suspension, the customer cap. */
+      resellerShop: createResellerShopService({
+        tenant,
+        clock,
+        graceDays: (masterId) =>
+          createSettingsService({ tenant: db.tenant(masterId), cache: settingsCache, bus }).get(
+            'reseller_grace_days',
+          ),
+      }),
+      /** The shop's maintenance switch (its admins, the operators) and the platform's, as they apply to it. */
+      maintenance: maintenance.forTenant(tenant),
     };
   };
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BACKUP_USAGE, runBackupCommand } from './cli/backup-commands.js';
+import { IMPORT_USAGE, ImportCommandError, runImportCommand } from './cli/import-commands.js';
 import { type Config, loadConfig } from './config.js';
 import { BackupError } from './db/backup.js';
 import { migrateDatabase, SERVICE_ROLE } from './db/database.js';
@@ -20,6 +21,7 @@ Commands:
                                         add a tenant bot; prints its API token once
   tenant:list [--all]                   list active tenants (--all: deactivated too)
 ${BACKUP_USAGE}
+${IMPORT_USAGE}
 
 Environment: see .env.example (ENCRYPTION_KEY is required; DATABASE_URL is optional, and with it
 DATABASE_APP_URL for the tenant commands).`;
@@ -144,6 +146,21 @@ async function main(argv: string[]): Promise<void> {
               .join('  ')
               .trimEnd()}\n`,
           );
+        }
+        return;
+      }
+      case 'import:single-tenant': {
+        try {
+          const result = await runImportCommand(rest, {
+            app: runtime.app,
+            config,
+            progress: (line) => process.stderr.write(`${line}\n`),
+          });
+          process.stdout.write(`${result.output}\n`);
+          if (result.exitCode !== 0) process.exitCode = result.exitCode;
+        } catch (error) {
+          if (error instanceof ImportCommandError) fail(error.message);
+          throw error;
         }
         return;
       }

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { parseEncryptionKey, weakKeyProblem } from './shared/crypto.js';
 import { ConfigError } from './shared/errors.js';
@@ -102,6 +104,15 @@ const envSchema = z.object({
 
   TELEGRAM_API_ROOT: url('Bot API root without a trailing slash').default('https://api.telegram.org'),
   BOT_MODE: z.enum(['polling', 'webhook']).default('polling'),
+  INSTANCE_ID: optionalText.pipe(
+    z
+      .string()
+      .max(100, 'must be at most 100 characters')
+      .regex(/^[\w.:@-]+$/, 'may hold letters, digits and . _ : @ - only')
+      .optional(),
+  ),
+  POLL_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).max(60).default(5),
+  POLL_LEASE_SECONDS: z.coerce.number().min(0.5).max(300).default(15),
   PUBLIC_BASE_URL: optionalText.pipe(url('https://bots.example.com').optional()),
   HTTP_HOST: z.string().trim().default('0.0.0.0'),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -113,6 +124,8 @@ const envSchema = z.object({
     z.string().min(32, 'must be at least 32 characters (the panel signs with it)').optional(),
   ),
   REMNAWAVE_WEBHOOK_MAX_AGE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  /** How old a Mini App's initData may be (Telegram signs it when the app opens); default a day. */
+  MINI_APP_INIT_DATA_MAX_AGE_SECONDS: z.coerce.number().int().min(60).max(604_800).default(86_400),
 
   ZARINPAL_BASE_URL: url('https://payment.zarinpal.com').default('https://payment.zarinpal.com'),
   ZARINPAL_SANDBOX_BASE_URL: url('https://sandbox.zarinpal.com').default('https://sandbox.zarinpal.com'),
@@ -147,6 +160,18 @@ export interface Config {
     readonly mode: 'polling' | 'webhook';
   };
   readonly http: { readonly host: string; readonly port: number; readonly publicBaseUrl: string | undefined };
+  /**
+   * Several processes on one PostgreSQL (docs/ARCHITECTURE.md, "Growing past one machine"): this
+   * process's name among them (INSTANCE_ID, else random per start) and, in polling mode, how often it
+   * heartbeats its poll leases and how long a lease outlives the last heartbeat.
+   */
+  readonly instance: {
+    readonly id: string;
+    /** INSTANCE_ID was set (rather than made up for this start). */
+    readonly named: boolean;
+    readonly heartbeatMs: number;
+    readonly leaseMs: number;
+  };
   readonly remnawave:
     | { readonly url: string; readonly token: string; readonly extraHeaders: Record<string, string> }
     | undefined;
@@ -156,6 +181,8 @@ export interface Config {
    */
   readonly remnawaveWebhook: { readonly secret: string; readonly maxAgeSeconds: number } | undefined;
   readonly zarinpal: { readonly baseUrl: string; readonly sandboxBaseUrl: string };
+  /** The shops' Mini Apps (/app/<bot id>): how old a signed initData may be. */
+  readonly miniApp: { readonly initDataMaxAgeSeconds: number };
 }
 
 /** The ports Telegram's cloud Bot API delivers webhooks to (core.telegram.org/bots/api#setwebhook). */
@@ -210,6 +237,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if ((e.REMNAWAVE_URL === undefined) !== (e.REMNAWAVE_TOKEN === undefined)) {
     problems.push('REMNAWAVE_URL and REMNAWAVE_TOKEN: set both or neither');
   }
+  if (e.POLL_LEASE_SECONDS < 2 * e.POLL_HEARTBEAT_SECONDS) {
+    problems.push(
+      'POLL_LEASE_SECONDS: must be at least twice POLL_HEARTBEAT_SECONDS (a lease must outlive a late heartbeat)',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -229,6 +261,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     backup: { daily: e.DAILY_BACKUP === 'on' },
     telegram: { apiRoot: e.TELEGRAM_API_ROOT, masterBotToken: e.MASTER_BOT_TOKEN, mode: e.BOT_MODE },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, publicBaseUrl: e.PUBLIC_BASE_URL },
+    instance: {
+      id: e.INSTANCE_ID ?? `${hostname().slice(0, 40)}-${randomBytes(4).toString('hex')}`,
+      named: e.INSTANCE_ID !== undefined,
+      heartbeatMs: Math.round(e.POLL_HEARTBEAT_SECONDS * 1000),
+      leaseMs: Math.round(e.POLL_LEASE_SECONDS * 1000),
+    },
     remnawave:
       e.REMNAWAVE_URL && e.REMNAWAVE_TOKEN
         ? { url: e.REMNAWAVE_URL, token: e.REMNAWAVE_TOKEN, extraHeaders: e.REMNAWAVE_EXTRA_HEADERS }
@@ -237,5 +275,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ? { secret: e.REMNAWAVE_WEBHOOK_SECRET, maxAgeSeconds: e.REMNAWAVE_WEBHOOK_MAX_AGE_SECONDS }
       : undefined,
     zarinpal: { baseUrl: e.ZARINPAL_BASE_URL, sandboxBaseUrl: e.ZARINPAL_SANDBOX_BASE_URL },
+    miniApp: { initDataMaxAgeSeconds: e.MINI_APP_INIT_DATA_MAX_AGE_SECONDS },
   };
 }

@@ -28,6 +28,12 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   const metrics = createMetrics();
   const runtime = await openRuntime(config, logger, { metrics });
+  if (runtime.database.kind === 'pglite' && config.instance.named) {
+    logger.warn(
+      { instanceId: config.instance.id },
+      'INSTANCE_ID is set but the database is embedded (no DATABASE_URL): it serves this one process, which polls every bot; several instances need PostgreSQL',
+    );
+  }
 
   // Installed before the bots start: a signal while a large fleet is still starting stops the
   // starts first and closes the database after, instead of pulling it from under them.
@@ -59,9 +65,19 @@ async function main(): Promise<void> {
     http: config.http,
     jobs: { concurrency: config.jobConcurrency },
     masterBotToken: config.telegram.masterBotToken,
+    // one embedded database is one process: leases only where several can share the database
+    pollLeases:
+      runtime.database.kind === 'postgres'
+        ? {
+            instanceId: config.instance.id,
+            heartbeatMs: config.instance.heartbeatMs,
+            leaseMs: config.instance.leaseMs,
+          }
+        : undefined,
     operatorTelegramIds: config.operators.telegramIds,
     api: { operatorToken: config.operators.apiToken, rateLimitPerMinute: config.api.rateLimitPerMinute },
     panelWebhook: config.remnawaveWebhook,
+    miniApp: { maxAgeSeconds: config.miniApp.initDataMaxAgeSeconds },
     monitoring: { metrics, token: config.metrics.token },
     backups: config.backup.daily
       ? createBackupMaker({ dumpEmbedded: runtime.database.dumpEmbedded, ownerUrl: config.database.url })
@@ -82,6 +98,7 @@ async function main(): Promise<void> {
     {
       database: runtime.database.kind,
       mode: config.telegram.mode,
+      instanceId: config.instance.id,
       http: platform.url,
       bots: platform.fleet.status().length,
     },

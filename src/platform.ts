@@ -3,6 +3,7 @@ import { createFleet, type Fleet } from './bot/fleet.js';
 import { createBotHandler } from './bot/handler.js';
 import { createTranslator } from './bot/i18n.js';
 import { createNotices } from './bot/notices/notices.js';
+import type { PollLeaseOptions } from './bot/poll-leases.js';
 import type { BackupMaker } from './db/backup.js';
 import { createServer, type HttpServer } from './http/server.js';
 import { provisionOrder } from './jobs/definitions/provision-order.js';
@@ -23,6 +24,11 @@ export interface PlatformOptions {
   readonly operatorTelegramIds?: readonly number[];
   readonly reconcileIntervalMs?: number;
   readonly healthProbeIntervalMs?: number;
+  /**
+   * Polling mode with several processes on one PostgreSQL: this process's INSTANCE_ID and lease
+   * timing; each bot is polled by the process holding its lease. Absent: every bot polled here.
+   */
+  readonly pollLeases?: PollLeaseOptions | undefined;
   /** Longest 429 wait honoured inside an update (default 30 s); tests shorten it. */
   readonly maxRetryDelaySeconds?: number;
   /**
@@ -35,6 +41,8 @@ export interface PlatformOptions {
   readonly api?: { readonly operatorToken?: string | undefined; readonly rateLimitPerMinute?: number };
   /** The panel's webhooks (REMNAWAVE_WEBHOOK_SECRET); absent: no POST /panel/webhook. */
   readonly panelWebhook?: { readonly secret: string; readonly maxAgeSeconds: number } | undefined;
+  /** The shops' Mini Apps: how old an initData may be (MINI_APP_INIT_DATA_MAX_AGE_SECONDS, default a day). */
+  readonly miniApp?: { readonly maxAgeSeconds?: number } | undefined;
   /**
    * The process's metrics (main.ts builds them first, so the panel adapter records too); absent: the
    * platform keeps its own. `token` (METRICS_TOKEN) opens GET /metrics and GET /health/bots.
@@ -51,6 +59,8 @@ export interface PlatformOptions {
     readonly provisionBackoffMs?: (attempt: number) => number;
     /** How often every tenant's pending Zarinpal payments are reconciled (default 60 s). */
     readonly zarinpalReconcileEveryMs?: number;
+    /** How soon a job that messages customers is looked at again during maintenance (default 30 s). */
+    readonly maintenanceRecheckMs?: number;
   };
 }
 
@@ -140,6 +150,7 @@ export async function startPlatform(app: App, logger: Logger, options: PlatformO
       ...(options.reconcileIntervalMs ? { reconcileIntervalMs: options.reconcileIntervalMs } : {}),
       ...(options.healthProbeIntervalMs ? { healthProbeIntervalMs: options.healthProbeIntervalMs } : {}),
       ...(options.maxRetryDelaySeconds ? { maxRetryDelaySeconds: options.maxRetryDelaySeconds } : {}),
+      ...(options.pollLeases ? { pollLeases: options.pollLeases } : {}),
     },
   });
   // set once the fleet has started; /health says `starting` until then
@@ -153,6 +164,7 @@ export async function startPlatform(app: App, logger: Logger, options: PlatformO
       ...(options.api?.rateLimitPerMinute ? { rateLimit: { max: options.api.rateLimitPerMinute } } : {}),
     },
     panelWebhook: options.panelWebhook,
+    miniApp: options.miniApp,
     monitoring: {
       metrics,
       token: options.monitoring?.token,
@@ -201,6 +213,9 @@ export async function startPlatform(app: App, logger: Logger, options: PlatformO
       ...(options.jobs?.concurrency ? { concurrency: options.jobs.concurrency } : {}),
       ...(options.jobs?.pollIntervalMs ? { pollIntervalMs: options.jobs.pollIntervalMs } : {}),
       ...(options.jobs?.wakeForDelayedJobs === false ? { wakeForDelayedJobs: false } : {}),
+      ...(options.jobs?.maintenanceRecheckMs
+        ? { maintenanceRecheckMs: options.jobs.maintenanceRecheckMs }
+        : {}),
     },
   });
   await jobs.start();

@@ -65,7 +65,14 @@ export async function openRuntime(
     }),
     callbackBaseUrl: config.http.publicBaseUrl,
   };
-  const app = createApp({ database, secrets, logger, panel, zarinpal });
+  const app = createApp({
+    database,
+    secrets,
+    logger,
+    panel,
+    zarinpal,
+    publicBaseUrl: config.http.publicBaseUrl,
+  });
   try {
     await app.start();
   } catch (error) {

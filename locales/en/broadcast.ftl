@@ -37,8 +37,8 @@ broadcast-btn-no-button = Without a button
 broadcast-ask-button =
     Send the button in two lines:
     its text on the first line (at most 64 characters),
-    its link (starting with https://) on the second.
-broadcast-bad-button = That does not fit: the button's text on the first line, a link starting with https:// on the second.
+    its link on the second (a web address starting with https://, or a tg:// link).
+broadcast-bad-button = That does not fit: the button's text on the first line (at most 64 characters), a link starting with https:// or tg:// on the second.
 broadcast-ask-segment = 👥 Who should get it?
 broadcast-ask-language = 🌐 Customers of which language?
 broadcast-review =
@@ -78,12 +78,9 @@ broadcast-report-not-sent = Not sent (stopped, or banned meanwhile): { $cancelle
 ## The operators' broadcast (master bot)
 master-btn-broadcast = 📣 Message all shop admins
 master-broadcast-ask =
-    📣 Send the text for the admins of every active shop.
+    📣 Send the message for the admins of every active shop: a text, or a photo with its caption.
     Each shop's own bot delivers it to its admins who have started that bot.
-master-broadcast-review =
-    📣 { $admins } admins in { $shops } shops will get:
-
-    { $text }
+master-broadcast-review-above = 📣 { $admins } admins in { $shops } shops will get the message above, exactly as it is shown.
 master-broadcast-btn-send = ✅ Send
 master-broadcast-sent = 📣 Queued: { $admins } admins in { $shops } shops.
 master-broadcast-nobody = No active shop has an admin who has started its bot.

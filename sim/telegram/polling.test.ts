@@ -192,6 +192,21 @@ describe('long polling with grammY', () => {
     expect(next.status).toBe(200);
   });
 
+  it('ends a waiting poll with 409 on any other getUpdates, a short one too, and counts it', async () => {
+    const info = sim.addBot();
+    expect(sim.pollConflicts(info)).toBe(0);
+    const waiting = raw(info.token, 'getUpdates', { timeout: 30 });
+    await new Promise((r) => setTimeout(r, 50));
+    // a second poller that does not wait still ends the first, as Telegram does
+    const short = await raw(info.token, 'getUpdates', { timeout: 0 });
+    expect(short.status).toBe(200);
+    expect((await waiting).status).toBe(409);
+    expect(sim.pollConflicts(info)).toBe(1);
+    // one poller at a time: no conflict
+    await raw(info.token, 'getUpdates', { timeout: 0 });
+    expect(sim.pollConflicts(info)).toBe(1);
+  });
+
   it('makes bot.start() reject with 409 while a webhook is set', async () => {
     const info = sim.addBot();
     await raw(info.token, 'setWebhook', { url: 'http://127.0.0.1:1/hook' });

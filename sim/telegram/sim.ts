@@ -189,6 +189,10 @@ class TelegramSimImpl implements TelegramSim {
     return this.world.requireBot(refId(bot)).queue.size;
   }
 
+  pollConflicts(bot: BotRef): number {
+    return this.world.requireBot(refId(bot)).queue.conflicts;
+  }
+
   webhookInfo(bot: BotRef): WebhookInfo {
     return webhookInfo(this.world.requireBot(refId(bot)));
   }

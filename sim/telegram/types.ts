@@ -374,6 +374,11 @@ export interface TelegramSim {
   /** Make later update ids jump ahead, as Telegram does after a quiet week. */
   jumpUpdateIds(bot: BotRef, by: number): void;
   pendingUpdateCount(bot: BotRef): number;
+  /**
+   * getUpdates calls of the bot ended by another getUpdates (409 "terminated by other getUpdates
+   * request"): how often two pollers overlapped, as Telegram answers them.
+   */
+  pollConflicts(bot: BotRef): number;
   webhookInfo(bot: BotRef): WebhookInfo;
 
   chat(bot: BotRef, chat: ChatRef): SimChatView;

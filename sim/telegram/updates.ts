@@ -69,6 +69,8 @@ export class UpdateQueue {
   private readonly recent: WireUpdate[] = [];
   private nextId: number;
   private poller: Poller | undefined;
+  /** Polls terminated by a later one (409): two pollers of one bot overlapped. */
+  conflicts = 0;
   private flushScheduled = false;
 
   constructor(firstUpdateId: number) {
@@ -144,12 +146,15 @@ export class UpdateQueue {
   // ------------------------------------------------------------------------------------ polling
 
   poll(request: PollRequest): Promise<WireUpdate[]> {
+    // Like Telegram: any getUpdates, long or not, terminates the one already waiting.
+    if (this.poller) {
+      this.conflicts++;
+      this.poller.finish(conflict(TERMINATED_BY_OTHER_POLL));
+    }
     this.confirm(request.offset);
     const batch = this.collect(request.limit);
     if (batch.length > 0 || request.timeoutSeconds <= 0 || request.signal.aborted)
       return Promise.resolve(batch);
-    // Like Telegram: a new long poll terminates the one already waiting.
-    this.poller?.finish(conflict(TERMINATED_BY_OTHER_POLL));
     return new Promise<WireUpdate[]>((resolve, reject) => {
       const onAbort = (): void => poller.finish();
       const timer = setTimeout(() => poller.finish(), request.timeoutSeconds * 1000);

@@ -52,6 +52,10 @@ const awaitingSchema = z.discriminatedUnion('kind', [
   }),
   /** A support ticket: the next text, photo or file opens one (`ticketId` null) or answers that one. */
   z.object({ kind: z.literal('ticket-message'), ticketId: id<number>().nullable(), at: askedAt }),
+  /** A reseller plan was chosen in the master bot ("Open my shop"): the next text is the new bot's token. */
+  z.object({ kind: z.literal('reseller-token'), planId: id<number>(), at: askedAt }),
+  /** A shop's admin tops up its wallet in the master bot: the next text is the amount. */
+  z.object({ kind: z.literal('reseller-topup-amount'), shopId: id<BotId>(), at: askedAt }),
   // the shop's admins
   /** Reject was pressed on a receipt; only that admin answers (an admin chat's session is shared). */
   z.object({
@@ -172,8 +176,29 @@ const awaitingSchema = z.discriminatedUnion('kind', [
   }),
   /** Any setting of a shop, typed by an operator (master/tenant-settings.ts). */
   z.object({ kind: z.literal('operator-setting'), botId: id<BotId>(), key: z.string() }),
-  // the operators' broadcast to every shop's admins (master/broadcast.ts): the text, then confirm
-  z.object({ kind: z.literal('operator-broadcast'), text: z.string().max(4096).nullable() }),
+  /** A reseller plan being created (`planId` null: `field` is asked next, `draft` so far) or one field changed. */
+  z.object({
+    kind: z.literal('operator-reseller-plan'),
+    planId: id<number>().nullable(),
+    field: z.enum(['name', 'fee', 'credit', 'cap']),
+    draft: z.object({
+      name: z.string().max(64).optional(),
+      monthlyFee: whole.optional(),
+      includedCredit: whole.optional(),
+    }),
+  }),
+  // the operators' broadcast to every shop's admins (master/broadcast.ts): the text or a photo with
+  // its caption, a link button or none, then confirm (`step` absent: the message is asked)
+  z.object({
+    kind: z.literal('operator-broadcast'),
+    text: z.string().max(4096).nullable(),
+    photo: z.string().max(1024).nullable().optional(),
+    button: z
+      .object({ text: z.string().max(64), url: z.string().max(2048) })
+      .nullable()
+      .optional(),
+    step: z.enum(['message', 'button', 'review']).optional(),
+  }),
 ]);
 
 /** What a Confirm button in the chat will do, once everything was typed. */
@@ -199,6 +224,8 @@ const confirmingSchema = z.discriminatedUnion('kind', [
 const sessionSchema = z.object({
   awaiting: awaitingSchema.optional(),
   confirming: confirmingSchema.optional(),
+  /** The Mini App menu button this chat was given (src/bot/features/menu/mini-app.ts); absent: Telegram's default. */
+  menuButton: z.string().max(2000).optional(),
 });
 
 export type SessionData = z.output<typeof sessionSchema>;

@@ -22,6 +22,7 @@ import type { BotContext } from './context.js';
 import { languageFromTelegram, type Translator } from './i18n.js';
 import { movesMoney } from './middleware/pipeline.js';
 import { floodWaitSeconds } from './notices/notices.js';
+import { createPollLeases, type PollLeaseOptions, type PollLeases } from './poll-leases.js';
 
 /** Updates the features need; pre-checkout queries must be asked for explicitly. */
 export const ALLOWED_UPDATES = [
@@ -52,6 +53,11 @@ export interface FleetOptions {
   readonly maxRetryDelaySeconds?: number;
   /** How often unfinished updates whose lease ran out are looked for and handled again (default 5 s). */
   readonly recoveryIntervalMs?: number;
+  /**
+   * Polling mode with several processes on one PostgreSQL: each bot is polled by the process that
+   * holds its lease (src/bot/poll-leases.ts). Absent: this process polls every bot (one process).
+   */
+  readonly pollLeases?: PollLeaseOptions | undefined;
 }
 
 /** An update handled this many times without finishing is given up on (payments never are). */
@@ -82,6 +88,9 @@ export interface FleetDeps {
   readonly metrics?: Metrics | undefined;
 }
 
+/** An active tenant and its bot token, as a reconcile reads the whole fleet. */
+type ActiveTenant = { readonly tenant: Tenant; readonly token: string };
+
 export type BotState = 'starting' | 'running' | 'stopped' | 'unauthorized' | 'failed';
 
 interface Entry {
@@ -108,6 +117,8 @@ export interface FleetBotStatus {
   readonly username: string | null;
   readonly state: BotState;
   readonly health: BotHealth;
+  /** Polling mode: getUpdates runs for this bot in this process now. */
+  readonly polling: boolean;
 }
 
 /** `deferred`: not handled now (the database is unreachable); Telegram must send it again. */
@@ -159,6 +170,34 @@ export function createFleet({ app, handler, translator, logger, options, metrics
   const handlingHere = new Set<string>();
   let recoveryTimer: NodeJS.Timeout | undefined;
   let recovering = false;
+  const coordination = app.platform.coordination;
+  /** Polling with several processes: the leases say which bots this one polls. */
+  const leases: PollLeases | undefined =
+    options.mode === 'polling' && options.pollLeases
+      ? createPollLeases({
+          store: coordination,
+          options: options.pollLeases,
+          logger: log,
+          candidates: () =>
+            [...entries.values()]
+              .filter((entry) => entry.state === 'running' && entry.bot)
+              .map((entry) => entry.tenant.id),
+          startPolling: (botId) => {
+            const entry = entries.get(botId);
+            if (entry?.state === 'running' && entry.bot && !entry.runner && !stopping)
+              startPolling(entry, entry.bot);
+          },
+          stopPolling: async (botId) => {
+            const entry = entries.get(botId);
+            const runner = entry?.runner;
+            if (!entry || !runner) return;
+            entry.runner = undefined;
+            if (runner.isRunning()) await runner.stop();
+          },
+          isPolling: (botId) => entries.get(botId)?.runner !== undefined,
+        })
+      : undefined;
+  const mayPoll = (entry: Entry) => !leases || leases.holds(entry.tenant.id);
 
   const webhookSecret = (botId: BotId) =>
     createHmac('sha256', options.secretKey).update(`webhook:${botId}`).digest('base64url');
@@ -409,7 +448,8 @@ export function createFleet({ app, handler, translator, logger, options, metrics
         await setHealth(entry, 'failing', healthNote(error));
       }
       setTimeout(() => {
-        if (entry.state === 'running' && !entry.runner && !stopping) startPolling(entry, bot);
+        if (entry.state === 'running' && !entry.runner && !stopping && mayPoll(entry))
+          startPolling(entry, bot);
       }, 1000).unref();
     });
   };
@@ -429,13 +469,21 @@ export function createFleet({ app, handler, translator, logger, options, metrics
           .digest('hex');
         if (entry.tenant.webhookFingerprint !== fingerprint) {
           if (stopping) throw new FleetStopping();
-          await bot.api.setWebhook(url, {
-            secret_token: secret,
-            allowed_updates: [...ALLOWED_UPDATES],
-            max_connections: 40,
-          });
-          // recorded even when stopping: Telegram has the webhook, and stop waits for this write
-          await tenants.setWebhookFingerprint(entry.tenant.id, fingerprint);
+          // One process sets it, however many start at once: the claim goes to the first to record
+          // the fingerprint; the others find it recorded and Telegram has (or is getting) it.
+          if (await coordination.claimWebhook(entry.tenant.id, fingerprint)) {
+            try {
+              await bot.api.setWebhook(url, {
+                secret_token: secret,
+                allowed_updates: [...ALLOWED_UPDATES],
+                max_connections: 40,
+              });
+            } catch (error) {
+              await coordination.unclaimWebhook(entry.tenant.id, fingerprint).catch(() => undefined);
+              throw error;
+            }
+          }
+          entry.tenant = { ...entry.tenant, webhookFingerprint: fingerprint };
         }
       } else {
         if (entry.tenant.webhookFingerprint) {
@@ -443,9 +491,10 @@ export function createFleet({ app, handler, translator, logger, options, metrics
           await tenants.setWebhookFingerprint(entry.tenant.id, null);
         }
         if (stopping) throw new FleetStopping();
-        startPolling(entry, bot);
       }
       entry.state = 'running';
+      // with leases, only the holder polls: now if held, else when a heartbeat takes the lease
+      if (options.mode === 'polling' && mayPoll(entry)) startPolling(entry, bot);
       // started: Telegram took the token and the webhook, whatever the last run ended with
       await setHealth(entry, 'healthy');
       log.info({ botId: entry.tenant.id, username: botInfo.username }, 'bot started');
@@ -479,12 +528,18 @@ export function createFleet({ app, handler, translator, logger, options, metrics
   };
 
   /** Brings one bot in line with the registry: start, stop, or restart with a new token. */
-  const applyRegistry = async (botId: BotId): Promise<void> => {
+  /**
+   * Brings one bot in line with the registry: `known` is what a reconcile read for the whole fleet
+   * at once (an active tenant and its token); without it the tenant is read now.
+   */
+  const applyRegistry = async (botId: BotId, known?: ActiveTenant): Promise<void> => {
     // refreshes queued behind others (a start-up reconcile of many bots) give up on shutdown
     if (stopping) return;
-    const tenant = await tenants.get(botId);
+    const tenant = known ? known.tenant : await tenants.get(botId);
     if (stopping) return;
     const current = entries.get(botId);
+    // a change applied since the reconcile read the fleet is newer than what it read
+    if (known && current && current.tenant.updatedAt > known.tenant.updatedAt) return;
     if (!tenant?.isActive) {
       if (current) {
         await withLock(botId, () => stopEntry(current));
@@ -493,7 +548,7 @@ export function createFleet({ app, handler, translator, logger, options, metrics
       }
       return;
     }
-    const token = await tenants.revealToken(botId);
+    const token = known ? known.token : await tenants.revealToken(botId);
     if (!token || stopping) return;
     if (current && current.token === token && current.state !== 'failed') {
       // names, admins, merchant ids: picked up without a restart (after a start in progress ends)
@@ -536,11 +591,11 @@ export function createFleet({ app, handler, translator, logger, options, metrics
    * out of `entries` kept polling and answering after the tenant was suspended.
    */
   const refreshing = new Map<BotId, Promise<void>>();
-  const refresh = (botId: BotId): Promise<void> => {
+  const refresh = (botId: BotId, known?: ActiveTenant): Promise<void> => {
     const previous = refreshing.get(botId) ?? Promise.resolve();
     const next = previous.then(
-      () => applyRegistry(botId),
-      () => applyRegistry(botId),
+      () => applyRegistry(botId, known),
+      () => applyRegistry(botId, known),
     );
     refreshing.set(botId, next);
     const forget = () => {
@@ -638,16 +693,16 @@ export function createFleet({ app, handler, translator, logger, options, metrics
   };
 
   const reconcileRun = async (): Promise<void> => {
-    const active = await tenants.findActive();
-    const activeIds = new Set(active.map((tenant) => tenant.id));
-    const ids = [...new Set([...activeIds, ...entries.keys()])];
+    // the whole fleet in one query; a bot no longer in it (deactivated or removed) is read alone
+    const active = new Map((await tenants.findActiveWithTokens()).map((known) => [known.tenant.id, known]));
+    const ids = [...new Set([...active.keys(), ...entries.keys()])];
     const concurrency = options.startConcurrency ?? 32;
     for (let index = 0; index < ids.length && !stopping; index += concurrency) {
       await Promise.all(
         ids
           .slice(index, index + concurrency)
           .map((id) =>
-            refresh(id).catch((error: unknown) =>
+            refresh(id, active.get(id)).catch((error: unknown) =>
               log.error({ err: error, botId: id }, 'could not refresh bot'),
             ),
           ),
@@ -670,6 +725,11 @@ export function createFleet({ app, handler, translator, logger, options, metrics
       await reconcileAll();
       // stopped while starting: no timers to leave behind
       if (stopping) return;
+      if (leases) {
+        log.info({ instanceId: leases.instanceId }, 'polling the bots whose leases this process holds');
+        await leases.start();
+        if (stopping) return;
+      }
       timer = setInterval(() => {
         reconcileAll().catch((error: unknown) => log.error({ err: error }, 'fleet reconcile failed'));
       }, options.reconcileIntervalMs ?? 30_000);
@@ -740,6 +800,7 @@ export function createFleet({ app, handler, translator, logger, options, metrics
         username: entry.tenant.username,
         state: entry.state,
         health: entry.health,
+        polling: entry.runner?.isRunning() ?? false,
       }));
     },
 
@@ -758,6 +819,8 @@ export function createFleet({ app, handler, translator, logger, options, metrics
         await Promise.allSettled([...reconciling, ...refreshing.values()]);
         await Promise.allSettled([...entries.values()].map((entry) => entry.lock));
         await Promise.all([...entries.values()].map((entry) => stopEntry(entry)));
+        // nothing polls here any more: the leases go, and the others take the bots at once
+        await leases?.stop();
         await Promise.allSettled([...inFlight]);
         await Promise.allSettled([...entries.values()].map((entry) => entry.healthWrite));
       })();

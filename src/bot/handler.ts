@@ -6,7 +6,10 @@ import { createAdminFeature } from './features/admin/admin-feature.js';
 import { createBannedCustomersGate } from './features/banned-customers.js';
 import { createFallbackFeature } from './features/fallback.js';
 import { createMainMenuFeature } from './features/main-menu.js';
+import { createMaintenanceGate } from './features/maintenance-gate.js';
 import { createMasterFeature } from './features/master/master-feature.js';
+import { createSignupFeature } from './features/master/signup.js';
+import { createCustomerCapGate } from './features/master/signup-cap.js';
 import { createOnboardingFeature } from './features/onboarding.js';
 import { createCardToCardFeature } from './features/payments/card-to-card.js';
 import { createReceiptReviewFeature } from './features/payments/receipt-review.js';
@@ -44,6 +47,9 @@ export function createBotHandler(deps: HandlerDeps): Composer<BotContext> {
   );
   // a customer the shop banned: one short line at most, nothing done (admins pass)
   handler.use(createBannedCustomersGate());
+  // maintenance (the shop's or the platform's): customers get a short "back soon" line and nothing
+  // else; admins and operators pass, and so do payments already made (maintenance-gate.ts says which)
+  handler.use(createMaintenanceGate());
   // the master bot's operators' panel: first, so an operator's /start opens it
   handler.use(createMasterFeature({ app: deps.app, apiRoot: deps.apiRoot ?? 'https://api.telegram.org' }));
   // support tickets (tkt:*, tka:*, replies to a ticket's messages, the message a customer was asked
@@ -52,6 +58,11 @@ export function createBotHandler(deps: HandlerDeps): Composer<BotContext> {
   handler.use(createTicketsFeature());
   // the tenant admin menu (/admin, adm:*): before onboarding, so a command typed mid-question drops it
   handler.use(createAdminFeature());
+  // a reseller shop at its plan's customer cap turns someone new away politely, before registering them
+  handler.use(createCustomerCapGate());
+  // the master bot: "Open my shop" (reseller signups) and shops' wallet top-ups paid to the operator;
+  // before onboarding, which takes /start (a wallet top-up link is a /start payload)
+  handler.use(createSignupFeature({ app: deps.app, apiRoot: deps.apiRoot ?? 'https://api.telegram.org' }));
   handler.use(createOnboardingFeature());
   // Zarinpal and Stars (pay:zp:*, pay:stars:*, pre-checkout, /paysupport): before the top-up's
   // amount prompt, which takes a typed command as leaving it, and before the receipt prompt, which

@@ -9,10 +9,14 @@ import type { DatabaseHandle, Transaction } from './database.js';
  */
 export const CHANGE_CHANNEL = 'remnafleet_changes';
 
-const changeEvent = z.object({
-  kind: z.enum(['flags', 'settings', 'tenant']),
-  botId: z.number().int().positive(),
-});
+const changeEvent = z.union([
+  z.object({
+    kind: z.enum(['flags', 'settings', 'tenant']),
+    botId: z.number().int().positive(),
+  }),
+  // about no one tenant: the platform-wide maintenance switch (src/modules/maintenance/)
+  z.object({ kind: z.literal('platform') }),
+]);
 export type ChangeEvent = z.infer<typeof changeEvent>;
 
 /** `reset`: notifications may have been missed (listen connection re-established); drop every cache. */

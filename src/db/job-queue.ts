@@ -64,19 +64,39 @@ export async function enqueueJob(tx: TenantTx, input: EnqueueInput): Promise<boo
  */
 export function createJobStore(db: Database) {
   return {
-    async claim(limit: number, leaseMs: number): Promise<JobRow[]> {
-      if (limit <= 0) return [];
+    /**
+     * Claims up to `limit` due jobs. With `paced`, those jobs (by name) are a lane of their own: up to
+     * `paced.limit` of them, and none of them within `limit`.
+     */
+    async claim(
+      limit: number,
+      leaseMs: number,
+      lanes: { paced?: { names: readonly string[]; limit: number } } = {},
+    ): Promise<JobRow[]> {
+      const paced = lanes.paced && lanes.paced.names.length > 0 ? lanes.paced : undefined;
+      if (limit <= 0 && (paced?.limit ?? 0) <= 0) return [];
+      const due = sql`((status = 'queued' AND run_at <= now()) OR (status = 'running' AND locked_until < now()))`;
+      const names = paced
+        ? sql.join(
+            paced.names.map((name) => sql`${name}`),
+            sql`, `,
+          )
+        : undefined;
+      const picked = paced
+        ? sql`
+            WITH general AS (
+              SELECT id FROM jobs WHERE ${due} AND name NOT IN (${names})
+               ORDER BY run_at, id LIMIT ${Math.max(0, limit)} FOR UPDATE SKIP LOCKED),
+            paced AS (
+              SELECT id FROM jobs WHERE ${due} AND name IN (${names})
+               ORDER BY run_at, id LIMIT ${Math.max(0, paced.limit)} FOR UPDATE SKIP LOCKED)
+            SELECT id FROM general UNION ALL SELECT id FROM paced`
+        : sql`SELECT id FROM jobs WHERE ${due} ORDER BY run_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
       return inPlatform(db, async (tx) => {
         const result = await tx.execute(sql`
           UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_at = now(),
                  locked_until = now() + make_interval(secs => ${leaseMs / 1000})
-           WHERE id IN (
-             SELECT id FROM jobs
-              WHERE (status = 'queued' AND run_at <= now())
-                 OR (status = 'running' AND locked_until < now())
-              ORDER BY run_at, id
-              LIMIT ${limit}
-              FOR UPDATE SKIP LOCKED)
+           WHERE id IN (${picked})
           RETURNING id, bot_id, name, payload, attempts, max_attempts`);
         return rowsOf(result).map((row) => ({
           id: Number(row.id),
@@ -130,6 +150,45 @@ export function createJobStore(db: Database) {
           RETURNING id`),
       );
       return rowsOf(result).length > 0;
+    },
+
+    /**
+     * Back to the queue after `delayMs` without running, as if this claim had not been an attempt:
+     * `attempts` keeps growing (it is the claim's fencing token), so `max_attempts` grows with it.
+     * For a job that must wait (its shop in maintenance). False when another worker holds it now.
+     */
+    async defer(claim: JobClaim, delayMs: number): Promise<boolean> {
+      const result = await inPlatform(db, (tx) =>
+        tx.execute(sql`
+          UPDATE jobs SET status = 'queued', locked_until = NULL, max_attempts = max_attempts + 1,
+                 run_at = now() + make_interval(secs => ${delayMs / 1000}), updated_at = now()
+           WHERE id = ${claim.id} AND attempts = ${claim.attempts} AND status = 'running'
+          RETURNING id`),
+      );
+      return rowsOf(result).length > 0;
+    },
+
+    /**
+     * Pushes the queued jobs of these names that would be due within `delayMs` to `delayMs` from
+     * now, for one tenant (or every tenant, `botId` undefined), without claiming them: nothing is an
+     * attempt. A shop in maintenance has its waiting notices put off in one statement rather than
+     * claimed and deferred one by one. Returns how many were put off.
+     */
+    async postpone(names: readonly string[], delayMs: number, botId?: BotId): Promise<number> {
+      if (names.length === 0) return 0;
+      const listed = sql.join(
+        names.map((name) => sql`${name}`),
+        sql`, `,
+      );
+      return inPlatform(db, async (tx) => {
+        const result = await tx.execute(sql`
+          UPDATE jobs SET run_at = now() + make_interval(secs => ${delayMs / 1000}), updated_at = now()
+           WHERE status = 'queued' AND name IN (${listed})
+             AND run_at < now() + make_interval(secs => ${delayMs / 1000})
+             AND (${botId ?? null}::bigint IS NULL OR bot_id = ${botId ?? null}::bigint)
+          RETURNING id`);
+        return rowsOf(result).length;
+      });
     },
 
     /**

@@ -48,6 +48,10 @@ export const bots = pgTable('bots', {
   healthError: text('health_error'),
   healthChangedAt: timestamp('health_changed_at', { withTimezone: true }),
   webhookFingerprint: text('webhook_fingerprint'),
+  /** The shop is in maintenance since then (migration 0027); null: open. */
+  maintenanceSince: timestamp('maintenance_since', { withTimezone: true }),
+  /** The reseller signup (of the master shop) this shop was created for (migration 0030). */
+  resellerSignupId: bigint('reseller_signup_id', { mode: 'number' }),
 });
 
 export type BotHealth = 'unknown' | 'healthy' | 'unauthorized' | 'failing';
@@ -193,6 +197,36 @@ export const platformScheduleRuns = pgTable(
   },
   (table) => [primaryKey({ columns: [table.name, table.windowStart] })],
 );
+
+/** Maintenance of the whole platform (migration 0027): one row, platform transactions only. */
+export const platformMaintenance = pgTable('platform_maintenance', {
+  id: boolean('id').primaryKey().default(true),
+  /** On since then; null: off. */
+  since: timestamp('since', { withTimezone: true }),
+  changedBy: bigint('changed_by', { mode: 'number' }),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * The service processes sharing this database (migration 0026, src/bot/poll-leases.ts): each
+ * heartbeats its row; one whose expires_at passed is gone. Platform transactions only.
+ */
+export const fleetInstances = pgTable('fleet_instances', {
+  instanceId: text('instance_id').primaryKey(),
+  processKey: text('process_key').notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+});
+
+/** Polling mode: the one process that polls each bot, until expires_at unless heartbeated (0026). */
+export const botPollLeases = pgTable('bot_poll_leases', {
+  botId: bigint('bot_id', { mode: 'number' }).primaryKey(),
+  instanceId: text('instance_id').notNull(),
+  acquiredAt: timestamp('acquired_at', { withTimezone: true }).notNull().defaultNow(),
+  heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+});
 
 export type OrderKind = 'purchase' | 'renewal' | 'trial' | 'traffic_pack' | 'day_pack';
 export type OrderStatus = 'created' | 'paid' | 'provisioning' | 'active' | 'cancelled';
@@ -621,6 +655,8 @@ export const broadcasts = pgTable('broadcasts', {
   createdBy: bigint('created_by', { mode: 'number' }),
   text: text('text').notNull(),
   photo: text('photo'),
+  /** The bot whose file id `photo` is when not this shop's (an operator's photo; migrations/0028). */
+  photoBotId: bigint('photo_bot_id', { mode: 'number' }),
   buttonText: text('button_text'),
   buttonUrl: text('button_url'),
   segment: text('segment').$type<BroadcastSegment>().notNull(),
@@ -659,6 +695,146 @@ export const broadcastRecipients = pgTable(
 export const broadcastPace = pgTable('broadcast_pace', {
   botId: bigint('bot_id', { mode: 'number' }).primaryKey(),
   nextSendAt: timestamp('next_send_at', { withTimezone: true }).notNull().defaultNow(),
+  /** When each of the bot's send slots may be used again (migrations/0028). */
+  slots: timestamp('slots', { withTimezone: true }).array().notNull().default([]),
+});
+
+/** Reseller plans the master shop sells (migrations/0030_resellers.sql; the master tenant's rows). */
+export const resellerPlans = pgTable('reseller_plans', {
+  id: id(),
+  botId: botId(),
+  name: text('name').notNull(),
+  monthlyFee: bigint('monthly_fee', { mode: 'number' }).notNull(),
+  includedCredit: bigint('included_credit', { mode: 'number' }).notNull().default(0),
+  featureKeys: text('feature_keys').array().notNull().default([]),
+  customerCap: integer('customer_cap'),
+  isActive: boolean('is_active').notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export type ResellerSignupStatus =
+  | 'awaiting_payment'
+  | 'awaiting_approval'
+  | 'approved'
+  | 'started'
+  | 'rejected'
+  | 'failed'
+  | 'cancelled';
+
+/** A master-shop customer's way to a shop of their own (the master tenant's rows). */
+export const resellerSignups = pgTable('reseller_signups', {
+  id: id(),
+  botId: botId(),
+  customerId: bigint('customer_id', { mode: 'number' }).notNull(),
+  planId: bigint('plan_id', { mode: 'number' }).notNull(),
+  telegramBotId: bigint('telegram_bot_id', { mode: 'number' }).notNull(),
+  botUsername: text('bot_username').notNull(),
+  botName: text('bot_name').notNull(),
+  tokenCiphertext: text('token_ciphertext').notNull(),
+  price: bigint('price', { mode: 'number' }).notNull(),
+  includedCredit: bigint('included_credit', { mode: 'number' }).notNull(),
+  featureKeys: text('feature_keys').array().notNull(),
+  customerCap: integer('customer_cap'),
+  status: text('status').$type<ResellerSignupStatus>().notNull().default('awaiting_payment'),
+  paidEntryId: bigint('paid_entry_id', { mode: 'number' }),
+  refundEntryId: bigint('refund_entry_id', { mode: 'number' }),
+  paidAt: timestamp('paid_at', { withTimezone: true }),
+  decidedBy: bigint('decided_by', { mode: 'number' }),
+  failure: text('failure'),
+  shopBotId: bigint('shop_bot_id', { mode: 'number' }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** A reseller shop's own plan, period and suspension (the reseller tenant's one row). */
+export const resellerSubscriptions = pgTable('reseller_subscriptions', {
+  botId: bigint('bot_id', { mode: 'number' }).primaryKey(),
+  masterBotId: bigint('master_bot_id', { mode: 'number' }).notNull(),
+  signupId: bigint('signup_id', { mode: 'number' }).notNull(),
+  planId: bigint('plan_id', { mode: 'number' }).notNull(),
+  planName: text('plan_name').notNull(),
+  monthlyFee: bigint('monthly_fee', { mode: 'number' }).notNull(),
+  customerCap: integer('customer_cap'),
+  featureKeys: text('feature_keys').array().notNull(),
+  periodEnd: timestamp('period_end', { withTimezone: true }).notNull(),
+  unpaidSince: timestamp('unpaid_since', { withTimezone: true }),
+  salesSuspendedAt: timestamp('sales_suspended_at', { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export type ResellerTopUpStatus = 'awaiting_payment' | 'paid' | 'credited' | 'cancelled';
+
+/** A reseller admin's wallet top-up paid to the operator (the master tenant's rows). */
+export const resellerWalletTopups = pgTable('reseller_wallet_topups', {
+  id: id(),
+  botId: botId(),
+  customerId: bigint('customer_id', { mode: 'number' }).notNull(),
+  shopBotId: bigint('shop_bot_id', { mode: 'number' }).notNull(),
+  amount: bigint('amount', { mode: 'number' }).notNull(),
+  status: text('status').$type<ResellerTopUpStatus>().notNull().default('awaiting_payment'),
+  paidEntryId: bigint('paid_entry_id', { mode: 'number' }),
+  paidAt: timestamp('paid_at', { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export type ImportEntity =
+  | 'customer'
+  | 'group'
+  | 'subscription'
+  | 'promo_code'
+  | 'promo_use'
+  | 'receipt'
+  | 'opening_balance';
+
+/** An import of a single-tenant installation (migrations/0025): its report, and whether it was rolled back. */
+export const importRuns = pgTable('import_runs', {
+  id: id(),
+  botId: botId(),
+  sourceKey: text('source_key').notNull(),
+  sourceFlavour: text('source_flavour').notNull(),
+  sourceLabel: text('source_label').notNull(),
+  status: text('status').$type<'imported' | 'rolled_back'>().notNull().default('imported'),
+  report: jsonb('report').$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt(),
+  rolledBackAt: timestamp('rolled_back_at', { withTimezone: true }),
+});
+
+/** Every row an import created (or linked), by source row: what a second run skips and a rollback deletes. */
+export const importRows = pgTable(
+  'import_rows',
+  {
+    botId: botId(),
+    sourceKey: text('source_key').notNull(),
+    entity: text('entity').$type<ImportEntity>().notNull(),
+    sourceId: text('source_id').notNull(),
+    runId: bigint('run_id', { mode: 'number' }).notNull(),
+    targetId: bigint('target_id', { mode: 'number' }).notNull(),
+    created: boolean('created').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.sourceKey, t.entity, t.sourceId] })],
+);
+
+/** The source's balance history, converted to the shop's unit, beside the ledger (migrations/0025). */
+export const importedTransactions = pgTable('imported_transactions', {
+  id: id(),
+  botId: botId(),
+  runId: bigint('run_id', { mode: 'number' }).notNull(),
+  sourceKey: text('source_key').notNull(),
+  sourceId: bigint('source_id', { mode: 'number' }).notNull(),
+  customerId: bigint('customer_id', { mode: 'number' }).notNull(),
+  type: text('type').notNull(),
+  amount: bigint('amount', { mode: 'number' }).notNull(),
+  sourceAmount: integer('source_amount').notNull(),
+  sourceScale: text('source_scale').$type<'x100' | 'unit'>().notNull(),
+  paymentMethod: text('payment_method'),
+  externalId: text('external_id'),
+  isCompleted: boolean('is_completed'),
+  description: text('description'),
+  createdAt: timestamp('created_at', { withTimezone: true }),
 });
 
 /**
@@ -695,6 +871,9 @@ export const MONEY_COLUMNS = [
   { column: promoCodes.amount, constraint: 'promo_codes_amount_max' },
   { column: promoCodes.minPrice, constraint: 'promo_codes_min_price_max' },
   { column: orders.discountAmount, constraint: 'orders_discount_amount_max' },
+  { column: resellerSignups.price, constraint: 'reseller_signups_price_max' },
+  { column: resellerWalletTopups.amount, constraint: 'reseller_wallet_topups_amount_max' },
+  { column: importedTransactions.amount, constraint: 'imported_transactions_amount_max', signed: true },
 ] as const;
 
 export const schema = {
@@ -714,6 +893,8 @@ export const schema = {
   starsPayments,
   processedUpdates,
   updateInbox,
+  fleetInstances,
+  botPollLeases,
   botSessions,
   jobs,
   orders,
@@ -731,5 +912,12 @@ export const schema = {
   broadcasts,
   broadcastRecipients,
   broadcastPace,
+  resellerPlans,
+  resellerSignups,
+  resellerSubscriptions,
+  resellerWalletTopups,
+  importRuns,
+  importRows,
+  importedTransactions,
 };
 export type Schema = typeof schema;

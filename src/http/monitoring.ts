@@ -56,6 +56,8 @@ export const monitoringRoutes: FastifyPluginAsync<MonitoringOptions> = async (se
         username: bot.username,
         state: bot.state,
         health: bot.health,
+        // polling mode: whether this process polls the bot now (with several, the lease holder)
+        polling: bot.polling,
       })),
     });
   });

@@ -8,6 +8,7 @@ import { scrubUnstorableInput } from '../shared/input-safety.js';
 import type { Logger } from '../shared/logger.js';
 import { type ApiOptions, apiPlugin } from './api/index.js';
 import { drainRequestBody, statusOf } from './drain.js';
+import { type MiniAppOptions, miniAppRoutes } from './miniapp/miniapp-routes.js';
 import { type MonitoringOptions, monitoringRoutes } from './monitoring.js';
 import { type PanelWebhookOptions, panelWebhookRoutes } from './panel-webhook.js';
 import { zarinpalCallbackRoutes } from './payments/zarinpal-callback.js';
@@ -20,6 +21,8 @@ export interface ServerDeps {
   readonly api: Omit<ApiOptions, 'app'>;
   /** The panel's webhooks (REMNAWAVE_WEBHOOK_SECRET); absent: POST /panel/webhook does not exist. */
   readonly panelWebhook?: Omit<PanelWebhookOptions, 'app'> | undefined;
+  /** The shops' Mini Apps (/app/<bot id>): the initData age limit and rate limit; absent: the defaults. */
+  readonly miniApp?: Omit<MiniAppOptions, 'app' | 'fleet'> | undefined;
   /**
    * GET /metrics and GET /health/bots (behind METRICS_TOKEN), and the job runner's state for
    * /health; absent: neither route exists and /health says nothing of jobs.
@@ -35,7 +38,7 @@ const botIdParam = z.object({ botId: z.coerce.number().int().positive() });
 const update = z.object({ update_id: z.number().int().nonnegative() }).passthrough();
 
 /** One HTTP server: Telegram webhooks, the management REST API (and, later, payment callbacks). */
-export function createServer({ fleet, app, logger, api, panelWebhook, monitoring }: ServerDeps) {
+export function createServer({ fleet, app, logger, api, panelWebhook, monitoring, miniApp }: ServerDeps) {
   const server = Fastify({
     loggerInstance: logger.child({ component: 'http' }),
     // unguessable and unique across processes: error bodies and logs carry it
@@ -101,6 +104,8 @@ export function createServer({ fleet, app, logger, api, panelWebhook, monitoring
   });
 
   void server.register(apiPlugin, { prefix: '/api', app, ...api });
+  // each shop's Mini App (/app/<bot id>/) and its API, authenticated by Telegram's initData
+  void server.register(miniAppRoutes, { app, fleet, ...miniApp });
   // the customer's browser, back from the Zarinpal gateway
   void server.register(zarinpalCallbackRoutes, { app });
   // the panel's signed events; without a secret there is no route, so no unauthenticated door

@@ -61,10 +61,23 @@ export interface JobDefinition<P = unknown> {
   /** Runs before the job fails for good (default 20; the job's row keeps it). */
   readonly maxAttempts?: number;
   /**
+   * The job writes to the shop's customers (a notice, a broadcast, an answer): while the shop or the
+   * whole platform is in maintenance it is not run but put back for later (`maintenanceRecheckMs`),
+   * which counts as no attempt, and it runs once maintenance ends. Jobs for admins, operators or
+   * the panel (provisioning, traffic sync, billing, alerts) leave it unset and keep running.
+   */
+  readonly messagesCustomers?: boolean;
+  /**
    * At most one job per key and tenant, ever (until pruned), so enqueueing twice is harmless:
    * e.g. `provision:<order id>`. Without it every enqueue adds a job.
    */
   readonly dedupeKey?: (payload: P) => string;
+  /**
+   * `paced`: a job that mostly waits on an outside pace (a broadcast's sends at its bot's rate) runs
+   * in the runner's own lane for such jobs, beside the general concurrency, so many shops' runs at
+   * once neither wait for the other jobs nor starve them.
+   */
+  readonly lane?: 'paced';
 }
 
 export const defineJob = <P>(definition: JobDefinition<P>): JobDefinition<P> => definition;

@@ -13,6 +13,13 @@ import { provisionOrder } from './definitions/provision-order.js';
 import { pruneJobs } from './definitions/prune-jobs.js';
 import { pruneUpdates } from './definitions/prune-updates.js';
 import { referralReward, referralRewardNotice } from './definitions/referral-reward.js';
+import { resellerFeeNotice, resellerRenewal } from './definitions/reseller-renewal.js';
+import {
+  resellerSignupNotice,
+  resellerSignupReview,
+  resellerStartShop,
+} from './definitions/reseller-signups.js';
+import { resellerWalletCredit } from './definitions/reseller-wallet-topup.js';
 import { saleRefusedAlert } from './definitions/sale-refused-alert.js';
 import {
   planSubscriptionNotices,
@@ -58,4 +65,10 @@ export const ALL_JOBS: readonly AnyJob[] = [
   referralRewardNotice,
   customerModerationNotice,
   customerMessage,
+  resellerStartShop,
+  resellerSignupReview,
+  resellerSignupNotice,
+  resellerRenewal,
+  resellerFeeNotice,
+  resellerWalletCredit,
 ];

@@ -22,6 +22,11 @@ export interface JobOverride {
 export interface JobRunnerOptions {
   /** Jobs run at the same time in this process (default 4). */
   readonly concurrency?: number;
+  /**
+   * Jobs of the `paced` lane (broadcast sends) run at the same time in this process, beside
+   * `concurrency` (default 128): a run mostly waits for its bot's pace, and holds no slot between runs.
+   */
+  readonly pacedConcurrency?: number;
   /** Fallback poll when no notification arrives (default 1 s): delayed retries become due silently. */
   readonly pollIntervalMs?: number;
   /**
@@ -38,10 +43,16 @@ export interface JobRunnerOptions {
   readonly leaseMs?: number;
   /** How often a running job's lease is pushed forward (default a third of the lease). */
   readonly heartbeatMs?: number;
+  /**
+   * How long a job that messages customers waits before it is looked at again while its shop (or
+   * the platform) is in maintenance (default 30 s).
+   */
+  readonly maintenanceRecheckMs?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_LEASE_MS = 15_000;
+export const DEFAULT_PACED_CONCURRENCY = 128;
 
 /** Runs `work`, rejecting (and calling `abort`) once `timeoutMs` has passed; the timer never outlives it. */
 async function withTimeout<T>(
@@ -87,10 +98,16 @@ export function createJobRunner(deps: {
   const store = queue.store;
   const options = deps.options ?? {};
   const concurrency = options.concurrency ?? 4;
+  const pacedConcurrency = options.pacedConcurrency ?? DEFAULT_PACED_CONCURRENCY;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const wakeForDelayedJobs = options.wakeForDelayedJobs ?? true;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const heartbeatMs = options.heartbeatMs ?? Math.round(leaseMs / 3);
+  const maintenanceRecheckMs = options.maintenanceRecheckMs ?? 30_000;
+  /** The jobs that write to customers: they wait while their shop or the platform is in maintenance. */
+  const customerMessagingNames = deps.definitions
+    .filter((definition) => !isPlatformJob(definition) && definition.messagesCustomers === true)
+    .map((definition) => definition.name);
   // a heartbeat at or past the lease would let a live worker's job be taken between two beats
   if (!(heartbeatMs > 0 && heartbeatMs < leaseMs)) {
     throw new Error(
@@ -122,7 +139,12 @@ export function createJobRunner(deps: {
       });
     }
   }
+  const pacedNames = deps.definitions
+    .filter((definition) => !isPlatformJob(definition) && definition.lane === 'paced')
+    .map((definition) => definition.name);
   const inFlight = new Set<Promise<void>>();
+  /** The paced lane's runs (also in `inFlight`, which stop and drain wait for). */
+  const pacedInFlight = new Set<Promise<void>>();
   let running = false;
   let wake: (() => void) | undefined;
   let loop: Promise<void> | undefined;
@@ -192,6 +214,34 @@ export function createJobRunner(deps: {
       log.error({ issues: payload.error.issues }, 'invalid job payload; failing it');
       await record(store.fail(job, `invalid payload: ${payload.error.message}`, { final: true, delayMs: 0 }));
       return;
+    }
+    // customers are not written to while their shop or the platform is in maintenance: the job
+    // waits, without spending an attempt, and runs once it ends (src/modules/maintenance/)
+    if (definition.messagesCustomers) {
+      let waits: boolean;
+      try {
+        waits = await deps.jobDeps.app.platform.maintenance.isOn(job.botId);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const final = job.attempts >= job.maxAttempts;
+        log.warn({ err: message }, 'could not tell whether the shop is in maintenance; will retry');
+        const delayMs = (definition.backoffMs ?? defaultBackoffMs)(job.attempts);
+        await record(store.fail(job, message, { final, delayMs }));
+        return;
+      }
+      if (waits) {
+        log.debug({ retryInMs: maintenanceRecheckMs }, 'shop in maintenance: job deferred');
+        await record(store.defer(job, maintenanceRecheckMs));
+        // the shop's (or, in the platform's maintenance, every shop's) other waiting notices too, in
+        // one statement: a long maintenance costs a claim per shop and period, not per job
+        const platformWide = (await deps.jobDeps.app.platform.maintenance.get()).on;
+        await store.postpone(
+          customerMessagingNames,
+          maintenanceRecheckMs,
+          platformWide ? undefined : job.botId,
+        );
+        return;
+      }
     }
     const timeoutMs = definition.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const started = performance.now();
@@ -292,16 +342,24 @@ export function createJobRunner(deps: {
       lastTurnAt = Date.now();
       try {
         await tickSchedules();
-        const free = concurrency - inFlight.size;
-        const jobs = free > 0 ? await store.claim(free, leaseMs) : [];
+        const pacedFree = pacedNames.length > 0 ? pacedConcurrency - pacedInFlight.size : 0;
+        const generalFree = concurrency - (inFlight.size - pacedInFlight.size);
+        const free = Math.max(0, generalFree) + Math.max(0, pacedFree);
+        const jobs =
+          free > 0
+            ? await store.claim(generalFree, leaseMs, { paced: { names: pacedNames, limit: pacedFree } })
+            : [];
         for (const job of jobs) {
+          const paced = pacedNames.includes(job.name);
           const task = execute(job)
             .catch((error: unknown) => logger.error({ err: error, jobId: job.id }, 'job bookkeeping failed'))
             .finally(() => {
               inFlight.delete(task);
+              pacedInFlight.delete(task);
               wake?.();
             });
           inFlight.add(task);
+          if (paced) pacedInFlight.add(task);
         }
         // a full batch suggests more are due: look again at once
         if (jobs.length > 0 && jobs.length === free) continue;

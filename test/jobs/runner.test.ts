@@ -170,7 +170,9 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
     const ms = await store.msUntilNextDue();
     expect(ms).toBeGreaterThan(50_000);
     expect(ms).toBeLessThanOrEqual(60_000);
-    await inPlatform(t.database.handle.db, (tx) => tx.execute(sql`DELETE FROM jobs WHERE dedupe_key = 'next-due'`));
+    await inPlatform(t.database.handle.db, (tx) =>
+      tx.execute(sql`DELETE FROM jobs WHERE dedupe_key = 'next-due'`),
+    );
   });
 
   it('takes a job again when its worker died holding the lease', async () => {

@@ -148,7 +148,13 @@ export interface TestApp {
 
 export async function createTestApp(
   backend: Backend,
-  options: { clock?: Clock; random?: () => number; panel?: VpnPanel; zarinpal?: ZarinpalSettings } = {},
+  options: {
+    clock?: Clock;
+    random?: () => number;
+    panel?: VpnPanel;
+    zarinpal?: ZarinpalSettings;
+    publicBaseUrl?: string;
+  } = {},
 ): Promise<TestApp> {
   const database = await openTestDatabase(backend);
   const app = createApp({

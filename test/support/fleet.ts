@@ -62,6 +62,7 @@ export async function startFleetHarness(
   const zarinpal = options.zarinpal ? await startZarinpalSim() : undefined;
   const testApp = await createTestApp(backend, {
     panel: createRemnawavePanel(panelClient),
+    publicBaseUrl: `http://127.0.0.1:${port}`,
     // short timeouts and delays: a test sees a lost verify settled by reconciliation within seconds
     ...(zarinpal && {
       zarinpal: {
@@ -90,7 +91,12 @@ export async function startFleetHarness(
       ? {}
       : { maxRetryDelaySeconds: options.maxRetryDelaySeconds }),
     // provisioning retries quickly, so a test sees the panel come back within a second
-    jobs: { pollIntervalMs: 50, provisionBackoffMs: () => 100, zarinpalReconcileEveryMs: 200 },
+    jobs: {
+      pollIntervalMs: 50,
+      provisionBackoffMs: () => 100,
+      zarinpalReconcileEveryMs: 200,
+      maintenanceRecheckMs: 200,
+    },
   });
   return {
     sim,

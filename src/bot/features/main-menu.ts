@@ -6,9 +6,11 @@ import type { Translate } from '../i18n.js';
 import { adminHomeButton } from './admin/admin-ui.js';
 import { isAdmin } from './is-admin.js';
 import { menuHomeButton } from './keyboards.js';
+import { signupOffered } from './master/signup.js';
+import { signupOpenButton } from './master/signup-buttons.js';
 import { helpSection } from './menu/help.js';
 import { languageSection } from './menu/language.js';
-import { miniAppSection } from './menu/mini-app.js';
+import { miniAppSection, syncMenuButton } from './menu/mini-app.js';
 import { promoSection } from './menu/promo.js';
 import { referralSection } from './menu/referral.js';
 import { supportSection } from './menu/support.js';
@@ -45,7 +47,7 @@ async function shownSections(
   services: TenantServices,
 ): Promise<{ shown: MenuSection[]; switches: MenuSwitches }> {
   const [flags, settings] = await Promise.all([services.flags.getAll(), services.settings.getAll()]);
-  const switches = { flags, settings };
+  const switches = { flags, settings, miniAppUrl: services.miniApp.url() };
   return { shown: SECTIONS.filter((section) => section.isShown(switches)), switches };
 }
 
@@ -81,6 +83,11 @@ export async function sendMainMenu(ctx: BotContext, greeting?: string): Promise<
   // the tenant's admins also get their menu; customers see the menu unchanged
   if (!ctx.shop.tenant.isMaster && isAdmin(ctx))
     keyboard.row().text(ctx.t('adm-menu-button'), adminHomeButton.build());
+  // the master bot sells shops of their own (reseller plans) while the operators offer them
+  if (ctx.shop.tenant.isMaster && (await signupOffered(ctx)))
+    keyboard.row().text(ctx.t('reseller-open-shop'), signupOpenButton.build());
+  // the chat's menu button opens the shop's Mini App while it is on
+  await syncMenuButton(ctx);
   const text = greeting ? `${greeting}\n\n${ctx.t('menu-title')}` : ctx.t('menu-title');
   await ctx.reply(text, { reply_markup: keyboard });
 }

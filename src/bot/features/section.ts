@@ -70,6 +70,8 @@ export function answerTo(
 export interface MenuSwitches {
   readonly flags: FeatureFlagsByKey;
   readonly settings: SettingValues;
+  /** The shop's own Mini App (`PUBLIC_BASE_URL/app/<bot id>`); undefined without a public address. */
+  readonly miniAppUrl?: string | undefined;
 }
 
 /** A button of the main menu: one its section's composer answers, or a web app to open. */

@@ -1,4 +1,4 @@
-import { Api, GrammyError, HttpError, InlineKeyboard } from 'grammy';
+import { Api, GrammyError, HttpError, InlineKeyboard, InputFile } from 'grammy';
 import type { App } from '../../app.js';
 import type { Broadcast, BroadcastCounts } from '../../modules/broadcasts/broadcasts-service.js';
 import type { BotId } from '../../shared/ids.js';
@@ -75,6 +75,24 @@ export function broadcastNoticeSenders({ app, translator, runningBotApi }: Broad
     return bare;
   };
 
+  /**
+   * A photo another bot received (an operator's, through the master bot), fetched through that bot
+   * once per process and kept for its broadcast's sends: a file id works only for its own bot.
+   */
+  const photos = new Map<string, Promise<Uint8Array>>();
+  const foreignPhoto = (sourceBotId: number, fileId: string): Promise<Uint8Array> => {
+    const key = `${sourceBotId}:${fileId}`;
+    let bytes = photos.get(key);
+    if (!bytes) {
+      bytes = downloadFile(runningBotApi(sourceBotId as BotId), fileId);
+      photos.set(key, bytes);
+      // a failed fetch is tried again by the next send; a few photos at most are kept
+      bytes.catch(() => photos.delete(key));
+      if (photos.size > 8) photos.delete(photos.keys().next().value as string);
+    }
+    return bytes;
+  };
+
   /** The admin's progress message, edited in place; a message that cannot be edited is left alone. */
   const editProgress = async (botId: BotId, id: number, final: boolean, logger: Logger) => {
     const services = app.forTenant(botId);
@@ -126,8 +144,17 @@ export function broadcastNoticeSenders({ app, translator, runningBotApi }: Broad
       const api = bareApi(botId);
       return {
         async send(broadcast: Broadcast, chatId: number, signal: AbortSignal): Promise<BroadcastSendResult> {
+          let photo: string | InputFile | null = broadcast.photo;
+          if (photo !== null && broadcast.photoBotId !== null && broadcast.photoBotId !== botId) {
+            try {
+              photo = new InputFile(await foreignPhoto(broadcast.photoBotId, photo), 'photo.jpg');
+            } catch (error) {
+              // nothing went out: the rows go back and this run is tried again later
+              return { kind: 'stop', error };
+            }
+          }
           try {
-            await broadcastMessage(broadcast).send(
+            await broadcastMessage({ ...broadcast, photo }).send(
               api,
               chatId,
               AbortSignal.any([signal, AbortSignal.timeout(SEND_TIMEOUT_MS)]),
@@ -146,4 +173,16 @@ export function broadcastNoticeSenders({ app, translator, runningBotApi }: Broad
     /** The final report (sent, blocked, failed) in place of the progress message. */
     broadcastReport: (botId: BotId, id: number, logger: Logger) => editProgress(botId, id, true, logger),
   };
+}
+
+/** A file's bytes through the bot that has it (getFile, then the Bot API's file download). */
+async function downloadFile(api: Api, fileId: string): Promise<Uint8Array> {
+  const file = await api.getFile(fileId);
+  if (!file.file_path) throw new Error('Telegram gave no path for the file');
+  const root = api.options?.apiRoot ?? 'https://api.telegram.org';
+  const response = await fetch(`${root}/file/bot${api.token}/${file.file_path}`, {
+    signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+  });
+  if (!response.ok) throw new Error(`file download failed: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
 }

@@ -32,6 +32,7 @@ import { broadcastNoticeSenders } from './broadcast-notices.js';
 import { moderationNoticeSenders } from './moderation-notices.js';
 import { panelNoticeSenders } from './panel-notices.js';
 import { referralNoticeSenders } from './referral-notices.js';
+import { resellerNoticeSenders } from './reseller-notices.js';
 import { subscriptionNoticeSenders } from './subscription-notices.js';
 import { ticketNoticeSenders } from './ticket-notices.js';
 import { walletAlertExtras, walletNoticeSenders } from './wallet-notices.js';
@@ -140,6 +141,7 @@ export function createNotices(deps: NoticesDeps) {
     ...moderationNoticeSenders({ app, translator, runningBotApi, deliver }),
     ...walletNoticeSenders({ app, translator, runningBotApi }),
     ...backupNoticeSenders({ app, translator, runningBotApi }),
+    ...resellerNoticeSenders({ app, translator, runningBotApi, recipient, deliver }),
     /**
      * Sends the customer their subscription (card, link and QR) once an order is active, headed by
      * what the order did: a new subscription, a renewal, a trial made a paid one, extra traffic or days.

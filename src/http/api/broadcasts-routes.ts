@@ -96,9 +96,16 @@ const createBody = z.strictObject({
     .min(1)
     .max(1024)
     .optional()
-    .meta({ description: "A photo's https URL, or a file id of this bot" }),
+    .meta({
+      description:
+        "A photo: a file id this bot received (letters, digits, '-' and '_'), or an http(s) URL " +
+        'Telegram downloads. The text becomes its caption (at most 1,024 characters).',
+    }),
   button: z
-    .strictObject({ text: z.string().min(1).max(BUTTON_TEXT_MAX), url: z.string().max(2048) })
+    .strictObject({
+      text: z.string().min(1).max(BUTTON_TEXT_MAX),
+      url: z.string().max(2048).meta({ description: 'An http(s) URL or a tg:// link' }),
+    })
     .optional()
     .meta({ description: 'A link button under the message' }),
   ...audienceFields,

@@ -11,12 +11,14 @@ import { ApiError, installErrorHandling } from './errors.js';
 import { registerFeatureRoutes } from './features-routes.js';
 import { registerGroupRoutes } from './groups-routes.js';
 import { registerHelpRoutes } from './help-routes.js';
+import { registerMaintenanceRoutes } from './maintenance-routes.js';
 import { registerModerationRoutes } from './moderation-routes.js';
 import { registerOpenApi } from './openapi.js';
 import { registerPackRoutes } from './packs-routes.js';
 import { registerPaymentRoutes } from './payments-routes.js';
 import { registerPlanRoutes } from './plans-routes.js';
 import { registerPromoRoutes } from './promo-routes.js';
+import { registerResellerRoutes } from './resellers-routes.js';
 import { type ApiContext, createRouter, useZodForValidation } from './route.js';
 import { registerTicketRoutes } from './tickets-routes.js';
 import { registerWalletBillingRoutes } from './wallet-billing-routes.js';
@@ -89,6 +91,8 @@ export async function apiPlugin(api: FastifyInstance, options: ApiOptions): Prom
       registerModerationRoutes(router, context);
       registerPaymentRoutes(router, context);
       registerTicketRoutes(router, context);
+      registerMaintenanceRoutes(router, context);
+      registerResellerRoutes(router, context);
     },
     { prefix: '/v1' },
   );

@@ -64,7 +64,8 @@ const desiredFields = (desired: DesiredAccount) => ({
   tag: desired.tag,
 });
 
-const nullOn404 = async <T>(work: Promise<T>): Promise<T | null> => {
+/** The call's answer, or null when the panel answers 404. */
+export const nullOn404 = async <T>(work: Promise<T>): Promise<T | null> => {
   try {
     return await work;
   } catch (error) {

@@ -1,22 +1,25 @@
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import type { BroadcastSendResult } from '../../bot/notices/broadcast-notices.js';
 import type {
   Broadcast,
-  BroadcastsService,
   ClaimedRecipient,
   SendOutcome,
 } from '../../modules/broadcasts/broadcasts-service.js';
 import type { Logger } from '../../shared/logger.js';
 import { defineJob, type JobContext, type JobDeps } from '../define.js';
 
-/** Sends of one run in flight at once: a second's worth goes out in a few round trips. */
-const PARALLEL_SENDS = 5;
 /**
- * The next step is due this much before the bot's clock allows it, and a run waits out a wait this
- * short itself: the runner's claim and the run's own claim take a moment, which would otherwise be
- * lost every second.
+ * The next step is due this much before the bot's clock allows it, and a run claims when the clock
+ * allows sends within twice that and waits out the rest itself: the runner's pick-up and the claim
+ * take a moment, which would otherwise be lost every second.
  */
-const LEAD_MS = 40;
+const LEAD_MS = 100;
+/**
+ * A run claims the bot's slots that come free within this much of the first, and sends each when it
+ * does: a second's sends come back over a few dozen milliseconds, and their slots with them.
+ */
+const SPREAD_MS = 150;
 /** The admin's progress message is edited at most this often. */
 export const PROGRESS_EVERY_MS = 3_000;
 
@@ -27,19 +30,22 @@ type Payload = { broadcastId: number; step: number };
 /**
  * Delivers a broadcast, one second's worth of sends per run: a run claims up to the bot's rate
  * (`broadcast_rate_per_second`, reserved on the bot's send clock in the database, so every
- * broadcast of the bot and every process share it), sends, marks each group of sends at once, and
- * queues the next step of the chain for when the clock allows. A run holds a runner slot only while
- * it sends (well under a second), never while it waits for the pace, so many shops broadcast at
- * once, each at its own bot's pace, without starving the other jobs.
+ * broadcast of the bot and every process share it), sends them all at once, marks every outcome
+ * and queues the next step of the chain for a second after its last send, in one transaction. Runs
+ * are in the runner's `paced` lane: a run holds a slot only while it sends (well under a second),
+ * never while it waits for the pace, so many shops broadcast at once, each at its own bot's pace,
+ * without waiting for or starving the other jobs.
  *
  * Never twice: a recipient is claimed (`sending`) before its send and marked right after; a run that
  * dies in between leaves its rows `sending`, and the next attempt of its step counts them `unknown`
- * and does not send them again (a duplicate is worse than a gap; the report shows them). A 429 moves
- * the bot's clock past retry_after and gives the unsent rows back, pausing all of the bot's
- * broadcasts; a 403 marks the customer unreachable.
+ * and does not send them again (a duplicate is worse than a gap; the report shows them): at most one
+ * second's worth per bot and crash. A 429 moves the bot's clock past retry_after and gives the
+ * unsent rows back, pausing all of the bot's broadcasts; a 403 marks the customer unreachable.
  */
 export const broadcastDeliver = defineJob<Payload>({
   name: 'broadcast-deliver',
+  lane: 'paced',
+  messagesCustomers: true,
   payload: z.object({ broadcastId: z.number().int().positive(), step: z.number().int().min(0) }),
   // one job per step: a retried step cannot fork the chain (its next step exists already)
   dedupeKey: ({ broadcastId, step }) => `${broadcastDeliverKey(broadcastId)}:${step}`,
@@ -58,22 +64,14 @@ async function deliverStep(job: JobContext<Payload>, { app, notices }: JobDeps):
   // before claiming anything: a bot not running in this process throws RetryLater here
   const sender = notices.broadcastSender(botId);
   const rate = await services.settings.get('broadcast_rate_per_second');
-  const claim = (inlineWaitMs: number) =>
-    delivery.claimRun(id, {
-      step: payload.step,
-      attempt: job.attempt,
-      ratePerSecond: rate,
-      batchSize: Math.min(PARALLEL_SENDS, rate),
-      budget: rate,
-      inlineWaitMs,
-    });
-  let run = await claim(LEAD_MS * 2);
-  if (run.kind === 'soon') {
-    const { delayMs } = run;
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
-    // no second wait inline: if the clock moved meanwhile, the next step is queued for it
-    run = await claim(0);
-  }
+  const run = await delivery.claimRun(id, {
+    step: payload.step,
+    attempt: job.attempt,
+    ratePerSecond: rate,
+    batchSize: rate,
+    inlineWaitMs: LEAD_MS * 2,
+    spreadMs: SPREAD_MS,
+  });
   switch (run.kind) {
     case 'missing':
       return;
@@ -85,8 +83,6 @@ async function deliverStep(job: JobContext<Payload>, { app, notices }: JobDeps):
     case 'draining':
       // the next step was queued with the claim
       return;
-    case 'soon':
-      throw new Error('a claim without an inline wait cannot answer "soon"');
     case 'batch':
       break;
     default: {
@@ -94,20 +90,31 @@ async function deliverStep(job: JobContext<Payload>, { app, notices }: JobDeps):
       throw new Error(`unknown delivery run ${String(never)}`);
     }
   }
-  const sent = await sendRun(job, run.broadcast, run.recipients, rate, sender.send, delivery);
-  // the next second's worth goes a second after this run's LAST send (a 429 moved it further):
-  // counted from the first, a run whose sends took a while under load would let the next one's
-  // overlap it, and any one second could hold more than the bot's pace
-  await delivery.scheduleNext(id, payload.step, {
-    sends: sent.claimed,
+  const sent = await sendAll(job, run.broadcast, run.recipients, sender.send);
+  const { editProgress } = await delivery.finishRun(id, payload.step, {
+    ...sent,
+    slots: run.slots,
     ratePerSecond: rate,
-    elapsedMs: 0,
-    pauseMs: sent.floodMs,
+    next: sent.stop === undefined,
     leadMs: LEAD_MS,
+    progressEveryMs: run.broadcast.progressMessageId === null ? undefined : PROGRESS_EVERY_MS,
   });
-  if (run.broadcast.progressMessageId !== null && (await delivery.claimProgressEdit(id, PROGRESS_EVERY_MS))) {
-    await notices.broadcastProgress(botId, id, logger);
-  }
+  if (sent.flood) logLimit(logger, sent.flood.pauseMs, sent.flood.unsent.length, sent.stop);
+  if (sent.stop !== undefined) throw sent.stop;
+  if (editProgress) await notices.broadcastProgress(botId, id, logger);
+}
+
+/** Waits `ms`, or until the run is aborted (then the claimed rows go back: nothing was sent). */
+async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 async function report(job: JobContext<Payload>, { app, notices }: JobDeps): Promise<void> {
@@ -117,92 +124,91 @@ async function report(job: JobContext<Payload>, { app, notices }: JobDeps): Prom
   }
 }
 
-type Delivery = BroadcastsService['delivery'];
+/** What a run's sends came to, for `Delivery.finishRun`. */
+interface RunOutcome {
+  readonly outcomes: SendOutcome[];
+  /** 5xx: nothing taken, tried again later. */
+  readonly retry: number[];
+  /** A 429 (or the bot unable to send, or the run aborted): the bot's pause, and the rows not sent. */
+  readonly flood?: { pauseMs: number; unsent: number[] } | undefined;
+  /** The bot cannot send at all (401), or the run was aborted: this attempt fails once marked. */
+  readonly stop?: unknown;
+  /** For each send that went out, how long ago (ms) its answer came back. */
+  readonly sentAgoMs: number[];
+}
 
 /**
- * Sends a run's recipients PARALLEL_SENDS at a time: each group is marked, and the next group
- * claimed, in one transaction as soon as it comes back, up to `budget` sends. Returns the pause
- * Telegram asked for (ms) when a 429 stopped it (the group's unsent rows given back), and how many
- * were claimed in all.
+ * Sends to every claimed recipient (a second's worth at most, the bot's rate), each when its slot of
+ * the bot's pace comes free, and sorts the answers. A run aborted before a send gives that row back.
  */
-async function sendRun(
+async function sendAll(
   job: JobContext<Payload>,
   broadcast: Broadcast,
-  first: readonly ClaimedRecipient[],
-  budget: number,
+  recipients: readonly (ClaimedRecipient & { readonly startInMs: number })[],
   send: (broadcast: Broadcast, chatId: number, signal: AbortSignal) => Promise<BroadcastSendResult>,
-  delivery: Delivery,
-): Promise<{ floodMs: number | undefined; claimed: number }> {
-  const id = broadcast.id;
-  let group: readonly ClaimedRecipient[] = first;
-  let claimed = first.length;
-  while (group.length > 0) {
-    if (job.signal.aborted) {
-      // not sent: back to the queue for the next attempt
-      await delivery.flooded(
-        id,
-        0,
-        group.map((r) => r.customerId),
-      );
-      throw job.signal.reason ?? new Error('aborted');
+): Promise<RunOutcome> {
+  // every send (and its wait) listens to the run's signal: a second's worth at once is expected
+  setMaxListeners(Math.max(getMaxListeners(job.signal), recipients.length * 2 + 10), job.signal);
+  const started = performance.now();
+  const results = await Promise.all(
+    recipients.map(async (recipient) => {
+      const waitMs = recipient.startInMs - (performance.now() - started);
+      if (waitMs > 0) await sleep(waitMs, job.signal);
+      if (job.signal.aborted) return { recipient, result: undefined, at: 0 };
+      const result = await send(broadcast, recipient.chatId, job.signal);
+      return { recipient, result, at: performance.now() };
+    }),
+  );
+  const finished = performance.now();
+  const outcomes: SendOutcome[] = [];
+  const retry: number[] = [];
+  const unsent: number[] = [];
+  const sentAgoMs: number[] = [];
+  let floodMs: number | undefined;
+  let stop: unknown;
+  for (const { recipient, result, at } of results) {
+    const customerId = recipient.customerId;
+    if (result === undefined) {
+      // aborted before its send: nothing went out
+      unsent.push(customerId);
+      stop = job.signal.reason ?? new Error('aborted');
+      continue;
     }
-    const results = await Promise.all(
-      group.map(async (recipient) => ({
-        recipient,
-        result: await send(broadcast, recipient.chatId, job.signal),
-      })),
-    );
-    const outcomes: SendOutcome[] = [];
-    const retry: number[] = [];
-    let floodMs: number | undefined;
-    let stop: unknown;
-    for (const { recipient, result } of results) {
-      const customerId = recipient.customerId;
-      switch (result.kind) {
-        case 'sent':
-        case 'blocked':
-        case 'unknown':
-          outcomes.push({ customerId, status: result.kind });
-          break;
-        case 'failed':
-          outcomes.push({ customerId, status: 'failed', error: result.error });
-          break;
-        case 'flood':
-          floodMs = Math.max(floodMs ?? 0, result.retryAfterMs);
-          break;
-        case 'retry':
-          retry.push(customerId);
-          break;
-        case 'stop':
-          stop = result.error;
-          break;
-        default: {
-          const never: never = result;
-          throw new Error(`unknown send result ${String(never)}`);
-        }
+    sentAgoMs.push(finished - at);
+    switch (result.kind) {
+      case 'sent':
+      case 'blocked':
+      case 'unknown':
+        outcomes.push({ customerId, status: result.kind });
+        break;
+      case 'failed':
+        outcomes.push({ customerId, status: 'failed', error: result.error });
+        break;
+      case 'flood':
+        floodMs = Math.max(floodMs ?? 0, result.retryAfterMs);
+        unsent.push(customerId);
+        break;
+      case 'retry':
+        retry.push(customerId);
+        break;
+      case 'stop':
+        stop = result.error;
+        unsent.push(customerId);
+        break;
+      default: {
+        const never: never = result;
+        throw new Error(`unknown send result ${String(never)}`);
       }
     }
-    if (floodMs !== undefined || stop !== undefined) {
-      await delivery.markAndClaim(id, { outcomes, retry }, undefined);
-      const settled = new Set([...outcomes.map((o) => o.customerId), ...retry]);
-      const unsent = group.filter((r) => !settled.has(r.customerId)).map((r) => r.customerId);
-      const pauseMs = floodMs ?? 5_000;
-      await delivery.flooded(id, pauseMs, unsent);
-      logLimit(job.logger, pauseMs, unsent.length, stop);
-      if (stop !== undefined) throw stop;
-      return { floodMs: pauseMs, claimed };
-    }
-    const room = budget - claimed;
-    group = await delivery.markAndClaim(
-      id,
-      { outcomes, retry },
-      room > 0
-        ? { step: job.payload.step, attempt: job.attempt, limit: Math.min(PARALLEL_SENDS, room) }
-        : undefined,
-    );
-    claimed += group.length;
   }
-  return { floodMs: undefined, claimed };
+  if (floodMs === undefined && stop === undefined) return { outcomes, retry, sentAgoMs };
+  return {
+    outcomes,
+    retry,
+    flood: { pauseMs: floodMs ?? (unsent.length > 0 ? 5_000 : 0), unsent },
+    stop,
+    sentAgoMs,
+  };
 }
 
 function logLimit(logger: Logger, pauseMs: number, unsent: number, stop: unknown): void {

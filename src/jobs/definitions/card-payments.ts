@@ -13,6 +13,7 @@ export const cardReceiptForward = defineJob({
 /** Tells the customer how their payment ended and writes the outcome onto every admin message. */
 export const cardPaymentDecided = defineJob({
   name: 'card-payment-decided',
+  messagesCustomers: true,
   payload: z.object({
     paymentId: z.number().int().positive(),
     /** The admin message the deciding press already rewrote (absent: decided by the API or expiry). */

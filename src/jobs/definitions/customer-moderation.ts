@@ -7,6 +7,7 @@ import { defineJob } from '../define.js';
  */
 export const customerModerationNotice = defineJob({
   name: 'customer-moderation-notice',
+  messagesCustomers: true,
   payload: z.object({
     customerId: z.number().int().positive(),
     event: z.enum(['blocked', 'unblocked']),
@@ -19,6 +20,7 @@ export const customerModerationNotice = defineJob({
 /** A message an admin wrote to one customer (admin menu or REST API), delivered by the shop's bot. */
 export const customerMessage = defineJob({
   name: 'customer-message',
+  messagesCustomers: true,
   payload: z.object({
     customerId: z.number().int().positive(),
     text: z.string().min(1).max(4000),

@@ -17,6 +17,7 @@ export const floodNoticeKey = (chatId: number, retryAfterSeconds: number, now = 
  */
 export const floodWaitNotice = defineJob({
   name: 'flood-wait-notice',
+  messagesCustomers: true,
   payload: z.object({ chatId: z.number().int(), language: z.enum(['fa', 'en', 'ru']) }),
   handler: ({ botId, payload, logger }, { notices }) =>
     notices.floodWaitOver(botId, payload.chatId, payload.language, logger),

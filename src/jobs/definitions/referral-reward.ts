@@ -29,6 +29,7 @@ export const referralReward = defineJob({
 /** Tells a customer about a referral reward credited to them (their own bonus, or as the inviter). */
 export const referralRewardNotice = defineJob({
   name: 'referral-reward-notice',
+  messagesCustomers: true,
   payload: z.object({
     entryId: z.number().int().positive(),
     /** The invited customer whose payment earned it. */

@@ -11,6 +11,7 @@ export const SUBSCRIPTION_NOTICE_DEDUPE_PREFIX = 'subscription-notice:';
  */
 export const sendSubscriptionNotice = defineJob({
   name: 'send-subscription-notice',
+  messagesCustomers: true,
   payload: z.object({ noticeId: z.number().int().positive() }),
   dedupeKey: ({ noticeId }) => `${SUBSCRIPTION_NOTICE_DEDUPE_PREFIX}${noticeId}`,
   maxAttempts: 10,

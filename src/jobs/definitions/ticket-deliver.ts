@@ -8,6 +8,7 @@ import { defineJob } from '../define.js';
  */
 export const ticketDeliver = defineJob({
   name: 'ticket-deliver',
+  messagesCustomers: true,
   payload: z.object({ messageId: z.number().int().positive() }),
   dedupeKey: ({ messageId }) => `ticket-deliver:${messageId}`,
   handler: ({ botId, payload, logger }, { notices }) => notices.ticketEvent(botId, payload.messageId, logger),

@@ -13,6 +13,8 @@ export interface Broadcast {
   readonly createdBy: number | null;
   readonly text: string;
   readonly photo: string | null;
+  /** The bot whose file id `photo` is, when not this shop's own (an operator's photo): each send uploads it. */
+  readonly photoBotId: number | null;
   readonly button: { readonly text: string; readonly url: string } | null;
   readonly segment: BroadcastSegment;
   readonly segmentLanguage: Language | null;
@@ -28,7 +30,7 @@ export interface Broadcast {
 /** How many recipients are in each state. `pending` counts those not sent yet. */
 export type BroadcastCounts = Record<BroadcastRecipientStatus, number>;
 
-const COLUMNS = sql`id, origin, created_by, text, photo, button_text, button_url, segment, segment_language,
+const COLUMNS = sql`id, origin, created_by, text, photo, photo_bot_id, button_text, button_url, segment, segment_language,
   status, total, progress_chat_id, progress_message_id, progress_language, created_at, finished_at`;
 
 const toDate = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)));
@@ -40,6 +42,7 @@ export const toBroadcast = (row: Record<string, unknown>): Broadcast => ({
   createdBy: toNumberOrNull(row.created_by),
   text: String(row.text),
   photo: (row.photo as string | null) ?? null,
+  photoBotId: toNumberOrNull(row.photo_bot_id ?? null),
   button:
     row.button_text && row.button_url ? { text: String(row.button_text), url: String(row.button_url) } : null,
   segment: row.segment as BroadcastSegment,
@@ -65,6 +68,7 @@ export interface NewBroadcast {
   readonly createdBy: number | null;
   readonly text: string;
   readonly photo: string | null;
+  readonly photoBotId: number | null;
   readonly button: { readonly text: string; readonly url: string } | null;
   readonly audience: Audience;
   readonly progress: {
@@ -78,9 +82,11 @@ export interface NewBroadcast {
 export async function insertBroadcast(tx: TenantTx, input: NewBroadcast): Promise<Broadcast | undefined> {
   const { audience } = input;
   const inserted = await tx.execute(sql`
-    INSERT INTO broadcasts (bot_id, origin, created_by, text, photo, button_text, button_url, segment,
-                            segment_language, progress_chat_id, progress_message_id, progress_language)
+    INSERT INTO broadcasts (bot_id, origin, created_by, text, photo, photo_bot_id, button_text, button_url,
+                            segment, segment_language, progress_chat_id, progress_message_id,
+                            progress_language)
     VALUES (${tx.botId}, ${input.origin}, ${input.createdBy}, ${input.text}, ${input.photo},
+            ${input.photo === null ? null : input.photoBotId},
             ${input.button?.text ?? null}, ${input.button?.url ?? null}, ${audience.segment},
             ${audience.segment === 'language' ? audience.language : null},
             ${input.progress?.chatId ?? null}, ${input.progress?.messageId ?? null},
@@ -179,43 +185,95 @@ export async function settleDeadClaims(
   return rowsOf(result).length;
 }
 
-/** Milliseconds until the bot may send again (0: now), creating its send clock on first use. */
-export async function lockPace(tx: TenantTx): Promise<number> {
+/** The bot's send clock, as a run finds it (locked until its transaction ends). */
+export interface PaceState {
+  /** Until the pause after a 429 is over (0: none). */
+  readonly pauseMs: number;
+  /** When each of the bot's used slots may be used again, from now (0: now), ascending. */
+  readonly slotMs: readonly number[];
+}
+
+const paceColumns = sql`
+  greatest(0, extract(epoch FROM next_send_at - clock_timestamp()) * 1000)::float8 AS pause_ms,
+  ARRAY(SELECT greatest(0, extract(epoch FROM s - clock_timestamp()) * 1000)::float8
+          FROM unnest(slots) s ORDER BY s) AS slot_ms`;
+
+const toPace = (row: { pause_ms: number; slot_ms: number[] | string } | undefined): PaceState => ({
+  pauseMs: Number(row?.pause_ms ?? 0),
+  slotMs: parseFloatArray(row?.slot_ms),
+});
+
+/** A float8[] as either driver returns it (an array, or its text form). */
+function parseFloatArray(value: number[] | string | undefined): number[] {
+  if (value === undefined) return [];
+  if (Array.isArray(value)) return value.map(Number);
+  const inner = value.replace(/^\{|\}$/g, '');
+  return inner === '' ? [] : inner.split(',').map(Number);
+}
+
+/**
+ * When each of the bot's `rate` send slots may be used next, from now, ascending: the latest
+ * `rate` of its slots (a rate lowered since counts only the most recent sends), the rest free, none
+ * before the pause is over.
+ */
+export function readySlots(pace: PaceState, rate: number): number[] {
+  const used = pace.slotMs.slice(Math.max(0, pace.slotMs.length - rate));
+  const free = Array.from({ length: rate - used.length }, () => 0);
+  return [...free, ...used].map((ms) => Math.max(ms, pace.pauseMs));
+}
+
+/** Locks the bot's send clock, creating it on first use. */
+export async function lockPace(tx: TenantTx): Promise<PaceState> {
   // one statement: creates the clock on first use, and locks it either way
   const result = await tx.execute(sql`
     INSERT INTO broadcast_pace (bot_id) VALUES (${tx.botId})
     ON CONFLICT (bot_id) DO UPDATE SET next_send_at = broadcast_pace.next_send_at
-    RETURNING greatest(0, extract(epoch FROM next_send_at - clock_timestamp()) * 1000)::float8 AS wait_ms`);
-  return Number(rowsOf<{ wait_ms: number }>(result)[0]?.wait_ms ?? 0);
-}
-
-/** Reserves the bot's clock for `sends` messages at `ratePerSecond` from now. */
-export async function advancePace(tx: TenantTx, sends: number, ratePerSecond: number): Promise<void> {
-  await tx.execute(sql`
-    UPDATE broadcast_pace
-       SET next_send_at = greatest(next_send_at, clock_timestamp())
-                          + make_interval(secs => ${sends / ratePerSecond})
-     WHERE bot_id = ${tx.botId}`);
+    RETURNING ${paceColumns}`);
+  return toPace(rowsOf<{ pause_ms: number; slot_ms: number[] | string }>(result)[0]);
 }
 
 /**
- * The batch's sends started `elapsedMs` ago: the next may start no earlier than `sends` at the rate
- * after that first send (not after the claim, which came a moment before it), so any one second
- * holds no more than a second's worth even when runs start late or early.
+ * Holds `count` of the bot's slots (its earliest) for a run about to send, until `holdMs` from now:
+ * by then its sends have ended, whatever became of the run. Returns the hold's mark, which
+ * `releaseSlots` gives back.
  */
-export async function paceFromFirstSend(
+export async function holdSlots(
   tx: TenantTx,
-  sends: number,
-  ratePerSecond: number,
-  elapsedMs: number,
-): Promise<number> {
+  run: { rate: number; used: number; count: number; holdMs: number },
+): Promise<string> {
+  // the kept slots (the latest `rate`) less the earliest ones taken beyond the free ones
+  const drop = Math.max(0, run.count - (run.rate - Math.min(run.used, run.rate)));
   const result = await tx.execute(sql`
     UPDATE broadcast_pace
-       SET next_send_at = greatest(next_send_at, clock_timestamp()
-                          + make_interval(secs => ${(sends * 1000) / ratePerSecond / 1000 - elapsedMs / 1000}))
+       SET slots = ARRAY(SELECT s FROM (SELECT s FROM unnest(slots) s ORDER BY s DESC LIMIT ${run.rate}) kept
+                          ORDER BY s OFFSET ${drop})
+                   || array_fill(clock_timestamp() + make_interval(secs => ${run.holdMs / 1000}),
+                                 ARRAY[${run.count}::int])
      WHERE bot_id = ${tx.botId}
-    RETURNING greatest(0, extract(epoch FROM next_send_at - clock_timestamp()) * 1000)::float8 AS wait_ms`);
-  return Number(rowsOf<{ wait_ms: number }>(result)[0]?.wait_ms ?? 0);
+    RETURNING slots[array_upper(slots, 1)]::text AS mark`);
+  return String(rowsOf<{ mark: string }>(result)[0]?.mark);
+}
+
+/**
+ * A run's sends are over: its `count` held slots come back, each used one a second after its send
+ * came back (`nextInMs` from now, one per send that went out). Returns the clock as it is now.
+ */
+export async function releaseSlots(
+  tx: TenantTx,
+  run: { mark: string; count: number; nextInMs: readonly number[] },
+): Promise<PaceState> {
+  const next = `{${run.nextInMs.map((ms) => (ms / 1000).toFixed(3)).join(',')}}`;
+  const result = await tx.execute(sql`
+    UPDATE broadcast_pace
+       SET slots = ARRAY(
+             SELECT s FROM (SELECT unnest(slots) AS s
+                            EXCEPT ALL
+                            SELECT unnest(array_fill(${run.mark}::timestamptz, ARRAY[${run.count}::int]))) kept
+             UNION ALL
+             SELECT clock_timestamp() + make_interval(secs => x) FROM unnest(${next}::float8[]) x)
+     WHERE bot_id = ${tx.botId}
+    RETURNING ${paceColumns}`);
+  return toPace(rowsOf<{ pause_ms: number; slot_ms: number[] | string }>(result)[0]);
 }
 
 /** Telegram said to wait: nothing of this bot's broadcasts goes out before then. */

@@ -7,7 +7,6 @@ import { parseInput } from '../../shared/validation.js';
 import type { FeatureFlagsService } from '../feature-flags/feature-flags-service.js';
 import { type BroadcastContent, broadcastContent } from './broadcast-content.js';
 import {
-  advancePace,
   type Broadcast,
   type BroadcastCounts,
   type ClaimedRecipient,
@@ -18,12 +17,15 @@ import {
   countByStatus,
   countInFlight,
   finishBroadcast,
+  holdSlots,
   insertBroadcast,
   lockPace,
   markOutcomes,
-  paceFromFirstSend,
+  type PaceState,
   pausePace,
+  readySlots,
   releaseRecipients,
+  releaseSlots,
   type SendOutcome,
   selectBroadcast,
   selectBroadcastPage,
@@ -41,11 +43,23 @@ export const MAX_SEND_ATTEMPTS = 3;
  * it is settled as `unknown` even when no later attempt of its step came to say so.
  */
 export const DEAD_CLAIM_AFTER_MS = 120_000;
+/**
+ * A send gives up after this long (broadcast-notices.ts): slots a run holds come back this much
+ * (and a second) after its last planned send, even when the run died.
+ */
+export const SEND_TIMEOUT_MS = 15_000;
+/** Slots held by a run show as further off than a second: a run waits at most this for them. */
+const HELD_SLOT_RECHECK_MS = 1_000;
 
 export interface NewBroadcastInput extends BroadcastContent {
   readonly audience: Audience;
   readonly origin: Broadcast['origin'];
   readonly createdBy?: number | null;
+  /**
+   * The bot whose file id `photo` is, when not this shop's (an operator's photo from the master
+   * bot): each send fetches it through that bot and uploads it.
+   */
+  readonly photoBotId?: number | null;
   /** The admin message that will show progress and the final report. */
   readonly progress?: { readonly chatId: number; readonly messageId: number; readonly language: Language };
 }
@@ -59,6 +73,14 @@ export type CancelBroadcastError =
   | { readonly code: 'not_found' }
   | { readonly code: 'finished'; readonly broadcast: Broadcast };
 
+/**
+ * When a run should look at the bot's slots again: when the first comes free, but no later than a
+ * second while other runs hold them (they give them back sooner, free a second after their sends),
+ * and not before a 429's pause is over.
+ */
+const nextLookMs = (pace: PaceState, ready: readonly number[]): number =>
+  Math.max(pace.pauseMs, Math.min(ready[0] ?? 0, HELD_SLOT_RECHECK_MS));
+
 /** Queues step `step` of a broadcast's delivery chain (once: its dedupe key names the step). */
 const enqueueStep = (tx: TenantTx, broadcastId: number, step: number, delayMs: number) =>
   enqueue(tx, broadcastDeliver, { broadcastId, step }, { delayMs });
@@ -69,15 +91,18 @@ export type DeliveryRun =
   | { readonly kind: 'missing' }
   /** Done or cancelled: nothing to send (the report may still be due). */
   | { readonly kind: 'stopped'; readonly broadcast: Broadcast }
-  /** The bot's clock allows it in a moment (`inlineWaitMs` or less): the caller waits and claims again. */
-  | { readonly kind: 'soon'; readonly delayMs: number }
   /** The bot's send clock (its pace, or a 429) says: not before `delayMs` (the next step is queued). */
   | { readonly kind: 'wait'; readonly delayMs: number }
-  /** Send these now (possibly none when all claimed were skipped); more may follow. */
+  /**
+   * Send these now (possibly none when all claimed were skipped), each `startInMs` from now, when
+   * its slot of the bot's pace comes free; then `finishRun` with `slots`. More may follow.
+   */
   | {
       readonly kind: 'batch';
       readonly broadcast: Broadcast;
-      readonly recipients: readonly ClaimedRecipient[];
+      readonly recipients: readonly (ClaimedRecipient & { readonly startInMs: number })[];
+      /** The bot's slots this run holds, to give back with its sends' times. */
+      readonly slots: { readonly mark: string; readonly count: number } | undefined;
     }
   /** Nothing left to claim, but another run still holds rows: look again shortly. */
   | { readonly kind: 'draining'; readonly delayMs: number }
@@ -118,6 +143,7 @@ export function createBroadcastsService({ tenant, flags }: { tenant: TenantDb; f
           createdBy: input.createdBy ?? null,
           text: content.value.text,
           photo: content.value.photo ?? null,
+          photoBotId: input.photoBotId ?? null,
           button: content.value.button ?? null,
           audience: input.audience,
           progress: input.progress ?? null,
@@ -173,10 +199,11 @@ export function createBroadcastsService({ tenant, flags }: { tenant: TenantDb; f
     /** The delivery's steps, for the `broadcast-deliver` job. */
     delivery: {
       /**
-       * One run's claim, in one transaction: settles what a dead run left claimed, waits for the
-       * bot's send clock, reserves it for `budget` sends (a second's worth) and claims the first
-       * `batchSize` recipients; the run claims the rest of its budget as it marks (`markAndClaim`),
-       * so a run that dies leaves at most one group of sends unknown.
+       * One run's claim, in one transaction: settles what a dead run left claimed, looks at the bot's
+       * send slots (its rate of them: each comes free a second after the send that used it came
+       * back) and claims a recipient for each slot free within `spreadMs` of the first, at most
+       * `batchSize`, holding those slots until the run gives them back (`finishRun`). When no slot is
+       * free within `inlineWaitMs`, the chain's next step is queued for when one is.
        */
       async claimRun(
         id: number,
@@ -185,9 +212,10 @@ export function createBroadcastsService({ tenant, flags }: { tenant: TenantDb; f
           attempt: number;
           ratePerSecond: number;
           batchSize: number;
-          budget?: number;
-          /** A wait this short is left to the caller (`soon`) rather than queued as the next step. */
+          /** A wait this short is waited out by the caller, not queued as the next step. */
           inlineWaitMs?: number;
+          /** Slots free this much after the first are claimed too (their sends wait for them). */
+          spreadMs?: number;
         },
       ): Promise<DeliveryRun> {
         return tenant.transaction(async (tx): Promise<DeliveryRun> => {
@@ -198,20 +226,36 @@ export function createBroadcastsService({ tenant, flags }: { tenant: TenantDb; f
           if (run.attempt > 1 || run.step % 20 === 0) {
             await settleDeadClaims(tx, id, { ...run, staleAfterMs: DEAD_CLAIM_AFTER_MS });
           }
-          const waitMs = await lockPace(tx);
-          if (waitMs > 0 && waitMs <= (run.inlineWaitMs ?? 0))
-            return { kind: 'soon', delayMs: Math.ceil(waitMs) };
-          if (waitMs > 0) {
-            // the chain's next step, when the clock allows, in this same transaction
-            await enqueueStep(tx, id, run.step + 1, Math.ceil(waitMs));
-            return { kind: 'wait', delayMs: Math.ceil(waitMs) };
+          const pace = await lockPace(tx);
+          const ready = readySlots(pace, run.ratePerSecond);
+          const firstMs = ready[0] ?? 0;
+          if (firstMs > (run.inlineWaitMs ?? 0)) {
+            const delayMs = Math.ceil(nextLookMs(pace, ready));
+            // the chain's next step, when a slot comes free, in this same transaction
+            await enqueueStep(tx, id, run.step + 1, delayMs);
+            return { kind: 'wait', delayMs };
           }
-          const { claimed, skipped } = await claimRecipients(tx, id, { ...run, limit: run.batchSize });
+          const usable = ready.filter((ms) => ms <= firstMs + (run.spreadMs ?? 0)).slice(0, run.batchSize);
+          const { claimed, skipped } = await claimRecipients(tx, id, { ...run, limit: usable.length });
           if (claimed.length > 0) {
-            await advancePace(tx, Math.max(claimed.length, run.budget ?? 0), run.ratePerSecond);
-            return { kind: 'batch', broadcast, recipients: claimed };
+            const last = usable[claimed.length - 1] ?? 0;
+            const mark = await holdSlots(tx, {
+              rate: run.ratePerSecond,
+              used: pace.slotMs.length,
+              count: claimed.length,
+              holdMs: last + SEND_TIMEOUT_MS + 1_000,
+            });
+            return {
+              kind: 'batch',
+              broadcast,
+              recipients: claimed.map((recipient, index) => ({
+                ...recipient,
+                startInMs: Math.ceil(usable[index] ?? 0),
+              })),
+              slots: { mark, count: claimed.length },
+            };
           }
-          if (skipped > 0) return { kind: 'batch', broadcast, recipients: [] };
+          if (skipped > 0) return { kind: 'batch', broadcast, recipients: [], slots: undefined };
           if ((await countInFlight(tx, id)) > 0) {
             await enqueueStep(tx, id, run.step + 1, 2_000);
             return { kind: 'draining', delayMs: 2_000 };
@@ -222,62 +266,62 @@ export function createBroadcastsService({ tenant, flags }: { tenant: TenantDb; f
       },
 
       /**
-       * After a batch: the bot's clock moves to a second's worth after the batch's first send
-       * (`elapsedMs` ago). Returns how long until the next batch may go.
+       * A run's end, in one transaction: marks its sends (5xx ones back to the queue, counted as an
+       * attempt; after a 429, the unsent ones back without one and the bot's pause past
+       * `retry_after`), gives the run's slots back (each used one free a second after its send came
+       * back, `sentAgoMs` ago), queues the chain's next step for when a slot is free (`leadMs`
+       * early: the run waits out the rest itself) and claims the progress message's edit when one is
+       * due. Without `next` (the bot cannot send at all) no step is queued: the caller's attempt
+       * fails and is retried.
        */
-      paceAfterBatch: (sends: number, ratePerSecond: number, elapsedMs: number): Promise<number> =>
-        tenant.transaction((tx) => paceFromFirstSend(tx, sends, ratePerSecond, elapsedMs)),
-
-      /**
-       * After a run: moves the bot's clock as `paceAfterBatch` does and queues the chain's next step
-       * for when the clock (or a 429's pause) allows, in one transaction. Returns that delay.
-       */
-      async scheduleNext(
+      async finishRun(
         id: number,
         step: number,
         run: {
-          sends: number;
+          outcomes: readonly SendOutcome[];
+          retry: readonly number[];
+          flood?: { pauseMs: number; unsent: readonly number[] } | undefined;
+          slots: { mark: string; count: number } | undefined;
+          /** For each send that went out, how long ago it came back. */
+          sentAgoMs: readonly number[];
           ratePerSecond: number;
-          elapsedMs: number;
-          pauseMs?: number | undefined;
-          /** Queue the next step this much before the clock allows (it waits out the rest inline). */
+          next: boolean;
           leadMs?: number;
+          progressEveryMs?: number | undefined;
         },
-      ): Promise<number> {
+      ): Promise<{ delayMs: number; editProgress: boolean }> {
         return tenant.transaction(async (tx) => {
-          const paced =
-            run.sends === 0 ? 0 : await paceFromFirstSend(tx, run.sends, run.ratePerSecond, run.elapsedMs);
-          const delayMs = Math.ceil(Math.max(paced, run.pauseMs ?? 0));
-          // due a little early: claiming takes a moment, and the run waits out the rest itself
-          await enqueueStep(tx, id, step + 1, Math.max(0, delayMs - (run.leadMs ?? 0)));
-          return delayMs;
+          if (run.outcomes.length > 0) await markOutcomes(tx, id, run.outcomes);
+          await releaseRecipients(tx, id, run.retry, {
+            countsAsAttempt: true,
+            maxAttempts: MAX_SEND_ATTEMPTS,
+          });
+          if (run.flood) {
+            await pausePace(tx, run.flood.pauseMs);
+            await releaseRecipients(tx, id, run.flood.unsent, {
+              countsAsAttempt: false,
+              maxAttempts: MAX_SEND_ATTEMPTS,
+            });
+          }
+          const pace = run.slots
+            ? await releaseSlots(tx, {
+                ...run.slots,
+                nextInMs: run.sentAgoMs.map((ago) => 1_000 - ago),
+              })
+            : await lockPace(tx);
+          const delayMs = Math.ceil(nextLookMs(pace, readySlots(pace, run.ratePerSecond)));
+          if (run.next) await enqueueStep(tx, id, step + 1, Math.max(0, delayMs - (run.leadMs ?? 0)));
+          const editProgress =
+            run.progressEveryMs !== undefined && (await claimProgressEdit(tx, id, run.progressEveryMs));
+          return { delayMs, editProgress };
         });
       },
 
-      /** Marks sends as they come back (each group of sends in one statement). */
+      /** Marks sends (one statement per outcome). */
       markOutcomes: (id: number, outcomes: readonly SendOutcome[]): Promise<void> =>
         outcomes.length === 0
           ? Promise.resolve()
           : tenant.transaction((tx) => markOutcomes(tx, id, outcomes)),
-
-      /**
-       * Marks a group of sends (5xx ones back to the queue) and, in the same transaction, claims the
-       * run's next group: one round trip per group. None when the broadcast stopped meanwhile.
-       */
-      markAndClaim: (
-        id: number,
-        settled: { outcomes: readonly SendOutcome[]; retry: readonly number[] },
-        next: { step: number; attempt: number; limit: number } | undefined,
-      ): Promise<ClaimedRecipient[]> =>
-        tenant.transaction(async (tx) => {
-          if (settled.outcomes.length > 0) await markOutcomes(tx, id, settled.outcomes);
-          await releaseRecipients(tx, id, settled.retry, {
-            countsAsAttempt: true,
-            maxAttempts: MAX_SEND_ATTEMPTS,
-          });
-          if (!next || next.limit <= 0) return [];
-          return (await claimRecipients(tx, id, next)).claimed;
-        }),
 
       /**
        * Telegram answered 429: the bot's clock moves past `retryAfterMs`, pausing all of its

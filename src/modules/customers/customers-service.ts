@@ -20,7 +20,7 @@ export interface Page {
 
 const REFERRAL_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 /** 10 characters of a 31-letter alphabet: collisions are not a practical concern. */
-const newReferralCode = () =>
+export const newReferralCode = () =>
   Array.from(randomBytes(10), (byte) => REFERRAL_ALPHABET[byte % REFERRAL_ALPHABET.length]).join('');
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);

@@ -30,7 +30,11 @@ export const FEATURES = {
     description:
       "Autopay on a subscription's card: renewal from the balance before expiry (autopay_* settings)",
   },
-  mini_app: { default: false, description: 'Main-menu button opening the mini app at config.url (https)' },
+  mini_app: {
+    default: false,
+    description:
+      "The shop's Mini App at PUBLIC_BASE_URL/app/<bot id>: its API, a main-menu button and the chat menu button (https)",
+  },
   // on by default: the button shows only once the shop has an active pack of that kind
   traffic_packs: {
     default: true,

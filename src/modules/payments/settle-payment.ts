@@ -7,6 +7,7 @@ import { publishPaymentCredited } from '../../shared/metric-events.js';
 import type { LedgerEntry } from '../ledger/ledger-service.js';
 import { type PayOutcome, payOrder } from '../orders/pay-order.js';
 import { queueReferralReward } from '../referral/queue-referral-reward.js';
+import { payWaitingResellerPurchase } from '../resellers/pay-waiting.js';
 import { creditPayment, type PaymentCredit } from './credit-payment.js';
 
 /**
@@ -77,6 +78,9 @@ export async function settlePayment<Row, P = never>(
     posting.status === 'posted' && credit.orderId != null
       ? await payOrder(tx, credit.orderId, settlement.now)
       : undefined;
+  // a reseller plan or a shop's wallet credit waiting for this money (the master shop) takes it now
+  if (posting.status === 'posted' && credit.orderId == null && (credit.kind ?? 'topup') === 'topup')
+    await payWaitingResellerPurchase(tx, credit.customerId, settlement.now);
   // money the customer paid in earns their inviter's rewards: queued with it, paid by a job
   if (posting.status === 'posted' && (credit.kind ?? 'topup') === 'topup')
     await queueReferralReward(tx, {

@@ -450,6 +450,44 @@ export const SETTINGS = {
     default: 0,
     tenantEditable: true,
   }),
+  // resellers signing themselves up in the master bot (src/modules/resellers; read on the master shop only)
+  reseller_signup_enabled: define({
+    group: 'resellers',
+    description:
+      "Master bot only: customers may open a shop of their own ('Open my shop'), paying a reseller plan",
+    expects: 'true or false',
+    schema: z.boolean(),
+    default: false,
+    tenantEditable: false,
+  }),
+  reseller_approval_required: define({
+    group: 'resellers',
+    description:
+      'Master bot only: a paid reseller signup waits for an operator to approve it before the shop starts',
+    expects: 'true or false',
+    schema: z.boolean(),
+    default: false,
+    tenantEditable: false,
+  }),
+  reseller_grace_days: define({
+    group: 'resellers',
+    description:
+      'Master bot only: days a reseller shop whose monthly fee its wallet cannot pay keeps selling before its sales are suspended',
+    expects: 'a whole number from 0 to 60 (days)',
+    schema: int(0, 60),
+    default: 3,
+    tenantEditable: false,
+  }),
+  // maintenance mode (src/bot/features/maintenance-gate.ts)
+  maintenance_message: define({
+    group: 'maintenance',
+    description:
+      "What customers are told while the shop or the platform is in maintenance; empty uses the built-in 'back soon' line",
+    expects: 'text of at most 200 characters (a button press shows it as an alert, which holds 200)',
+    schema: z.string().max(200),
+    default: '',
+    tenantEditable: true,
+  }),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

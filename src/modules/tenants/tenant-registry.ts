@@ -47,6 +47,8 @@ const createInput = z.object({
   createdBy: z.number().int().optional(),
   botInfo: z.record(z.string(), z.unknown()).optional(),
   username: z.string().optional(),
+  /** The master shop's reseller signup this shop is made for (src/modules/resellers/start-shop.ts). */
+  resellerSignupId: z.number().int().positive().optional(),
 });
 export type CreateTenantInput = z.input<typeof createInput>;
 
@@ -150,6 +152,7 @@ export function createTenantRegistry({ db, secrets, bus }: TenantRegistryDeps) {
               createdBy: rest.createdBy ?? null,
               botInfo: rest.botInfo ?? null,
               username: rest.username ?? null,
+              resellerSignupId: rest.resellerSignupId ?? null,
               tokenCiphertext: secrets.seal(token),
               telegramBotId,
               apiTokenHash: hashApiToken(apiToken),
@@ -202,6 +205,23 @@ export function createTenantRegistry({ db, secrets, bus }: TenantRegistryDeps) {
       return rows.map(toTenant);
     },
     /** The decrypted Telegram token, for the fleet that runs the bot. */
+    /**
+     * Every active tenant with its bot token, in one query: the fleet's reconcile reads the whole
+     * fleet at once rather than two transactions per bot.
+     */
+    async findActiveWithTokens(): Promise<{ tenant: Tenant; token: string }[]> {
+      const rows = await db.transaction((tx) =>
+        tx
+          .select({ ...publicColumns, ciphertext: bots.tokenCiphertext })
+          .from(bots)
+          .where(eq(bots.isActive, true))
+          .orderBy(asc(bots.id)),
+      );
+      return rows.map(({ ciphertext, ...row }) => ({
+        tenant: toTenant(row),
+        token: secrets.open(ciphertext),
+      }));
+    },
     async revealToken(id: BotId): Promise<string | undefined> {
       const [row] = await db.transaction((tx) =>
         tx.select({ ciphertext: bots.tokenCiphertext }).from(bots).where(eq(bots.id, id)),

@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { botConfigurations, type OrderKind } from '../../db/schema.js';
 import type { TenantTx } from '../../db/tenant-tx.js';
 
+import { resellerSalesSuspension } from '../resellers/reseller-shop.js';
 import { SETTINGS } from '../settings/registry.js';
 import { admitSale, readWalletBilling } from './consumption-billing.js';
 import { findWalletEntryByRef, lockWallet, postWalletEntry } from './wallet-posting.js';
@@ -77,6 +78,10 @@ export async function chargeSale(
   if (!Number.isSafeInteger(input.trafficGb) || input.trafficGb < 0)
     throw new RangeError('trafficGb must be a whole number of GB, 0 for unlimited');
   const kind = input.kind ?? 'purchase';
+  // a reseller shop whose monthly fee went unpaid past the grace period sells nothing new
+  // (src/modules/resellers/reseller-shop.ts): refused like a wallet that cannot cover the sale
+  const suspended = await resellerSalesSuspension(tx);
+  if (suspended) return { status: 'insufficient', ...suspended };
   // billed by consumption (src/modules/wallet/consumption-billing.ts): the daily charge pays for
   // the traffic; a sale only needs the wallet's admission (a new subscription a balance above zero,
   // a renewal or a pack one above minus the grace)

@@ -58,6 +58,38 @@ describe.each(BACKENDS)('broadcasts API on %s', (backend) => {
     expect(broadcastView.strict().parse(list.body.items[0])).toMatchObject({ id: answer.body.id });
   });
 
+  it('takes a photo by URL or by file id with its caption, and a tg:// button', async () => {
+    const { id, apiToken } = await h.tenant();
+    await customers(id, ['en']);
+    for (const photo of ['https://example.com/servers.jpg', 'AgACAgIAAxkBAAIBZ2V_file-id_1']) {
+      const answer = await h.call('POST', `/api/v1/bots/${id}/broadcasts`, {
+        token: apiToken,
+        body: {
+          text: 'c'.repeat(1024),
+          photo,
+          button: { text: 'Channel', url: 'tg://resolve?domain=remnafleet' },
+          segment: 'all',
+        },
+      });
+      expect(answer.status).toBe(201);
+      expect(answer.body).toMatchObject({
+        photo,
+        button: { text: 'Channel', url: 'tg://resolve?domain=remnafleet' },
+        total: 1,
+      });
+    }
+    // neither a file id nor an http(s) URL; a button's text over 64 characters
+    for (const body of [
+      { text: 'x', photo: 'ftp://example.com/a.jpg', segment: 'all' },
+      { text: 'x', photo: 'not a file id', segment: 'all' },
+      { text: 'x', button: { text: 'b'.repeat(65), url: 'https://example.com' }, segment: 'all' },
+      { text: 'x', button: { text: 'Go', url: 'javascript:alert(1)' }, segment: 'all' },
+    ]) {
+      const refused = await h.call('POST', `/api/v1/bots/${id}/broadcasts`, { token: apiToken, body });
+      expectErrorBody(refused, 400, 'invalid_request');
+    }
+  });
+
   it('refuses bad input with the fields named, an empty segment and a shop with broadcasts off (409)', async () => {
     const { id, apiToken } = await h.tenant();
     await customers(id, ['en']);

@@ -75,6 +75,15 @@ const OPERATIONS: [string, string, 'operator' | 'any'][] = [
   ['post', '/api/v1/bots/{id}/tickets/{ticketId}/reply', 'any'],
   ['post', '/api/v1/bots/{id}/tickets/{ticketId}/close', 'any'],
   ['post', '/api/v1/bots/{id}/tickets/{ticketId}/reopen', 'any'],
+  ['get', '/api/v1/maintenance', 'operator'],
+  ['put', '/api/v1/maintenance', 'operator'],
+  ['get', '/api/v1/bots/{id}/maintenance', 'any'],
+  ['put', '/api/v1/bots/{id}/maintenance', 'any'],
+  ['get', '/api/v1/resellers/plans', 'operator'],
+  ['post', '/api/v1/resellers/plans', 'operator'],
+  ['put', '/api/v1/resellers/plans/{planId}', 'operator'],
+  ['get', '/api/v1/resellers/signups', 'operator'],
+  ['get', '/api/v1/bots/{id}/reseller', 'any'],
 ];
 
 type Operation = {

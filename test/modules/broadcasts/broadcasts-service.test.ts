@@ -59,7 +59,7 @@ describe.each(BACKENDS)('broadcasts on %s', (backend) => {
   /** Lets the bot send again now (the tests do not wait for the pace). */
   const resetPace = (botId: BotId) =>
     inTenant(db(), botId, (tx) =>
-      tx.execute(sql`UPDATE broadcast_pace SET next_send_at = now() - interval '1 second'`),
+      tx.execute(sql`UPDATE broadcast_pace SET next_send_at = now() - interval '1 second', slots = '{}'`),
     );
 
   const recipientStatuses = (botId: BotId, broadcastId: number) =>
@@ -151,6 +151,31 @@ describe.each(BACKENDS)('broadcasts on %s', (backend) => {
       }),
     );
     expect(button).toMatchObject({ code: 'invalid', field: 'button.url' });
+    const photo = expectErr(
+      await shop.broadcasts.create({
+        text: 'x',
+        photo: 'file:///etc/passwd',
+        audience: { segment: 'all' },
+        origin: 'api',
+      }),
+    );
+    expect(photo).toMatchObject({ code: 'invalid', field: 'photo' });
+    // a tg:// link and an operator's photo (the master bot's file id, uploaded by this bot)
+    const operators = expectOk(
+      await shop.broadcasts.create({
+        text: 'x',
+        photo: 'AgACAgIAAxkBAAIB',
+        photoBotId: shop.botId,
+        button: { text: 'Support', url: 'tg://resolve?domain=support' },
+        audience: { segment: 'all' },
+        origin: 'operator',
+      }),
+    );
+    expect(operators).toMatchObject({
+      photo: 'AgACAgIAAxkBAAIB',
+      photoBotId: shop.botId,
+      button: { text: 'Support', url: 'tg://resolve?domain=support' },
+    });
     await shop.flags.set('broadcasts', false);
     expect(
       expectErr(await shop.broadcasts.create({ text: 'x', audience: { segment: 'all' }, origin: 'admin' }))
@@ -179,7 +204,7 @@ describe.each(BACKENDS)('broadcasts on %s', (backend) => {
     expect(batches[0]?.kind === 'batch' && batches[0].recipients).toHaveLength(5);
     for (const run of runs.filter((r) => r.kind !== 'batch')) {
       expect(run.kind).toBe('wait');
-      // five sends at five a second: the clock is a second ahead
+      // the bot's five slots are held by the run sending: the others look again within a second
       expect(run.kind === 'wait' && run.delayMs).toBeGreaterThan(500);
       expect(run.kind === 'wait' && run.delayMs).toBeLessThanOrEqual(1000);
     }
@@ -197,6 +222,50 @@ describe.each(BACKENDS)('broadcasts on %s', (backend) => {
         })
       ).kind,
     ).toBe('wait');
+  });
+
+  it("paces by the bot's slots: each comes free a second after the send that used it came back", async () => {
+    const shop = await freshShop();
+    for (let i = 0; i < 8; i += 1) await customer(shop, 'fa');
+    const broadcast = expectOk(
+      await shop.broadcasts.create({ text: 'Hi', audience: { segment: 'all' }, origin: 'api' }),
+    );
+    const delivery = shop.broadcasts.delivery;
+    const claim = (step: number, inlineWaitMs = 0) =>
+      delivery.claimRun(broadcast.id, {
+        step,
+        attempt: 1,
+        ratePerSecond: 5,
+        batchSize: 5,
+        inlineWaitMs,
+        spreadMs: 300,
+      });
+    const first = await claim(0);
+    if (first.kind !== 'batch') throw new Error(first.kind);
+    expect(first.recipients.map((r) => r.startInMs)).toEqual([0, 0, 0, 0, 0]);
+    // all five slots are held while the run sends: nobody else may send for this bot
+    const held = await claim(1, 500);
+    expect(held).toMatchObject({ kind: 'wait', delayMs: 1000 });
+    // the five sends came back 200, 200, 100, 0 and 0 ms ago
+    const finished = await delivery.finishRun(broadcast.id, 0, {
+      outcomes: first.recipients.map((r) => ({ customerId: r.customerId, status: 'sent' as const })),
+      retry: [],
+      slots: first.slots,
+      sentAgoMs: [200, 200, 100, 0, 0],
+      ratePerSecond: 5,
+      next: false,
+    });
+    expect(finished.delayMs).toBeGreaterThan(700);
+    expect(finished.delayMs).toBeLessThanOrEqual(800);
+    // the next run claims the three left, each to be sent when its slot comes free
+    const next = await claim(2, 1000);
+    if (next.kind !== 'batch') throw new Error(next.kind);
+    const starts = next.recipients.map((r) => r.startInMs);
+    expect(starts).toHaveLength(3);
+    expect(starts[0]).toBeGreaterThan(650);
+    expect(starts[0]).toBeLessThanOrEqual(800);
+    expect(starts[2]! - starts[0]!).toBeGreaterThanOrEqual(99);
+    expect(starts[2]! - starts[0]!).toBeLessThanOrEqual(101);
   });
 
   it('never hands out a recipient twice: what a dead run claimed becomes unknown, the rest is delivered', async () => {

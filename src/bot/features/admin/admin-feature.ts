@@ -3,6 +3,7 @@ import { onPress } from '../../callback-data.js';
 import type { BotContext } from '../../context.js';
 import { isAdmin } from '../is-admin.js';
 import { menuHomeButton } from '../keyboards.js';
+import { maintenanceSection } from '../maintenance-admin.js';
 import { answersOf, answerTo, type SectionRows } from '../section.js';
 import {
   adminCancelButton,
@@ -39,7 +40,7 @@ const SECTIONS: SectionRows = [
   [customersSection, statsSection],
   [promoCodesSection, groupsSection],
   [settingsSection, walletSection],
-  [broadcastSection],
+  [broadcastSection, maintenanceSection],
 ];
 
 const ANSWERS = answersOf(SECTIONS);

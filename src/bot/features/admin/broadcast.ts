@@ -1,5 +1,10 @@
 import { Composer, InlineKeyboard } from 'grammy';
-import { CAPTION_MAX, parseButtonUrl, TEXT_MAX } from '../../../modules/broadcasts/broadcast-content.js';
+import {
+  BUTTON_TEXT_MAX,
+  CAPTION_MAX,
+  parseButtonUrl,
+  TEXT_MAX,
+} from '../../../modules/broadcasts/broadcast-content.js';
 import type { Broadcast } from '../../../modules/broadcasts/broadcasts-service.js';
 import { ADMIN_SEGMENTS, type AdminSegment, type Audience } from '../../../modules/broadcasts/segments.js';
 import type { Language } from '../../../shared/language.js';
@@ -152,7 +157,7 @@ async function receiveText(
   }
   const [label = '', link = ''] = text.split('\n').map((line) => line.trim());
   const url = parseButtonUrl(link);
-  if (label.length === 0 || label.length > 64 || !url) {
+  if (label.length === 0 || label.length > BUTTON_TEXT_MAX || !url) {
     await replyWithCancel(ctx, ctx.t('broadcast-bad-button'));
     return;
   }

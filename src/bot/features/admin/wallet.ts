@@ -6,6 +6,7 @@ import { callbackData, integer, onPress } from '../../callback-data.js';
 import type { BotContext } from '../../context.js';
 import { formatNumber, formatTraffic } from '../../format.js';
 import type { Translate } from '../../i18n.js';
+import { walletTopUpLink } from '../master/signup-buttons.js';
 import type { Section } from '../section.js';
 import { answer, ask, clearInput, money, parseWhole, replyWithCancel, show, withHome } from './admin-ui.js';
 
@@ -194,10 +195,18 @@ export function topUpContact(
 async function showTopUp(ctx: BotContext): Promise<void> {
   const contact = await ctx.shop.services.operatorContact();
   const { text, keyboard } = topUpContact(ctx.t, contact, ctx.shop.tenant.id, ctx.language);
+  // paid to the operator in the master bot with its payment methods, credited to this wallet once
+  // (src/bot/features/master/signup-topup.ts)
+  const payHere = contact.masterUsername
+    ? new InlineKeyboard()
+        .url(ctx.t('reseller-btn-topup'), walletTopUpLink(contact.masterUsername, ctx.shop.tenant.id))
+        .row()
+    : undefined;
+  if (payHere) for (const row of keyboard.inline_keyboard) if (row.length > 0) payHere.row(...row);
   await show(
     ctx,
-    `${ctx.t('wallet-admin-topup-title')}\n\n${text}`,
-    withHome(keyboard.text(ctx.t('adm-btn-back'), walletButton.build()), ctx.t),
+    `${ctx.t('wallet-admin-topup-title')}\n\n${payHere ? `${ctx.t('reseller-topup-how')}\n\n` : ''}${text}`,
+    withHome((payHere ?? keyboard).text(ctx.t('adm-btn-back'), walletButton.build()), ctx.t),
   );
 }
 

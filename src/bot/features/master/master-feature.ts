@@ -2,9 +2,10 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { onPress } from '../../callback-data.js';
 import type { BotContext } from '../../context.js';
 import { isAdmin } from '../is-admin.js';
+import { maintenanceMasterSection } from '../maintenance-master.js';
 import { answersOf, answerTo, type SectionRows } from '../section.js';
 import { addTenantSection } from './add-tenant.js';
-import { broadcastSection } from './broadcast.js';
+import { broadcastSection, receiveOperatorBroadcastPhoto } from './broadcast.js';
 import { fleetStatsSection } from './fleet-stats.js';
 import {
   anyPanelButton,
@@ -15,6 +16,7 @@ import {
   panelHomeButton,
   show,
 } from './master-ui.js';
+import { resellerPlansSection } from './reseller-plans.js';
 import { tenantsSection } from './tenant-list.js';
 
 export type { MasterDeps } from './master-ui.js';
@@ -27,7 +29,8 @@ export type { MasterDeps } from './master-ui.js';
 const SECTIONS: readonly (readonly PanelSection[])[] = [
   [addTenantSection],
   [tenantsSection, fleetStatsSection],
-  [broadcastSection],
+  [broadcastSection, maintenanceMasterSection],
+  [resellerPlansSection],
 ];
 
 const OPERATOR_COMMANDS = ['fleet', 'operator'];
@@ -91,6 +94,8 @@ export function createMasterFeature(deps: MasterDeps): Composer<BotContext> {
   // an old panel button whose action no longer exists
   buttons.callbackQuery(anyPanelButton.pattern, (ctx) => ctx.answerCallbackQuery());
 
+  // the operators' broadcast's photo (with its caption) while one is being composed
+  operators.on('message:photo', receiveOperatorBroadcastPhoto);
   // What the operator was asked to type goes to the section that asked.
   operators.on('message:text', async (ctx, next) => {
     const awaiting = ctx.session.awaiting;

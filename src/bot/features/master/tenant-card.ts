@@ -4,6 +4,7 @@ import { asBotId, type BotId } from '../../../shared/ids.js';
 import { MAX_MONEY } from '../../../shared/money.js';
 import { callbackData, id, integer, oneOf, onPress, token } from '../../callback-data.js';
 import { type AwaitingOf, type BotContext, confirmingOf } from '../../context.js';
+import { shopMaintenanceButton } from '../maintenance-master.js';
 import type { Answers } from '../section.js';
 import {
   backToPanel,
@@ -50,6 +51,8 @@ const tenantKeyboard = (ctx: BotContext, id: BotId, isActive: boolean, isMaster:
     .row()
     .text(ctx.t('master-btn-wallet'), walletButton.build({ botId: id }))
     .text(ctx.t('onb-btn-setup'), setupButton.build({ botId: id }))
+    .row()
+    .text(ctx.t('mnt-master-shop-btn'), shopMaintenanceButton.build({ botId: id }))
     .row()
     .text(ctx.t('master-btn-refresh'), tenantButton.build({ botId: id }))
     .row()

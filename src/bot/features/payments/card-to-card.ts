@@ -10,7 +10,7 @@ import { cardNumberInGroups } from './receipt-view.js';
 import { payButton, paymentRequest } from './topup.js';
 
 /** The card shown stays valid for a receipt this long; later messages are ordinary messages again. */
-const RECEIPT_WINDOW_MS = 6 * 3_600_000;
+export const RECEIPT_WINDOW_MS = 6 * 3_600_000;
 
 const cancelButton = callbackData('c2c:cancel');
 

@@ -1,5 +1,6 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import type { Customer } from '../../../modules/customers/customers-service.js';
+import type { PaymentMethod as ShopPaymentMethod } from '../../../modules/miniapp/miniapp-service.js';
 import { parseAmount } from '../../../modules/payments/top-up.js';
 import { asOrderId, type OrderId } from '../../../shared/ids.js';
 import { callbackData, id, integer, oneOf, onPress, optionalId } from '../../callback-data.js';
@@ -34,33 +35,30 @@ const presetAmountButton = callbackData('topup:amt', { amount: integer() });
 const customAmountButton = callbackData('topup:custom');
 const cancelTopUpButton = callbackData('topup:cancel');
 
-const METHOD_FLAGS = {
-  card: 'card_to_card',
-  zp: 'zarinpal',
-  stars: 'telegram_stars',
-} as const satisfies Record<PaymentMethod, string>;
-
 const METHOD_LABELS: Record<PaymentMethod, string> = {
   card: 'pay-method-card',
   zp: 'pay-method-zarinpal',
   stars: 'pay-method-stars',
 };
 
+/** The bot's name of each payment method of the shop (`pay:zp:...` is older than the Mini App). */
+const BUTTON_METHODS: Record<ShopPaymentMethod, PaymentMethod> = {
+  card: 'card',
+  zarinpal: 'zp',
+  stars: 'stars',
+};
+const SHOP_METHODS: Record<PaymentMethod, ShopPaymentMethod> = {
+  card: 'card',
+  zp: 'zarinpal',
+  stars: 'stars',
+};
+
 /**
  * The payment methods this tenant has switched on, in the order they are offered; card-to-card
- * only while the shop has an active card to show.
+ * only while the shop has an active card to show (the rule the Mini App shares).
  */
 export async function enabledMethods(ctx: BotContext): Promise<PaymentMethod[]> {
-  const { flags, cards } = ctx.shop.services;
-  const methods = Object.keys(METHOD_FLAGS) as PaymentMethod[];
-  const enabled = await Promise.all(
-    methods.map(async (method) => {
-      if (!(await flags.isEnabled(METHOD_FLAGS[method]))) return false;
-      if (method !== 'card') return true;
-      return (await cards.findPage({ limit: 1, offset: 0, isActive: true })).total > 0;
-    }),
-  );
-  return methods.filter((_, index) => enabled[index]);
+  return (await ctx.shop.services.miniApp.enabledMethods()).map((method) => BUTTON_METHODS[method]);
 }
 
 const money = (ctx: BotContext, amount: number) =>
@@ -129,32 +127,39 @@ export async function paymentRequest(
   { method, amount: offeredAmount, order }: { method: PaymentMethod; amount: number; order: OrderId | null },
 ): Promise<PaymentRequest | undefined> {
   const customer = ctx.customer;
-  const services = ctx.shop.services;
-  if (!customer || !(await services.flags.isEnabled(METHOD_FLAGS[method]))) {
+  if (!customer) {
     await ctx.answerCallbackQuery({ text: ctx.t('feature-disabled'), show_alert: true });
     return undefined;
   }
-  if (order !== null) {
-    const orderId = order;
-    const due = await services.topUp.dueForOrder(customer.id, orderId);
-    if (due.status === 'not_payable') {
+  // the same rules as the Mini App's payments (modules/miniapp): method on, amount, order due
+  const request = await ctx.shop.services.miniApp.paymentRequest({
+    customerId: customer.id,
+    method: SHOP_METHODS[method],
+    amount: offeredAmount,
+    orderId: order,
+  });
+  switch (request.status) {
+    case 'ok':
+      return { customer, amount: request.amount, orderId: request.orderId };
+    case 'method_unavailable':
+      await ctx.answerCallbackQuery({ text: ctx.t('feature-disabled'), show_alert: true });
+      return undefined;
+    case 'order_unavailable':
       await ctx.answerCallbackQuery({ text: ctx.t('topup-order-unavailable'), show_alert: true });
       return undefined;
-    }
-    if (due.status === 'covered') {
+    case 'covered':
       await ctx.answerCallbackQuery();
       await retireButtons(ctx);
-      await completeCoveredOrder(ctx, orderId);
+      await completeCoveredOrder(ctx, request.orderId);
       return undefined;
+    case 'amount_out_of_range':
+      await ctx.answerCallbackQuery({ text: ctx.t('topup-amount-unavailable'), show_alert: true });
+      return undefined;
+    default: {
+      const never: never = request;
+      throw new Error(`unhandled payment request ${JSON.stringify(never)}`);
     }
-    return { customer, amount: due.missing, orderId };
   }
-  const check = await services.topUp.checkAmount(offeredAmount);
-  if (check.status !== 'ok') {
-    await ctx.answerCallbackQuery({ text: ctx.t('topup-amount-unavailable'), show_alert: true });
-    return undefined;
-  }
-  return { customer, amount: offeredAmount, orderId: null };
 }
 
 async function sendAmountChoice(ctx: BotContext): Promise<void> {

@@ -154,6 +154,7 @@ describe.each(BACKENDS)('tenant admin menu on %s', (backend) => {
       'adm:settings',
       'adm:wallet',
       'adm:bc',
+      'adm:mnt',
       'menu:home',
     ]);
     // a section of a feature switched off has no button: tickets show once the operator allows them

@@ -142,7 +142,19 @@ describe.each(BACKENDS)('broadcasts through the simulator on %s', (backend) => {
       (m) => (m.text ?? '').includes('Who should get it?'),
     );
     await press(shop, admin, 'adm:bc:seg:language', (text) => text.includes('which language'));
-    const review = await press(shop, admin, 'adm:bc:lang:fa', (text) => text.includes('Recipients: 1'));
+    await press(shop, admin, 'adm:bc:lang:fa', (text) => text.includes('Recipients: 1'));
+    // the preview is exactly what the customers get: the photo, its caption, the button
+    const review = await adminAction(
+      shop,
+      admin,
+      () => admin.pressButton(shop.bot, 'adm:bc:preview'),
+      (m) => (m.text ?? '').includes('This is how customers will see it'),
+    );
+    const [preview] = received(shop, admin, 'New servers');
+    expect(preview?.photo?.length).toBeGreaterThan(0);
+    expect(preview?.buttons.flat()).toEqual([
+      expect.objectContaining({ text: 'Open', url: 'https://example.com/servers' }),
+    ]);
     const go = admin.pressButton(shop.bot, { button: 'adm:bc:go', messageId: review.messageId });
     await h.sim.waitForCallbackAnswer(go.callbackQueryId);
     const photo = await h.sim.waitForMessage(

@@ -1,3 +1,4 @@
+import { Api } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimUser } from '../../../../sim/telegram/index.js';
 import { BACKENDS } from '../../../support/database.js';
@@ -53,8 +54,16 @@ describe.each(BACKENDS)("operators' broadcast to shop admins on %s", (backend) =
     );
     since = latestMessageId(h, master, operator);
     operator.sendText(master.bot, 'Maintenance tonight at 02:00');
+    await fromMaster(since, (text) => text.includes('Add a link button'));
+    since = latestMessageId(h, master, operator);
+    const without = operator.pressButton(master.bot, 'fleet:bc:btn:no');
+    await h.sim.waitForCallbackAnswer(without.callbackQueryId);
     const review = await fromMaster(since, (text) => text.includes('2 admins in 2 shops'));
-    expect(review.text).toContain('Maintenance tonight at 02:00');
+    // the preview above the count: the message exactly as the admins get it
+    const preview = h.sim
+      .chat(master.bot, operator)
+      .messages.filter((m) => m.fromBot && m.messageId > since && m.messageId < review.messageId);
+    expect(preview.map((m) => m.text)).toEqual(['Maintenance tonight at 02:00']);
     const send = operator.pressButton(master.bot, { button: 'fleet:bc:go', messageId: review.messageId });
     await h.sim.waitForCallbackAnswer(send.callbackQueryId);
     await h.sim.waitForMessage(master.bot, operator, (m) =>
@@ -75,5 +84,66 @@ describe.each(BACKENDS)("operators' broadcast to shop admins on %s", (backend) =
     expect(h.sim.chat(master.bot, ali).messages).toEqual([]);
     const list = await one.services.broadcasts.list();
     expect(list).toMatchObject([{ origin: 'operator', segment: 'admins', total: 1, createdBy: operator.id }]);
+  });
+
+  it("sends a photo with its caption and a link button: each shop bot uploads the master bot's photo", async () => {
+    const adminId = 991_201;
+    const three = await openTestShop(h, 'Three', { admins: [adminId] });
+    const admin = h.sim.user({ id: adminId, firstName: 'Dara' });
+    await enterShop(h, three.shop, admin);
+
+    let since = latestMessageId(h, master, operator);
+    operator.sendCommand(master.bot, 'fleet');
+    await fromMaster(since, (text) => text.includes('Fleet control panel'));
+    const pressed = operator.pressButton(master.bot, 'fleet:bc');
+    await h.sim.waitForCallbackAnswer(pressed.callbackQueryId);
+    since = latestMessageId(h, master, operator);
+    operator.sendPhoto(master.bot, { caption: 'New panel version' });
+    await fromMaster(since, (text) => text.includes('Add a link button'));
+    const add = operator.pressButton(master.bot, 'fleet:bc:btn:yes');
+    await h.sim.waitForCallbackAnswer(add.callbackQueryId);
+    await fromMaster(since, (text) => text.includes('two lines'));
+    since = latestMessageId(h, master, operator);
+    operator.sendText(master.bot, 'Release notes\nhttps://example.com/notes');
+    const review = await fromMaster(since, (text) => text.includes('will get the message above'));
+    const preview = h.sim
+      .chat(master.bot, operator)
+      .messages.filter((m) => m.fromBot && m.messageId > since && m.messageId < review.messageId);
+    expect(preview).toHaveLength(1);
+    expect(preview[0]).toMatchObject({ caption: 'New panel version' });
+    expect(preview[0]?.photo?.length).toBeGreaterThan(0);
+    expect(preview[0]?.buttons.flat()).toEqual([
+      expect.objectContaining({ text: 'Release notes', url: 'https://example.com/notes' }),
+    ]);
+    const send = operator.pressButton(master.bot, { button: 'fleet:bc:go', messageId: review.messageId });
+    await h.sim.waitForCallbackAnswer(send.callbackQueryId);
+
+    const got = await h.sim.waitForMessage(
+      three.shop.bot,
+      admin,
+      (m) => m.fromBot && m.caption === 'New panel version',
+      { timeoutMs: 15_000 },
+    );
+    expect(got.photo?.length).toBeGreaterThan(0);
+    // the same picture, uploaded by the shop's bot (the master bot's file id is not valid there)
+    const bytes = async (bot: { token: string }, fileId: string) => {
+      const file = await new Api(bot.token, { apiRoot: h.sim.apiRoot }).getFile(fileId);
+      const res = await fetch(`${h.sim.apiRoot}/file/bot${bot.token}/${file.file_path}`);
+      return Buffer.from(await res.arrayBuffer());
+    };
+    expect(await bytes(three.shop.bot, got.photo!.at(-1)!.file_id)).toEqual(
+      await bytes(master.bot, preview[0]!.photo!.at(-1)!.file_id),
+    );
+    expect(got.buttons.flat()).toEqual([
+      expect.objectContaining({ text: 'Release notes', url: 'https://example.com/notes' }),
+    ]);
+    const [latest] = await three.services.broadcasts.list({ limit: 1 });
+    expect(latest).toMatchObject({ origin: 'operator', photoBotId: master.id, segment: 'admins' });
+    await eventually(
+      async () => (await three.services.broadcasts.get(latest!.id))?.status === 'done',
+      'the broadcast finished',
+      10_000,
+    );
+    expect((await three.services.broadcasts.progress(latest!.id))?.counts).toMatchObject({ sent: 1 });
   });
 });

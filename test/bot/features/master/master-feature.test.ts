@@ -73,7 +73,14 @@ describe.each(BACKENDS)('master bot on %s', (backend) => {
   it('adds a tenant from a pasted token; the new bot answers within seconds', async () => {
     operator.start(master.bot);
     const home = await next(0, (text) => text.includes('Fleet control panel'));
-    expect(callbacks(home)).toEqual(['fleet:add', 'fleet:list:0', 'fleet:stats', 'fleet:bc']);
+    expect(callbacks(home)).toEqual([
+      'fleet:add',
+      'fleet:list:0',
+      'fleet:stats',
+      'fleet:bc',
+      'fleet:mnt',
+      'fleet:rp:list',
+    ]);
 
     await pressTo('fleet:add', (text) => text.includes("Send the new tenant's bot token"));
 
