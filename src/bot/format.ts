@@ -16,6 +16,12 @@ export function formatNumber(value: number, language: Language, fractionDigits =
   }).format(value);
 }
 
+/** An id (a Telegram user or chat, a shop): no grouping, Persian digits in Persian ("-۱۰۰۱۲۳"). */
+export function formatId(value: number, language: Language): string {
+  const text = String(value);
+  return language === 'fa' ? text.replace(/[0-9]/g, (digit) => '۰۱۲۳۴۵۶۷۸۹'[Number(digit)]!) : text;
+}
+
 /** "۱۲۰٬۰۰۰ تومان", "120,000 Toman", "$4.99", "499,00 ₽". */
 export function formatMoney(amount: number, currency: Currency, language: Language, t: Translate): string {
   const units = MINOR_UNITS[currency];

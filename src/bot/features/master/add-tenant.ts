@@ -3,6 +3,7 @@ import { telegramBotIdOfToken } from '../../../modules/tenants/tenant-registry.j
 import { asBotId } from '../../../shared/ids.js';
 import { callbackData, onPress } from '../../callback-data.js';
 import type { BotContext } from '../../context.js';
+import { formatId } from '../../format.js';
 import {
   backToPanel,
   cancelKeyboard,
@@ -40,12 +41,15 @@ async function receiveToken(ctx: BotContext, deps: MasterDeps, text: string): Pr
   const existing = await tenants.getByTelegramBotId(telegramBotId);
   if (existing) {
     clearInput(ctx);
-    await ctx.reply(ctx.t('master-token-taken', { name: existing.name, id: String(existing.id) }), {
-      reply_markup: new InlineKeyboard()
-        .text(ctx.t('master-btn-open'), tenantButton.build({ botId: asBotId(existing.id) }))
-        .row()
-        .text(ctx.t('master-btn-home'), panelHomeButton.build()),
-    });
+    await ctx.reply(
+      ctx.t('master-token-taken', { name: existing.name, id: formatId(existing.id, ctx.language) }),
+      {
+        reply_markup: new InlineKeyboard()
+          .text(ctx.t('master-btn-open'), tenantButton.build({ botId: asBotId(existing.id) }))
+          .row()
+          .text(ctx.t('master-btn-home'), panelHomeButton.build()),
+      },
+    );
     return;
   }
   await ctx.replyWithChatAction('typing').catch(() => undefined);
@@ -79,7 +83,7 @@ async function receiveToken(ctx: BotContext, deps: MasterDeps, text: string): Pr
     ctx.t('master-tenant-added', {
       name: tenant.name,
       username: me.username,
-      id: String(tenant.id),
+      id: formatId(tenant.id, ctx.language),
       apiToken,
     }),
     {

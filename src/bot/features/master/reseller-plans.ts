@@ -5,7 +5,7 @@ import type { ResellerSignup } from '../../../modules/resellers/signups.js';
 import { asCustomerId } from '../../../shared/ids.js';
 import { callbackData, integer, oneOf, onPress, token } from '../../callback-data.js';
 import type { AwaitingOf, BotContext } from '../../context.js';
-import { formatMoney } from '../../format.js';
+import { formatId, formatMoney } from '../../format.js';
 import {
   cancelKeyboard,
   clearInput,
@@ -128,11 +128,11 @@ async function showWaiting(ctx: BotContext): Promise<void> {
     lines.push(signupCard(ctx, signup, who, money(ctx, signup.price)));
     keyboard
       .text(
-        ctx.t('reseller-op-btn-approve', { id: String(signup.id) }),
+        ctx.t('reseller-op-btn-approve', { id: formatId(signup.id, ctx.language) }),
         signupApproveButton.build({ signupId: signup.id }),
       )
       .text(
-        ctx.t('reseller-op-btn-reject', { id: String(signup.id) }),
+        ctx.t('reseller-op-btn-reject', { id: formatId(signup.id, ctx.language) }),
         signupRejectButton.build({ signupId: signup.id }),
       )
       .row();

@@ -4,6 +4,7 @@ import { asBotId, type BotId } from '../../../shared/ids.js';
 import { MAX_MONEY } from '../../../shared/money.js';
 import { callbackData, id, integer, oneOf, onPress, token } from '../../callback-data.js';
 import { type AwaitingOf, type BotContext, confirmingOf } from '../../context.js';
+import { formatId } from '../../format.js';
 import { shopMaintenanceButton } from '../maintenance-master.js';
 import type { Answers } from '../section.js';
 import {
@@ -76,7 +77,7 @@ async function showTenant(ctx: BotContext, deps: MasterDeps, id: BotId): Promise
   ]);
   const n = (value: number) => formatNumber(ctx.language, value);
   const text = ctx.t('master-tenant-card', {
-    id: String(tenant.id),
+    id: formatId(tenant.id, ctx.language),
     name: tenant.name,
     username: tenant.username ?? '-',
     ...tenantLabels(ctx, tenant),
@@ -121,7 +122,11 @@ async function showFeatures(ctx: BotContext, deps: MasterDeps, id: BotId): Promi
     if (index % 2 === 1) keyboard.row();
   });
   keyboard.row().text(ctx.t('master-btn-back'), tenantButton.build({ botId: id }));
-  await show(ctx, ctx.t('master-features-title', { name: tenant.name, id: String(id) }), keyboard);
+  await show(
+    ctx,
+    ctx.t('master-features-title', { name: tenant.name, id: formatId(id, ctx.language) }),
+    keyboard,
+  );
 }
 
 async function toggleFeature(ctx: BotContext, deps: MasterDeps, id: BotId, key: string): Promise<void> {
@@ -154,7 +159,7 @@ async function showWalletEntries(ctx: BotContext, deps: MasterDeps, id: BotId): 
       reason: entry.reason ?? '',
     }),
   );
-  const text = `${ctx.t('master-wallet-title', { name: tenant.name, id: String(id) })}\n\n${
+  const text = `${ctx.t('master-wallet-title', { name: tenant.name, id: formatId(id, ctx.language) })}\n\n${
     lines.length > 0 ? lines.join('\n') : ctx.t('master-wallet-empty')
   }`;
   await show(
@@ -251,7 +256,7 @@ async function receiveTopUp(
   await ctx.reply(
     ctx.t('master-topup-confirm', {
       name: tenant.name,
-      id: String(id),
+      id: formatId(id, ctx.language),
       amount: formatNumber(ctx.language, amount),
     }),
     {

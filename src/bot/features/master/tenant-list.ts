@@ -2,6 +2,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { asBotId } from '../../../shared/ids.js';
 import { onPress } from '../../callback-data.js';
 import type { BotContext } from '../../context.js';
+import { formatId } from '../../format.js';
 import { addTenantButton } from './add-tenant.js';
 import {
   formatAmounts,
@@ -29,7 +30,7 @@ async function showTenantList(ctx: BotContext, deps: MasterDeps, page: number): 
   const sales = await Promise.all(shown.map((tenant) => stats.tenantStats(tenant.id)));
   const lines = shown.map((tenant, index) =>
     ctx.t('master-list-line', {
-      id: String(tenant.id),
+      id: formatId(tenant.id, ctx.language),
       name: tenant.name,
       username: tenant.username ?? '-',
       ...tenantLabels(ctx, tenant),

@@ -4,6 +4,7 @@ import { isSettingKey, SETTING_KEYS, SETTINGS, type SettingKey } from '../../../
 import { asBotId, type BotId } from '../../../shared/ids.js';
 import { callbackData, id, onPress, token } from '../../callback-data.js';
 import type { AwaitingOf, BotContext } from '../../context.js';
+import { formatId } from '../../format.js';
 import { candidateValues, groupLabelKey, settingLabelKey } from '../admin/settings.js';
 import type { Answers } from '../section.js';
 import {
@@ -83,7 +84,11 @@ export function createTenantSettings(deps: MasterDeps) {
       if (index % 2 === 1) keyboard.row();
     });
     keyboard.row().text(ctx.t('master-btn-back'), setupButton.build({ botId: shop }));
-    await show(ctx, ctx.t('onb-settings-title', { name: tenant.name, id: String(shop) }), keyboard);
+    await show(
+      ctx,
+      ctx.t('onb-settings-title', { name: tenant.name, id: formatId(shop, ctx.language) }),
+      keyboard,
+    );
   }
 
   async function showGroup(ctx: BotContext, shop: BotId, group: string): Promise<void> {

@@ -4,6 +4,7 @@ import { asBotId, type BotId } from '../../../shared/ids.js';
 import type { Currency } from '../../../shared/money.js';
 import { callbackData, id, integer, oneOf, onPress, token } from '../../callback-data.js';
 import type { AwaitingOf, BotContext } from '../../context.js';
+import { formatId } from '../../format.js';
 import { parseTypedInteger } from '../panel-ui.js';
 import type { Answers } from '../section.js';
 import {
@@ -101,7 +102,8 @@ export function createTenantSetup(deps: MasterDeps) {
     await show(ctx, ctx.t('master-tenant-not-found'), backToPanel(ctx.t));
   };
 
-  const idText = (value: number) => String(value);
+  /** Ids on the setup screens: Persian digits in Persian. */
+  const idText = (ctx: BotContext, value: number) => formatId(value, ctx.language);
 
   /** A value as the setup screen shows it; "not set" for nothing. */
   const valueOr = (ctx: BotContext, value: string | null | undefined) =>
@@ -113,11 +115,14 @@ export function createTenantSetup(deps: MasterDeps) {
     const n = (value: number) => formatNumber(ctx.language, value);
     return ctx.t('onb-overview', {
       name: tenant.name,
-      id: idText(tenant.id),
-      admins: valueOr(ctx, tenant.adminTelegramIds.map(idText).join(', ')),
-      chat: valueOr(ctx, settings.admin_chat_id === null ? null : idText(settings.admin_chat_id)),
-      receipts: valueOr(ctx, settings.receipt_topic_id === null ? null : idText(settings.receipt_topic_id)),
-      tickets: valueOr(ctx, settings.ticket_topic_id === null ? null : idText(settings.ticket_topic_id)),
+      id: idText(ctx, tenant.id),
+      admins: valueOr(ctx, tenant.adminTelegramIds.map((value) => idText(ctx, value)).join(', ')),
+      chat: valueOr(ctx, settings.admin_chat_id === null ? null : idText(ctx, settings.admin_chat_id)),
+      receipts: valueOr(
+        ctx,
+        settings.receipt_topic_id === null ? null : idText(ctx, settings.receipt_topic_id),
+      ),
+      tickets: valueOr(ctx, settings.ticket_topic_id === null ? null : idText(ctx, settings.ticket_topic_id)),
       currency: ctx.t('master-currency', { currency: tenant.currency }),
       squads: settings.panel_squads.length === 0 ? ctx.t('onb-not-set') : n(settings.panel_squads.length),
       tag: settings.panel_tag ?? ctx.t('onb-tag-default', { tag: `RF${tenant.id}` }),
@@ -211,14 +216,14 @@ export function createTenantSetup(deps: MasterDeps) {
         for (const admin of tenant.adminTelegramIds) {
           keyboard
             .text(
-              ctx.t('onb-btn-remove-admin', { id: idText(admin) }),
+              ctx.t('onb-btn-remove-admin', { id: idText(ctx, admin) }),
               removeAdminButton.build({ botId: id, user: admin, mode: m }),
             )
             .row();
         }
         return {
           text: ctx.t('onb-admins-prompt', {
-            admins: valueOr(ctx, tenant.adminTelegramIds.map(idText).join(', ')),
+            admins: valueOr(ctx, tenant.adminTelegramIds.map((value) => idText(ctx, value)).join(', ')),
           }),
           keyboard: stepNav(ctx, id, step, walk, keyboard),
         };
@@ -231,8 +236,8 @@ export function createTenantSetup(deps: MasterDeps) {
           keyboard.text(ctx.t('onb-btn-clear'), clearButton.build({ botId: id, step: 'chat', mode: m }));
         return {
           text: ctx.t('onb-chat-prompt', {
-            chat: valueOr(ctx, chat === null ? null : idText(chat)),
-            bot: tenant.username ?? idText(tenant.telegramBotId),
+            chat: valueOr(ctx, chat === null ? null : idText(ctx, chat)),
+            bot: tenant.username ?? idText(ctx, tenant.telegramBotId),
           }),
           keyboard: stepNav(ctx, id, step, walk, keyboard),
         };
@@ -255,7 +260,7 @@ export function createTenantSetup(deps: MasterDeps) {
         return {
           text: ctx.t('onb-topic-prompt', {
             step,
-            topic: valueOr(ctx, topic === null ? null : idText(topic)),
+            topic: valueOr(ctx, topic === null ? null : idText(ctx, topic)),
           }),
           keyboard: stepNav(ctx, id, step, walk, keyboard),
         };
@@ -455,7 +460,7 @@ export function createTenantSetup(deps: MasterDeps) {
       tenant.id,
       'adm',
       walk,
-      ctx.t('onb-admins-added', { ids: added.map(idText).join(', ') }),
+      ctx.t('onb-admins-added', { ids: added.map((value) => idText(ctx, value)).join(', ') }),
     );
   }
 
@@ -471,7 +476,7 @@ export function createTenantSetup(deps: MasterDeps) {
     if (!check.ok) {
       return refuse(ctx, 'onb-chat-refused', {
         reason: check.reason,
-        bot: tenant.username ?? idText(tenant.telegramBotId),
+        bot: tenant.username ?? idText(ctx, tenant.telegramBotId),
       });
     }
     const stored = await deps.app
@@ -646,7 +651,7 @@ export function createTenantSetup(deps: MasterDeps) {
     const admins = tenant.adminTelegramIds.filter((admin) => admin !== user);
     if (admins.length !== tenant.adminTelegramIds.length)
       await tenants.update(id, { adminTelegramIds: admins });
-    await showStep(ctx, id, 'adm', walk, ctx.t('onb-admin-removed', { id: idText(user) }));
+    await showStep(ctx, id, 'adm', walk, ctx.t('onb-admin-removed', { id: idText(ctx, user) }));
   }
 
   async function chooseCurrency(ctx: BotContext, id: BotId, currency: Currency, walk: boolean) {
@@ -723,7 +728,10 @@ export function createTenantSetup(deps: MasterDeps) {
       .text(ctx.t('master-btn-back'), setupButton.build({ botId: id }));
     await show(
       ctx,
-      ctx.t(edit === 'api' ? 'onb-api-confirm' : 'onb-delete-confirm', { name: tenant.name, id: idText(id) }),
+      ctx.t(edit === 'api' ? 'onb-api-confirm' : 'onb-delete-confirm', {
+        name: tenant.name,
+        id: idText(ctx, id),
+      }),
       confirm,
     );
   }
@@ -750,7 +758,7 @@ export function createTenantSetup(deps: MasterDeps) {
     ctx.logger.info({ tenantId: id, operator: ctx.from?.id }, 'tenant deleted from the master bot');
     await show(
       ctx,
-      ctx.t('onb-deleted', { name: tenant.name, id: idText(id) }),
+      ctx.t('onb-deleted', { name: tenant.name, id: idText(ctx, id) }),
       new InlineKeyboard()
         .text(ctx.t('master-btn-tenants'), tenantListButton.build({ page: 0 }))
         .text(ctx.t('master-btn-home'), panelHomeButton.build()),
