@@ -43,7 +43,7 @@ import { createSessionsService } from './modules/sessions/sessions-service.js';
 import { createSettingsService, type SettingRows } from './modules/settings/settings-service.js';
 import { createSalesStats } from './modules/stats/sales-stats.js';
 import { createDevicesService } from './modules/subscriptions/devices.js';
-import { createPanelEventsService } from './modules/subscriptions/panel-events.js';
+import { createPanelEventsService, createPanelUserOwners } from './modules/subscriptions/panel-events.js';
 import { createPanelSquads } from './modules/subscriptions/panel-squads.js';
 import { createSubscriptionsService } from './modules/subscriptions/subscriptions-service.js';
 import type { VpnPanel } from './modules/subscriptions/vpn-panel.js';
@@ -142,6 +142,8 @@ export function createApp(deps: AppDeps) {
     panelSquads: createPanelSquads(deps.panel),
     /** Maintenance of the whole platform (operators), and whether a shop is in maintenance (job runner). */
     maintenance: maintenance.platform,
+    /** The shop of a panel user named outside this fleet (imported shops), for the panel's webhooks. */
+    panelUserOwners: createPanelUserOwners({ db }),
   };
 
   const forTenant = (botId: BotId) => {

@@ -3,10 +3,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import {
   MalformedPanelEvent,
+  type PanelUserEvent,
   type PanelWebhookBody,
   panelWebhookBody,
   routePanelEvent,
 } from '../modules/subscriptions/panel-events.js';
+import type { BotId } from '../shared/ids.js';
 
 export const PANEL_WEBHOOK_PATH = '/panel/webhook';
 
@@ -99,6 +101,12 @@ export async function panelWebhookRoutes(
     return body.data;
   };
 
+  /** A user named outside this fleet (an imported shop keeps its panel names): the shop that has it. */
+  const ownedElsewhere = async (username: string, event: PanelUserEvent) => {
+    const botId = await app.platform.panelUserOwners.shopOf(username);
+    return botId === undefined ? undefined : { botId, event };
+  };
+
   server.post(PANEL_WEBHOOK_PATH, { bodyLimit: BODY_LIMIT_BYTES }, async (request, reply) => {
     const delivery = readDelivery(request);
     if ('status' in delivery) {
@@ -114,18 +122,32 @@ export async function panelWebhookRoutes(
       request.log.warn({ ...seen, reason: error.message }, 'panel webhook malformed');
       return refuse(reply, 400, 'malformed event data');
     }
-    if (routed.kind === 'ignored') {
-      request.log.debug({ ...seen, username: routed.username, reason: routed.reason }, 'panel event ignored');
+    let target: { botId: BotId; event: PanelUserEvent } | undefined;
+    try {
+      target =
+        routed.kind === 'user'
+          ? routed
+          : routed.event && (await ownedElsewhere(routed.event.user.username, routed.event));
+    } catch (error) {
+      request.log.error({ ...seen, err: error }, 'panel event could not be routed');
+      return refuse(reply, app.platform.isDatabaseUnavailable(error) ? 503 : 500);
+    }
+    if (!target) {
+      const reason = routed.kind === 'ignored' ? routed.reason : 'foreign';
+      request.log.debug(
+        { ...seen, username: routed.kind === 'ignored' ? routed.username : undefined, reason },
+        'panel event ignored',
+      );
       return ok(reply);
     }
     const about = {
       ...seen,
-      botId: routed.botId,
-      username: routed.event.user.username,
-      panelUserId: routed.event.user.id,
+      botId: target.botId,
+      username: target.event.user.username,
+      panelUserId: target.event.user.id,
     };
     try {
-      const outcome = await app.forTenant(routed.botId).panelEvents.apply(routed.event);
+      const outcome = await app.forTenant(target.botId).panelEvents.apply(target.event);
       request.log.debug({ ...about, ...outcome }, 'panel event');
       return ok(reply);
     } catch (error) {

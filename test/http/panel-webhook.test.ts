@@ -1,9 +1,12 @@
 import { createHmac } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimUser } from '../../sim/telegram/index.js';
 import type { App, TenantServices } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { subscriptions } from '../../src/db/schema.js';
+import { inTenant } from '../../src/db/tenant-tx.js';
 import {
   PANEL_WEBHOOK_PATH,
   panelWebhookRoutes,
@@ -495,6 +498,50 @@ describe.each(BACKENDS)('the panel webhook on %s', (backend) => {
     expect(await status(b, theirs.subscription.id)).toBe('active');
     expect(await a.services.subscriptions.get(asSubscriptionId(theirs.subscription.id))).toBeUndefined();
     expect(await a.services.subscriptions.listForCustomer(asCustomerId(theirs.customerId))).toEqual([]);
+  });
+
+  it("routes a user named outside this fleet (an imported shop's) to the one shop that has it", async () => {
+    const a = await openShop('Imported');
+    const b = await openShop('Other');
+    const ours = await subscribedCustomer(a, 'Parsa');
+    const data = lastUserJson(ours.subscription.panelUsername);
+    // an imported subscription keeps the old installation's panel name
+    const renamed = `user_${ours.customerId}_imported`;
+    await inTenant(h.testApp.database.handle.db, a.shop.id, (tx) =>
+      tx
+        .update(subscriptions)
+        .set({ panelUsername: renamed })
+        .where(eq(subscriptions.id, ours.subscription.id)),
+    );
+    const event = (username: string) => ({
+      scope: 'user',
+      event: 'user.disabled',
+      data: { ...data, username, status: 'DISABLED', updatedAt: h.panel.now() },
+    });
+    expect((await send(event(renamed))).status).toBe(200);
+    expect(await status(a, ours.subscription.id)).toBe('disabled');
+    // a name no shop has is not ours: 200 and nothing changes
+    expect((await send(event('someone_else_entirely'))).status).toBe(200);
+    // a name two shops have (two imports of one installation) is routed to neither
+    const theirs = await subscribedCustomer(b, 'Bardia');
+    await inTenant(h.testApp.database.handle.db, b.shop.id, (tx) =>
+      tx
+        .update(subscriptions)
+        .set({ panelUsername: renamed })
+        .where(eq(subscriptions.id, theirs.subscription.id)),
+    );
+    h.panel.advanceTime(1000);
+    expect(
+      (
+        await send({
+          ...event(renamed),
+          event: 'user.enabled',
+          data: { ...event(renamed).data, status: 'ACTIVE' },
+        })
+      ).status,
+    ).toBe(200);
+    expect(await status(a, ours.subscription.id)).toBe('disabled');
+    expect(await status(b, theirs.subscription.id)).toBe('active');
   });
 
   it('answers 5xx when applying fails, so the panel delivers it again (4 tries in all)', async () => {

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { bots, type SubscriptionStatus, subscriptions } from '../../db/schema.js';
-import type { TenantDb, TenantTx } from '../../db/tenant-tx.js';
+import type { PlatformDb, TenantDb, TenantTx } from '../../db/tenant-tx.js';
 import { panelUserLostAlert, panelUserLostOperatorAlert } from '../../jobs/definitions/panel-user-lost.js';
 import { enqueue } from '../../jobs/enqueue.js';
 import type { Clock } from '../../shared/clock.js';
@@ -147,6 +147,11 @@ export type RoutedPanelEvent =
       readonly reason: 'scope' | 'event' | 'foreign';
       /** For the log: the user's panel username when the event named one. */
       readonly username?: string | undefined;
+      /**
+       * `foreign`: the event, for a shop whose subscriptions keep names this fleet did not give
+       * (imported from a single-tenant installation): `panelUserOwners` finds that shop.
+       */
+      readonly event?: PanelUserEvent;
     };
 
 /** Why `data` could not be read: the delivery is malformed (the HTTP edge answers 400). */
@@ -184,12 +189,29 @@ export function routePanelEvent(body: PanelWebhookBody): RoutedPanelEvent {
     throw new MalformedPanelEvent(`${name}: unreadable user (${fields.join(', ')})`);
   }
   const user = parsed.data;
+  const event = { name, user, sentAt: body.timestamp, hoursBeforeExpiry: hoursBeforeExpiry(name, body.meta) };
   const named = parsePanelUsername(user.username);
-  if (!named) return { kind: 'ignored', reason: 'foreign', username: user.username };
+  if (!named) return { kind: 'ignored', reason: 'foreign', username: user.username, event };
+  return { kind: 'user', botId: named.botId, event };
+}
+
+/**
+ * The shop a panel user belongs to when its name is not one this fleet gives (`rf<bot>c<customer>`):
+ * a shop imported from a single-tenant installation keeps its users' panel names. One platform
+ * query on an index of the name; undefined when no shop, or more than one, has a subscription of it.
+ */
+export function createPanelUserOwners({ db }: { db: PlatformDb }) {
   return {
-    kind: 'user',
-    botId: named.botId,
-    event: { name, user, sentAt: body.timestamp, hoursBeforeExpiry: hoursBeforeExpiry(name, body.meta) },
+    async shopOf(username: string): Promise<BotId | undefined> {
+      const rows = await db.transaction((tx) =>
+        tx
+          .selectDistinct({ botId: subscriptions.botId })
+          .from(subscriptions)
+          .where(eq(subscriptions.panelUsername, username))
+          .limit(2),
+      );
+      return rows.length === 1 ? (rows[0]!.botId as BotId) : undefined;
+    },
   };
 }
 
