@@ -52,7 +52,7 @@ describe.each(BACKENDS)('support tickets through the bot on %s', (backend) => {
   const press = (shop: ShopUnderTest, user: SimUser, data: string, wanted: (m: SimMessage) => boolean) =>
     nextBotMessage(h, shop, user, wanted, () => user.pressButton(shop.bot, data));
   const botSays = (shop: ShopUnderTest, chat: SimUser | SimGroup, wanted: (m: SimMessage) => boolean) =>
-    h.sim.waitForMessage(shop.bot, chat, (m) => m.fromBot && wanted(m), { timeoutMs: 5000 });
+    h.sim.waitForMessage(shop.bot, chat, (m) => m.fromBot && wanted(m), { timeoutMs: 15_000 });
   const botMessagesIn = (shop: ShopUnderTest, chat: SimUser | SimGroup, since: number) =>
     h.sim.chat(shop.bot, chat).messages.filter((m) => m.fromBot && m.messageId > since);
   const latest = (shop: ShopUnderTest, chat: SimUser | SimGroup) =>
