@@ -2,7 +2,7 @@ import { type ChangeBus, createChangeBus } from './db/change-bus.js';
 import type { DatabaseHandle } from './db/database.js';
 import { isTransientDatabaseError } from './db/errors.js';
 import { createJobQueue } from './db/job-queue.js';
-import { platformDb } from './db/tenant-tx.js';
+import { platformDb, type TenantDb } from './db/tenant-tx.js';
 import type { JobDefinition } from './jobs/define.js';
 import { type EnqueueOptions, enqueue } from './jobs/enqueue.js';
 import { createAutopay } from './modules/autopay/autopay.js';
@@ -146,126 +146,335 @@ export function createApp(deps: AppDeps) {
     panelUserOwners: createPanelUserOwners({ db }),
   };
 
-  const forTenant = (botId: BotId) => {
-    // the tenant-bound handle is all the services get: no raw database, no bot id to pass around
-    const tenant = db.tenant(botId);
-    const settings = createSettingsService({ tenant, cache: settingsCache, bus });
-    const flags = createFeatureFlagsService({ tenant, cache: flagCache, bus });
-    const orders = createOrdersService({ tenant, clock, settings, flags });
-    const lifecycle = createLifecycleService({ tenant, clock, settings });
-    const cards = createCardsService({
-      tenant,
-      settings,
-      clock,
-      ...(deps.random ? { random: deps.random } : {}),
-    });
-    const topUp = createTopUpService({ tenant, settings });
-    return {
-      botId,
-      flags,
-      settings,
-      plans: createPlansService({ tenant }),
-      /** Extra traffic and extra day packs the shop sells on top of a subscription. */
-      packs: createPacksService({ tenant }),
-      /** The FAQ and connection guides customers read from the main menu. */
-      help: createHelpService({ tenant }),
-      /** Imports a single-tenant installation into this shop, and rolls it back (CLI import:single-tenant). */
-      importer: createImporterService({ tenant, clock, settings }),
-      cards,
-      customers: createCustomersService({ tenant }),
-      /** Customer groups (price lists): a discount percent or per-plan prices per group. */
-      groups: createGroupsService({ tenant }),
-      /** Promo codes: created by admins, redeemed by customers (switch promo_codes). */
-      promo: createPromoService({ tenant, clock, settings, flags }),
-      /** Ban, unban and write to one customer (admin menu and REST API). */
-      moderation: createModerationService({ tenant, clock, settings }),
-      /** Referral rewards on invited customers' payments, and what the "Invite friends" screen shows. */
-      referral: createReferralService({
-        tenant,
-        settings,
-        flags,
-      }),
-      ledger: createLedgerService({ tenant }),
-      /** The wallet's entries summed by kind over a period (the admin menu's wallet screen). */
-      walletReport: createWalletReport({ tenant }),
-      /** How the shop's admins reach the operator (the master bot, its support), e.g. to top up the wallet. */
-      operatorContact: () =>
-        findOperatorContact({
-          getMaster: platform.tenants.getMaster,
-          supportUsernameOf: (masterId) => forTenant(masterId).settings.get('support_username'),
-        }),
-      orders,
-      /** Renewals from the balance before expiry, once per period. */
-      autopay: createAutopay({ tenant, clock, settings, orders }),
-      subscriptions: createSubscriptionsService({
-        tenant,
+  /**
+   * One shop's services, bound to its tenant: the tenant-bound handle is all they get, no raw
+   * database and no bot id to pass around. Each service is built on its first use and kept. A fleet
+   * holds one of these per bot and most bots are idle: building every service of every shop at once
+   * cost about 70 KB a shop (see docs/benchmarks.md); a job or a request builds only what it reads.
+   */
+  class TenantServices {
+    readonly #tenant: TenantDb;
+    #flags?: ReturnType<typeof createFeatureFlagsService>;
+    #settings?: ReturnType<typeof createSettingsService>;
+    #plans?: ReturnType<typeof createPlansService>;
+    #packs?: ReturnType<typeof createPacksService>;
+    #help?: ReturnType<typeof createHelpService>;
+    #importer?: ReturnType<typeof createImporterService>;
+    #cards?: ReturnType<typeof createCardsService>;
+    #customers?: ReturnType<typeof createCustomersService>;
+    #groups?: ReturnType<typeof createGroupsService>;
+    #promo?: ReturnType<typeof createPromoService>;
+    #moderation?: ReturnType<typeof createModerationService>;
+    #referral?: ReturnType<typeof createReferralService>;
+    #ledger?: ReturnType<typeof createLedgerService>;
+    #walletReport?: ReturnType<typeof createWalletReport>;
+    #orders?: ReturnType<typeof createOrdersService>;
+    #autopay?: ReturnType<typeof createAutopay>;
+    #subscriptions?: ReturnType<typeof createSubscriptionsService>;
+    #devices?: ReturnType<typeof createDevicesService>;
+    #panelEvents?: ReturnType<typeof createPanelEventsService>;
+    #updates?: ReturnType<typeof createUpdatesService>;
+    #lifecycle?: ReturnType<typeof createLifecycleService>;
+    #sessions?: ReturnType<typeof createSessionsService>;
+    #wallet?: ReturnType<typeof createWalletService>;
+    #walletBilling?: ReturnType<typeof createConsumptionBillingService>;
+    #jobs?: {
+      readonly enqueue: <P>(
+        job: JobDefinition<P>,
+        payload: NoInfer<P>,
+        options?: EnqueueOptions,
+      ) => ReturnType<typeof enqueue>;
+    };
+    #topUp?: ReturnType<typeof createTopUpService>;
+    #miniApp?: ReturnType<typeof createMiniAppService>;
+    #cardPayments?: ReturnType<typeof createCardPaymentsService>;
+    #zarinpal?: ReturnType<typeof createZarinpalPaymentsService>;
+    #stars?: ReturnType<typeof createStarsPaymentsService>;
+    #payments?: ReturnType<typeof createPaymentHistory>;
+    #stats?: ReturnType<typeof createSalesStats>;
+    #broadcasts?: ReturnType<typeof createBroadcastsService>;
+    #tickets?: ReturnType<typeof createTicketsService>;
+    #resellers?: ReturnType<typeof createResellersService>;
+    #resellerShop?: ReturnType<typeof createResellerShopService>;
+    #maintenance?: ReturnType<typeof maintenance.forTenant>;
+    #logger?: Logger;
+
+    constructor(readonly botId: BotId) {
+      this.#tenant = db.tenant(botId);
+    }
+
+    /** This shop's log lines carry its bot id. */
+    get #log(): Logger {
+      this.#logger ??= logger.child({ botId: this.botId });
+      return this.#logger;
+    }
+
+    get flags() {
+      this.#flags ??= createFeatureFlagsService({ tenant: this.#tenant, cache: flagCache, bus });
+      return this.#flags;
+    }
+    get settings() {
+      this.#settings ??= createSettingsService({ tenant: this.#tenant, cache: settingsCache, bus });
+      return this.#settings;
+    }
+    get plans() {
+      this.#plans ??= createPlansService({ tenant: this.#tenant });
+      return this.#plans;
+    }
+    /** Extra traffic and extra day packs the shop sells on top of a subscription. */
+    get packs() {
+      this.#packs ??= createPacksService({ tenant: this.#tenant });
+      return this.#packs;
+    }
+    /** The FAQ and connection guides customers read from the main menu. */
+    get help() {
+      this.#help ??= createHelpService({ tenant: this.#tenant });
+      return this.#help;
+    }
+    /** Imports a single-tenant installation into this shop, and rolls it back (CLI import:single-tenant). */
+    get importer() {
+      this.#importer ??= createImporterService({
+        tenant: this.#tenant,
         clock,
-        settings,
+        settings: this.settings,
+      });
+      return this.#importer;
+    }
+    get cards() {
+      this.#cards ??= createCardsService({
+        tenant: this.#tenant,
+        settings: this.settings,
+        clock,
+        ...(deps.random ? { random: deps.random } : {}),
+      });
+      return this.#cards;
+    }
+    get customers() {
+      this.#customers ??= createCustomersService({ tenant: this.#tenant });
+      return this.#customers;
+    }
+    /** Customer groups (price lists): a discount percent or per-plan prices per group. */
+    get groups() {
+      this.#groups ??= createGroupsService({ tenant: this.#tenant });
+      return this.#groups;
+    }
+    /** Promo codes: created by admins, redeemed by customers (switch promo_codes). */
+    get promo() {
+      this.#promo ??= createPromoService({
+        tenant: this.#tenant,
+        clock,
+        settings: this.settings,
+        flags: this.flags,
+      });
+      return this.#promo;
+    }
+    /** Ban, unban and write to one customer (admin menu and REST API). */
+    get moderation() {
+      this.#moderation ??= createModerationService({
+        tenant: this.#tenant,
+        clock,
+        settings: this.settings,
+      });
+      return this.#moderation;
+    }
+    /** Referral rewards on invited customers' payments, and what the "Invite friends" screen shows. */
+    get referral() {
+      this.#referral ??= createReferralService({
+        tenant: this.#tenant,
+        settings: this.settings,
+        flags: this.flags,
+      });
+      return this.#referral;
+    }
+    get ledger() {
+      this.#ledger ??= createLedgerService({ tenant: this.#tenant });
+      return this.#ledger;
+    }
+    /** The wallet's entries summed by kind over a period (the admin menu's wallet screen). */
+    get walletReport() {
+      this.#walletReport ??= createWalletReport({ tenant: this.#tenant });
+      return this.#walletReport;
+    }
+    /** How the shop's admins reach the operator (the master bot, its support), e.g. to top up the wallet. */
+    operatorContact() {
+      return findOperatorContact({
+        getMaster: platform.tenants.getMaster,
+        supportUsernameOf: (masterId) => forTenant(masterId).settings.get('support_username'),
+      });
+    }
+    get orders() {
+      this.#orders ??= createOrdersService({
+        tenant: this.#tenant,
+        clock,
+        settings: this.settings,
+        flags: this.flags,
+      });
+      return this.#orders;
+    }
+    /** Renewals from the balance before expiry, once per period. */
+    get autopay() {
+      this.#autopay ??= createAutopay({
+        tenant: this.#tenant,
+        clock,
+        settings: this.settings,
+        orders: this.orders,
+      });
+      return this.#autopay;
+    }
+    get subscriptions() {
+      this.#subscriptions ??= createSubscriptionsService({
+        tenant: this.#tenant,
+        clock,
+        settings: this.settings,
         panel: deps.panel,
-        logger: logger.child({ botId }),
-      }),
-      /** A subscription's devices and a new link for it, read from and done on the panel. */
-      devices: createDevicesService({ tenant, clock, panel: deps.panel, logger: logger.child({ botId }) }),
-      /** The panel's webhook events applied to this shop's subscriptions. */
-      panelEvents: createPanelEventsService({ tenant, clock, settings, logger: logger.child({ botId }) }),
-      updates: createUpdatesService({ tenant }),
-      /** Expiry and traffic notices: the daily planning, the claims at a sync and the send-time check. */
-      lifecycle,
-      sessions: createSessionsService({ tenant }),
-      wallet: createWalletService({ tenant, bus }),
-      /** Billing by consumption: the daily charge of the traffic used, once a day (setting wallet_billing_mode). */
-      walletBilling: createConsumptionBillingService({ tenant, clock }),
-      /** Enqueues a job for this tenant in a transaction of its own (no state change carries it). */
-      jobs: {
-        enqueue: <P>(job: JobDefinition<P>, payload: NoInfer<P>, options?: EnqueueOptions) =>
-          tenant.transaction((tx) => enqueue(tx, job, payload, options)),
-      },
-      /**
-       * Stores each subscription's usage and the tenant's consumed traffic from the panel, and
-       * claims the traffic warnings the changed usage makes due.
-       */
-      syncTraffic: async () => {
-        if (!deps.panel) return undefined;
-        const usage = panelUsage(deps.panel);
-        const synced = await syncTenantTraffic({
-          tenant,
-          clock,
-          panel: usage.source,
-          isMissing: usage.isMissing,
-        });
-        // traffic warnings are claimed where usage changes, not by the daily planner
-        const warned = await lifecycle.claimTrafficNotices(synced.changed);
-        return { ...synced, trafficWarnings: warned.traffic };
-      },
-      /** Top-up amounts and limits shared by every payment method. */
-      topUp,
-      /** The shop's Mini App: its address and the payment rules it shares with the bot. */
-      miniApp: createMiniAppService({ botId, flags, topUp, cards, publicBaseUrl: deps.publicBaseUrl }),
-      cardPayments: createCardPaymentsService({ tenant, clock, settings }),
-      zarinpal: createZarinpalPaymentsService({
-        tenant,
+        logger: this.#log,
+      });
+      return this.#subscriptions;
+    }
+    /** A subscription's devices and a new link for it, read from and done on the panel. */
+    get devices() {
+      this.#devices ??= createDevicesService({
+        tenant: this.#tenant,
         clock,
-        logger: logger.child({ botId }),
+        panel: deps.panel,
+        logger: this.#log,
+      });
+      return this.#devices;
+    }
+    /** The panel's webhook events applied to this shop's subscriptions. */
+    get panelEvents() {
+      this.#panelEvents ??= createPanelEventsService({
+        tenant: this.#tenant,
+        clock,
+        settings: this.settings,
+        logger: this.#log,
+      });
+      return this.#panelEvents;
+    }
+    get updates() {
+      this.#updates ??= createUpdatesService({ tenant: this.#tenant });
+      return this.#updates;
+    }
+    /** Expiry and traffic notices: the daily planning, the claims at a sync and the send-time check. */
+    get lifecycle() {
+      this.#lifecycle ??= createLifecycleService({
+        tenant: this.#tenant,
+        clock,
+        settings: this.settings,
+      });
+      return this.#lifecycle;
+    }
+    get sessions() {
+      this.#sessions ??= createSessionsService({ tenant: this.#tenant });
+      return this.#sessions;
+    }
+    get wallet() {
+      this.#wallet ??= createWalletService({ tenant: this.#tenant, bus });
+      return this.#wallet;
+    }
+    /** Billing by consumption: the daily charge of the traffic used, once a day (setting wallet_billing_mode). */
+    get walletBilling() {
+      this.#walletBilling ??= createConsumptionBillingService({ tenant: this.#tenant, clock });
+      return this.#walletBilling;
+    }
+    /** Enqueues a job for this tenant in a transaction of its own (no state change carries it). */
+    get jobs() {
+      const tenant = this.#tenant;
+      this.#jobs ??= {
+        enqueue: (job, payload, options) => tenant.transaction((tx) => enqueue(tx, job, payload, options)),
+      };
+      return this.#jobs;
+    }
+    /**
+     * Stores each subscription's usage and the tenant's consumed traffic from the panel, and
+     * claims the traffic warnings the changed usage makes due.
+     */
+    async syncTraffic() {
+      if (!deps.panel) return undefined;
+      const usage = panelUsage(deps.panel);
+      const synced = await syncTenantTraffic({
+        tenant: this.#tenant,
+        clock,
+        panel: usage.source,
+        isMissing: usage.isMissing,
+      });
+      // traffic warnings are claimed where usage changes, not by the daily planner
+      const warned = await this.lifecycle.claimTrafficNotices(synced.changed);
+      return { ...synced, trafficWarnings: warned.traffic };
+    }
+    /** Top-up amounts and limits shared by every payment method. */
+    get topUp() {
+      this.#topUp ??= createTopUpService({ tenant: this.#tenant, settings: this.settings });
+      return this.#topUp;
+    }
+    /** The shop's Mini App: its address and the payment rules it shares with the bot. */
+    get miniApp() {
+      this.#miniApp ??= createMiniAppService({
+        botId: this.botId,
+        flags: this.flags,
+        topUp: this.topUp,
+        cards: this.cards,
+        publicBaseUrl: deps.publicBaseUrl,
+      });
+      return this.#miniApp;
+    }
+    get cardPayments() {
+      this.#cardPayments ??= createCardPaymentsService({
+        tenant: this.#tenant,
+        clock,
+        settings: this.settings,
+      });
+      return this.#cardPayments;
+    }
+    get zarinpal() {
+      this.#zarinpal ??= createZarinpalPaymentsService({
+        tenant: this.#tenant,
+        clock,
+        logger: this.#log,
         settings: deps.zarinpal,
-      }),
-      stars: createStarsPaymentsService({ tenant, clock, settings, logger: logger.child({ botId }) }),
-      /** Every payment method's payments together, newest first (read only). */
-      payments: createPaymentHistory({ tenant }),
-      /** The tenant admins' sales report. */
-      stats: createSalesStats({ tenant, clock }),
-      /** Messages to a segment of the shop's customers, delivered at the bot's pace. */
-      broadcasts: createBroadcastsService({
-        tenant,
-        flags,
-      }),
-      /** Support tickets between customers and the shop's admins. */
-      tickets: createTicketsService({ tenant, clock, settings }),
-      /**
-       * The master shop selling shops of their own: reseller plans, signups, wallet top-ups paid to
-       * the operator (used on the master tenant; another shop has no plans to offer).
-       */
-      resellers: createResellersService({
-        tenant,
+      });
+      return this.#zarinpal;
+    }
+    get stars() {
+      this.#stars ??= createStarsPaymentsService({
+        tenant: this.#tenant,
+        clock,
+        settings: this.settings,
+        logger: this.#log,
+      });
+      return this.#stars;
+    }
+    /** Every payment method's payments together, newest first (read only). */
+    get payments() {
+      this.#payments ??= createPaymentHistory({ tenant: this.#tenant });
+      return this.#payments;
+    }
+    /** The tenant admins' sales report. */
+    get stats() {
+      this.#stats ??= createSalesStats({ tenant: this.#tenant, clock });
+      return this.#stats;
+    }
+    /** Messages to a segment of the shop's customers, delivered at the bot's pace. */
+    get broadcasts() {
+      this.#broadcasts ??= createBroadcastsService({ tenant: this.#tenant, flags: this.flags });
+      return this.#broadcasts;
+    }
+    /** Support tickets between customers and the shop's admins. */
+    get tickets() {
+      this.#tickets ??= createTicketsService({
+        tenant: this.#tenant,
+        clock,
+        settings: this.settings,
+      });
+      return this.#tickets;
+    }
+    /**
+     * The master shop selling shops of their own: reseller plans, signups, wallet top-ups paid to
+     * the operator (used on the master tenant; another shop has no plans to offer).
+     */
+    get resellers() {
+      this.#resellers ??= createResellersService({
+        tenant: this.#tenant,
         clock,
         secrets,
         tenants: platform.tenants,
@@ -276,20 +485,26 @@ export function createApp(deps: AppDeps) {
             flags: createFeatureFlagsService({ tenant: shopTenant, cache: flagCache, bus }),
           };
         },
-      }),
-      /** This shop as a reseller: its plan, the monthly fee from its wallet, suspension, the customer cap. */
-      resellerShop: createResellerShopService({
-        tenant,
+      });
+      return this.#resellers;
+    }
+    /** This shop as a reseller: its plan, the monthly fee from its wallet, suspension, the customer cap. */
+    get resellerShop() {
+      this.#resellerShop ??= createResellerShopService({
+        tenant: this.#tenant,
         clock,
-        graceDays: (masterId) =>
-          createSettingsService({ tenant: db.tenant(masterId), cache: settingsCache, bus }).get(
-            'reseller_grace_days',
-          ),
-      }),
-      /** The shop's maintenance switch (its admins, the operators) and the platform's, as they apply to it. */
-      maintenance: maintenance.forTenant(tenant),
-    };
-  };
+        graceDays: (masterId) => forTenant(masterId).settings.get('reseller_grace_days'),
+      });
+      return this.#resellerShop;
+    }
+    /** The shop's maintenance switch (its admins, the operators) and the platform's, as they apply to it. */
+    get maintenance() {
+      this.#maintenance ??= maintenance.forTenant(this.#tenant);
+      return this.#maintenance;
+    }
+  }
+
+  const forTenant = (botId: BotId): TenantServices => new TenantServices(botId);
 
   return {
     platform,

@@ -8,6 +8,7 @@ import { withLuhnDigit } from '../modules/helpers.js';
 import { BACKENDS, fakeBotToken } from '../support/database.js';
 import { type FleetHarness, startFleetHarness } from '../support/fleet.js';
 import { createLogCapture, passesLuhn, rememberSecret, testLogs } from '../support/log-capture.js';
+import { withServices } from '../support/services.js';
 import { enterShop, hasButton, nextBotMessage, openTestShop } from '../support/shop.js';
 import { type ApiHarness, type Json, OPERATOR_TOKEN, startApi } from './api/support.js';
 
@@ -68,14 +69,13 @@ describe.each(BACKENDS)('secrets in the logs of API flows on %s', (backend) => {
         },
         forTenant: (botId) => {
           const services = app.forTenant(botId);
-          return {
-            ...services,
+          return withServices(services, {
             cards: {
               ...services.cards,
               create: (input) =>
                 services.cards.create({ ...input, holderName: refused(input.holderName) as string }),
             },
-          };
+          });
         },
       }),
     });

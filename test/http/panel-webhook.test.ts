@@ -20,6 +20,7 @@ import { asCustomerId, asSubscriptionId, type CustomerId } from '../../src/share
 import { BACKENDS } from '../support/database.js';
 import { eventually, type FleetHarness, type ShopUnderTest, startFleetHarness } from '../support/fleet.js';
 import { rememberSecret, testLogs } from '../support/log-capture.js';
+import { withServices } from '../support/services.js';
 import {
   createMonthlyPlan,
   newCustomer,
@@ -547,14 +548,14 @@ describe.each(BACKENDS)('the panel webhook on %s', (backend) => {
   it('answers 5xx when applying fails, so the panel delivers it again (4 tries in all)', async () => {
     const failing: App = {
       ...h.testApp.app,
-      forTenant: (id) => ({
-        ...h.testApp.app.forTenant(id),
-        panelEvents: {
-          apply: async () => {
-            throw new Error('storage refused');
+      forTenant: (id) =>
+        withServices(h.testApp.app.forTenant(id), {
+          panelEvents: {
+            apply: async () => {
+              throw new Error('storage refused');
+            },
           },
-        },
-      }),
+        }),
     };
     const broken = Fastify({ loggerInstance: testLogs.logger });
     await broken.register(panelWebhookRoutes, { app: failing, secret: SECRET, maxAgeSeconds: 300 });
