@@ -70,6 +70,17 @@ const [{ createApp }, { openDatabase }, { startPlatform }, { createSecretBox }, 
   ]);
 const importMs = performance.now() - importStarted;
 
+// BENCH_PROFILE_STARTUP=FILE: a CPU profile of start-up (opening the database to serving) to FILE
+const startupProfile = process.env.BENCH_PROFILE_STARTUP;
+let startupProfiler: Session | undefined;
+if (startupProfile) {
+  startupProfiler = new Session();
+  startupProfiler.connect();
+  await startupProfiler.post('Profiler.enable');
+  await startupProfiler.post('Profiler.setSamplingInterval', { interval: 500 });
+  await startupProfiler.post('Profiler.start');
+}
+
 const started = performance.now();
 const logger = createLogger({ level: 'error' });
 const secretKey = Buffer.from(env('BENCH_SECRET_KEY'), 'hex');
@@ -91,6 +102,11 @@ const platform = await startPlatform(app, logger, {
   http: { host: '127.0.0.1', port },
 });
 const startupMs = performance.now() - started;
+if (startupProfiler && startupProfile) {
+  const { profile } = await startupProfiler.post('Profiler.stop');
+  startupProfiler.disconnect();
+  await writeFile(startupProfile, JSON.stringify(profile));
+}
 
 // Webhook mode: updates answered 200 (handled or dropped as duplicates), counted at the socket
 // level so the product code is untouched. Polling mode: the updates the fleet's metrics counted.

@@ -1,7 +1,8 @@
 import { Bot, GrammyError, InlineKeyboard } from 'grammy';
 import type { Update } from 'grammy/types';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startTelegramSim, type TelegramSim } from './index.js';
+import { MAX_POLL_TIMEOUT_SECONDS, UpdateQueue } from './updates.js';
 
 let sim: TelegramSim;
 
@@ -162,6 +163,25 @@ describe('long polling with grammY', () => {
     setTimeout(() => user.sendText(info, 'ping'), 50);
     const got = await waiting;
     expect((got.body.result as Update[])[0]?.message?.text).toBe('ping');
+  });
+
+  it('holds a long poll 50 s at most, as Telegram does, however long is asked', async () => {
+    vi.useFakeTimers();
+    try {
+      const queue = new UpdateQueue(1);
+      let answered: unknown;
+      void queue
+        .poll({ offset: undefined, limit: 100, timeoutSeconds: 300, signal: new AbortController().signal })
+        .then((batch) => {
+          answered = batch;
+        });
+      await vi.advanceTimersByTimeAsync(MAX_POLL_TIMEOUT_SECONDS * 1000 - 1);
+      expect(answered).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(answered).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('terminates the older poller when a second one arrives (409) and releases aborted polls', async () => {

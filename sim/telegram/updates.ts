@@ -15,6 +15,12 @@ export interface PendingUpdate {
   returned: boolean;
 }
 
+/**
+ * The longest Telegram holds a `getUpdates` long poll open, in seconds, whatever is asked
+ * (tdlib/telegram-bot-api#562: 300 asked, answered empty after 50.6 s).
+ */
+export const MAX_POLL_TIMEOUT_SECONDS = 50;
+
 export interface PollRequest {
   offset: number | undefined;
   limit: number;
@@ -157,7 +163,8 @@ export class UpdateQueue {
       return Promise.resolve(batch);
     return new Promise<WireUpdate[]>((resolve, reject) => {
       const onAbort = (): void => poller.finish();
-      const timer = setTimeout(() => poller.finish(), request.timeoutSeconds * 1000);
+      const seconds = Math.min(request.timeoutSeconds, MAX_POLL_TIMEOUT_SECONDS);
+      const timer = setTimeout(() => poller.finish(), seconds * 1000);
       const poller: Poller = {
         limit: request.limit,
         finish: (error) => {

@@ -89,7 +89,7 @@ export interface FleetDeps {
 }
 
 /** An active tenant and its bot token, as a reconcile reads the whole fleet. */
-type ActiveTenant = { readonly tenant: Tenant; readonly token: string };
+type ActiveTenant = { readonly tenant: Tenant; readonly openToken: () => string };
 
 export type BotState = 'starting' | 'running' | 'stopped' | 'unauthorized' | 'failed';
 
@@ -388,7 +388,8 @@ export function createFleet({ app, handler, translator, logger, options, metrics
               {
                 offset,
                 limit: Math.max(1, Math.min(batchSize, 100)),
-                timeout: 25,
+                // the longest Telegram holds a poll: an idle bot costs one request a minute or so
+                timeout: 50,
                 allowed_updates: [...ALLOWED_UPDATES],
               },
               signal,
@@ -548,7 +549,7 @@ export function createFleet({ app, handler, translator, logger, options, metrics
       }
       return;
     }
-    const token = known ? known.token : await tenants.revealToken(botId);
+    const token = known ? known.openToken() : await tenants.revealToken(botId);
     if (!token || stopping) return;
     if (current && current.token === token && current.state !== 'failed') {
       // names, admins, merchant ids: picked up without a restart (after a start in progress ends)
@@ -607,6 +608,9 @@ export function createFleet({ app, handler, translator, logger, options, metrics
 
   const probe = async (entry: Entry): Promise<void> => {
     if (entry.state !== 'running' || !entry.bot) return;
+    // a polled bot is asked for updates all the time, and a revoked token fails that poll: the
+    // process polling it (this one, or the lease holder) learns it without a probe
+    if (options.mode === 'polling' && (entry.runner || !mayPoll(entry))) return;
     try {
       if (options.mode === 'webhook') {
         const info = await entry.bot.api.getWebhookInfo();
@@ -695,7 +699,19 @@ export function createFleet({ app, handler, translator, logger, options, metrics
   const reconcileRun = async (): Promise<void> => {
     // the whole fleet in one query; a bot no longer in it (deactivated or removed) is read alone
     const active = new Map((await tenants.findActiveWithTokens()).map((known) => [known.tenant.id, known]));
-    const ids = [...new Set([...active.keys(), ...entries.keys()])];
+    const ids = [...new Set([...active.keys(), ...entries.keys()])].filter((id) => {
+      // unchanged since this process applied it (a token change touches the row too), and not
+      // waiting for another start: nothing to do, which is most of a large fleet every time
+      const entry = entries.get(id);
+      const known = active.get(id);
+      return !(
+        entry &&
+        known &&
+        entry.state !== 'failed' &&
+        !refreshing.has(id) &&
+        entry.tenant.updatedAt.getTime() === known.tenant.updatedAt.getTime()
+      );
+    });
     const concurrency = options.startConcurrency ?? 32;
     for (let index = 0; index < ids.length && !stopping; index += concurrency) {
       await Promise.all(
