@@ -199,7 +199,12 @@ export function createJobStore(db: Database) {
     async enqueueForActiveTenants(
       name: string,
       dedupeKey: string,
-      options: { maxAttempts?: number; feature?: { key: string; default: boolean } } = {},
+      options: {
+        maxAttempts?: number;
+        feature?: { key: string; default: boolean };
+        /** Only tenants with a subscription (subscriptions' read-only platform policy, migration 0031). */
+        onlyWithSubscriptions?: boolean;
+      } = {},
     ): Promise<number> {
       const feature = options.feature;
       return inPlatform(db, async (tx) => {
@@ -211,6 +216,8 @@ export function createJobStore(db: Database) {
                   OR coalesce((SELECT f.enabled FROM bot_feature_flags f
                                 WHERE f.bot_id = b.id AND f.feature_key = ${feature?.key ?? null}::text),
                               ${feature?.default ?? false}::boolean))
+             AND (NOT ${options.onlyWithSubscriptions ?? false}::boolean
+                  OR EXISTS (SELECT 1 FROM subscriptions s WHERE s.bot_id = b.id))
           ON CONFLICT DO NOTHING
           RETURNING id`);
         if (rowsOf(result).length > 0) await tx.execute(sql`select pg_notify(${JOBS_CHANNEL}, '')`);

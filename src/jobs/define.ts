@@ -36,12 +36,14 @@ export interface JobDeps {
 /**
  * Enqueued for every active tenant once per interval (the window number is the dedupe key, so
  * several processes enqueue it once). `feature` narrows it to tenants with that feature switched on
- * (its stored value, else its default): a schedule that cannot apply to a shop costs that shop
- * nothing.
+ * (its stored value, else its default), `onlyWithSubscriptions` to tenants that have a subscription
+ * (sold or imported, whatever its state): a schedule that cannot apply to a shop costs that shop
+ * nothing, which in a fleet of thousands of shops that never sold is most of them.
  */
 export interface JobSchedule {
   readonly everyMs: number;
   readonly feature?: FeatureKey;
+  readonly onlyWithSubscriptions?: boolean;
 }
 
 /** A job as data: name, payload schema, handler and optional schedule, in one file under src/jobs/. */

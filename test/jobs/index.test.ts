@@ -24,6 +24,13 @@ describe('the job list', () => {
     expect(prune && isPlatformJob(prune) ? prune.everyMs : undefined).toBe(600_000);
   });
 
+  it('narrows the schedules about subscriptions to shops that have some', () => {
+    const narrowed = ALL_JOBS.filter((job) => !isPlatformJob(job) && job.schedule?.onlyWithSubscriptions).map(
+      (job) => job.name,
+    );
+    expect(narrowed.sort()).toEqual(['autopay-renewals', 'plan-subscription-notices', 'sync-traffic']);
+  });
+
   it('narrows Zarinpal reconciliation to shops with Zarinpal on', () => {
     const reconcile = ALL_JOBS.find((job) => job.name === 'zarinpal-reconcile');
     expect(reconcile && !isPlatformJob(reconcile) ? reconcile.schedule : undefined).toEqual({

@@ -9,6 +9,7 @@ import { enqueue as enqueueThrough } from '../../src/jobs/enqueue.js';
 import { createJobRunner, DEFAULT_LEASE_MS, type JobRunner } from '../../src/jobs/runner.js';
 import type { BotId } from '../../src/shared/ids.js';
 import { createLogger, createSilentLogger } from '../../src/shared/logger.js';
+import { addCustomer, addSubscription, DAY } from '../modules/lifecycle/lifecycle-fixtures.js';
 import { BACKENDS, createTenant, createTestApp, type TestApp } from '../support/database.js';
 import { rejection } from '../support/errors.js';
 import { eventually } from '../support/fleet.js';
@@ -242,6 +243,26 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
     expect(await scheduled('narrow:2', 'support_contact', true)).toEqual([shopA]);
     await t.app.forTenant(shopA).flags.set('zarinpal', false);
     expect(await scheduled('narrow:3', 'zarinpal', false)).toEqual([]);
+  });
+
+  it('enqueues a schedule narrowed to shops with subscriptions only for those, whatever their state', async () => {
+    const store = createJobStore(t.database.handle.db);
+    const scheduled = async (window: string) => {
+      await store.enqueueForActiveTenants('record-narrow', window, { onlyWithSubscriptions: true });
+      const rows = await inPlatform(t.database.handle.db, (tx) =>
+        tx.execute(sql`select bot_id from jobs where dedupe_key = ${window} order by bot_id`),
+      );
+      return (rows as unknown as { rows: { bot_id: unknown }[] }).rows.map((row) => Number(row.bot_id));
+    };
+    const before = await scheduled('subscribed:1');
+    expect(before).not.toContain(shopB);
+    // B's one subscription, long expired, still makes B a shop with subscriptions
+    const customer = await addCustomer(t, shopB);
+    await addSubscription(t, shopB, customer, {
+      expiresAt: new Date(Date.now() - 90 * DAY),
+      status: 'expired',
+    });
+    expect(await scheduled('subscribed:2')).toEqual([...before, shopB].sort((a, b) => a - b));
   });
 
   it('enqueues through a definition: the payload is checked, the key comes from it, the tenant from the transaction', async () => {

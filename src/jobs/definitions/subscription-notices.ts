@@ -27,8 +27,9 @@ export const sendSubscriptionNotice = defineJob({
 export const planSubscriptionNotices = defineJob({
   name: 'plan-subscription-notices',
   payload: z.object({}),
-  // the planner's window (PLANNING_WINDOW_MS in notice-planner.ts, which imports this file)
-  schedule: { everyMs: 24 * 60 * 60_000 },
+  // the planner's window (PLANNING_WINDOW_MS in notice-planner.ts, which imports this file); notices
+  // are about subscriptions: a shop without any has none to plan
+  schedule: { everyMs: 24 * 60 * 60_000, onlyWithSubscriptions: true },
   maxAttempts: 3,
   timeoutMs: 120_000,
   handler: async ({ botId, logger }, { app }) => {

@@ -8,7 +8,8 @@ import { defineJob } from '../define.js';
 export const syncTraffic = defineJob({
   name: 'sync-traffic',
   payload: z.object({}),
-  schedule: { everyMs: 15 * 60_000 },
+  // a shop without subscriptions has no panel users to read
+  schedule: { everyMs: 15 * 60_000, onlyWithSubscriptions: true },
   maxAttempts: 3,
   timeoutMs: 300_000,
   handler: async ({ botId, logger }, { app }) => {
