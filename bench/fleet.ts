@@ -444,7 +444,10 @@ async function exercise(
     cold = first.ready;
     await first.stop();
   }
-  const server = await startServer({ ...env, BENCH_PORT: String(await freePort()) }, entry);
+  // the restart keeps the first start's address, as a restarted service does: a new one would
+  // change every webhook's URL, and the restart would set them all again like a first start
+  const port = options.cold ? env.BENCH_PORT : String(await freePort());
+  const server = await startServer({ ...env, BENCH_PORT: port ?? String(await freePort()) }, entry);
   const idleRss = await server.rss();
   // A (re)start enqueues every scheduled job for every tenant at once; measure after that burst.
   // What remains idle is the process's own background work (job queue, health probes, long polls).
