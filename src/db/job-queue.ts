@@ -202,8 +202,11 @@ export function createJobStore(db: Database) {
       options: {
         maxAttempts?: number;
         feature?: { key: string; default: boolean };
-        /** Only tenants with a subscription (subscriptions' read-only platform policy, migration 0031). */
-        onlyWithSubscriptions?: boolean;
+        /**
+         * Only the shops with a subscription (through the subscriptions' read-only platform policy,
+         * migration 0031), or only the shops resellers opened (a registry column).
+         */
+        only?: 'with-subscriptions' | 'reseller-shops';
       } = {},
     ): Promise<number> {
       const feature = options.feature;
@@ -216,8 +219,10 @@ export function createJobStore(db: Database) {
                   OR coalesce((SELECT f.enabled FROM bot_feature_flags f
                                 WHERE f.bot_id = b.id AND f.feature_key = ${feature?.key ?? null}::text),
                               ${feature?.default ?? false}::boolean))
-             AND (NOT ${options.onlyWithSubscriptions ?? false}::boolean
-                  OR EXISTS (SELECT 1 FROM subscriptions s WHERE s.bot_id = b.id))
+             AND (${options.only ?? null}::text IS NULL
+                  OR (${options.only ?? null}::text = 'with-subscriptions'
+                      AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.bot_id = b.id))
+                  OR (${options.only ?? null}::text = 'reseller-shops' AND b.reseller_signup_id IS NOT NULL))
           ON CONFLICT DO NOTHING
           RETURNING id`);
         if (rowsOf(result).length > 0) await tx.execute(sql`select pg_notify(${JOBS_CHANNEL}, '')`);

@@ -36,15 +36,21 @@ export interface JobDeps {
 /**
  * Enqueued for every active tenant once per interval (the window number is the dedupe key, so
  * several processes enqueue it once). `feature` narrows it to tenants with that feature switched on
- * (its stored value, else its default), `onlyWithSubscriptions` to tenants that have a subscription
- * (sold or imported, whatever its state): a schedule that cannot apply to a shop costs that shop
- * nothing, which in a fleet of thousands of shops that never sold is most of them.
+ * (its stored value, else its default), `only` to the shops it can concern: a schedule that cannot
+ * apply to a shop costs that shop nothing, which in a fleet of thousands of idle shops is most of them.
  */
 export interface JobSchedule {
   readonly everyMs: number;
   readonly feature?: FeatureKey;
-  readonly onlyWithSubscriptions?: boolean;
+  readonly only?: ScheduledShops;
 }
+
+/**
+ * Which shops a schedule concerns besides its feature: those with a subscription (sold or
+ * imported, in any state), or the shops resellers opened through the master bot (the registry's
+ * `reseller_signup_id`: the only shops with a reseller plan).
+ */
+export type ScheduledShops = 'with-subscriptions' | 'reseller-shops';
 
 /** A job as data: name, payload schema, handler and optional schedule, in one file under src/jobs/. */
 export interface JobDefinition<P = unknown> {

@@ -297,7 +297,7 @@ export function createJobRunner(deps: {
         ...(schedule.feature
           ? { feature: { key: schedule.feature, default: FEATURES[schedule.feature].default } }
           : {}),
-        ...(schedule.onlyWithSubscriptions ? { onlyWithSubscriptions: true } : {}),
+        ...(schedule.only ? { only: schedule.only } : {}),
       });
       doneWindows.set(schedule.name, window);
     }

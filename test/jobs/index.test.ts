@@ -24,11 +24,17 @@ describe('the job list', () => {
     expect(prune && isPlatformJob(prune) ? prune.everyMs : undefined).toBe(600_000);
   });
 
-  it('narrows the schedules about subscriptions to shops that have some', () => {
-    const narrowed = ALL_JOBS.filter((job) => !isPlatformJob(job) && job.schedule?.onlyWithSubscriptions).map(
-      (job) => job.name,
-    );
-    expect(narrowed.sort()).toEqual(['autopay-renewals', 'plan-subscription-notices', 'sync-traffic']);
+  it('narrows the schedules about subscriptions to shops that have some, and the reseller fee to reseller shops', () => {
+    const narrowed = (only: string) =>
+      ALL_JOBS.filter((job) => !isPlatformJob(job) && job.schedule?.only === only)
+        .map((job) => job.name)
+        .sort();
+    expect(narrowed('with-subscriptions')).toEqual([
+      'autopay-renewals',
+      'plan-subscription-notices',
+      'sync-traffic',
+    ]);
+    expect(narrowed('reseller-shops')).toEqual(['reseller-renewal']);
   });
 
   it('narrows Zarinpal reconciliation to shops with Zarinpal on', () => {

@@ -10,7 +10,7 @@ import { createJobRunner, DEFAULT_LEASE_MS, type JobRunner } from '../../src/job
 import type { BotId } from '../../src/shared/ids.js';
 import { createLogger, createSilentLogger } from '../../src/shared/logger.js';
 import { addCustomer, addSubscription, DAY } from '../modules/lifecycle/lifecycle-fixtures.js';
-import { BACKENDS, createTenant, createTestApp, type TestApp } from '../support/database.js';
+import { BACKENDS, createTenant, createTestApp, fakeBotToken, type TestApp } from '../support/database.js';
 import { rejection } from '../support/errors.js';
 import { eventually } from '../support/fleet.js';
 
@@ -248,7 +248,7 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
   it('enqueues a schedule narrowed to shops with subscriptions only for those, whatever their state', async () => {
     const store = createJobStore(t.database.handle.db);
     const scheduled = async (window: string) => {
-      await store.enqueueForActiveTenants('record-narrow', window, { onlyWithSubscriptions: true });
+      await store.enqueueForActiveTenants('record-narrow', window, { only: 'with-subscriptions' });
       const rows = await inPlatform(t.database.handle.db, (tx) =>
         tx.execute(sql`select bot_id from jobs where dedupe_key = ${window} order by bot_id`),
       );
@@ -263,6 +263,23 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
       status: 'expired',
     });
     expect(await scheduled('subscribed:2')).toEqual([...before, shopB].sort((a, b) => a - b));
+  });
+
+  it('enqueues a schedule narrowed to reseller shops only for the shops resellers opened', async () => {
+    const store = createJobStore(t.database.handle.db);
+    const created = await t.app.platform.tenants.create({
+      name: 'Opened by a reseller',
+      token: fakeBotToken(),
+      resellerSignupId: 9001,
+    });
+    if (!created.ok) throw new Error(created.error.message);
+    await store.enqueueForActiveTenants('record-narrow', 'resellers:1', { only: 'reseller-shops' });
+    const rows = await inPlatform(t.database.handle.db, (tx) =>
+      tx.execute(sql`select bot_id from jobs where dedupe_key = 'resellers:1'`),
+    );
+    expect(
+      (rows as unknown as { rows: { bot_id: unknown }[] }).rows.map((row) => Number(row.bot_id)),
+    ).toEqual([created.value.tenant.id]);
   });
 
   it('enqueues through a definition: the payload is checked, the key comes from it, the tenant from the transaction', async () => {

@@ -10,7 +10,7 @@ import { defineJob } from '../define.js';
 export const autopayRenewals = defineJob({
   name: 'autopay-renewals',
   payload: z.object({}),
-  schedule: { everyMs: 15 * 60_000, feature: 'autopay', onlyWithSubscriptions: true },
+  schedule: { everyMs: 15 * 60_000, feature: 'autopay', only: 'with-subscriptions' },
   maxAttempts: 3,
   timeoutMs: 300_000,
   handler: async ({ botId, logger, signal }, { app }) => {

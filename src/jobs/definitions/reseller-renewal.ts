@@ -6,13 +6,13 @@ import { defineJob } from '../define.js';
  * (src/modules/resellers/reseller-shop.ts). The wallet entry `reseller-fee:<period end>` and the
  * period moved in the same transaction under the wallet lock make it once per period whatever
  * retries or processes; short of money, the admins are told once a day and, after the master's
- * grace period, the shop's sales are suspended until a fee is paid. A shop that is not a reseller's
- * reads one row and stops.
+ * grace period, the shop's sales are suspended until a fee is paid. Enqueued only for the shops
+ * resellers opened: no other shop has a plan.
  */
 export const resellerRenewal = defineJob({
   name: 'reseller-renewal',
   payload: z.object({}),
-  schedule: { everyMs: 60 * 60_000 },
+  schedule: { everyMs: 60 * 60_000, only: 'reseller-shops' },
   maxAttempts: 10,
   handler: async ({ botId, logger }, { app }) => {
     const outcome = await app.forTenant(botId).resellerShop.renew();

@@ -29,7 +29,7 @@ export const planSubscriptionNotices = defineJob({
   payload: z.object({}),
   // the planner's window (PLANNING_WINDOW_MS in notice-planner.ts, which imports this file); notices
   // are about subscriptions: a shop without any has none to plan
-  schedule: { everyMs: 24 * 60 * 60_000, onlyWithSubscriptions: true },
+  schedule: { everyMs: 24 * 60 * 60_000, only: 'with-subscriptions' },
   maxAttempts: 3,
   timeoutMs: 120_000,
   handler: async ({ botId, logger }, { app }) => {

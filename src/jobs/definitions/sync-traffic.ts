@@ -9,7 +9,7 @@ export const syncTraffic = defineJob({
   name: 'sync-traffic',
   payload: z.object({}),
   // a shop without subscriptions has no panel users to read
-  schedule: { everyMs: 15 * 60_000, onlyWithSubscriptions: true },
+  schedule: { everyMs: 15 * 60_000, only: 'with-subscriptions' },
   maxAttempts: 3,
   timeoutMs: 300_000,
   handler: async ({ botId, logger }, { app }) => {
