@@ -202,11 +202,8 @@ export function createJobStore(db: Database) {
       options: {
         maxAttempts?: number;
         feature?: { key: string; default: boolean };
-        /**
-         * Only the shops with a subscription (through the subscriptions' read-only platform policy,
-         * migration 0031), or only the shops resellers opened (a registry column).
-         */
-        only?: 'with-subscriptions' | 'reseller-shops';
+        /** Only the shops a schedule concerns (`ScheduledShops` in src/jobs/define.ts). */
+        only?: 'with-subscriptions' | 'reseller-shops' | 'pending-receipts';
       } = {},
     ): Promise<number> {
       const feature = options.feature;
@@ -222,7 +219,9 @@ export function createJobStore(db: Database) {
              AND (${options.only ?? null}::text IS NULL
                   OR (${options.only ?? null}::text = 'with-subscriptions'
                       AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.bot_id = b.id))
-                  OR (${options.only ?? null}::text = 'reseller-shops' AND b.reseller_signup_id IS NOT NULL))
+                  OR (${options.only ?? null}::text = 'reseller-shops' AND b.reseller_signup_id IS NOT NULL)
+                  OR (${options.only ?? null}::text = 'pending-receipts'
+                      AND b.id IN (SELECT shops_with_pending_receipts())))
           ON CONFLICT DO NOTHING
           RETURNING id`);
         if (rowsOf(result).length > 0) await tx.execute(sql`select pg_notify(${JOBS_CHANNEL}, '')`);

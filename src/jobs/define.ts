@@ -47,10 +47,11 @@ export interface JobSchedule {
 
 /**
  * Which shops a schedule concerns besides its feature: those with a subscription (sold or
- * imported, in any state), or the shops resellers opened through the master bot (the registry's
- * `reseller_signup_id`: the only shops with a reseller plan).
+ * imported, in any state); the shops resellers opened through the master bot (the registry's
+ * `reseller_signup_id`: the only shops with a reseller plan); those with a card-to-card receipt
+ * waiting for review (their bot ids alone, from `shops_with_pending_receipts()`, migration 0032).
  */
-export type ScheduledShops = 'with-subscriptions' | 'reseller-shops';
+export type ScheduledShops = 'with-subscriptions' | 'reseller-shops' | 'pending-receipts';
 
 /** A job as data: name, payload schema, handler and optional schedule, in one file under src/jobs/. */
 export interface JobDefinition<P = unknown> {

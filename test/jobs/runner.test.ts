@@ -282,6 +282,37 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
     ).toEqual([created.value.tenant.id]);
   });
 
+  it('enqueues a schedule narrowed to pending receipts only for shops with a receipt waiting, until it is decided', async () => {
+    const store = createJobStore(t.database.handle.db);
+    const scheduled = async (window: string) => {
+      await store.enqueueForActiveTenants('record-narrow', window, { only: 'pending-receipts' });
+      const rows = await inPlatform(t.database.handle.db, (tx) =>
+        tx.execute(sql`select bot_id from jobs where dedupe_key = ${window}`),
+      );
+      return (rows as unknown as { rows: { bot_id: unknown }[] }).rows.map((row) => Number(row.bot_id));
+    };
+    const shop = t.app.forTenant(shopA);
+    const card = await shop.cards.create({ cardNumber: '6037991234567893', holderName: 'Holder' });
+    if (!card.ok) throw new Error('fixture');
+    const { customer } = await shop.customers.register({ telegramId: 7_100_000_001 }, 'en');
+    expect(await scheduled('receipts:1')).toEqual([]);
+    const submitted = await shop.cardPayments.submit({
+      customerId: customer.id,
+      amount: 50_000,
+      cardId: card.value.id,
+      receipt: { text: 'paid' },
+    });
+    if (submitted.status !== 'submitted') throw new Error(submitted.status);
+    expect(await scheduled('receipts:2')).toEqual([shopA]);
+    await shop.cardPayments.reject(submitted.payment.id, { telegramId: 2000, name: 'Admin' }, null);
+    expect(await scheduled('receipts:3')).toEqual([]);
+    // the function answers platform transactions only: inside a tenant's, not even its own shop
+    const inShop = await inTenant(t.database.handle.db, shopA, (tx) =>
+      tx.execute(sql`select count(*)::int as n from shops_with_pending_receipts()`),
+    );
+    expect((inShop as unknown as { rows: { n: number }[] }).rows[0]?.n).toBe(0);
+  });
+
   it('enqueues through a definition: the payload is checked, the key comes from it, the tenant from the transaction', async () => {
     const keyed = defineJob({
       name: 'record',

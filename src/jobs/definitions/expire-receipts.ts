@@ -9,8 +9,9 @@ import { defineJob } from '../define.js';
 export const expireReceipts = defineJob({
   name: 'expire-receipts',
   payload: z.object({}),
-  // not narrowed to card_to_card: receipts sent before the shop switched it off must still expire
-  schedule: { everyMs: 600_000 },
+  // the shops with a receipt waiting, whether card_to_card is on or not: receipts sent before the
+  // shop switched it off must still expire
+  schedule: { everyMs: 600_000, only: 'pending-receipts' },
   maxAttempts: 3,
   handler: async ({ botId, logger }, { app }) => {
     const expired = await app.forTenant(botId).cardPayments.expireStale();
