@@ -15,7 +15,7 @@ import {
   signupRejectButton,
   walletTopUpLink,
 } from '../features/master/signup-buttons.js';
-import { formatDate, formatMoney } from '../format.js';
+import { formatDate, formatId, formatMoney } from '../format.js';
 import type { Translate, Translator } from '../i18n.js';
 
 /** What createNotices lends these notices. */
@@ -34,6 +34,9 @@ export interface ResellerNoticeDeps {
   ) => Promise<void>;
 }
 
+/** Who a customer notice goes to: the customer, their shop and their language's translate. */
+type Recipient = NonNullable<Awaited<ReturnType<ResellerNoticeDeps['recipient']>>>;
+
 /**
  * Resellers' notices: the operators' card for a signup to approve and the signer's outcome, sent by
  * the master bot; a reseller shop's admins hear of their plan's fee through their own bot.
@@ -45,6 +48,32 @@ export function resellerNoticeSenders({
   recipient,
   deliver,
 }: ResellerNoticeDeps) {
+  /**
+   * A message from the master bot to the customer a reseller row is about (their signup, their
+   * wallet top-up): the row loaded, its customer still reachable, then the text and buttons
+   * composed and delivered. Nothing is sent when either is gone.
+   */
+  const toRowCustomer = async <Row extends { readonly customerId: number }>(
+    masterId: BotId,
+    load: (services: TenantServices) => Promise<Row | undefined>,
+    compose: (
+      row: Row,
+      to: Recipient,
+      services: TenantServices,
+    ) => Promise<{ readonly text: string; readonly keyboard: InlineKeyboard }>,
+  ): Promise<void> => {
+    const api = runningBotApi(masterId);
+    const services = app.forTenant(masterId);
+    const row = await load(services);
+    if (!row) return;
+    const to = await recipient(services, asCustomerId(row.customerId));
+    if (!to) return;
+    const { text, keyboard } = await compose(row, to, services);
+    await deliver(services, to.customer, () =>
+      api.sendMessage(to.customer.telegramId, text, { reply_markup: keyboard }),
+    );
+  };
+
   return {
     /** Each operator gets the paid signup with Approve and Reject, in a private chat (the panel's). */
     async resellerSignupReview(masterId: BotId, signupId: number, logger: Logger): Promise<void> {
@@ -58,21 +87,16 @@ export function resellerNoticeSenders({
       if (!signup || !tenant || signup.status !== 'awaiting_approval') return;
       const customer = await services.customers.get(asCustomerId(signup.customerId));
       const t = translator.forLanguage(language);
-      const who = customer?.username
-        ? `@${customer.username}`
-        : (customer?.firstName ?? `#${signup.customerId}`);
       const text = `${t('reseller-op-review-title')}\n\n${signupCard(
-        { t },
+        { t, language },
         signup,
-        who,
+        customer,
         formatMoney(signup.price, tenant.currency, language, t),
       )}`;
+      const id = formatId(signup.id, language);
       const keyboard = new InlineKeyboard()
-        .text(
-          t('reseller-op-btn-approve', { id: String(signup.id) }),
-          signupApproveButton.build({ signupId }),
-        )
-        .text(t('reseller-op-btn-reject', { id: String(signup.id) }), signupRejectButton.build({ signupId }));
+        .text(t('reseller-op-btn-approve', { id }), signupApproveButton.build({ signupId }))
+        .text(t('reseller-op-btn-reject', { id }), signupRejectButton.build({ signupId }));
       let retry: unknown;
       for (const chatId of tenant.adminTelegramIds) {
         try {
@@ -87,44 +111,38 @@ export function resellerNoticeSenders({
 
     /** The person who signed up: waiting for approval, the shop running, or refused and refunded. */
     async resellerSignupNotice(masterId: BotId, signupId: number, event: ResellerSignupEvent): Promise<void> {
-      const api = runningBotApi(masterId);
-      const services = app.forTenant(masterId);
-      const signup = await services.resellers.signups.get(signupId);
-      if (!signup) return;
-      const to = await recipient(services, asCustomerId(signup.customerId));
-      if (!to) return;
-      const { customer, tenant, t } = to;
-      const balance = (await services.ledger.balance(customer.id)) ?? 0;
-      const text = t(`reseller-notice-${event}`, {
-        bot: `@${signup.botUsername}`,
-        price: formatMoney(signup.price, tenant.currency, customer.language, t),
-        balance: formatMoney(balance, tenant.currency, customer.language, t),
-      });
-      const keyboard =
-        event === 'started'
-          ? new InlineKeyboard().url(t('reseller-btn-open-shop'), `https://t.me/${signup.botUsername}`)
-          : backToMenu(t);
-      await deliver(services, customer, () =>
-        api.sendMessage(customer.telegramId, text, { reply_markup: keyboard }),
+      await toRowCustomer(
+        masterId,
+        (services) => services.resellers.signups.get(signupId),
+        async (signup, { customer, tenant, t }, services) => {
+          const balance = (await services.ledger.balance(customer.id)) ?? 0;
+          const text = t(`reseller-notice-${event}`, {
+            bot: `@${signup.botUsername}`,
+            price: formatMoney(signup.price, tenant.currency, customer.language, t),
+            balance: formatMoney(balance, tenant.currency, customer.language, t),
+          });
+          const keyboard =
+            event === 'started'
+              ? new InlineKeyboard().url(t('reseller-btn-open-shop'), `https://t.me/${signup.botUsername}`)
+              : backToMenu(t);
+          return { text, keyboard };
+        },
       );
     },
 
     /** The admin who paid for wallet credit in the master bot: it is in the shop's wallet now. */
     async resellerWalletCredited(masterId: BotId, topUpId: number, _logger: Logger): Promise<void> {
-      const api = runningBotApi(masterId);
-      const services = app.forTenant(masterId);
-      const topUp = await services.resellers.topUps.get(topUpId);
-      if (!topUp) return;
-      const to = await recipient(services, asCustomerId(topUp.customerId));
-      if (!to) return;
-      const { customer, tenant, t } = to;
-      const shop = await app.platform.tenants.get(topUp.shopBotId as BotId);
-      const text = t('reseller-notice-wallet-credited', {
-        amount: formatMoney(topUp.amount, tenant.currency, customer.language, t),
-        shop: shop?.name ?? '',
-      });
-      await deliver(services, customer, () =>
-        api.sendMessage(customer.telegramId, text, { reply_markup: backToMenu(t) }),
+      await toRowCustomer(
+        masterId,
+        (services) => services.resellers.topUps.get(topUpId),
+        async (topUp, { customer, tenant, t }) => {
+          const shop = await app.platform.tenants.get(topUp.shopBotId as BotId);
+          const text = t('reseller-notice-wallet-credited', {
+            amount: formatMoney(topUp.amount, tenant.currency, customer.language, t),
+            shop: shop?.name ?? '',
+          });
+          return { text, keyboard: backToMenu(t) };
+        },
       );
     },
 

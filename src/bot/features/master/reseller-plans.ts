@@ -1,8 +1,10 @@
 import { Composer, InlineKeyboard } from 'grammy';
+import type { Customer } from '../../../modules/customers/customers-service.js';
 import { FEATURE_KEYS, type FeatureKey } from '../../../modules/feature-flags/features.js';
 import type { ResellerPlan } from '../../../modules/resellers/reseller-plans.js';
 import type { ResellerSignup } from '../../../modules/resellers/signups.js';
 import { asCustomerId } from '../../../shared/ids.js';
+import type { Language } from '../../../shared/language.js';
 import { callbackData, integer, oneOf, onPress, token } from '../../callback-data.js';
 import type { AwaitingOf, BotContext } from '../../context.js';
 import { formatId, formatMoney } from '../../format.js';
@@ -100,15 +102,23 @@ async function showPlan(ctx: BotContext, planId: number, prefix?: string): Promi
   await show(ctx, prefix ? `${prefix}\n\n${text}` : text, keyboard);
 }
 
-/** A paid signup as the operators review it: who, which bot, which plan, what was paid. */
+/**
+ * A paid signup as the operators review it: who (their @username, else their name, else their
+ * customer number), which bot, what was paid. Ids in the screen's digits (Persian in Persian): it
+ * is built in an update (the waiting list) and outside one (the review notice), so it is told the
+ * language rather than taking it from an update.
+ */
 export function signupCard(
-  ctx: { t: BotContext['t'] },
+  ctx: { readonly t: BotContext['t']; readonly language: Language },
   signup: ResellerSignup,
-  who: string,
+  customer: Pick<Customer, 'username' | 'firstName'> | undefined,
   amount: string,
 ): string {
+  const who = customer?.username
+    ? `@${customer.username}`
+    : (customer?.firstName ?? `#${formatId(signup.customerId, ctx.language)}`);
   return ctx.t('reseller-op-signup', {
-    id: String(signup.id),
+    id: formatId(signup.id, ctx.language),
     who,
     bot: `@${signup.botUsername}`,
     price: amount,
@@ -122,10 +132,7 @@ async function showWaiting(ctx: BotContext): Promise<void> {
   const lines: string[] = [];
   for (const signup of waiting) {
     const customer = await services.customers.get(asCustomerId(signup.customerId));
-    const who = customer?.username
-      ? `@${customer.username}`
-      : (customer?.firstName ?? `#${signup.customerId}`);
-    lines.push(signupCard(ctx, signup, who, money(ctx, signup.price)));
+    lines.push(signupCard(ctx, signup, customer, money(ctx, signup.price)));
     keyboard
       .text(
         ctx.t('reseller-op-btn-approve', { id: formatId(signup.id, ctx.language) }),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimMessage, SimUser } from '../../../../sim/telegram/index.js';
 import type { TenantServices } from '../../../../src/app.js';
+import { formatId } from '../../../../src/bot/format.js';
 import { BACKENDS } from '../../../support/database.js';
 import {
   eventually,
@@ -255,6 +256,8 @@ describe.each(BACKENDS)('resellers signing up in the master bot on %s', (backend
       );
       const signup = await services.resellers.signups.latestOf(customerId);
       expect(hasButton(summary, `rsu:pay:${signup!.id}`)).toBe(true);
+      // the operators' review card is sent outside an update, in the master's language: Persian here
+      await services.settings.set('default_language', 'fa', 'operator');
       // a double press pays once
       const since = latest(person);
       person.pressButton(master.bot, { messageId: summary.messageId, button: `rsu:pay:${signup!.id}` });
@@ -267,7 +270,16 @@ describe.each(BACKENDS)('resellers signing up in the master bot on %s', (backend
         (m) => m.fromBot && hasButton(m, `fleet:rsu:ok:${signup!.id}`),
         { timeoutMs: 10_000 },
       );
+      await services.settings.set('default_language', 'en', 'operator');
       expect(review.text).toContain('@sara_vpn_bot');
+      // Persian words and Persian digits only: the signup's number, the price
+      const faId = formatId(signup!.id, 'fa');
+      expect(faId).not.toBe(String(signup!.id));
+      expect(review.text).toContain('منتظر تأیید شماست');
+      expect(review.text).toContain(`#${faId}`);
+      expect(review.text).toContain('۳۰۰٬۰۰۰ تومان');
+      expect(review.text).not.toMatch(/[0-9]/);
+      expect(review.buttons.flat().map((b) => b.text)).toEqual([`✅ تأیید #${faId}`, `✖️ رد #${faId}`]);
       expect(await h.testApp.app.platform.tenants.getByTelegramBotId(shopBot.id)).toBeUndefined();
       const mark = latest(person);
       operator.pressButton(master.bot, { messageId: review.messageId, button: `fleet:rsu:ok:${signup!.id}` });
@@ -301,6 +313,7 @@ describe.each(BACKENDS)('resellers signing up in the master bot on %s', (backend
       await waitFrom(late, at, (m) => (m.text ?? '').includes('not taking new customers'), shopRef);
       expect(await h.testApp.app.forTenant(shop!.id).customers.getByTelegramId(late.id)).toBeUndefined();
     } finally {
+      await services.settings.set('default_language', 'en', 'operator');
       await services.settings.set('reseller_approval_required', false, 'operator');
     }
   });
