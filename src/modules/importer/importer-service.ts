@@ -298,24 +298,43 @@ async function writePlan(
     [...(state.mapped.get('promo_code') ?? new Map<string, number>())].map(([k, v]) => [Number(k), v]),
   );
 
-  for (const group of plan.groups) {
-    if (group.existingId !== null) {
-      groupOf.set(group.sourceId, group.existingId);
-      mappings.push({
-        entity: 'group',
-        sourceId: String(group.sourceId),
-        targetId: group.existingId,
-        created: false,
-      });
-      continue;
+  /**
+   * Copies the planned rows of one kind, one at a time and in the plan's order: each is inserted by
+   * `insert` (which answers the new row's id), or is the row `existing` names, already in the shop;
+   * `copied` learns where each went, and import_rows will say it (created or found).
+   */
+  const copyEach = async <Item extends { readonly sourceId: number }>(
+    entity: ImportEntity,
+    items: readonly Item[],
+    insert: (item: Item) => Promise<readonly { id: number }[]>,
+    options: {
+      readonly existing?: (item: Item) => number | null;
+      readonly copied?: (item: Item, targetId: number) => void;
+    } = {},
+  ): Promise<void> => {
+    for (const item of items) {
+      const existing = options.existing?.(item) ?? null;
+      const targetId = existing ?? (await insert(item))[0]?.id;
+      if (targetId === undefined)
+        throw new Error(`import: the ${entity} of source row #${item.sourceId} was not inserted`);
+      options.copied?.(item, targetId);
+      mappings.push({ entity, sourceId: String(item.sourceId), targetId, created: existing === null });
     }
-    const [row] = await tx
-      .insert(customerGroups)
-      .values({ botId, name: group.name, discountPercent: group.discountPercent })
-      .returning({ id: customerGroups.id });
-    groupOf.set(group.sourceId, row!.id);
-    mappings.push({ entity: 'group', sourceId: String(group.sourceId), targetId: row!.id, created: true });
-  }
+  };
+
+  await copyEach(
+    'group',
+    plan.groups,
+    (group) =>
+      tx
+        .insert(customerGroups)
+        .values({ botId, name: group.name, discountPercent: group.discountPercent })
+        .returning({ id: customerGroups.id }),
+    {
+      existing: (group) => group.existingId,
+      copied: (group, id) => groupOf.set(group.sourceId, id),
+    },
+  );
 
   let written = 0;
   for (const batch of chunks(plan.customers)) {
@@ -402,11 +421,11 @@ async function writePlan(
   const subsInOrder = [...plan.subscriptions].sort(
     (a, b) => a.userSourceId - b.userSourceId || a.order - b.order || a.sourceId - b.sourceId,
   );
-  for (const sub of subsInOrder) {
+  await copyEach('subscription', subsInOrder, (sub) => {
     const customerId = customerOf.get(sub.userSourceId)!;
     const ordinal = (ordinals.get(customerId) ?? 0) + 1;
     ordinals.set(customerId, ordinal);
-    const [row] = await tx
+    return tx
       .insert(subscriptions)
       .values({
         botId,
@@ -428,44 +447,35 @@ async function writePlan(
         ...(sub.createdAt ? { createdAt: sub.createdAt } : {}),
       })
       .returning({ id: subscriptions.id });
-    mappings.push({
-      entity: 'subscription',
-      sourceId: String(sub.sourceId),
-      targetId: row!.id,
-      created: true,
-    });
-  }
+  });
   if (plan.subscriptions.length) progress(`subscriptions: ${plan.subscriptions.length}`);
 
-  for (const promo of plan.promoCodes) {
-    const [row] = await tx
-      .insert(promoCodes)
-      .values({
-        botId,
-        code: promo.code,
-        kind: promo.kind,
-        percent: promo.percent,
-        amount: promo.amount,
-        days: promo.days,
-        holdHours: promo.holdHours,
-        groupId: promo.groupSourceId === null ? null : groupOf.get(promo.groupSourceId)!,
-        firstPurchaseOnly: promo.firstPurchaseOnly,
-        maxUses: promo.maxUses,
-        uses: promo.uses,
-        validFrom: promo.validFrom,
-        validUntil: promo.validUntil,
-        isActive: promo.isActive,
-        ...(promo.createdAt ? { createdAt: promo.createdAt } : {}),
-      })
-      .returning({ id: promoCodes.id });
-    codeOf.set(promo.sourceId, row!.id);
-    mappings.push({
-      entity: 'promo_code',
-      sourceId: String(promo.sourceId),
-      targetId: row!.id,
-      created: true,
-    });
-  }
+  await copyEach(
+    'promo_code',
+    plan.promoCodes,
+    (promo) =>
+      tx
+        .insert(promoCodes)
+        .values({
+          botId,
+          code: promo.code,
+          kind: promo.kind,
+          percent: promo.percent,
+          amount: promo.amount,
+          days: promo.days,
+          holdHours: promo.holdHours,
+          groupId: promo.groupSourceId === null ? null : groupOf.get(promo.groupSourceId)!,
+          firstPurchaseOnly: promo.firstPurchaseOnly,
+          maxUses: promo.maxUses,
+          uses: promo.uses,
+          validFrom: promo.validFrom,
+          validUntil: promo.validUntil,
+          isActive: promo.isActive,
+          ...(promo.createdAt ? { createdAt: promo.createdAt } : {}),
+        })
+        .returning({ id: promoCodes.id }),
+    { copied: (promo, id) => codeOf.set(promo.sourceId, id) },
+  );
   for (const batch of chunks(plan.promoUses)) {
     const rows = await tx
       .insert(promoRedemptions)
@@ -490,8 +500,8 @@ async function writePlan(
       mappings.push({ entity: 'promo_use', sourceId: String(use.sourceId), targetId: id, created: true });
     }
   }
-  for (const receipt of plan.receipts) {
-    const [row] = await tx
+  await copyEach('receipt', plan.receipts, (receipt) =>
+    tx
       .insert(cardToCardPayments)
       .values({
         botId,
@@ -506,14 +516,8 @@ async function writePlan(
         status: 'pending',
         createdAt: receipt.createdAt,
       })
-      .returning({ id: cardToCardPayments.id });
-    mappings.push({
-      entity: 'receipt',
-      sourceId: String(receipt.sourceId),
-      targetId: row!.id,
-      created: true,
-    });
-  }
+      .returning({ id: cardToCardPayments.id }),
+  );
 
   for (const batch of chunks(mappings, 500)) {
     await tx.insert(importRows).values(batch.map((m) => ({ botId, sourceKey, runId, ...m })));
