@@ -227,6 +227,42 @@ describe.each(BACKENDS)('reseller signups on %s', (backend) => {
     expect((await master.ledger.findImbalances()).length).toBe(0);
   });
 
+  it('leaves reseller purchases to the master shop: another shop settles a payment without paying one', async () => {
+    // a signup row in an ordinary shop, as only the master's would be: the gate, not the rows, decides
+    const shop = expectOk(await t.app.platform.tenants.create({ name: 'Ordinary', token: fakeBotToken() }));
+    const ordinary = t.app.forTenant(shop.tenant.id);
+    const ownPlan = expectOk(await ordinary.resellers.plans.create({ name: 'Own', monthlyFee: 50_000 }));
+    const { customer } = await ordinary.customers.register({ telegramId: nextTelegramId++ }, 'en');
+    const botNumber = nextBotNumber++;
+    const opened = await ordinary.resellers.signups.open({
+      customerId: customer.id,
+      planId: ownPlan.id,
+      token: fakeBotToken(botNumber),
+      bot: { id: botNumber, username: `shop${botNumber}_bot`, firstName: 'Shop' },
+    });
+    if (opened.status !== 'opened') throw new Error(opened.status);
+    const card = expectOk(
+      await ordinary.cards.create({ cardNumber: '6037991234567893', holderName: 'Shop owner' }),
+    );
+    const submitted = await ordinary.cardPayments.submit({
+      customerId: customer.id,
+      amount: 80_000,
+      cardId: card.id,
+      orderId: null,
+      receipt: { text: 'paid 80000' },
+    });
+    if (submitted.status !== 'submitted') throw new Error(submitted.status);
+    const approved = await ordinary.cardPayments.approve(submitted.payment.id, {
+      telegramId: 1,
+      name: 'Owner',
+    });
+    expect(approved).toMatchObject({ status: 'approved', balance: 80_000 });
+    // the money stays on the balance; the signup was not looked at
+    expect((await ordinary.resellers.signups.get(opened.signup.id))?.status).toBe('awaiting_payment');
+    expect(await ordinary.ledger.balance(customer.id)).toBe(80_000);
+    expect((await ordinary.ledger.entries(customer.id)).map((e) => e.kind)).toEqual(['topup']);
+  });
+
   it('waits for an operator when asked: one approval wins; a rejection refunds once', async () => {
     await master.settings.set('reseller_approval_required', true, 'operator');
     try {
