@@ -38,6 +38,7 @@ const toAccount = (user: PanelUser): PanelAccount => ({
   deviceLimit: user.hwidDeviceLimit,
   subscriptionUrl: user.subscriptionUrl,
   onlineAt: user.onlineAt,
+  changedAt: user.updatedAt,
 });
 
 const toDevices = (list: PanelDeviceList): PanelDevice[] =>

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { bots, customers, orders, type SubscriptionStatus, subscriptions } from '../../db/schema.js';
 import type { TenantDb } from '../../db/tenant-tx.js';
 import { orderActiveNotice } from '../../jobs/definitions/order-notice.js';
@@ -41,7 +41,12 @@ const PANEL_STATUS = {
 const statusFromPanel = (account: PanelAccount, now: Date): SubscriptionStatus =>
   PANEL_STATUS[settledStatus(account, now)];
 
-/** What a subscription row keeps of the panel user it was just converged with. */
+/**
+ * What a subscription row keeps of the panel user it was just converged with, and the panel's time
+ * of that state (`panel_event_at`, never moved back): a panel event sent before it (a traffic
+ * sweep between two provisioning runs, the first run's own update) arrives late and is stale, so
+ * it cannot put an older status or usage back over what provisioning stored.
+ */
 const fromAccount = (account: PanelAccount, now: Date) => ({
   panelUserId: account.id,
   panelShortUuid: account.shortUuid,
@@ -50,6 +55,9 @@ const fromAccount = (account: PanelAccount, now: Date) => ({
   usedTrafficBytes: account.usedTrafficBytes,
   lostAt: null,
   syncedAt: now,
+  ...(account.changedAt && {
+    panelEventAt: sql`greatest(${subscriptions.panelEventAt}, ${account.changedAt.toISOString()}::timestamptz)`,
+  }),
 });
 
 /**

@@ -19,6 +19,11 @@ export interface PanelAccount {
   readonly deviceLimit: number | null;
   readonly subscriptionUrl: string;
   readonly onlineAt: Date | null;
+  /**
+   * The panel's updatedAt for the user as answered (after the call's change): the panel events it
+   * sent before are older, and describe a state this answer has replaced.
+   */
+  readonly changedAt: Date | null;
 }
 
 export interface DesiredAccount {

@@ -299,6 +299,61 @@ describe.each(BACKENDS)('panel events on %s', (backend) => {
     expect((await row(sub)).status).toBe(renewed.status);
   });
 
+  it('does not let an event sent before provisioning undo it (a renewal retried after a lost reset)', async () => {
+    const { row: sub, user } = await subscribed();
+    sim.advanceTime(1000);
+    sim.setUsage(user.id, 10 * GIB);
+    sim.runSweeps();
+    const s = services();
+    await s.ledger.credit({ customerId: asCustomerId(sub.customerId), amount: 100, kind: 'admin_credit' });
+    const renewal = await s.orders.purchasePlan({
+      customerId: asCustomerId(sub.customerId),
+      planId: plans.get(shop)!,
+      subscriptionId: asSubscriptionId(sub.id),
+    });
+    if (renewal.status !== 'paid') throw new Error(renewal.status);
+    const renewed = await row(sub);
+    // the first run pushes the new expiry, then the traffic reset fails: the job will run again
+    sim.advanceTime(1000);
+    const lostReset = sim.addFault({
+      kind: 'status',
+      status: 503,
+      method: 'POST',
+      path: `/api/users/${user.id}/actions/reset-traffic`,
+      times: 1,
+    });
+    await expect(s.subscriptions.provision(renewal.order.id)).rejects.toThrow();
+    expect(lostReset.hits).toBe(1);
+    // meanwhile the panel's traffic job limits the user again: an event about the new expiry
+    sim.advanceTime(1000);
+    sim.runSweeps();
+    const limited = lastEvent(user.username, 'user.limited');
+    expect(limited.user.expireAt.getTime()).toBe(renewed.expiresAt!.getTime());
+    expect(limited.user.usedTrafficBytes).toBe(10 * GIB);
+
+    // the run again converges: a fresh quota, active, as of the panel's last change
+    sim.advanceTime(1000);
+    const provisioned = await s.subscriptions.provision(renewal.order.id);
+    if (provisioned.status !== 'active') throw new Error(provisioned.status);
+    const panelUser = sim.getUser(user.id)!;
+    expect(panelUser).toMatchObject({ status: 'ACTIVE', usedTrafficBytes: 0 });
+    expect(provisioned.subscription).toMatchObject({
+      status: 'active',
+      usedTrafficBytes: 0,
+      panelEventAt: panelUser.updatedAt,
+    });
+    // the limited event, sent before that run and delivered after it, is older: it changes nothing
+    expect(await apply(limited)).toEqual({ status: 'stale', subscriptionId: sub.id });
+    expect(await row(sub)).toMatchObject({ status: 'active', usedTrafficBytes: 0 });
+    // the panel's events from the run itself, or later, still apply
+    expect(await apply(lastEvent(user.username, 'user.traffic_reset'))).toMatchObject({ status: 'applied' });
+    sim.advanceTime(1000);
+    sim.setUsage(user.id, 2 * GIB);
+    await panelApi('POST', `/api/users/${user.id}/actions/disable`);
+    expect(await apply(lastEvent(user.username, 'user.disabled'))).toMatchObject({ status: 'applied' });
+    expect(await row(sub)).toMatchObject({ status: 'disabled', usedTrafficBytes: 2 * GIB });
+  });
+
   it('marks a deleted user lost once, alerts the admins and the operators, and forgets its late events', async () => {
     const { row: sub, user } = await subscribed();
     await panelApi('POST', `/api/users/${user.id}/actions/disable`);
