@@ -1,9 +1,10 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, inArray, notLike, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SimBot, SimMessage, SimUser, TelegramSim } from '../../sim/telegram/index.js';
 import { startTelegramSim } from '../../sim/telegram/index.js';
 import { type App, createApp } from '../../src/app.js';
 import { type DatabaseHandle, openDatabase } from '../../src/db/database.js';
+import { jobs } from '../../src/db/schema.js';
 import { inPlatform } from '../../src/db/tenant-tx.js';
 import { planSubscriptionNotices } from '../../src/jobs/definitions/subscription-notices.js';
 import { type Platform, startPlatform } from '../../src/platform.js';
@@ -108,6 +109,29 @@ describe.each(BACKENDS)('subscription notices through the job runners on %s', (b
       .forTenant(botId)
       .jobs.enqueue(planSubscriptionNotices, {}, { dedupeKey: `test-plan:${++planRuns}` });
     await settle();
+  }
+
+  /** Waits until the schedule's own planner (not a test's `planHour`) has run for each shop. */
+  async function scheduledPlannersRan(ids: readonly BotId[]) {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const done = await inPlatform(t.database.handle.db, (tx) =>
+        tx
+          .select({ botId: jobs.botId })
+          .from(jobs)
+          .where(
+            and(
+              eq(jobs.name, planSubscriptionNotices.name),
+              inArray(jobs.botId, [...ids]),
+              notLike(jobs.dedupeKey, 'test-plan:%'),
+              eq(jobs.status, 'done'),
+            ),
+          ),
+      );
+      if (ids.every((id) => done.some((row) => row.botId === id))) return;
+      if (Date.now() > deadline) throw new Error(`the schedule did not plan shops ${ids.join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   /** A usage sync's traffic claims (what the sync-traffic job runs after the panel answered), then the sends. */
@@ -312,13 +336,27 @@ describe.each(BACKENDS)('subscription notices through the job runners on %s', (b
 
   it("never plans or sends one shop's notices from another shop's planner", async () => {
     clock.set(new Date(Date.UTC(2031, 2, 10, 8, 10)));
+    // Theirs' own planner must not run once their subscription is due: the runner's schedule
+    // enqueues it (a process's first tick, by the real clock, for every shop with a subscription)
+    // whenever that tick comes, and on PostgreSQL it runs on its own connection, a few transactions
+    // after the process started, so it may come after the subscription was added. So both
+    // subscriptions are far from their expiry when a second process starts; the scheduled planners
+    // run and plan nothing, the day's window is then taken for both shops (whichever process's tick
+    // enqueued them), and only then do the subscriptions fall due.
     await startProcess();
     const mine = await openShop('Mine');
     const theirs = await openShop('Theirs');
     const me = await customerOf(mine);
     const them = await customerOf(theirs);
-    await addSubscription(t, mine.id, me.customerId, { expiresAt: at(20 * HOUR) });
-    await addSubscription(t, theirs.id, them.customerId, { expiresAt: at(20 * HOUR) });
+    // bought as for an expiry in 20 hours, but ending far from now for the moment
+    const bought = at(20 * HOUR - 30 * DAY);
+    const far = { expiresAt: at(60 * DAY), createdAt: bought, trafficPeriodStartedAt: bought };
+    const myId = await addSubscription(t, mine.id, me.customerId, far);
+    const theirId = await addSubscription(t, theirs.id, them.customerId, far);
+    await startProcess();
+    await scheduledPlannersRan([mine.id, theirs.id]);
+    await updateSubscription(t, mine.id, myId, { expiresAt: at(20 * HOUR) });
+    await updateSubscription(t, theirs.id, theirId, { expiresAt: at(20 * HOUR) });
 
     await planHour(mine.id);
     await advance(HOUR);
