@@ -6,20 +6,22 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { startRemnawaveSim } from '../sim/remnawave/index.js';
 import type { CallRecord, SimBot, SimUser, TelegramSim } from '../sim/telegram/index.js';
 import { startTelegramSim } from '../sim/telegram/index.js';
 import { startZarinpalSim } from '../sim/zarinpal/index.js';
 import { createApp } from '../src/app.js';
 import { openDatabase } from '../src/db/database.js';
-import { subscriptions } from '../src/db/schema.js';
+import { jobs, subscriptions } from '../src/db/schema.js';
 import { inTenant } from '../src/db/tenant-tx.js';
 import { signInitData } from '../src/http/miniapp/init-data.js';
 import { createRemnawaveClient } from '../src/integrations/remnawave/client.js';
 import { createRemnawavePanel } from '../src/integrations/remnawave/vpn-panel.js';
 import { createZarinpalGateways } from '../src/integrations/zarinpal/payment-gateway.js';
 import { autopayRenewals } from '../src/jobs/definitions/autopay.js';
+import { sendSubscriptionNotice } from '../src/jobs/definitions/subscription-notices.js';
+import { windowStart } from '../src/modules/lifecycle/notice-planner.js';
 import { startPlatform } from '../src/platform.js';
 import { createSecretBox } from '../src/shared/crypto.js';
 import { createLogger } from '../src/shared/logger.js';
@@ -352,8 +354,11 @@ async function main(): Promise<void> {
   print(
     `   ${color.dim}panel limit now ${(panelSim.getUser(withPack!.panelUsername)?.trafficLimitBytes ?? 0) / 1024 ** 3} GB${color.reset}`,
   );
-  // fast-forward: Sara has had this subscription for a month and it runs out in 20 hours
-  const tomorrow = new Date(Date.now() + 20 * 3_600_000);
+  // fast-forward: Sara has had this subscription for a month and it runs out in a day, give or take
+  // a few minutes: the one-day warning's moment has just come, today (the daily planner plans the
+  // UTC day it runs in, so the moment must not fall before the day began)
+  const warnAt = Math.max(windowStart(new Date()).getTime(), Date.now() - 5 * 60_000);
+  const tomorrow = new Date(warnAt + 86_400_000);
   await inTenant(database.db, tehran.value.tenant.id, (tx) =>
     tx
       .update(subscriptions)
@@ -362,10 +367,23 @@ async function main(): Promise<void> {
   );
   panelSim.patchUser(withPack!.panelUsername, { expireAt: tomorrow });
   print(
-    `   ${color.dim}(a month later: 20 hours before expiry, the hourly notice planner runs)${color.reset}`,
+    `   ${color.dim}(a month later, a day before expiry: the daily notice planner runs, and the warning's send slot in the hour comes)${color.reset}`,
   );
-  await step(sim, tehranBot, 'does nothing: the shop warns her one day ahead, with a renew button', () =>
-    tehranShop.lifecycle.planNotices(),
+  await step(
+    sim,
+    tehranBot,
+    'does nothing: the shop warns her one day ahead, with a renew button',
+    async () => {
+      await tehranShop.lifecycle.planNotices();
+      // the planner queues each notice at its slot in the hour (a shop's notices spread over it)
+      await inTenant(database.db, tehran.value.tenant.id, (tx) =>
+        tx
+          .update(jobs)
+          .set({ runAt: new Date() })
+          .where(and(eq(jobs.name, sendSubscriptionNotice.name), eq(jobs.status, 'queued'))),
+      );
+    },
+    'sendMessage',
   );
   await step(sim, tehranBot, 'turns autopay on', press(sara, tehranBot, `sub:autopay:${trial.id}:on`));
   await tehranShop.ledger.credit({
