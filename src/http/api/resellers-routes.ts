@@ -8,7 +8,7 @@ import {
 } from '../../modules/resellers/reseller-plans.js';
 import type { ResellerSubscription } from '../../modules/resellers/reseller-shop.js';
 import type { ResellerSignup } from '../../modules/resellers/signups.js';
-import { fromServiceError, notFound } from './errors.js';
+import { ApiError, fromServiceError, notFound } from './errors.js';
 import type { ApiContext, Router } from './route.js';
 import { idParam, iso, isoOrNull, listOf, timestamp } from './schemas.js';
 
@@ -101,6 +101,7 @@ const toSubscriptionView = (row: ResellerSubscription): z.infer<typeof subscript
 });
 
 const planParams = z.object({ planId: idParam });
+const signupParams = z.object({ signupId: idParam });
 
 /**
  * Reseller plans the master bot sells ("Open my shop"), its signups (operator only), and a reseller
@@ -185,6 +186,48 @@ export function registerResellerRoutes({ route, botRoute }: Router, { app }: Api
       items: (await (await masterServices()).resellers.signups.list([query.status], 200)).map(toSignupView),
     }),
   );
+
+  /** Approves or rejects a signup waiting for approval: once, whoever decides first (bot or API). */
+  const decide = (decision: 'approve' | 'reject') =>
+    route(
+      {
+        method: 'POST',
+        url: `/resellers/signups/:signupId/${decision}`,
+        tag,
+        summary: decision === 'approve' ? 'Approve a reseller signup' : 'Reject a reseller signup',
+        description:
+          decision === 'approve'
+            ? 'A paid signup waiting for approval is approved and its bot started by a job (`status` ' +
+              'becomes `started`, with `shopBotId`). 409 when it was decided already (by an operator in ' +
+              'the master bot or another call), with its state.'
+            : 'A paid signup waiting for approval is rejected: its price goes back to the customer’s ' +
+              'balance in the master bot (once) and the customer is told, with `reason` if given. 409 ' +
+              'when it was decided already.',
+        operatorOnly: true,
+        params: signupParams,
+        ...(decision === 'reject'
+          ? { body: z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).default({}) }
+          : {}),
+        responses: { 200: { description: 'Decided', schema: signupView } },
+      },
+      async ({ params, body }) => {
+        const signups = (await masterServices()).resellers.signups;
+        const reason = (body as { reason?: string } | undefined)?.reason;
+        const outcome =
+          decision === 'approve'
+            ? await signups.approve(params.signupId)
+            : await signups.reject(params.signupId, undefined, reason);
+        if (!outcome.signup) throw notFound(`reseller signup ${params.signupId}`);
+        if (outcome.status !== 'decided')
+          throw new ApiError(
+            'conflict',
+            `reseller signup ${params.signupId} is ${outcome.signup.status}, not waiting for approval`,
+          );
+        return toSignupView(outcome.signup);
+      },
+    );
+  decide('approve');
+  decide('reject');
 
   botRoute(
     {

@@ -279,12 +279,15 @@ export function createSignupService({ tenant, clock, secrets }: SignupDeps) {
       return rows.length > 0;
     },
 
-    /** An operator approves a paid signup: one press wins, the shop's start is queued with it. */
-    async approve(signupId: number, operatorId: number): Promise<DecideOutcome> {
+    /**
+     * An operator approves a paid signup: one press wins, the shop's start is queued with it.
+     * `operatorId` is the operator's Telegram id (the master bot); none through the REST API.
+     */
+    async approve(signupId: number, operatorId?: number): Promise<DecideOutcome> {
       return tenant.transaction(async (tx) => {
         const [row] = await tx
           .update(resellerSignups)
-          .set({ status: 'approved', decidedBy: operatorId, updatedAt: clock.now() })
+          .set({ status: 'approved', decidedBy: operatorId ?? null, updatedAt: clock.now() })
           .where(and(byId(signupId), eq(resellerSignups.status, 'awaiting_approval')))
           .returning(columns);
         if (!row) {
@@ -297,13 +300,13 @@ export function createSignupService({ tenant, clock, secrets }: SignupDeps) {
     },
 
     /** An operator refuses a paid signup: the price goes back to the customer's balance, once. */
-    async reject(signupId: number, operatorId: number, reason?: string): Promise<DecideOutcome> {
+    async reject(signupId: number, operatorId?: number, reason?: string): Promise<DecideOutcome> {
       return tenant.transaction(async (tx) => {
         const [row] = await tx
           .update(resellerSignups)
           .set({
             status: 'rejected',
-            decidedBy: operatorId,
+            decidedBy: operatorId ?? null,
             failure: reason?.slice(0, 500) ?? null,
             updatedAt: clock.now(),
           })

@@ -83,6 +83,8 @@ const OPERATIONS: [string, string, 'operator' | 'any'][] = [
   ['post', '/api/v1/resellers/plans', 'operator'],
   ['put', '/api/v1/resellers/plans/{planId}', 'operator'],
   ['get', '/api/v1/resellers/signups', 'operator'],
+  ['post', '/api/v1/resellers/signups/{signupId}/approve', 'operator'],
+  ['post', '/api/v1/resellers/signups/{signupId}/reject', 'operator'],
   ['get', '/api/v1/bots/{id}/reseller', 'any'],
 ];
 

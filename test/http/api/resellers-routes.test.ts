@@ -111,4 +111,64 @@ describe.each(BACKENDS)('resellers API on %s', (backend) => {
     const notReseller = await h.call('GET', `/api/v1/bots/${masterId}/reseller`, op);
     expect(notReseller.status).toBe(404);
   });
+
+  it('approves and rejects signups waiting for approval, once: a decided one is 409 with its state', async () => {
+    const master = h.app.forTenant(masterId as never);
+    const plan = await master.resellers.plans.create({ name: 'Bronze', monthlyFee: 40_000 });
+    if (!plan.ok) throw new Error('plan');
+    // paid signups wait for an operator
+    await master.settings.set('reseller_approval_required', true, 'operator');
+    const paidSignup = async (telegramId: number, botId: number, username: string) => {
+      const { customer } = await master.customers.register({ telegramId }, 'en');
+      await master.ledger.credit({
+        customerId: customer.id,
+        amount: 40_000,
+        kind: 'admin_credit',
+        reason: 'test',
+      });
+      const opened = await master.resellers.signups.open({
+        customerId: customer.id,
+        planId: plan.value.id,
+        token: fakeBotToken(botId),
+        bot: { id: botId, username, firstName: username },
+      });
+      if (opened.status !== 'opened') throw new Error(opened.status);
+      expect(await master.resellers.signups.pay(customer.id, opened.signup.id)).toMatchObject({
+        status: 'paid',
+        next: 'approval',
+      });
+      expect(await master.ledger.balance(customer.id)).toBe(0);
+      return { customer, signupId: opened.signup.id };
+    };
+
+    const approved = await paidSignup(7_990_000_011, 8_300_011, 'approved_shop_bot');
+    const approve = await h.call('POST', `/api/v1/resellers/signups/${approved.signupId}/approve`, op);
+    expect(approve.status).toBe(200);
+    expect(approve.body).toMatchObject({ id: approved.signupId, status: 'approved' });
+    // the master bot's operator pressing too late, or a second call: decided already
+    const again = await h.call('POST', `/api/v1/resellers/signups/${approved.signupId}/reject`, op);
+    expectErrorBody(again, 409, 'conflict');
+    expect(again.body.error.message).toContain('approved');
+
+    const rejected = await paidSignup(7_990_000_012, 8_300_012, 'rejected_shop_bot');
+    const reject = await h.call('POST', `/api/v1/resellers/signups/${rejected.signupId}/reject`, {
+      ...op,
+      body: { reason: 'The name is taken by another brand' },
+    });
+    expect(reject.status).toBe(200);
+    expect(reject.body).toMatchObject({ id: rejected.signupId, status: 'rejected' });
+    // the price went back to the customer's balance in the master bot, once
+    expect(await master.ledger.balance(rejected.customer.id)).toBe(40_000);
+    const twice = await h.call('POST', `/api/v1/resellers/signups/${rejected.signupId}/reject`, op);
+    expectErrorBody(twice, 409, 'conflict');
+    expect(await master.ledger.balance(rejected.customer.id)).toBe(40_000);
+
+    const missing = await h.call('POST', '/api/v1/resellers/signups/999999/approve', op);
+    expectErrorBody(missing, 404, 'not_found');
+    const badReason = await h.call('POST', `/api/v1/resellers/signups/${rejected.signupId}/reject`, {
+      ...op,
+      body: { reason: 'x'.repeat(501) },
+    });
+    expectErrorBody(badReason, 400, 'invalid_request');
+  });
 });
