@@ -39,6 +39,28 @@ export async function openTestShop(
   return { shop, services };
 }
 
+/**
+ * A shop (see openTestShop) with one admin, a sim user named Ava whose Telegram id `adminId` is the
+ * one the shop lists (who has not started the bot yet), and `d`, the admin's driver.
+ */
+export async function openAdminShop(
+  h: FleetHarness,
+  name: string,
+  adminId: number,
+  options: { language?: Language; username?: string } = {},
+) {
+  const { shop, services } = await openTestShop(h, name, {
+    admins: [adminId],
+    ...(options.language ? { language: options.language } : {}),
+  });
+  const admin = h.sim.user({
+    id: adminId,
+    firstName: 'Ava',
+    ...(options.username ? { username: options.username } : {}),
+  });
+  return { shop, services, admin, d: adminDriver(h, shop, admin) };
+}
+
 /** The plan most tests sell: "<name> Monthly", 30 days, 120,000 Toman, 50 GB. */
 export async function createMonthlyPlan(
   services: TenantServices,
@@ -127,6 +149,105 @@ export async function pressForEdit(
     user,
     (m) => m.messageId === pressed.messageId && predicate(m.text ?? ''),
   );
+}
+
+/** The bot's answer to a press (the toast). */
+export interface PressAnswer {
+  readonly text?: string;
+  readonly show_alert?: boolean;
+}
+
+let forgedPresses = 0;
+
+/**
+ * Delivers a press of `data` that no message offered (a crafted update, or a button of an old
+ * message) on message `messageId` of the user's private chat with the bot (its latest message
+ * unless said), without waiting for the bot; the callback query's id and that message's id.
+ */
+export function enqueueForgedPress(
+  h: FleetHarness,
+  shop: ShopUnderTest,
+  user: SimUser,
+  data: string,
+  options: { messageId?: number } = {},
+) {
+  const id = `forged-${++forgedPresses}`;
+  const messageId = options.messageId ?? latestMessageId(h, shop, user);
+  h.sim.enqueueUpdate(shop.bot, {
+    callback_query: {
+      id,
+      from: user.info,
+      chat_instance: 'forged',
+      data,
+      message: {
+        message_id: messageId,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: user.id, type: 'private', first_name: user.firstName },
+        text: 'old',
+      },
+    },
+  });
+  return { id, messageId };
+}
+
+/**
+ * A forged press (see enqueueForgedPress); resolves, once the bot answered it, to the answer and
+ * the id of the message it was pressed on.
+ */
+export async function forgePress(
+  h: FleetHarness,
+  shop: ShopUnderTest,
+  user: SimUser,
+  data: string,
+  options: { messageId?: number } = {},
+) {
+  const mark = h.sim.mark();
+  const { id, messageId } = enqueueForgedPress(h, shop, user, data, options);
+  const call = await h.sim.waitForCall({
+    botId: shop.bot.id,
+    method: 'answerCallbackQuery',
+    since: mark,
+    match: (params) => params.callback_query_id === id,
+  });
+  return { answer: call.params as PressAnswer, messageId };
+}
+
+/**
+ * A user's (mostly an admin's) conversation with a shop's bot, as the admin-menu tests drive it:
+ * /admin, typing, pressing buttons, and presses no message offered.
+ */
+export function adminDriver(h: FleetHarness, shop: ShopUnderTest, user: SimUser) {
+  const latestId = () => latestMessageId(h, shop, user);
+  /** The first bot message newer than `since` whose text (or caption) and message match. */
+  const next = (since: number, predicate: (text: string, m: SimMessage) => boolean) =>
+    h.sim.waitForMessage(
+      shop.bot,
+      user,
+      (m) => m.fromBot && m.messageId > since && predicate(m.text ?? m.caption ?? '', m),
+    );
+  return {
+    latestId,
+    next,
+    /** /admin; resolves to the admin menu, or to the answer that matches `predicate`. */
+    open(predicate: (text: string, m: SimMessage) => boolean = (text) => text.includes('Admin menu')) {
+      const since = latestId();
+      user.sendCommand(shop.bot, 'admin');
+      return next(since, predicate);
+    },
+    /** Types a message; resolves to the bot's answer that matches. */
+    type(text: string, predicate: (text: string, m: SimMessage) => boolean) {
+      const since = latestId();
+      user.sendText(shop.bot, text);
+      return next(since, predicate);
+    },
+    /** Presses a button; resolves to the toast. */
+    press: (data: string) => pressForAnswer(h, shop, user, data),
+    /** Presses a button and waits for the message it sits on to show `predicate`. */
+    pressTo: (data: string, predicate: (text: string) => boolean) =>
+      pressForEdit(h, shop, user, data, predicate),
+    /** A press no message offered, on the latest message; see forgePress. */
+    forge: (data: string, options: { messageId?: number } = {}) => forgePress(h, shop, user, data, options),
+  };
 }
 
 /**

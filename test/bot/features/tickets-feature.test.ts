@@ -6,7 +6,9 @@ import { BACKENDS } from '../../support/database.js';
 import { eventually, type FleetHarness, type ShopUnderTest, startFleetHarness } from '../../support/fleet.js';
 import {
   enterShop,
+  forgePress,
   hasButton,
+  latestMessageId,
   newCustomer,
   nextBotMessage,
   openTestShop,
@@ -55,35 +57,10 @@ describe.each(BACKENDS)('support tickets through the bot on %s', (backend) => {
     h.sim.waitForMessage(shop.bot, chat, (m) => m.fromBot && wanted(m), { timeoutMs: 15_000 });
   const botMessagesIn = (shop: ShopUnderTest, chat: SimUser | SimGroup, since: number) =>
     h.sim.chat(shop.bot, chat).messages.filter((m) => m.fromBot && m.messageId > since);
-  const latest = (shop: ShopUnderTest, chat: SimUser | SimGroup) =>
-    h.sim.chat(shop.bot, chat).messages.at(-1)?.messageId ?? 0;
 
-  let forged = 0;
   /** A press of a button no message offered (a crafted update); resolves to the answer's text. */
   async function forge(shop: ShopUnderTest, user: SimUser, data: string): Promise<unknown> {
-    const id = `forged-ticket-${++forged}`;
-    const mark = h.sim.mark();
-    h.sim.enqueueUpdate(shop.bot, {
-      callback_query: {
-        id,
-        from: user.info,
-        chat_instance: 'forged',
-        data,
-        message: {
-          message_id: latest(shop, user),
-          date: Math.floor(Date.now() / 1000),
-          chat: { id: user.id, type: 'private', first_name: user.firstName },
-          text: 'old',
-        },
-      },
-    });
-    const call = await h.sim.waitForCall({
-      botId: shop.bot.id,
-      method: 'answerCallbackQuery',
-      since: mark,
-      match: (params) => params.callback_query_id === id,
-    });
-    return call.params.text;
+    return (await forgePress(h, shop, user, data)).answer.text;
   }
   /** Presses a button on a bot message in a group; resolves to the answer's text. */
   async function pressInGroup(
@@ -147,7 +124,7 @@ describe.each(BACKENDS)('support tickets through the bot on %s', (backend) => {
     expect(textOf(photo)).toContain(`Ticket #${id} · the customer wrote`);
 
     // the admin answers by replying to the photo in the topic
-    const beforeAnswer = latest(shop, customer);
+    const beforeAnswer = latestMessageId(h, shop, customer);
     admin.sendText(shop.bot, 'Please update the app and try again', {
       chat: group,
       threadId: topicId!,
@@ -167,7 +144,7 @@ describe.each(BACKENDS)('support tickets through the bot on %s', (backend) => {
     expect((await services.tickets.get(id))?.status).toBe('answered');
 
     // the customer replies to the answer itself; the admins get it in the topic
-    const beforeReply = latest(shop, group);
+    const beforeReply = latestMessageId(h, shop, group);
     customer.sendText(shop.bot, 'It works now, thanks', { replyTo: answer.messageId });
     const back = await botSays(
       shop,
@@ -198,7 +175,7 @@ describe.each(BACKENDS)('support tickets through the bot on %s', (backend) => {
     );
     expect(hasButton(refused, `tkt:o:${id}`)).toBe(true);
 
-    const beforeReopen = latest(shop, group);
+    const beforeReopen = latestMessageId(h, shop, group);
     const reopened = await pressForAnswer(h, shop, customer, `tkt:o:${id}`);
     expect(reopened.text).toBe(`Ticket #${id} is open again.`);
     await botSays(
@@ -302,7 +279,7 @@ describe.each(BACKENDS)('support tickets through the bot on %s', (backend) => {
     adminB.sendText(b.shop.bot, 'Answer from B', { chat: groupB, replyTo: inB.messageId });
     await botSays(b.shop, customerB, (m) => textOf(m).includes('Answer from B'));
     // B's admin replying in A's chat is not one of A's admins: nothing happens there
-    const quietSince = latest(a.shop, groupA);
+    const quietSince = latestMessageId(h, a.shop, groupA);
     adminB.sendText(a.shop.bot, 'Answer from B in A', { chat: groupA, replyTo: inA.messageId });
     // B's customer asks bot B for A's ticket by its id
     await forge(b.shop, customerB, `tkt:v:${idA}`);
@@ -357,7 +334,7 @@ describe.each(BACKENDS)('support tickets through the bot on %s', (backend) => {
     await botSays(shop, admin, (m) => textOf(m) === '✅ Answer sent to the customer.');
 
     // a message in the admin chat that answers no ticket message gets no ticket reaction
-    const since = latest(shop, group);
+    const since = latestMessageId(h, shop, group);
     admin.sendText(shop.bot, 'just chatting', { chat: group });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(botMessagesIn(shop, group, since)).toEqual([]);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimMessage, SimUser } from '../../../../sim/telegram/index.js';
+import type { SimUser } from '../../../../sim/telegram/index.js';
 import { asCardId, asCustomerId, asPlanId } from '../../../../src/shared/ids.js';
 import { BACKENDS } from '../../../support/database.js';
 import {
@@ -8,14 +8,7 @@ import {
   type ShopUnderTest,
   startFleetHarness,
 } from '../../../support/fleet.js';
-import {
-  callbacks,
-  latestMessageId,
-  newCustomer,
-  openTestShop,
-  pressForAnswer,
-  pressForEdit,
-} from '../../../support/shop.js';
+import { adminDriver, callbacks, newCustomer, openAdminShop } from '../../../support/shop.js';
 
 /** A valid (Luhn) 16-digit card number, and one with a wrong check digit. */
 const GOOD_CARD = '6037 9912 3456 7893';
@@ -24,7 +17,6 @@ const BAD_CARD = '6037 9912 3456 7890';
 describe.each(BACKENDS)('tenant admin menu on %s', (backend) => {
   let h: FleetHarness;
   let nextAdminId = 880_001;
-  let forged = 0;
 
   beforeAll(async () => {
     h = await startFleetHarness(backend, 'polling');
@@ -34,76 +26,21 @@ describe.each(BACKENDS)('tenant admin menu on %s', (backend) => {
   /** A shop in English with one admin, a sim user whose Telegram id is the one the shop lists. */
   async function openShop(name: string) {
     const adminId = nextAdminId++;
-    const { shop, services } = await openTestShop(h, name, { admins: [adminId] });
-    const admin = h.sim.user({ id: adminId, firstName: 'Ava', username: `ava_${adminId}` });
+    const { shop, admin, services } = await openAdminShop(h, name, adminId, { username: `ava_${adminId}` });
     return { shop, admin, services };
   }
 
   /** The admin's (or anyone's) conversation with a shop, as the tests drive it. */
   function driver(shop: ShopUnderTest, user: SimUser) {
-    const latestId = () => latestMessageId(h, shop, user);
-    const next = (since: number, predicate: (text: string, m: SimMessage) => boolean) =>
-      h.sim.waitForMessage(
-        shop.bot,
-        user,
-        (m) => m.fromBot && m.messageId > since && predicate(m.text ?? m.caption ?? '', m),
-      );
+    const d = adminDriver(h, shop, user);
     return {
-      latestId,
-      next,
-      /** Types a message; resolves to the bot's answer that matches. */
-      type(text: string, predicate: (text: string, m: SimMessage) => boolean) {
-        const since = latestId();
-        user.sendText(shop.bot, text);
-        return next(since, predicate);
-      },
-      /** /admin; resolves to the admin menu. */
-      async open() {
-        const since = latestId();
-        user.sendCommand(shop.bot, 'admin');
-        return next(since, (text) => text.includes('Admin menu'));
-      },
+      ...d,
       /** Admin menu → Settings → group → setting; resolves to the setting's card. */
       async openSetting(group: string, key: string, predicate: (text: string) => boolean) {
-        await this.open();
-        await this.pressTo('adm:settings', (text) => text.includes('Choose a group'));
-        await this.pressTo(`adm:set:g:${group}`, (text) => text.includes('•'));
-        return this.pressTo(`adm:set:${key}`, (text) => text.includes('Accepts:') && predicate(text));
-      },
-      /** Presses a button; resolves to the toast. */
-      press: (data: string) => pressForAnswer(h, shop, user, data),
-      /** Presses a button and waits for the message it sits on to show `predicate`. */
-      pressTo: (data: string, predicate: (text: string) => boolean) =>
-        pressForEdit(h, shop, user, data, predicate),
-      /**
-       * A callback query with data no button offered (an old message, a crafted update), on the
-       * latest message of the chat; resolves to the bot's answer and that message's id.
-       */
-      async forge(data: string) {
-        const id = `forged-${++forged}`;
-        const messageId = latestId();
-        const mark = h.sim.mark();
-        h.sim.enqueueUpdate(shop.bot, {
-          callback_query: {
-            id,
-            from: user.info,
-            chat_instance: 'forged',
-            data,
-            message: {
-              message_id: messageId,
-              date: Math.floor(Date.now() / 1000),
-              chat: { id: user.id, type: 'private', first_name: user.firstName },
-              text: 'old',
-            },
-          },
-        });
-        const answer = await h.sim.waitForCall({
-          botId: shop.bot.id,
-          method: 'answerCallbackQuery',
-          since: mark,
-          match: (params) => params.callback_query_id === id,
-        });
-        return { answer: answer.params as { text?: string; show_alert?: boolean }, messageId };
+        await d.open();
+        await d.pressTo('adm:settings', (text) => text.includes('Choose a group'));
+        await d.pressTo(`adm:set:g:${group}`, (text) => text.includes('•'));
+        return d.pressTo(`adm:set:${key}`, (text) => text.includes('Accepts:') && predicate(text));
       },
     };
   }

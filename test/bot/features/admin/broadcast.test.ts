@@ -24,26 +24,29 @@ describe.each(BACKENDS)('broadcasts through the simulator on %s', (backend) => {
   }, 60_000);
   afterAll(() => h.close());
 
-  async function openShop(name: string) {
+  /** A shop in English with one admin, and a customer (who went through /start) for each name. */
+  async function openShop(name: string, customers: readonly string[] = []) {
     const adminId = nextAdminId++;
     const { shop, services } = await openTestShop(h, name, { admins: [adminId] });
     const admin = h.sim.user({ id: adminId, firstName: 'Ava', languageCode: 'en' });
-    return { shop, services, admin };
+    const users: SimUser[] = [];
+    for (const customer of customers) users.push((await newCustomer(h, shop, customer)).user);
+    return { shop, services, admin, users };
   }
 
   /** The bot's messages in a user's chat whose text or caption is `text`. */
   const received = (shop: ShopUnderTest, user: SimUser, text: string): SimMessage[] =>
     h.sim.chat(shop.bot, user).messages.filter((m) => m.fromBot && (m.text === text || m.caption === text));
 
-  async function adminAction(
-    shop: ShopUnderTest,
-    admin: SimUser,
-    act: () => void,
-    match: (m: SimMessage) => boolean,
-  ) {
+  /** Does `act`; resolves to the bot's next message to the admin whose text includes `wanted`. */
+  async function adminAction(shop: ShopUnderTest, admin: SimUser, act: () => void, wanted: string) {
     const since = latestMessageId(h, shop, admin);
     act();
-    return h.sim.waitForMessage(shop.bot, admin, (m) => m.fromBot && m.messageId > since && match(m));
+    return h.sim.waitForMessage(
+      shop.bot,
+      admin,
+      (m) => m.fromBot && m.messageId > since && (m.text ?? '').includes(wanted),
+    );
   }
 
   const press = async (
@@ -57,42 +60,54 @@ describe.each(BACKENDS)('broadcasts through the simulator on %s', (backend) => {
     return h.sim.waitForMessage(shop.bot, admin, (m) => m.fromBot && match(m.text ?? ''));
   };
 
+  /**
+   * /admin → Broadcasts (its screen showing `listed`) → New → the message `send` sends; resolves
+   * once the bot asks whether to add a link button.
+   */
+  async function compose(shop: ShopUnderTest, admin: SimUser, send: () => void, listed = 'broadcast') {
+    await adminAction(shop, admin, () => admin.sendCommand(shop.bot, 'admin'), 'Admin menu');
+    await press(shop, admin, 'adm:bc', (text) => text.includes(listed));
+    await press(shop, admin, 'adm:bc:new', (text) => text.includes('Send the message to broadcast'));
+    await adminAction(shop, admin, send, 'Add a link button');
+  }
+
+  /** compose() a text with no link button, to everyone; resolves to the review of `recipients`. */
+  async function composeForAll(
+    shop: ShopUnderTest,
+    admin: SimUser,
+    text: string,
+    recipients: number,
+    listed?: string,
+  ) {
+    await compose(shop, admin, () => admin.sendText(shop.bot, text), listed);
+    await press(shop, admin, 'adm:bc:btn:no', (screen) => screen.includes('Who should get it?'));
+    return press(shop, admin, 'adm:bc:seg:all', (screen) => screen.includes(`Recipients: ${recipients}`));
+  }
+
+  /** Presses Send on the review (or preview) message `messageId`; resolves once the press is answered. */
+  async function send(shop: ShopUnderTest, admin: SimUser, messageId: number) {
+    const go = admin.pressButton(shop.bot, { button: 'adm:bc:go', messageId });
+    await h.sim.waitForCallbackAnswer(go.callbackQueryId);
+  }
+
   it('composes, counts, previews, sends to everyone but who blocked the bot, and reports', async () => {
-    const { shop, services, admin } = await openShop('Announce');
-    const users: SimUser[] = [];
-    for (const name of ['Sara', 'Omid', 'Nima']) users.push((await newCustomer(h, shop, name)).user);
+    const { shop, services, admin, users } = await openShop('Announce', ['Sara', 'Omid', 'Nima']);
     // blocked the bot without the bot hearing of it: the broadcast's send is what finds out (403)
     const blocker = users[2]!;
     h.sim.fault({ botId: shop.bot, chatId: blocker.id, method: 'sendMessage', kind: 'blocked' });
 
-    await adminAction(
-      shop,
-      admin,
-      () => admin.sendCommand(shop.bot, 'admin'),
-      (m) => (m.text ?? '').includes('Admin menu'),
-    );
-    await press(shop, admin, 'adm:bc', (text) => text.includes('No broadcast has been sent yet'));
-    await press(shop, admin, 'adm:bc:new', (text) => text.includes('Send the message to broadcast'));
-    await adminAction(
-      shop,
-      admin,
-      () => admin.sendText(shop.bot, 'Big sale today'),
-      (m) => (m.text ?? '').includes('Add a link button'),
-    );
-    await press(shop, admin, 'adm:bc:btn:no', (text) => text.includes('Who should get it?'));
-    const review = await press(shop, admin, 'adm:bc:seg:all', (text) => text.includes('Recipients: 3'));
+    const review = await composeForAll(shop, admin, 'Big sale today', 3, 'No broadcast has been sent yet');
 
     const preview = await adminAction(
       shop,
       admin,
       () => admin.pressButton(shop.bot, 'adm:bc:preview'),
-      (m) => (m.text ?? '').includes('This is how customers will see it'),
+      'This is how customers will see it',
     );
     expect(received(shop, admin, 'Big sale today')).toHaveLength(1);
     expect(received(shop, users[0]!, 'Big sale today')).toHaveLength(0);
 
-    const go = admin.pressButton(shop.bot, { button: 'adm:bc:go', messageId: preview.messageId });
-    await h.sim.waitForCallbackAnswer(go.callbackQueryId);
+    await send(shop, admin, preview.messageId);
     for (const user of users.slice(0, 2))
       await h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot && m.text === 'Big sale today');
     const report = await h.sim.waitForMessage(
@@ -114,32 +129,14 @@ describe.each(BACKENDS)('broadcasts through the simulator on %s', (backend) => {
     const { shop, admin } = await openShop('Photo');
     const persian = (await newCustomer(h, shop, 'Reza', { languageCode: 'fa' })).user;
     const english = (await newCustomer(h, shop, 'John')).user;
-    await adminAction(
-      shop,
-      admin,
-      () => admin.sendCommand(shop.bot, 'admin'),
-      (m) => (m.text ?? '').includes('Admin menu'),
-    );
-    await press(shop, admin, 'adm:bc', (text) => text.includes('broadcast'));
-    await press(shop, admin, 'adm:bc:new', (text) => text.includes('Send the message to broadcast'));
-    await adminAction(
-      shop,
-      admin,
-      () => admin.sendPhoto(shop.bot, { caption: 'New servers' }),
-      (m) => (m.text ?? '').includes('Add a link button'),
-    );
+    await compose(shop, admin, () => admin.sendPhoto(shop.bot, { caption: 'New servers' }));
     await press(shop, admin, 'adm:bc:btn:yes', (text) => text.includes('two lines'));
-    await adminAction(
-      shop,
-      admin,
-      () => admin.sendText(shop.bot, 'Open\nnot a link'),
-      (m) => (m.text ?? '').includes('That does not fit'),
-    );
+    await adminAction(shop, admin, () => admin.sendText(shop.bot, 'Open\nnot a link'), 'That does not fit');
     await adminAction(
       shop,
       admin,
       () => admin.sendText(shop.bot, 'Open\nhttps://example.com/servers'),
-      (m) => (m.text ?? '').includes('Who should get it?'),
+      'Who should get it?',
     );
     await press(shop, admin, 'adm:bc:seg:language', (text) => text.includes('which language'));
     await press(shop, admin, 'adm:bc:lang:fa', (text) => text.includes('Recipients: 1'));
@@ -148,15 +145,14 @@ describe.each(BACKENDS)('broadcasts through the simulator on %s', (backend) => {
       shop,
       admin,
       () => admin.pressButton(shop.bot, 'adm:bc:preview'),
-      (m) => (m.text ?? '').includes('This is how customers will see it'),
+      'This is how customers will see it',
     );
     const [preview] = received(shop, admin, 'New servers');
     expect(preview?.photo?.length).toBeGreaterThan(0);
     expect(preview?.buttons.flat()).toEqual([
       expect.objectContaining({ text: 'Open', url: 'https://example.com/servers' }),
     ]);
-    const go = admin.pressButton(shop.bot, { button: 'adm:bc:go', messageId: review.messageId });
-    await h.sim.waitForCallbackAnswer(go.callbackQueryId);
+    await send(shop, admin, review.messageId);
     const photo = await h.sim.waitForMessage(
       shop.bot,
       persian,
@@ -228,28 +224,10 @@ describe.each(BACKENDS)('broadcasts through the simulator on %s', (backend) => {
   });
 
   it('stops when the admin presses Stop: the rest is never sent', async () => {
-    const { shop, services, admin } = await openShop('Stopped');
+    const { shop, services, admin, users } = await openShop('Stopped', ['A1', 'A2', 'A3', 'A4', 'A5']);
     await services.settings.set('broadcast_rate_per_second', 1, 'operator');
-    const users: SimUser[] = [];
-    for (const name of ['A1', 'A2', 'A3', 'A4', 'A5']) users.push((await newCustomer(h, shop, name)).user);
-    await adminAction(
-      shop,
-      admin,
-      () => admin.sendCommand(shop.bot, 'admin'),
-      (m) => (m.text ?? '').includes('Admin menu'),
-    );
-    await press(shop, admin, 'adm:bc', (text) => text.includes('broadcast'));
-    await press(shop, admin, 'adm:bc:new', (text) => text.includes('Send the message to broadcast'));
-    await adminAction(
-      shop,
-      admin,
-      () => admin.sendText(shop.bot, 'Slow news'),
-      (m) => (m.text ?? '').includes('Add a link button'),
-    );
-    await press(shop, admin, 'adm:bc:btn:no', (text) => text.includes('Who should get it?'));
-    const review = await press(shop, admin, 'adm:bc:seg:all', (text) => text.includes('Recipients: 5'));
-    const go = admin.pressButton(shop.bot, { button: 'adm:bc:go', messageId: review.messageId });
-    await h.sim.waitForCallbackAnswer(go.callbackQueryId);
+    const review = await composeForAll(shop, admin, 'Slow news', 5);
+    await send(shop, admin, review.messageId);
     const progress = await h.sim.waitForMessage(
       shop.bot,
       admin,

@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimMessage, SimUser } from '../../../../sim/telegram/index.js';
+import type { SimUser } from '../../../../sim/telegram/index.js';
 import { createTranslator } from '../../../../src/bot/i18n.js';
 import { DEFAULT_HELP_PAGES } from '../../../../src/modules/help/default-pages.js';
 import { BACKENDS } from '../../../support/database.js';
 import { type FleetHarness, type ShopUnderTest, startFleetHarness } from '../../../support/fleet.js';
 import {
   callbacks,
-  latestMessageId,
   newCustomer,
   nextBotMessage,
-  openTestShop,
-  pressForAnswer,
+  openAdminShop,
   pressForEdit,
   withButton,
 } from '../../../support/shop.js';
@@ -22,7 +20,6 @@ const withoutAppNames = (text: string) => APP_NAMES.reduce((rest, name) => rest.
 describe.each(BACKENDS)('help pages in the tenant admin menu on %s', (backend) => {
   let h: FleetHarness;
   let nextAdminId = 893_001;
-  let forged = 0;
 
   beforeAll(async () => {
     h = await startFleetHarness(backend, 'polling');
@@ -31,65 +28,10 @@ describe.each(BACKENDS)('help pages in the tenant admin menu on %s', (backend) =
 
   /** A shop with one admin and one customer, both reading in `language`. */
   async function openShop(name: string, language: 'en' | 'fa' = 'en') {
-    const adminId = nextAdminId++;
-    const { shop, services } = await openTestShop(h, name, { admins: [adminId], language });
-    const admin = h.sim.user({ id: adminId, firstName: 'Ava' });
-    const customer = await newCustomer(h, shop, `${name} customer`);
-    await services.customers.setLanguage(customer.customerId, language);
-    return { shop, admin, services, customer: customer.user, d: driver(shop, admin) };
-  }
-
-  /** The admin's conversation with a shop. */
-  function driver(shop: ShopUnderTest, user: SimUser) {
-    const latestId = () => latestMessageId(h, shop, user);
-    const next = (since: number, predicate: (text: string, m: SimMessage) => boolean) =>
-      h.sim.waitForMessage(
-        shop.bot,
-        user,
-        (m) => m.fromBot && m.messageId > since && predicate(m.text ?? '', m),
-      );
-    return {
-      open(predicate: (text: string) => boolean = (text) => text.includes('Admin menu')) {
-        const since = latestId();
-        user.sendCommand(shop.bot, 'admin');
-        return next(since, predicate);
-      },
-      type(text: string, predicate: (text: string) => boolean) {
-        const since = latestId();
-        user.sendText(shop.bot, text);
-        return next(since, predicate);
-      },
-      press: (data: string) => pressForAnswer(h, shop, user, data),
-      pressTo: (data: string, predicate: (text: string) => boolean) =>
-        pressForEdit(h, shop, user, data, predicate),
-      /** A press of a button no message offered (a crafted update) on the latest message. */
-      async forge(data: string) {
-        const id = `forged-help-admin-${++forged}`;
-        const messageId = latestId();
-        const mark = h.sim.mark();
-        h.sim.enqueueUpdate(shop.bot, {
-          callback_query: {
-            id,
-            from: user.info,
-            chat_instance: 'forged',
-            data,
-            message: {
-              message_id: messageId,
-              date: Math.floor(Date.now() / 1000),
-              chat: { id: user.id, type: 'private', first_name: user.firstName },
-              text: 'old',
-            },
-          },
-        });
-        await h.sim.waitForCall({
-          botId: shop.bot.id,
-          method: 'answerCallbackQuery',
-          since: mark,
-          match: (params) => params.callback_query_id === id,
-        });
-        return messageId;
-      },
-    };
+    const opened = await openAdminShop(h, name, nextAdminId++, { language });
+    const customer = await newCustomer(h, opened.shop, `${name} customer`);
+    await opened.services.customers.setLanguage(customer.customerId, language);
+    return { ...opened, customer: customer.user };
   }
 
   /** What the customer reads on a page: Help, then the page. */
@@ -204,7 +146,7 @@ describe.each(BACKENDS)('help pages in the tenant admin menu on %s', (backend) =
     const key = theirs.value.key;
     await a.d.open();
     for (const data of [`adm:help:p:${key}`, `adm:help:p:${key}:e:en`, `adm:help:p:${key}:rm:yes`]) {
-      const messageId = await a.d.forge(data);
+      const { messageId } = await a.d.forge(data);
       const shown = await h.sim.waitForMessage(
         a.shop.bot,
         a.admin,

@@ -1,19 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimMessage, SimUser } from '../../../../sim/telegram/index.js';
 import { BACKENDS } from '../../../support/database.js';
-import { type FleetHarness, type ShopUnderTest, startFleetHarness } from '../../../support/fleet.js';
-import {
-  callbacks,
-  latestMessageId,
-  openTestShop,
-  pressForAnswer,
-  pressForEdit,
-} from '../../../support/shop.js';
+import { type FleetHarness, startFleetHarness } from '../../../support/fleet.js';
+import { callbacks, openAdminShop } from '../../../support/shop.js';
 
 describe.each(BACKENDS)('extra packs in the tenant admin menu on %s', (backend) => {
   let h: FleetHarness;
   let nextAdminId = 890_001;
-  let forged = 0;
 
   beforeAll(async () => {
     h = await startFleetHarness(backend, 'polling');
@@ -21,67 +13,8 @@ describe.each(BACKENDS)('extra packs in the tenant admin menu on %s', (backend) 
   afterAll(() => h.close());
 
   /** A shop with one admin (a sim user with the Telegram id the shop lists), in English unless said. */
-  async function openShop(name: string, language: 'en' | 'fa' = 'en') {
-    const adminId = nextAdminId++;
-    const { shop, services } = await openTestShop(h, name, { admins: [adminId], language });
-    const admin = h.sim.user({ id: adminId, firstName: 'Ava' });
-    return { shop, admin, services, d: driver(shop, admin) };
-  }
-
-  /** The admin's conversation with a shop. */
-  function driver(shop: ShopUnderTest, user: SimUser) {
-    const latestId = () => latestMessageId(h, shop, user);
-    const next = (since: number, predicate: (text: string, m: SimMessage) => boolean) =>
-      h.sim.waitForMessage(
-        shop.bot,
-        user,
-        (m) => m.fromBot && m.messageId > since && predicate(m.text ?? '', m),
-      );
-    return {
-      /** /admin; resolves to the admin menu. */
-      open(predicate: (text: string) => boolean = (text) => text.includes('Admin menu')) {
-        const since = latestId();
-        user.sendCommand(shop.bot, 'admin');
-        return next(since, predicate);
-      },
-      /** Types a message; resolves to the bot's answer that matches. */
-      type(text: string, predicate: (text: string) => boolean) {
-        const since = latestId();
-        user.sendText(shop.bot, text);
-        return next(since, predicate);
-      },
-      press: (data: string) => pressForAnswer(h, shop, user, data),
-      pressTo: (data: string, predicate: (text: string) => boolean) =>
-        pressForEdit(h, shop, user, data, predicate),
-      /** A press of a button no message offered (a crafted update) on the latest message; the answer. */
-      async forge(data: string) {
-        const id = `forged-pack-${++forged}`;
-        const messageId = latestId();
-        const mark = h.sim.mark();
-        h.sim.enqueueUpdate(shop.bot, {
-          callback_query: {
-            id,
-            from: user.info,
-            chat_instance: 'forged',
-            data,
-            message: {
-              message_id: messageId,
-              date: Math.floor(Date.now() / 1000),
-              chat: { id: user.id, type: 'private', first_name: user.firstName },
-              text: 'old',
-            },
-          },
-        });
-        await h.sim.waitForCall({
-          botId: shop.bot.id,
-          method: 'answerCallbackQuery',
-          since: mark,
-          match: (params) => params.callback_query_id === id,
-        });
-        return messageId;
-      },
-    };
-  }
+  const openShop = (name: string, language: 'en' | 'fa' = 'en') =>
+    openAdminShop(h, name, nextAdminId++, { language });
 
   it('creates traffic and day packs step by step, refusing what does not fit', async () => {
     const { services, d } = await openShop('Packer');
@@ -190,7 +123,7 @@ describe.each(BACKENDS)('extra packs in the tenant admin menu on %s', (backend) 
     const id = theirs.value.id;
     await a.d.open();
     for (const data of [`adm:pack:${id}`, `adm:pack:${id}:e:price`]) {
-      const messageId = await a.d.forge(data);
+      const { messageId } = await a.d.forge(data);
       const shown = await h.sim.waitForMessage(
         a.shop.bot,
         a.admin,

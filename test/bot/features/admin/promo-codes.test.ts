@@ -1,23 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SimMessage, SimUser } from '../../../../sim/telegram/index.js';
 import type { CustomerId } from '../../../../src/shared/ids.js';
 import { BACKENDS } from '../../../support/database.js';
-import { type FleetHarness, type ShopUnderTest, startFleetHarness } from '../../../support/fleet.js';
-import {
-  callbacks,
-  createMonthlyPlan,
-  latestMessageId,
-  openTestShop,
-  pressForAnswer,
-  pressForEdit,
-} from '../../../support/shop.js';
+import { type FleetHarness, startFleetHarness } from '../../../support/fleet.js';
+import { callbacks, createMonthlyPlan, openAdminShop } from '../../../support/shop.js';
 
 /** Promo codes and price lists (customer groups) in the tenant admin menu, through the simulator. */
 describe.each(BACKENDS)('promo codes and price lists in the admin menu on %s', (backend) => {
   let h: FleetHarness;
   let nextAdminId = 893_001;
   let nextTelegramId = 8_930_000_000;
-  let forged = 0;
 
   beforeAll(async () => {
     h = await startFleetHarness(backend, 'polling');
@@ -25,61 +16,11 @@ describe.each(BACKENDS)('promo codes and price lists in the admin menu on %s', (
   afterAll(() => h.close());
 
   async function openShop(name: string, language: 'en' | 'fa' = 'en') {
-    const adminId = nextAdminId++;
-    const { shop, services } = await openTestShop(h, name, { admins: [adminId], language });
+    const { shop, services, admin, d } = await openAdminShop(h, name, nextAdminId++, { language });
     await services.flags.set('promo_codes', true);
-    const admin = h.sim.user({ id: adminId, firstName: 'Ava' });
-    return { shop, admin, services, d: driver(shop, admin) };
-  }
-
-  function driver(shop: ShopUnderTest, user: SimUser) {
-    const latestId = () => latestMessageId(h, shop, user);
-    const next = (since: number, predicate: (text: string, m: SimMessage) => boolean) =>
-      h.sim.waitForMessage(
-        shop.bot,
-        user,
-        (m) => m.fromBot && m.messageId > since && predicate(m.text ?? '', m),
-      );
-    return {
-      open() {
-        const since = latestId();
-        user.sendCommand(shop.bot, 'admin');
-        return next(since, (_text, m) => callbacks(m).includes('adm:promos'));
-      },
-      type(text: string, predicate: (text: string) => boolean) {
-        const since = latestId();
-        user.sendText(shop.bot, text);
-        return next(since, predicate);
-      },
-      press: (data: string) => pressForAnswer(h, shop, user, data),
-      pressTo: (data: string, predicate: (text: string) => boolean) =>
-        pressForEdit(h, shop, user, data, predicate),
-      /** A press of a button no message offered (a crafted update); resolves once it is answered. */
-      async forge(data: string) {
-        const id = `forged-promo-${++forged}`;
-        const mark = h.sim.mark();
-        h.sim.enqueueUpdate(shop.bot, {
-          callback_query: {
-            id,
-            from: user.info,
-            chat_instance: 'forged',
-            data,
-            message: {
-              message_id: latestId(),
-              date: Math.floor(Date.now() / 1000),
-              chat: { id: user.id, type: 'private', first_name: user.firstName },
-              text: 'old',
-            },
-          },
-        });
-        await h.sim.waitForCall({
-          botId: shop.bot.id,
-          method: 'answerCallbackQuery',
-          since: mark,
-          match: (params) => params.callback_query_id === id,
-        });
-      },
-    };
+    /** /admin; resolves to the admin menu, with its promo codes button. */
+    const open = () => d.open((_text, m) => callbacks(m).includes('adm:promos'));
+    return { shop, admin, services, d: { ...d, open } };
   }
 
   it('creates a percent code step by step, refusing what does not fit, lists it with uses and switches it off', async () => {

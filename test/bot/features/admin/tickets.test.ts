@@ -4,11 +4,17 @@ import type { TenantServices } from '../../../../src/app.js';
 import type { CustomerId } from '../../../../src/shared/ids.js';
 import { BACKENDS } from '../../../support/database.js';
 import { type FleetHarness, type ShopUnderTest, startFleetHarness } from '../../../support/fleet.js';
-import { callbacks, enterShop, latestMessageId, newCustomer, openTestShop } from '../../../support/shop.js';
+import {
+  callbacks,
+  enterShop,
+  forgePress,
+  latestMessageId,
+  newCustomer,
+  openTestShop,
+} from '../../../support/shop.js';
 
 describe.each(BACKENDS)('support tickets in the tenant admin menu on %s', (backend) => {
   let h: FleetHarness;
-  let forged = 0;
   beforeAll(async () => {
     h = await startFleetHarness(backend, 'polling');
   }, 60_000);
@@ -34,28 +40,7 @@ describe.each(BACKENDS)('support tickets in the tenant admin menu on %s', (backe
   }
   /** A press no message offered (a crafted update) on the latest message; resolves when answered. */
   async function forge(shop: ShopUnderTest, user: SimUser, data: string) {
-    const id = `forged-adm-ticket-${++forged}`;
-    const mark = h.sim.mark();
-    h.sim.enqueueUpdate(shop.bot, {
-      callback_query: {
-        id,
-        from: user.info,
-        chat_instance: 'forged',
-        data,
-        message: {
-          message_id: latestMessageId(h, shop, user),
-          date: Math.floor(Date.now() / 1000),
-          chat: { id: user.id, type: 'private', first_name: user.firstName },
-          text: 'old',
-        },
-      },
-    });
-    await h.sim.waitForCall({
-      botId: shop.bot.id,
-      method: 'answerCallbackQuery',
-      since: mark,
-      match: (params) => params.callback_query_id === id,
-    });
+    await forgePress(h, shop, user, data);
   }
   const openTicket = async (services: TenantServices, customerId: CustomerId, text: string) => {
     const opened = await services.tickets.open(customerId, { text });

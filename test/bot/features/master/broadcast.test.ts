@@ -30,6 +30,21 @@ describe.each(BACKENDS)("operators' broadcast to shop admins on %s", (backend) =
       operator,
       (m) => m.fromBot && m.messageId > since && predicate(m.text ?? ''),
     );
+  /** The operator presses a button of the master bot (on its latest message unless said); waits for the answer. */
+  const press = async (button: string, messageId?: number) => {
+    const pressed = operator.pressButton(
+      master.bot,
+      messageId === undefined ? button : { button, messageId },
+    );
+    await h.sim.waitForCallbackAnswer(pressed.callbackQueryId);
+  };
+  /** /fleet → Broadcast: the master bot asks for the message. */
+  async function newBroadcast() {
+    const since = latestMessageId(h, master, operator);
+    operator.sendCommand(master.bot, 'fleet');
+    await fromMaster(since, (text) => text.includes('Fleet control panel'));
+    await press('fleet:bc');
+  }
 
   it("reaches every active shop's admins who started their bot, through that bot, once", async () => {
     const [aliId, binaId, carlId] = [991_101, 991_102, 991_103];
@@ -44,28 +59,22 @@ describe.each(BACKENDS)("operators' broadcast to shop admins on %s", (backend) =
     const customer = h.sim.user({ firstName: 'Just a customer' });
     await enterShop(h, one.shop, customer);
 
-    let since = latestMessageId(h, master, operator);
-    operator.sendCommand(master.bot, 'fleet');
-    await fromMaster(since, (text) => text.includes('Fleet control panel'));
-    const pressed = operator.pressButton(master.bot, 'fleet:bc');
-    await h.sim.waitForCallbackAnswer(pressed.callbackQueryId);
+    await newBroadcast();
     await h.sim.waitForMessage(master.bot, operator, (m) =>
       (m.text ?? '').includes('admins of every active shop'),
     );
-    since = latestMessageId(h, master, operator);
+    let since = latestMessageId(h, master, operator);
     operator.sendText(master.bot, 'Maintenance tonight at 02:00');
     await fromMaster(since, (text) => text.includes('Add a link button'));
     since = latestMessageId(h, master, operator);
-    const without = operator.pressButton(master.bot, 'fleet:bc:btn:no');
-    await h.sim.waitForCallbackAnswer(without.callbackQueryId);
+    await press('fleet:bc:btn:no');
     const review = await fromMaster(since, (text) => text.includes('2 admins in 2 shops'));
     // the preview above the count: the message exactly as the admins get it
     const preview = h.sim
       .chat(master.bot, operator)
       .messages.filter((m) => m.fromBot && m.messageId > since && m.messageId < review.messageId);
     expect(preview.map((m) => m.text)).toEqual(['Maintenance tonight at 02:00']);
-    const send = operator.pressButton(master.bot, { button: 'fleet:bc:go', messageId: review.messageId });
-    await h.sim.waitForCallbackAnswer(send.callbackQueryId);
+    await press('fleet:bc:go', review.messageId);
     await h.sim.waitForMessage(master.bot, operator, (m) =>
       (m.text ?? '').includes('Queued: 2 admins in 2 shops'),
     );
@@ -92,16 +101,11 @@ describe.each(BACKENDS)("operators' broadcast to shop admins on %s", (backend) =
     const admin = h.sim.user({ id: adminId, firstName: 'Dara' });
     await enterShop(h, three.shop, admin);
 
+    await newBroadcast();
     let since = latestMessageId(h, master, operator);
-    operator.sendCommand(master.bot, 'fleet');
-    await fromMaster(since, (text) => text.includes('Fleet control panel'));
-    const pressed = operator.pressButton(master.bot, 'fleet:bc');
-    await h.sim.waitForCallbackAnswer(pressed.callbackQueryId);
-    since = latestMessageId(h, master, operator);
     operator.sendPhoto(master.bot, { caption: 'New panel version' });
     await fromMaster(since, (text) => text.includes('Add a link button'));
-    const add = operator.pressButton(master.bot, 'fleet:bc:btn:yes');
-    await h.sim.waitForCallbackAnswer(add.callbackQueryId);
+    await press('fleet:bc:btn:yes');
     await fromMaster(since, (text) => text.includes('two lines'));
     since = latestMessageId(h, master, operator);
     operator.sendText(master.bot, 'Release notes\nhttps://example.com/notes');
@@ -115,8 +119,7 @@ describe.each(BACKENDS)("operators' broadcast to shop admins on %s", (backend) =
     expect(preview[0]?.buttons.flat()).toEqual([
       expect.objectContaining({ text: 'Release notes', url: 'https://example.com/notes' }),
     ]);
-    const send = operator.pressButton(master.bot, { button: 'fleet:bc:go', messageId: review.messageId });
-    await h.sim.waitForCallbackAnswer(send.callbackQueryId);
+    await press('fleet:bc:go', review.messageId);
 
     const got = await h.sim.waitForMessage(
       three.shop.bot,

@@ -7,7 +7,7 @@ import { BACKENDS } from '../../../support/database.js';
 import { type FleetHarness, type ShopUnderTest, startFleetHarness } from '../../../support/fleet.js';
 import {
   callbacks,
-  latestMessageId,
+  enqueueForgedPress,
   newCustomer,
   nextBotMessage,
   openTestShop,
@@ -36,37 +36,19 @@ describe.each(BACKENDS)('help pages in the main menu on %s', (backend) => {
     return { shop, services, user };
   }
 
-  let forged = 0;
   /**
-   * A press of `data` on the chat's latest message. The guides' own button is for other screens (a
-   * subscription's card) to show, so no message here offers it: the press is crafted, as Telegram
-   * would deliver it.
+   * Main menu → Help (or the guides' button); resolves to the list of pages. The guides' own button
+   * is for other screens (a subscription's card) to show, so no message here offers it: that press
+   * is crafted, as Telegram would deliver it, on the chat's latest message.
    */
-  function forgePress(shop: ShopUnderTest, user: SimUser, data: string) {
-    h.sim.enqueueUpdate(shop.bot, {
-      callback_query: {
-        id: `forged-help-${++forged}`,
-        from: user.info,
-        chat_instance: 'forged',
-        data,
-        message: {
-          message_id: latestMessageId(h, shop, user),
-          date: Math.floor(Date.now() / 1000),
-          chat: { id: user.id, type: 'private', first_name: user.firstName },
-          text: 'old',
-        },
-      },
-    });
-  }
-
-  /** Main menu → Help (or the guides' button); resolves to the list of pages. */
   const openHelp = (shop: ShopUnderTest, user: SimUser, data = 'menu:help') =>
     nextBotMessage(
       h,
       shop,
       user,
       withButton(data === 'menu:help' ? pageData('faq-link') : pageData('guide-v2rayng', 'guides')),
-      () => (data === 'menu:help' ? user.pressButton(shop.bot, data) : forgePress(shop, user, data)),
+      () =>
+        data === 'menu:help' ? user.pressButton(shop.bot, data) : enqueueForgedPress(h, shop, user, data),
     );
 
   /** /start; resolves to the main menu it shows. */

@@ -16,6 +16,7 @@ import {
 import {
   callbacks,
   createMonthlyPlan,
+  forgePress,
   newCustomer,
   nextBotMessage,
   openTestShop,
@@ -29,7 +30,6 @@ import {
 describe.each(BACKENDS)('devices and a new link on %s', (backend) => {
   let h: FleetHarness;
   let squad: string;
-  let forged = 0;
 
   beforeAll(async () => {
     h = await startFleetHarness(backend, 'polling');
@@ -95,29 +95,7 @@ describe.each(BACKENDS)('devices and a new link on %s', (backend) => {
 
   /** A press of a button no message in the chat offers (an old one, or crafted); the bot's answer. */
   async function forge(shop: ShopUnderTest, user: SimUser, data: string) {
-    const id = `forged-dev-${++forged}`;
-    const mark = h.sim.mark();
-    h.sim.enqueueUpdate(shop.bot, {
-      callback_query: {
-        id,
-        from: user.info,
-        chat_instance: 'forged',
-        data,
-        message: {
-          message_id: 1,
-          date: Math.floor(Date.now() / 1000),
-          chat: { id: user.id, type: 'private', first_name: user.firstName },
-          text: 'old',
-        },
-      },
-    });
-    const answer = await h.sim.waitForCall({
-      botId: shop.bot.id,
-      method: 'answerCallbackQuery',
-      since: mark,
-      match: (params) => params.callback_query_id === id,
-    });
-    return answer.params as { text?: string; show_alert?: boolean };
+    return (await forgePress(h, shop, user, data, { messageId: 1 })).answer;
   }
 
   /** Device and revoke calls the panel received since `since` (a request log length). */

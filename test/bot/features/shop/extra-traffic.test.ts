@@ -24,6 +24,7 @@ import {
   botMessageWith,
   callbacks,
   enterShop,
+  forgePress,
   hasButton,
   newCustomer,
   nextBotMessage,
@@ -37,7 +38,6 @@ const GIB = 1024 ** 3;
 describe.each(BACKENDS)('extra traffic and day packs on %s', (backend) => {
   let h: FleetHarness;
   let squad: string;
-  let forged = 0;
 
   beforeAll(async () => {
     h = await startFleetHarness(backend, 'polling');
@@ -148,29 +148,7 @@ describe.each(BACKENDS)('extra traffic and day packs on %s', (backend) => {
 
   /** A press of a button no message in the chat offers (an old one, or crafted); the bot's answer. */
   async function forge(shop: ShopUnderTest, user: SimUser, data: string) {
-    const id = `forged-xt-${++forged}`;
-    const mark = h.sim.mark();
-    h.sim.enqueueUpdate(shop.bot, {
-      callback_query: {
-        id,
-        from: user.info,
-        chat_instance: 'forged',
-        data,
-        message: {
-          message_id: 1,
-          date: Math.floor(Date.now() / 1000),
-          chat: { id: user.id, type: 'private', first_name: user.firstName },
-          text: 'old',
-        },
-      },
-    });
-    const answer = await h.sim.waitForCall({
-      botId: shop.bot.id,
-      method: 'answerCallbackQuery',
-      since: mark,
-      match: (params) => params.callback_query_id === id,
-    });
-    return answer.params as { text?: string; show_alert?: boolean };
+    return (await forgePress(h, shop, user, data, { messageId: 1 })).answer;
   }
 
   it('adds a traffic pack from the balance: an absolute new limit on the panel, the shop wallet pays its GB', async () => {

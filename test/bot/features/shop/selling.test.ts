@@ -14,6 +14,7 @@ import {
 import {
   botMessageWith,
   createMonthlyPlan,
+  enqueueForgedPress,
   enterShop,
   hasButton,
   newCustomer,
@@ -319,20 +320,7 @@ describe.each(BACKENDS)('selling on the panel on %s', (backend) => {
     // another customer's press naming that subscription (crafted) opens nothing of it
     const stranger = await newCustomer(h, shop, 'Stranger');
     const since = h.sim.mark();
-    h.sim.enqueueUpdate(shop.bot, {
-      callback_query: {
-        id: 'crafted-open',
-        from: stranger.user.info,
-        chat_instance: 'crafted',
-        data: `sub:open:${second!.id}`,
-        message: {
-          message_id: 1,
-          date: Math.floor(Date.now() / 1000),
-          chat: { id: stranger.user.id, type: 'private', first_name: stranger.user.firstName },
-          text: 'old',
-        },
-      },
-    });
+    enqueueForgedPress(h, shop, stranger.user, `sub:open:${second!.id}`, { messageId: 1 });
     await botMessageWith(h, shop, stranger.user, 'no longer available');
     expect(h.sim.calls({ botId: shop.bot.id, since, method: 'sendPhoto' })).toHaveLength(0);
   });
