@@ -9,7 +9,7 @@
  *
  * Options (environment): BENCH_TENANTS=1,100,1000  BENCH_USERS=200  BENCH_SECONDS=8  BENCH_RATE=500
  * BENCH_MODES=webhook,polling  BENCH_BASELINE=off (no bare grammY run)  BENCH_IDLE_SECONDS (the idle
- * CPU window: 5 in webhook mode, 30 in polling mode). Memory per idle tenant is counted from the 1-tenant run: keep 1 in BENCH_TENANTS.
+ * CPU window: 5 in webhook mode, 60 in polling mode). Memory per idle tenant is counted from the 1-tenant run: keep 1 in BENCH_TENANTS.
  * BENCH_PROFILE=1 writes a CPU profile of the product process during the unpaced run to
  * /tmp/prof/fleet-<tenants>-<time>.cpuprofile; summarise it with
  * `npx tsx bench/profile-summary.ts FILE [top] [--cpu]`. BENCH_NODE_FLAGS="--flag ..." passes V8/Node
@@ -64,6 +64,7 @@ const USERS = Number(process.env.BENCH_USERS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const PROFILE = Boolean(process.env.BENCH_PROFILE);
+const PROFILE_IDLE = Boolean(process.env.BENCH_PROFILE_IDLE);
 type Mode = 'webhook' | 'polling';
 const MODES = (process.env.BENCH_MODES ?? 'webhook,polling').split(',').map((mode) => {
   if (mode !== 'webhook' && mode !== 'polling')
@@ -389,15 +390,26 @@ interface Idle {
 
 /**
  * What the process does a second with no updates, over BENCH_IDLE_SECONDS (default 5 s in webhook
- * mode, 30 s in polling mode: longer than a long poll, so every bot's polls are in the window).
+ * mode, 60 s in polling mode: longer than a long poll, 50 s in the product and 30 s in bare grammY,
+ * so every bot's poll is renewed in the window). BENCH_PROFILE_IDLE=1 writes a CPU profile of the
+ * product over the window to /tmp/prof.
  */
-async function idleCpu(server: ServerHandle, mode: Mode): Promise<Idle> {
+async function idleCpu(server: ServerHandle, mode: Mode, profile: boolean): Promise<Idle> {
+  if (profile) {
+    mkdirSync('/tmp/prof', { recursive: true });
+    await server.profileStart();
+  }
   const before = await server.cpu();
   const started = performance.now();
-  const window = IDLE_SECONDS ?? (mode === 'polling' ? 30 : 5);
+  const window = IDLE_SECONDS ?? (mode === 'polling' ? 60 : 5);
   await new Promise((resolve) => setTimeout(resolve, window * 1000));
   const after = await server.cpu();
   const seconds = (performance.now() - started) / 1000;
+  if (profile) {
+    const file = `/tmp/prof/idle-${mode}-${Date.now()}.cpuprofile`;
+    await server.profileStop(file);
+    print(`idle profile  ${file}`);
+  }
   return {
     cpu: (after.userUs - before.userUs + after.systemUs - before.systemUs) / 1000 / seconds,
     queries: (after.queries - before.queries) / seconds,
@@ -453,7 +465,7 @@ async function exercise(
   // What remains idle is the process's own background work (job queue, health probes, long polls).
   // the bare bots have no jobs: the product's left in the database are not theirs to wait for
   const dueJobs = await settle(server, options.tenants, entry === SERVER ? options.database : undefined);
-  const idle = await idleCpu(server, options.mode);
+  const idle = await idleCpu(server, options.mode, PROFILE_IDLE && entry === SERVER);
   await load(options.sim, options.customers, 2, undefined); // warm-up
   if (options.profile) {
     mkdirSync('/tmp/prof', { recursive: true });
