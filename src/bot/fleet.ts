@@ -161,6 +161,8 @@ export function createFleet({ app, handler, translator, logger, options, metrics
   let timer: NodeJS.Timeout | undefined;
   let probeTimer: NodeJS.Timeout | undefined;
   let probeCursor = 0;
+  /** Probes owed: each tick adds its share of the fleet (a fraction in a small fleet) and takes the whole ones. */
+  let probesOwed = 0;
   let unsubscribe: (() => void) | undefined;
   let stopping = false;
   let stopped: Promise<void> | undefined;
@@ -636,11 +638,12 @@ export function createFleet({ app, handler, translator, logger, options, metrics
     await Promise.all(
       running.filter((entry) => !entry.healthRecorded).map((entry) => setHealth(entry, entry.health)),
     );
-    const count = Math.max(1, Math.ceil((running.length * tickMs) / intervalMs));
-    const batch = Array.from(
-      { length: Math.min(count, running.length) },
-      (_, i) => running[(probeCursor + i) % running.length]!,
-    );
+    // every bot once per interval: a fleet of 10 bots probes one every minute (not one a tick)
+    probesOwed = Math.min(running.length, probesOwed + (running.length * tickMs) / intervalMs);
+    const count = Math.floor(probesOwed);
+    if (count === 0) return;
+    probesOwed -= count;
+    const batch = Array.from({ length: count }, (_, i) => running[(probeCursor + i) % running.length]!);
     probeCursor = (probeCursor + batch.length) % running.length;
     await Promise.all(batch.map(probe));
   };

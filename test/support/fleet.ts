@@ -40,6 +40,8 @@ export async function startFleetHarness(
     zarinpal?: boolean;
     maxRetryDelaySeconds?: number;
     rateLimit?: RateLimitOptions;
+    /** Every bot probed once per this interval (300 ms unless said: a test sees a probe at once). */
+    healthProbeIntervalMs?: number;
     /** METRICS_TOKEN: opens GET /metrics and GET /health/bots. */
     metricsToken?: string;
   } = {},
@@ -85,7 +87,7 @@ export async function startFleetHarness(
     publicBaseUrl: `http://127.0.0.1:${port}`,
     secretKey: TEST_ENCRYPTION_KEY,
     http: { host: '127.0.0.1', port },
-    healthProbeIntervalMs: 300,
+    healthProbeIntervalMs: options.healthProbeIntervalMs ?? 300,
     ...(options.metricsToken === undefined ? {} : { monitoring: { token: options.metricsToken } }),
     ...(options.maxRetryDelaySeconds === undefined
       ? {}
