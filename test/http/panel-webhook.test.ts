@@ -23,6 +23,7 @@ import { rememberSecret, testLogs } from '../support/log-capture.js';
 import { withServices } from '../support/services.js';
 import {
   createMonthlyPlan,
+  forgePress,
   newCustomer,
   openTestShop,
   pressForAnswer,
@@ -443,7 +444,7 @@ describe.each(BACKENDS)('the panel webhook on %s', (backend) => {
       `adm:cust:${mine.customerId}:rp:${theirs.subscription.id}`,
       `adm:cust:${theirs.customerId}:rp:${theirs.subscription.id}`,
     ]) {
-      const answer = await forgePress(a.shop, a.admin, data);
+      const { answer } = await forgePress(h, a.shop, a.admin, data);
       expect(answer.show_alert).not.toBe(true);
       await h.sim.waitForMessage(a.shop.bot, a.admin, (m) =>
         (m.text ?? '').includes('This customer does not exist in this shop.'),
@@ -454,34 +455,6 @@ describe.each(BACKENDS)('the panel webhook on %s', (backend) => {
     ).not.toBeNull();
     expect(h.panel.getUser(theirs.subscription.panelUsername)).toBeUndefined();
   });
-
-  let forged = 0;
-  /** A button press no message offered (a crafted update); resolves to the bot's answer to it. */
-  async function forgePress(shop: ShopUnderTest, user: SimUser, data: string) {
-    const id = `forged-${++forged}`;
-    const mark = h.sim.mark();
-    h.sim.enqueueUpdate(shop.bot, {
-      callback_query: {
-        id,
-        from: user.info,
-        chat_instance: 'forged',
-        data,
-        message: {
-          message_id: h.sim.chat(shop.bot, user).messages.at(-1)?.messageId ?? 1,
-          date: Math.floor(Date.now() / 1000),
-          chat: { id: user.id, type: 'private', first_name: user.firstName },
-          text: 'old',
-        },
-      },
-    });
-    const call = await h.sim.waitForCall({
-      botId: shop.bot.id,
-      method: 'answerCallbackQuery',
-      since: mark,
-      match: (params) => params.callback_query_id === id,
-    });
-    return call.params as { text?: string; show_alert?: boolean };
-  }
 
   it("never touches another shop's subscription, whatever the username claims", async () => {
     const a = await openShop('Alpha');

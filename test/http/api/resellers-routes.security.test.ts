@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { BotId } from '../../../src/shared/ids.js';
 import { fakeBotToken } from '../../support/database.js';
 import { describeSecurity } from './security.js';
-import { OPERATOR_TOKEN } from './support.js';
+import { OPERATOR_TOKEN, openResellerSignup } from './support.js';
 
 /*
  * The resellers routes' refusals: the master bot's plans and signups are the operator's (a tenant
@@ -64,17 +64,13 @@ describeSecurity(
       await shop.settings.set('reseller_approval_required', true, 'operator');
       const free = await shop.resellers.plans.create({ name: 'Free', monthlyFee: 0 });
       if (!free.ok) throw new Error('plan');
-      const { customer } = await shop.customers.register({ telegramId: 7_990_100_001 }, 'en');
-      const opened = await shop.resellers.signups.open({
-        customerId: customer.id,
-        planId: free.value.id,
-        token: fakeBotToken(8_310_001),
-        bot: { id: 8_310_001, username: 'waiting_shop_bot', firstName: 'Waiting' },
+      const { customer, signup } = await openResellerSignup(shop, free.value.id, 7_990_100_001, {
+        id: 8_310_001,
+        username: 'waiting_shop_bot',
       });
-      if (opened.status !== 'opened') throw new Error(opened.status);
-      if ((await shop.resellers.signups.pay(customer.id, opened.signup.id)).status !== 'paid')
+      if ((await shop.resellers.signups.pay(customer.id, signup.id)).status !== 'paid')
         throw new Error('pay');
-      signupId = opened.signup.id;
+      signupId = signup.id;
     },
     // the master bot's plans and signups, seen from either tenant's snapshot
     state: async (h) => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, fakeBotToken } from '../../support/database.js';
-import { type ApiHarness, expectErrorBody, OPERATOR_TOKEN, startApi } from './support.js';
+import { type ApiHarness, expectErrorBody, OPERATOR_TOKEN, openResellerSignup, startApi } from './support.js';
 
 /*
  * The operators' reseller plans and signups over REST, and a reseller bot's own plan. The
@@ -76,14 +76,11 @@ describe.each(BACKENDS)('resellers API on %s', (backend) => {
     const master = h.app.forTenant(masterId as never);
     const plan = await master.resellers.plans.create({ name: 'Gold', monthlyFee: 0, includedCredit: 10 });
     if (!plan.ok) throw new Error('plan');
-    const { customer } = await master.customers.register({ telegramId: 7_990_000_001 }, 'en');
-    const opened = await master.resellers.signups.open({
-      customerId: customer.id,
-      planId: plan.value.id,
-      token: fakeBotToken(8_300_001),
-      bot: { id: 8_300_001, username: 'api_shop_bot', firstName: 'API shop' },
+    const opened = await openResellerSignup(master, plan.value.id, 7_990_000_001, {
+      id: 8_300_001,
+      username: 'api_shop_bot',
     });
-    if (opened.status !== 'opened') throw new Error(opened.status);
+    const { customer } = opened;
     const waiting = await h.call('GET', '/api/v1/resellers/signups?status=awaiting_payment', op);
     expect(waiting.status).toBe(200);
     expect(waiting.body.items).toEqual([
@@ -119,20 +116,14 @@ describe.each(BACKENDS)('resellers API on %s', (backend) => {
     // paid signups wait for an operator
     await master.settings.set('reseller_approval_required', true, 'operator');
     const paidSignup = async (telegramId: number, botId: number, username: string) => {
-      const { customer } = await master.customers.register({ telegramId }, 'en');
+      const opened = await openResellerSignup(master, plan.value.id, telegramId, { id: botId, username });
+      const { customer } = opened;
       await master.ledger.credit({
         customerId: customer.id,
         amount: 40_000,
         kind: 'admin_credit',
         reason: 'test',
       });
-      const opened = await master.resellers.signups.open({
-        customerId: customer.id,
-        planId: plan.value.id,
-        token: fakeBotToken(botId),
-        bot: { id: botId, username, firstName: username },
-      });
-      if (opened.status !== 'opened') throw new Error(opened.status);
       expect(await master.resellers.signups.pay(customer.id, opened.signup.id)).toMatchObject({
         status: 'paid',
         next: 'approval',

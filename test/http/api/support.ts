@@ -1,5 +1,5 @@
 import { Composer } from 'grammy';
-import type { App } from '../../../src/app.js';
+import type { App, TenantServices } from '../../../src/app.js';
 import type { BotContext } from '../../../src/bot/context.js';
 import { createFleet } from '../../../src/bot/fleet.js';
 import { createTranslator } from '../../../src/bot/i18n.js';
@@ -10,6 +10,7 @@ import {
   type Backend,
   createTenant,
   createTestApp,
+  fakeBotToken,
   TEST_ENCRYPTION_KEY,
   type TestApp,
 } from '../../support/database.js';
@@ -143,4 +144,25 @@ export function expectErrorBody(answer: Answer, status: number, code: string): v
   if (typeof answer.body.error.message !== 'string' || typeof answer.body.error.requestId !== 'string') {
     throw new Error(`error body without message or request id: ${JSON.stringify(answer.body)}`);
   }
+}
+
+/**
+ * A customer of the master bot (Telegram id `telegramId`) signing up for reseller plan `planId`
+ * with a new bot `username` (id `botId`): the signup as opened, not paid yet.
+ */
+export async function openResellerSignup(
+  master: TenantServices,
+  planId: number,
+  telegramId: number,
+  bot: { id: number; username: string },
+) {
+  const { customer } = await master.customers.register({ telegramId }, 'en');
+  const opened = await master.resellers.signups.open({
+    customerId: customer.id,
+    planId,
+    token: fakeBotToken(bot.id),
+    bot: { ...bot, firstName: bot.username },
+  });
+  if (opened.status !== 'opened') throw new Error(opened.status);
+  return { customer, signup: opened.signup };
 }
