@@ -1,6 +1,4 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { autoRetry } from '@grammyjs/auto-retry';
 import {
@@ -153,35 +151,6 @@ class FleetStopping extends Error {}
 const isUnauthorized = (error: unknown) => error instanceof GrammyError && error.error_code === 401;
 
 /**
- * Keep-alive agents the bots share, each bot always the same one. grammY gives every bot of one API
- * root a single agent, whose list of sockets Node scans on every request it starts and ends: in
- * polling mode every bot holds a socket in a long poll, and with 10,000 bots that scan
- * (`removeSocket`) was 8 % of the idle fleet's CPU. A few dozen agents keep each list short.
- */
-const AGENT_SHARDS = 64;
-
-function createAgents(apiRoot: string) {
-  const agents = new Map<number, HttpAgent>();
-  const secure = apiRoot.startsWith('https:');
-  return {
-    for(botId: BotId): HttpAgent {
-      const shard = botId % AGENT_SHARDS;
-      let agent = agents.get(shard);
-      if (!agent) {
-        agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
-        agents.set(shard, agent);
-      }
-      return agent;
-    },
-    /** Closes the sockets kept alive (shutdown). */
-    destroy(): void {
-      for (const agent of agents.values()) agent.destroy();
-      agents.clear();
-    },
-  };
-}
-
-/**
  * Runs every active tenant bot and the master bot in one process, and follows changes to the
  * tenant registry (made here or by another process) without a restart.
  */
@@ -204,7 +173,6 @@ export function createFleet({ app, handler, translator, logger, options, metrics
   let recoveryTimer: NodeJS.Timeout | undefined;
   let recovering = false;
   const coordination = app.platform.coordination;
-  const agents = createAgents(options.apiRoot);
   /** Polling with several processes: the leases say which bots this one polls. */
   const leases: PollLeases | undefined =
     options.mode === 'polling' && options.pollLeases
@@ -287,7 +255,6 @@ export function createFleet({ app, handler, translator, logger, options, metrics
       client: {
         apiRoot: options.apiRoot,
         canUseWebhookReply,
-        baseFetchConfig: { agent: agents.for(entry.tenant.id), compress: true },
       },
     });
     // installed first, so innermost: every request Telegram sees is counted, each retry included
@@ -875,7 +842,6 @@ export function createFleet({ app, handler, translator, logger, options, metrics
         await leases?.stop();
         await Promise.allSettled([...inFlight]);
         await Promise.allSettled([...entries.values()].map((entry) => entry.healthWrite));
-        agents.destroy();
       })();
       return stopped;
     },
