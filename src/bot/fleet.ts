@@ -20,6 +20,7 @@ import { type Logger, redactErrorValues } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
 import type { BotContext } from './context.js';
 import { languageFromTelegram, type Translator } from './i18n.js';
+import { createLongPoller } from './long-poll.js';
 import { movesMoney } from './middleware/pipeline.js';
 import { floodWaitSeconds } from './notices/notices.js';
 import { createPollLeases, type PollLeaseOptions, type PollLeases } from './poll-leases.js';
@@ -173,6 +174,14 @@ export function createFleet({ app, handler, translator, logger, options, metrics
   let recoveryTimer: NodeJS.Timeout | undefined;
   let recovering = false;
   const coordination = app.platform.coordination;
+  /** Polling mode: the bots' long polls, through a client of their own (src/bot/long-poll.ts). */
+  const poller =
+    options.mode === 'polling'
+      ? createLongPoller({
+          apiRoot: options.apiRoot,
+          onCall: (code) => metrics?.telegramCall('getUpdates', code),
+        })
+      : undefined;
   /** Polling with several processes: the leases say which bots this one polls. */
   const leases: PollLeases | undefined =
     options.mode === 'polling' && options.pollLeases
@@ -372,11 +381,12 @@ export function createFleet({ app, handler, translator, logger, options, metrics
   };
 
   /**
-   * getUpdates, then the batch is stored in the inbox before the offset moves past it: Telegram
-   * forgets an update once a later call confirms it, so only a stored update may be confirmed.
+   * getUpdates (through its own client, src/bot/long-poll.ts), then the batch is stored in the inbox
+   * before the offset moves past it: Telegram forgets an update once a later call confirms it, so
+   * only a stored update may be confirmed.
    * While the database is unreachable the same batch is fetched again after a pause.
    */
-  const inboxSupplier = (entry: Entry, bot: Bot<BotContext>): UpdateSupplier<Update> => {
+  const inboxSupplier = (entry: Entry): UpdateSupplier<Update> => {
     let offset = 0;
     const updates = app.forTenant(entry.tenant.id).updates;
     return {
@@ -386,21 +396,27 @@ export function createFleet({ app, handler, translator, logger, options, metrics
         for (;;) {
           let batch: Update[];
           try {
-            batch = await bot.api.getUpdates(
+            batch = await poller!.poll(
+              entry.token,
               {
                 offset,
                 limit: Math.max(1, Math.min(batchSize, 100)),
                 // the longest Telegram holds a poll: an idle bot costs one request a minute or so
                 timeout: 50,
-                allowed_updates: [...ALLOWED_UPDATES],
+                allowed_updates: ALLOWED_UPDATES,
               },
-              signal,
+              signal as globalThis.AbortSignal,
             );
           } catch (error) {
             if (signal.aborted || (error instanceof GrammyError && [401, 409].includes(error.error_code)))
               throw error;
             log.warn({ err: error, botId: entry.tenant.id }, 'getUpdates failed; trying again');
-            await sleep(networkPauseMs, undefined, { signal: signal as globalThis.AbortSignal });
+            // a 429 says how long to wait
+            const retryAfterMs =
+              error instanceof GrammyError ? (error.parameters.retry_after ?? 0) * 1000 : 0;
+            await sleep(Math.max(networkPauseMs, retryAfterMs), undefined, {
+              signal: signal as globalThis.AbortSignal,
+            });
             networkPauseMs = Math.min(networkPauseMs * 2, 30_000);
             continue;
           }
@@ -427,7 +443,7 @@ export function createFleet({ app, handler, translator, logger, options, metrics
   };
 
   const startPolling = (entry: Entry, bot: Bot<BotContext>) => {
-    const source = createSource(inboxSupplier(entry, bot));
+    const source = createSource(inboxSupplier(entry));
     const sink = createConcurrentSink<Update>(
       { consume: (update) => bot.handleUpdate(update) },
       async (error) => {
@@ -842,6 +858,7 @@ export function createFleet({ app, handler, translator, logger, options, metrics
         await leases?.stop();
         await Promise.allSettled([...inFlight]);
         await Promise.allSettled([...entries.values()].map((entry) => entry.healthWrite));
+        poller?.close();
       })();
       return stopped;
     },
