@@ -62,6 +62,15 @@ export async function enqueueJob(tx: TenantTx, input: EnqueueInput): Promise<boo
  * claim is a short lease that its worker extends while the handler runs, and a job whose lease ran
  * out (its worker died or stalled) is claimed again. Writes after the claim are conditional on it.
  */
+/**
+ * Which shops a schedule concerns besides its feature (each value is a condition of
+ * `enqueueForActiveTenants`): those with a subscription (sold or imported, in any state); the shops
+ * resellers opened through the master bot (the registry's `reseller_signup_id`: the only shops with
+ * a reseller plan); those with a card-to-card receipt waiting for review (their bot ids alone, from
+ * `shops_with_pending_receipts()`, migration 0032).
+ */
+export type ScheduledShops = 'with-subscriptions' | 'reseller-shops' | 'pending-receipts';
+
 export function createJobStore(db: Database) {
   return {
     /**
@@ -202,8 +211,8 @@ export function createJobStore(db: Database) {
       options: {
         maxAttempts?: number;
         feature?: { key: string; default: boolean };
-        /** Only the shops a schedule concerns (`ScheduledShops` in src/jobs/define.ts). */
-        only?: 'with-subscriptions' | 'reseller-shops' | 'pending-receipts';
+        /** Only the shops a schedule concerns. */
+        only?: ScheduledShops;
       } = {},
     ): Promise<number> {
       const feature = options.feature;

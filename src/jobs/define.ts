@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { App } from '../app.js';
 import type { Notices } from '../bot/notices/notices.js';
 import type { BackupMaker } from '../db/backup.js';
+import type { ScheduledShops } from '../db/job-queue.js';
 import type { FeatureKey } from '../modules/feature-flags/features.js';
 import type { BotId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
@@ -44,14 +45,6 @@ export interface JobSchedule {
   readonly feature?: FeatureKey;
   readonly only?: ScheduledShops;
 }
-
-/**
- * Which shops a schedule concerns besides its feature: those with a subscription (sold or
- * imported, in any state); the shops resellers opened through the master bot (the registry's
- * `reseller_signup_id`: the only shops with a reseller plan); those with a card-to-card receipt
- * waiting for review (their bot ids alone, from `shops_with_pending_receipts()`, migration 0032).
- */
-export type ScheduledShops = 'with-subscriptions' | 'reseller-shops' | 'pending-receipts';
 
 /** A job as data: name, payload schema, handler and optional schedule, in one file under src/jobs/. */
 export interface JobDefinition<P = unknown> {
