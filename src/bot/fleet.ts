@@ -18,9 +18,9 @@ import type { BotId } from '../shared/ids.js';
 import { scrubUnstorableInput } from '../shared/input-safety.js';
 import { type Logger, redactErrorValues } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
+import { createBotApiClient } from './bot-api-client.js';
 import type { BotContext } from './context.js';
 import { languageFromTelegram, type Translator } from './i18n.js';
-import { createLongPoller } from './long-poll.js';
 import { movesMoney } from './middleware/pipeline.js';
 import { floodWaitSeconds } from './notices/notices.js';
 import { createPollLeases, type PollLeaseOptions, type PollLeases } from './poll-leases.js';
@@ -174,14 +174,11 @@ export function createFleet({ app, handler, translator, logger, options, metrics
   let recoveryTimer: NodeJS.Timeout | undefined;
   let recovering = false;
   const coordination = app.platform.coordination;
-  /** Polling mode: the bots' long polls, through a client of their own (src/bot/long-poll.ts). */
-  const poller =
-    options.mode === 'polling'
-      ? createLongPoller({
-          apiRoot: options.apiRoot,
-          onCall: (code) => metrics?.telegramCall('getUpdates', code),
-        })
-      : undefined;
+  /** The bots' calls made in bulk, long polls and broadcast sends, through a lean client of their own. */
+  const client = createBotApiClient({
+    apiRoot: options.apiRoot,
+    onCall: (method, outcome) => metrics?.telegramCall(method, outcome),
+  });
   /** Polling with several processes: the leases say which bots this one polls. */
   const leases: PollLeases | undefined =
     options.mode === 'polling' && options.pollLeases
@@ -381,7 +378,7 @@ export function createFleet({ app, handler, translator, logger, options, metrics
   };
 
   /**
-   * getUpdates (through its own client, src/bot/long-poll.ts), then the batch is stored in the inbox
+   * getUpdates (through the lean client, src/bot/bot-api-client.ts), then the batch is stored in the inbox
    * before the offset moves past it: Telegram forgets an update once a later call confirms it, so
    * only a stored update may be confirmed.
    * While the database is unreachable the same batch is fetched again after a pause.
@@ -396,7 +393,7 @@ export function createFleet({ app, handler, translator, logger, options, metrics
         for (;;) {
           let batch: Update[];
           try {
-            batch = await poller!.poll(
+            batch = await client.poll(
               entry.token,
               {
                 offset,
@@ -828,6 +825,9 @@ export function createFleet({ app, handler, translator, logger, options, metrics
       return entry?.state === 'running' ? entry.bot?.api : undefined;
     },
 
+    /** The lean client for calls made in bulk (broadcast sends): JSON parameters only, no auto-retry. */
+    client,
+
     status(): FleetBotStatus[] {
       return [...entries.values()].map((entry) => ({
         botId: entry.tenant.id,
@@ -858,7 +858,7 @@ export function createFleet({ app, handler, translator, logger, options, metrics
         await leases?.stop();
         await Promise.allSettled([...inFlight]);
         await Promise.allSettled([...entries.values()].map((entry) => entry.healthWrite));
-        poller?.close();
+        client.close();
       })();
       return stopped;
     },

@@ -108,6 +108,32 @@ describe.each(BACKENDS)('GET /metrics, /health and /health/bots on %s', (backend
     }
   });
 
+  it('counts broadcast sends, which go out through the lean client, as Bot API calls', async () => {
+    const { shop, services } = await openTestShop(h, 'Broadcasting');
+    const users = ['Bita', 'Kian', 'Sina'].map((firstName) => h.sim.user({ firstName, languageCode: 'en' }));
+    for (const user of users) await enterShop(h, shop, user);
+    const sends =
+      sample(await scrape(), 'remnafleet_telegram_api_calls_total', { method: 'sendMessage' }) ?? 0;
+    const created = await services.broadcasts.create({
+      text: 'Metered news',
+      audience: { segment: 'all' },
+      origin: 'api',
+    });
+    if (!created.ok) throw new Error(created.error.message);
+    for (const user of users)
+      await h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot && m.text === 'Metered news', {
+        timeoutMs: 15_000,
+      });
+    // counted when each answer is read, a moment after the simulator delivered the message
+    await eventually(
+      async () =>
+        (sample(await scrape(), 'remnafleet_telegram_api_calls_total', { method: 'sendMessage' }) ?? 0) >=
+        sends + users.length,
+      'the three sends counted',
+      5_000,
+    );
+  });
+
   it('counts a payment credited once by its method, however many admins approve it at once', async () => {
     const { services } = await openTestShop(h, 'Paying');
     const card = await services.cards.create({ cardNumber: '6037991234567893', holderName: 'Holder' });

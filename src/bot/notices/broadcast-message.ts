@@ -1,4 +1,4 @@
-import { type Api, InlineKeyboard, type InputFile } from 'grammy';
+import { type Api, InlineKeyboard, InputFile } from 'grammy';
 import type { Broadcast } from '../../modules/broadcasts/broadcasts-service.js';
 
 /** grammY's own AbortSignal type (from its fetch shim), which the platform's is at run time. */
@@ -14,11 +14,23 @@ export function broadcastMessage(
   const markup = broadcast.button
     ? { reply_markup: new InlineKeyboard().url(broadcast.button.text, broadcast.button.url) }
     : {};
+  const photo = broadcast.photo;
   return {
+    /** Sends it through grammY (previews, and uploads of another bot's photo). */
     send(api: Api, chatId: number, signal?: AbortSignal): Promise<unknown> {
-      return broadcast.photo
-        ? api.sendPhoto(chatId, broadcast.photo, { caption: broadcast.text, ...markup }, signal as ApiSignal)
+      return photo
+        ? api.sendPhoto(chatId, photo, { caption: broadcast.text, ...markup }, signal as ApiSignal)
         : api.sendMessage(chatId, broadcast.text, markup, signal as ApiSignal);
+    },
+    /**
+     * The Bot API call that sends it to `chatId`, as JSON (for the lean client); undefined when the
+     * photo is an upload, which only grammY's client sends.
+     */
+    request(chatId: number): { method: 'sendMessage' | 'sendPhoto'; params: object } | undefined {
+      if (photo instanceof InputFile) return undefined;
+      return photo
+        ? { method: 'sendPhoto', params: { chat_id: chatId, photo, caption: broadcast.text, ...markup } }
+        : { method: 'sendMessage', params: { chat_id: chatId, text: broadcast.text, ...markup } };
     },
   };
 }

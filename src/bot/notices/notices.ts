@@ -135,7 +135,7 @@ export function createNotices(deps: NoticesDeps) {
   return {
     ...subscriptionNoticeSenders({ app, runningBotApi, recipient, deliver }),
     ...panelNoticeSenders({ app, translator, runningBotApi }),
-    ...broadcastNoticeSenders({ app, translator, runningBotApi }),
+    ...broadcastNoticeSenders({ app, translator, runningBotApi, client: fleet.client }),
     ...ticketNoticeSenders({ app, translator, runningBotApi }),
     ...referralNoticeSenders({ app, runningBotApi, recipient, deliver }),
     ...moderationNoticeSenders({ app, translator, runningBotApi, deliver }),

@@ -1,0 +1,146 @@
+import { createServer } from 'node:net';
+import { GrammyError } from 'grammy';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTelegramSim, type TelegramSim } from '../../sim/telegram/index.js';
+import { BotApiNetworkError, type CallOutcome, createBotApiClient } from '../../src/bot/bot-api-client.js';
+import { freePort } from '../support/database.js';
+
+const params = (offset = 0, timeout = 0) => ({
+  offset,
+  limit: 100,
+  timeout,
+  allowed_updates: ['message', 'callback_query'],
+});
+
+/** The fleet's lean client (long polls, broadcast sends), against the Telegram simulator. */
+describe('lean Bot API client', () => {
+  let sim: TelegramSim;
+  const calls: CallOutcome[] = [];
+  const methods: string[] = [];
+  let poller: ReturnType<typeof createBotApiClient>;
+  beforeAll(async () => {
+    sim = await startTelegramSim();
+    poller = createBotApiClient({
+      apiRoot: sim.apiRoot,
+      onCall: (method, outcome) => {
+        methods.push(method);
+        calls.push(outcome);
+      },
+    });
+  });
+  afterAll(async () => {
+    poller.close();
+    await sim.close();
+  });
+
+  it('waits for an update and hands it over; the next offset confirms it', async () => {
+    const bot = sim.addBot();
+    const user = sim.user();
+    const waiting = poller.poll(bot.token, params(0, 30), new AbortController().signal);
+    setTimeout(() => user.sendText(bot, 'salam'), 50);
+    const [update] = await waiting;
+    expect(update?.message?.text).toBe('salam');
+    expect(await poller.poll(bot.token, params(update!.update_id + 1), new AbortController().signal)).toEqual(
+      [],
+    );
+    expect(calls.slice(-2)).toEqual([undefined, undefined]);
+  });
+
+  it("throws Telegram's refusal as grammY does: a revoked token is a GrammyError 401", async () => {
+    const refused = await poller
+      .poll('123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', params(), new AbortController().signal)
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(GrammyError);
+    expect((refused as GrammyError).error_code).toBe(401);
+    expect(calls.at(-1)).toBe(401);
+    // the token stays out of the error
+    expect(String((refused as Error).message)).not.toContain('AAAAAAAA');
+  });
+
+  it('sends a message with JSON parameters and returns what Telegram answered', async () => {
+    const bot = sim.addBot();
+    const user = sim.user();
+    user.start(bot);
+    const sent = await poller.call<{ message_id: number; text: string }>(
+      bot.token,
+      'sendMessage',
+      {
+        chat_id: user.id,
+        text: 'سلام',
+        reply_markup: { inline_keyboard: [[{ text: 'باز', url: 'https://example.com' }]] },
+      },
+      { timeoutMs: 5_000 },
+    );
+    expect(sent.text).toBe('سلام');
+    const received = await sim.waitForMessage(bot, user, (m) => m.fromBot);
+    expect(received.messageId).toBe(sent.message_id);
+    expect(received.buttons.flat().map((button) => button.text)).toEqual(['باز']);
+    expect(methods.at(-1)).toBe('sendMessage');
+    expect(calls.at(-1)).toBeUndefined();
+  });
+
+  it('throws a send Telegram refuses as grammY does: a customer who blocked the bot is a 403, a flood a 429 with retry_after', async () => {
+    const bot = sim.addBot();
+    const user = sim.user();
+    user.start(bot);
+    user.blockBot(bot);
+    const blocked = await poller
+      .call(bot.token, 'sendMessage', { chat_id: user.id, text: 'hi' }, { timeoutMs: 5_000 })
+      .catch((error: unknown) => error);
+    expect(blocked).toBeInstanceOf(GrammyError);
+    expect((blocked as GrammyError).error_code).toBe(403);
+    expect((blocked as GrammyError).method).toBe('sendMessage');
+    expect(calls.at(-1)).toBe(403);
+
+    const limited = await startTelegramSim({ rateLimit: { perBotPerSecond: 2 } });
+    const client = createBotApiClient({ apiRoot: limited.apiRoot });
+    try {
+      const busy = limited.addBot();
+      const users = Array.from({ length: 3 }, () => limited.user());
+      for (const u of users) u.start(busy);
+      const results = await Promise.allSettled(
+        users.map((u) =>
+          client.call(busy.token, 'sendMessage', { chat_id: u.id, text: 'hi' }, { timeoutMs: 5_000 }),
+        ),
+      );
+      const refused = results.filter((r) => r.status === 'rejected').map((r) => r.reason as GrammyError);
+      expect(refused.length).toBeGreaterThanOrEqual(1);
+      expect(refused[0]!.error_code).toBe(429);
+      expect(refused[0]!.parameters.retry_after).toBeGreaterThanOrEqual(1);
+    } finally {
+      client.close();
+      await limited.close();
+    }
+  });
+
+  it('gives up a poll when asked (a runner stopping), without waiting for its timeout', async () => {
+    const bot = sim.addBot();
+    const controller = new AbortController();
+    const started = Date.now();
+    const waiting = poller.poll(bot.token, params(0, 30), controller.signal).catch((error: unknown) => error);
+    setTimeout(() => controller.abort(), 50);
+    expect(await waiting).toBeInstanceOf(Error);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('reports network trouble as a BotApiNetworkError, an answer that is not JSON too', async () => {
+    const closed = createBotApiClient({ apiRoot: `http://127.0.0.1:${await freePort()}` });
+    const refused = await closed.poll('1:x', params(), new AbortController().signal).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(BotApiNetworkError);
+    closed.close();
+
+    const server = createServer((socket) => {
+      socket.once('data', () =>
+        socket.end('HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html\r\ncontent-length: 5\r\n\r\noops!'),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address() as { port: number };
+    const proxy = createBotApiClient({ apiRoot: `http://127.0.0.1:${address.port}` });
+    const garbled = await proxy.poll('1:x', params(), new AbortController().signal).catch((e: unknown) => e);
+    expect(garbled).toBeInstanceOf(BotApiNetworkError);
+    expect((garbled as Error).message).toContain('502');
+    proxy.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+});
