@@ -920,4 +920,3 @@ export const schema = {
   importRows,
   importedTransactions,
 };
-export type Schema = typeof schema;

@@ -25,7 +25,8 @@ const bindTenant = (tx: Transaction, botId: BotId): TenantTx =>
 
 export function inTenant<T>(db: Database, botId: BotId, work: (tx: TenantTx) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('app.bot_id', ${String(botId)}, true)`);
+    // a literal, not a parameter: it travels with the BEGIN in one message (src/db/pool.ts)
+    await tx.execute(sql.raw(`select set_config('app.bot_id', '${integerLiteral(botId)}', true)`));
     return work(bindTenant(tx, botId));
   });
 }
