@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { BotId } from '../shared/ids.js';
 import type { Database, DatabaseHandle } from './database.js';
-import { type JobStatus, jobs } from './schema.js';
+import type { JobStatus } from './schema.js';
 import { inPlatform, type TenantTx } from './tenant-tx.js';
 
 /** Both drivers answer raw queries with `{ rows }`; the generic database type leaves it unknown. */
@@ -40,20 +40,35 @@ export interface JobRow {
  * needs it was committed. Returns false when a job with the same dedupe key already exists.
  */
 export async function enqueueJob(tx: TenantTx, input: EnqueueInput): Promise<boolean> {
-  const rows = await tx
-    .insert(jobs)
-    .values({
-      botId: tx.botId,
-      name: input.name,
-      payload: input.payload ?? {},
-      dedupeKey: input.dedupeKey ?? null,
-      runAt: sql`now() + make_interval(secs => ${(input.delayMs ?? 0) / 1000})`,
-      ...(input.maxAttempts === undefined ? {} : { maxAttempts: input.maxAttempts }),
-    })
-    .onConflictDoNothing()
-    .returning({ id: jobs.id });
-  if (rows.length > 0) await tx.execute(sql`select pg_notify(${JOBS_CHANNEL}, '')`);
-  return rows.length > 0;
+  // one statement: the insert, and the runners' wake-up when it inserted (delivered at commit)
+  const result = await tx.execute(sql`
+    WITH added AS (
+      INSERT INTO jobs (bot_id, name, payload, dedupe_key, run_at, max_attempts)
+      VALUES (${tx.botId}, ${input.name}, ${JSON.stringify(input.payload ?? {})}::jsonb,
+              ${input.dedupeKey ?? null},
+              now() + make_interval(secs => ${(input.delayMs ?? 0) / 1000}),
+              ${input.maxAttempts === undefined ? sql`DEFAULT` : input.maxAttempts})
+      ON CONFLICT DO NOTHING
+      RETURNING id)
+    SELECT pg_notify(${JOBS_CHANNEL}, '') FROM added`);
+  return rowsOf(result).length > 0;
+}
+
+/**
+ * Marks a claimed job done inside its tenant's transaction (`JobContext.completeIn`): false when
+ * the claim no longer holds it (another worker's now, or finished), as `complete` is.
+ */
+export async function completeJobIn(
+  tx: TenantTx,
+  claim: JobClaim & { readonly botId: BotId },
+): Promise<boolean> {
+  if (tx.botId !== claim.botId) throw new Error(`job ${claim.id} is not this tenant's`);
+  const result = await tx.execute(sql`
+    UPDATE jobs SET status = 'done', locked_until = NULL, last_error = NULL,
+           finished_at = now(), updated_at = now()
+     WHERE bot_id = ${tx.botId} AND id = ${claim.id} AND attempts = ${claim.attempts} AND status = 'running'
+    RETURNING id`);
+  return rowsOf(result).length > 0;
 }
 
 /**

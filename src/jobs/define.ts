@@ -3,6 +3,7 @@ import type { App } from '../app.js';
 import type { Notices } from '../bot/notices/notices.js';
 import type { BackupMaker } from '../db/backup.js';
 import type { ScheduledShops } from '../db/job-queue.js';
+import type { TenantTx } from '../db/tenant-tx.js';
 import type { FeatureKey } from '../modules/feature-flags/features.js';
 import type { BotId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
@@ -20,6 +21,15 @@ export interface JobContext<P> {
    * result will not be recorded, so a handler may stop early (e.g. pass it to `fetch`).
    */
   readonly signal: AbortSignal;
+  /**
+   * Marks this run's job done inside `tx`, the run's last transaction, so what the run records and
+   * its completion commit together and the runner writes nothing more when the handler returns: a
+   * transaction saved per run, for jobs that run many times a second (a broadcast's steps).
+   * Conditional on this run's claim, as the runner's own completion is. A handler that calls it
+   * must not swallow a failure of that transaction (the runner would then not record the run; the
+   * job runs again after its lease).
+   */
+  readonly completeIn: (tx: TenantTx) => Promise<void>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { JobQueue, JobRow } from '../db/job-queue.js';
+import { completeJobIn, type JobQueue, type JobRow } from '../db/job-queue.js';
 import { FEATURES } from '../modules/feature-flags/features.js';
 import type { Logger } from '../shared/logger.js';
 import {
@@ -159,7 +159,7 @@ export function createJobRunner(deps: {
    * Extends the job's lease every `heartbeatMs` while its handler runs, only while this claim still
    * holds it, so a live worker keeps a long job and a dead one loses it within one short lease.
    */
-  const keepLease = (job: JobRow, log: Logger) => {
+  const keepLease = (job: JobRow, log: Logger, completedIn: () => boolean) => {
     const controller = new AbortController();
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
@@ -168,6 +168,8 @@ export function createJobRunner(deps: {
       try {
         const held = await store.extend(job, leaseMs);
         if (stopped) return;
+        // the handler completed the job in its own transaction: nothing left to hold
+        if (!held && completedIn()) return;
         if (!held) {
           log.warn('lost the lease: another worker took this job; this run will not be recorded');
           controller.abort(new Error('lease lost to another worker'));
@@ -201,8 +203,12 @@ export function createJobRunner(deps: {
   const execute = async (job: JobRow): Promise<void> => {
     const definition = byName.get(job.name);
     const log = logger.child({ job: job.name, jobId: job.id, botId: job.botId, attempt: job.attempts });
+    /** The handler marked the job done in its own transaction (`completeIn`). */
+    let completedIn = false;
     const record = async (write: Promise<boolean>) => {
-      if (!(await write)) log.warn('another worker holds this job now; leaving its state alone');
+      // after completeIn, a failure write finds the job done (that transaction committed) or running
+      if (!(await write) && !completedIn)
+        log.warn('another worker holds this job now; leaving its state alone');
     };
     if (!definition) {
       log.error('no handler for this job name; failing it');
@@ -245,7 +251,7 @@ export function createJobRunner(deps: {
     }
     const timeoutMs = definition.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const started = performance.now();
-    const lease = keepLease(job, log);
+    const lease = keepLease(job, log, () => completedIn);
     let failure: { error: unknown } | undefined;
     try {
       await withTimeout(
@@ -257,6 +263,9 @@ export function createJobRunner(deps: {
             isLastAttempt: job.attempts >= job.maxAttempts,
             logger: log,
             signal: lease.signal,
+            completeIn: async (tx) => {
+              if (await completeJobIn(tx, job)) completedIn = true;
+            },
           },
           deps.jobDeps,
         ),
@@ -269,7 +278,7 @@ export function createJobRunner(deps: {
       await lease.stop();
     }
     if (!failure) {
-      await record(store.complete(job));
+      if (!completedIn) await record(store.complete(job));
       log.debug({ ms: Math.round(performance.now() - started) }, 'job done');
       return;
     }

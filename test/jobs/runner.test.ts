@@ -65,6 +65,9 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
   let shopB: BotId;
   const seen: { botId: number; n: number; attempt: number }[] = [];
   const flaky = new Map<number, number>();
+  const selfCompleting: number[] = [];
+  /** The runner's own completion writes, by job id. */
+  const runnerCompleted: number[] = [];
   const definitions = [
     defineJob({
       name: 'record',
@@ -90,6 +93,19 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
       },
     }),
     defineJob({
+      name: 'completes-itself',
+      payload: z.object({ rollBack: z.boolean() }),
+      backoffMs: () => 10,
+      handler: async ({ botId, payload, attempt, completeIn }) => {
+        selfCompleting.push(attempt);
+        if (payload.rollBack && attempt > 1) return;
+        await inTenant(t.database.handle.db, botId, async (tx) => {
+          await completeIn(tx);
+          if (payload.rollBack) throw new Error('the run failed after its completion');
+        });
+      },
+    }),
+    defineJob({
       name: 'broken',
       payload: z.object({}),
       handler: async () => {
@@ -105,8 +121,18 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
     t = await createTestApp(backend);
     shopA = (await createTenant(t.app, 'A')).tenant.id;
     shopB = (await createTenant(t.app, 'B')).tenant.id;
+    const queue = t.app.platform.jobs;
     runner = createJobRunner({
-      queue: t.app.platform.jobs,
+      queue: {
+        ...queue,
+        store: {
+          ...queue.store,
+          complete: (claim) => {
+            runnerCompleted.push(claim.id);
+            return queue.store.complete(claim);
+          },
+        },
+      },
       logger: createSilentLogger(),
       definitions,
       jobDeps: { app: t.app, notices: noNotices },
@@ -158,6 +184,34 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
     await enqueue(shopA, 'later', {});
     await eventually(async () => (await runner.store.counts('later')).done === 1, 'later done', 5000);
     expect(Date.now() - before).toBeGreaterThanOrEqual(45);
+  });
+
+  it("completes a job in the handler's own transaction, and only when that transaction commits", async () => {
+    const jobId = async (dedupeKey: string) => {
+      const result = await inPlatform(t.database.handle.db, (tx) =>
+        tx.execute(sql`SELECT id, status, attempts FROM jobs WHERE dedupe_key = ${dedupeKey}`),
+      );
+      const row = (result as unknown as { rows: { id: unknown; status: string; attempts: number }[] })
+        .rows[0];
+      return { id: Number(row?.id), status: row?.status, attempts: Number(row?.attempts) };
+    };
+    await enqueue(shopA, 'completes-itself', { rollBack: false }, { dedupeKey: 'self-complete' });
+    await runner.drain();
+    const done = await jobId('self-complete');
+    expect(done).toMatchObject({ status: 'done', attempts: 1 });
+    // the handler's transaction completed it: the runner wrote nothing of its own
+    expect(runnerCompleted).not.toContain(done.id);
+    expect(selfCompleting).toEqual([1]);
+
+    // rolled back with the run's failure: the job was not done, and ran again
+    await enqueue(shopA, 'completes-itself', { rollBack: true }, { dedupeKey: 'self-complete-rolled-back' });
+    await eventually(
+      async () => (await jobId('self-complete-rolled-back')).status === 'done',
+      'retried',
+      5000,
+    );
+    expect(await jobId('self-complete-rolled-back')).toMatchObject({ attempts: 2 });
+    expect(selfCompleting).toEqual([1, 1, 2]);
   });
 
   it('tells when the next delayed job is due, and nothing while no job is queued', async () => {

@@ -1,11 +1,7 @@
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import type { BroadcastSendResult } from '../../bot/notices/broadcast-notices.js';
-import type {
-  Broadcast,
-  ClaimedRecipient,
-  SendOutcome,
-} from '../../modules/broadcasts/broadcasts-service.js';
+import type { Broadcast, DeliveryRun, SendOutcome } from '../../modules/broadcasts/broadcasts-service.js';
 import type { Logger } from '../../shared/logger.js';
 import { defineJob, type JobContext, type JobDeps } from '../define.js';
 
@@ -31,7 +27,8 @@ type Payload = { broadcastId: number; step: number };
  * Delivers a broadcast, one second's worth of sends per run: a run claims up to the bot's rate
  * (`broadcast_rate_per_second`, reserved on the bot's send clock in the database, so every
  * broadcast of the bot and every process share it), sends them all at once, marks every outcome
- * and queues the next step of the chain for a second after its last send, in one transaction. Runs
+ * and queues the next step of the chain for a second after its last send, in one transaction that
+ * also completes the run's job (`completeIn`: no transaction of the runner's own per step). Runs
  * are in the runner's `paced` lane: a run holds a slot only while it sends (well under a second),
  * never while it waits for the pace, so many shops broadcast at once, each at its own bot's pace,
  * without waiting for or starving the other jobs.
@@ -71,6 +68,7 @@ async function deliverStep(job: JobContext<Payload>, { app, notices }: JobDeps):
     batchSize: rate,
     inlineWaitMs: LEAD_MS * 2,
     spreadMs: SPREAD_MS,
+    complete: job.completeIn,
   });
   switch (run.kind) {
     case 'missing':
@@ -90,7 +88,7 @@ async function deliverStep(job: JobContext<Payload>, { app, notices }: JobDeps):
       throw new Error(`unknown delivery run ${String(never)}`);
     }
   }
-  const sent = await sendAll(job, run.broadcast, run.recipients, sender.send);
+  const sent = await sendAll(job, run, sender.send);
   const { editProgress } = await delivery.finishRun(id, payload.step, {
     ...sent,
     slots: run.slots,
@@ -98,6 +96,7 @@ async function deliverStep(job: JobContext<Payload>, { app, notices }: JobDeps):
     next: sent.stop === undefined,
     leadMs: LEAD_MS,
     progressEveryMs: run.broadcast.progressMessageId === null ? undefined : PROGRESS_EVERY_MS,
+    complete: job.completeIn,
   });
   if (sent.flood) logLimit(logger, sent.flood.pauseMs, sent.flood.unsent.length, sent.stop);
   if (sent.stop !== undefined) throw sent.stop;
@@ -133,8 +132,8 @@ interface RunOutcome {
   readonly flood?: { pauseMs: number; unsent: number[] } | undefined;
   /** The bot cannot send at all (401), or the run was aborted: this attempt fails once marked. */
   readonly stop?: unknown;
-  /** For each send that went out, how long ago (ms) its answer came back. */
-  readonly sentAgoMs: number[];
+  /** For each send that went out, when (`performance.now()`) its slot of the bot's pace comes free. */
+  readonly slotFreeAt: number[];
 }
 
 /**
@@ -143,30 +142,27 @@ interface RunOutcome {
  */
 async function sendAll(
   job: JobContext<Payload>,
-  broadcast: Broadcast,
-  recipients: readonly (ClaimedRecipient & { readonly startInMs: number })[],
+  { broadcast, recipients, readAt }: Extract<DeliveryRun, { kind: 'batch' }>,
   send: (broadcast: Broadcast, chatId: number, signal: AbortSignal) => Promise<BroadcastSendResult>,
 ): Promise<RunOutcome> {
   // every send (and its wait) listens to the run's signal: a second's worth at once is expected
   setMaxListeners(Math.max(getMaxListeners(job.signal), recipients.length * 2 + 10), job.signal);
-  const started = performance.now();
   const results = await Promise.all(
     recipients.map(async (recipient) => {
-      const waitMs = recipient.startInMs - (performance.now() - started);
+      const waitMs = readAt + recipient.startInMs - performance.now();
       if (waitMs > 0) await sleep(waitMs, job.signal);
-      if (job.signal.aborted) return { recipient, result: undefined, at: 0 };
+      if (job.signal.aborted) return { recipient, result: undefined, answeredAt: 0 };
       const result = await send(broadcast, recipient.chatId, job.signal);
-      return { recipient, result, at: performance.now() };
+      return { recipient, result, answeredAt: performance.now() };
     }),
   );
-  const finished = performance.now();
   const outcomes: SendOutcome[] = [];
   const retry: number[] = [];
   const unsent: number[] = [];
-  const sentAgoMs: number[] = [];
+  const slotFreeAt: number[] = [];
   let floodMs: number | undefined;
   let stop: unknown;
-  for (const { recipient, result, at } of results) {
+  for (const { recipient, result, answeredAt } of results) {
     const customerId = recipient.customerId;
     if (result === undefined) {
       // aborted before its send: nothing went out
@@ -174,7 +170,9 @@ async function sendAll(
       stop = job.signal.reason ?? new Error('aborted');
       continue;
     }
-    sentAgoMs.push(finished - at);
+    // a second after the answer came back: Telegram took the send at some moment before, so no
+    // second holds more than the bot's rate as Telegram counts them, however long sends take
+    slotFreeAt.push(answeredAt + 1_000);
     switch (result.kind) {
       case 'sent':
       case 'blocked':
@@ -201,13 +199,13 @@ async function sendAll(
       }
     }
   }
-  if (floodMs === undefined && stop === undefined) return { outcomes, retry, sentAgoMs };
+  if (floodMs === undefined && stop === undefined) return { outcomes, retry, slotFreeAt };
   return {
     outcomes,
     retry,
     flood: { pauseMs: floodMs ?? (unsent.length > 0 ? 5_000 : 0), unsent },
     stop,
-    sentAgoMs,
+    slotFreeAt,
   };
 }
 

@@ -255,8 +255,8 @@ export async function holdSlots(
 }
 
 /**
- * A run's sends are over: its `count` held slots come back, each used one a second after its send
- * came back (`nextInMs` from now, one per send that went out). Returns the clock as it is now.
+ * A run's sends are over: its `count` held slots come back, each used one when the run says
+ * (`nextInMs` from now, one per send that went out). Returns the clock as it is now.
  */
 export async function releaseSlots(
   tx: TenantTx,

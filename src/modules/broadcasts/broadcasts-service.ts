@@ -94,13 +94,18 @@ export type DeliveryRun =
   /** The bot's send clock (its pace, or a 429) says: not before `delayMs` (the next step is queued). */
   | { readonly kind: 'wait'; readonly delayMs: number }
   /**
-   * Send these now (possibly none when all claimed were skipped), each `startInMs` from now, when
-   * its slot of the bot's pace comes free; then `finishRun` with `slots`. More may follow.
+   * Send these now (possibly none when all claimed were skipped), each `startInMs` after `readAt`,
+   * when its slot of the bot's pace comes free; then `finishRun` with `slots`. More may follow.
    */
   | {
       readonly kind: 'batch';
       readonly broadcast: Broadcast;
       readonly recipients: readonly (ClaimedRecipient & { readonly startInMs: number })[];
+      /**
+       * When (`performance.now()`) the bot's clock was read: the sends' offsets count from then, not
+       * from the claim's commit, which comes later by the rest of the transaction.
+       */
+      readonly readAt: number;
       /** The bot's slots this run holds, to give back with its sends' times. */
       readonly slots: { readonly mark: string; readonly count: number } | undefined;
     }
@@ -216,6 +221,8 @@ export function createBroadcastsService({ tenant, flags }: { tenant: TenantDb; f
           inlineWaitMs?: number;
           /** Slots free this much after the first are claimed too (their sends wait for them). */
           spreadMs?: number;
+          /** The job's completion, committed with the next step when this run only queues it. */
+          complete?: ((tx: TenantTx) => Promise<void>) | undefined;
         },
       ): Promise<DeliveryRun> {
         return tenant.transaction(async (tx): Promise<DeliveryRun> => {
@@ -227,12 +234,14 @@ export function createBroadcastsService({ tenant, flags }: { tenant: TenantDb; f
             await settleDeadClaims(tx, id, { ...run, staleAfterMs: DEAD_CLAIM_AFTER_MS });
           }
           const pace = await lockPace(tx);
+          const readAt = performance.now();
           const ready = readySlots(pace, run.ratePerSecond);
           const firstMs = ready[0] ?? 0;
           if (firstMs > (run.inlineWaitMs ?? 0)) {
             const delayMs = Math.ceil(nextLookMs(pace, ready));
             // the chain's next step, when a slot comes free, in this same transaction
             await enqueueStep(tx, id, run.step + 1, delayMs);
+            await run.complete?.(tx);
             return { kind: 'wait', delayMs };
           }
           const usable = ready.filter((ms) => ms <= firstMs + (run.spreadMs ?? 0)).slice(0, run.batchSize);
@@ -253,11 +262,13 @@ export function createBroadcastsService({ tenant, flags }: { tenant: TenantDb; f
                 startInMs: Math.ceil(usable[index] ?? 0),
               })),
               slots: { mark, count: claimed.length },
+              readAt,
             };
           }
-          if (skipped > 0) return { kind: 'batch', broadcast, recipients: [], slots: undefined };
+          if (skipped > 0) return { kind: 'batch', broadcast, recipients: [], slots: undefined, readAt };
           if ((await countInFlight(tx, id)) > 0) {
             await enqueueStep(tx, id, run.step + 1, 2_000);
+            await run.complete?.(tx);
             return { kind: 'draining', delayMs: 2_000 };
           }
           const done = await finishBroadcast(tx, id, 'done');
@@ -268,8 +279,8 @@ export function createBroadcastsService({ tenant, flags }: { tenant: TenantDb; f
       /**
        * A run's end, in one transaction: marks its sends (5xx ones back to the queue, counted as an
        * attempt; after a 429, the unsent ones back without one and the bot's pause past
-       * `retry_after`), gives the run's slots back (each used one free a second after its send came
-       * back, `sentAgoMs` ago), queues the chain's next step for when a slot is free (`leadMs`
+       * `retry_after`), gives the run's slots back (each used one free at `slotFreeAt`: a second
+       * after its send came back), queues the chain's next step for when a slot is free (`leadMs`
        * early: the run waits out the rest itself) and claims the progress message's edit when one is
        * due. Without `next` (the bot cannot send at all) no step is queued: the caller's attempt
        * fails and is retried.
@@ -282,12 +293,17 @@ export function createBroadcastsService({ tenant, flags }: { tenant: TenantDb; f
           retry: readonly number[];
           flood?: { pauseMs: number; unsent: readonly number[] } | undefined;
           slots: { mark: string; count: number } | undefined;
-          /** For each send that went out, how long ago it came back. */
-          sentAgoMs: readonly number[];
+          /**
+           * For each send that went out, when (`performance.now()`) its slot comes free: a moment,
+           * not a delay, as the transaction's statements before the slots' take time of their own.
+           */
+          slotFreeAt: readonly number[];
           ratePerSecond: number;
           next: boolean;
           leadMs?: number;
           progressEveryMs?: number | undefined;
+          /** The job's completion, committed with the marks and the next step (with `next` only). */
+          complete?: ((tx: TenantTx) => Promise<void>) | undefined;
         },
       ): Promise<{ delayMs: number; editProgress: boolean }> {
         return tenant.transaction(async (tx) => {
@@ -306,11 +322,14 @@ export function createBroadcastsService({ tenant, flags }: { tenant: TenantDb; f
           const pace = run.slots
             ? await releaseSlots(tx, {
                 ...run.slots,
-                nextInMs: run.sentAgoMs.map((ago) => 1_000 - ago),
+                nextInMs: run.slotFreeAt.map((at) => at - performance.now()),
               })
             : await lockPace(tx);
           const delayMs = Math.ceil(nextLookMs(pace, readySlots(pace, run.ratePerSecond)));
-          if (run.next) await enqueueStep(tx, id, step + 1, Math.max(0, delayMs - (run.leadMs ?? 0)));
+          if (run.next) {
+            await enqueueStep(tx, id, step + 1, Math.max(0, delayMs - (run.leadMs ?? 0)));
+            await run.complete?.(tx);
+          }
           const editProgress =
             run.progressEveryMs !== undefined && (await claimProgressEdit(tx, id, run.progressEveryMs));
           return { delayMs, editProgress };

@@ -108,6 +108,8 @@ describe.each(BACKENDS)('autopay on %s', (backend) => {
         isLastAttempt: false,
         logger: testLogs.logger,
         signal: new AbortController().signal,
+        // run outside a runner: nothing records the job
+        completeIn: async () => {},
       },
       { app } as unknown as JobDeps,
     );

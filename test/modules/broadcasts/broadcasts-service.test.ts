@@ -224,7 +224,7 @@ describe.each(BACKENDS)('broadcasts on %s', (backend) => {
     ).toBe('wait');
   });
 
-  it("paces by the bot's slots: each comes free a second after the send that used it came back", async () => {
+  it("paces by the bot's slots: each comes free when the run that used it says (a second after its send came back)", async () => {
     const shop = await freshShop();
     for (let i = 0; i < 8; i += 1) await customer(shop, 'fa');
     const broadcast = expectOk(
@@ -246,12 +246,13 @@ describe.each(BACKENDS)('broadcasts on %s', (backend) => {
     // all five slots are held while the run sends: nobody else may send for this bot
     const held = await claim(1, 500);
     expect(held).toMatchObject({ kind: 'wait', delayMs: 1000 });
-    // the five sends came back 200, 200, 100, 0 and 0 ms ago
+    // the five sends came back 200, 200, 100, 0 and 0 ms before the run ended: their slots are
+    // free a second after that
     const finished = await delivery.finishRun(broadcast.id, 0, {
       outcomes: first.recipients.map((r) => ({ customerId: r.customerId, status: 'sent' as const })),
       retry: [],
       slots: first.slots,
-      sentAgoMs: [200, 200, 100, 0, 0],
+      slotFreeAt: [800, 800, 900, 1000, 1000].map((ms) => performance.now() + ms),
       ratePerSecond: 5,
       next: false,
     });

@@ -49,6 +49,8 @@ describe.each(BACKENDS)('reseller plan renewal on %s', (backend) => {
         isLastAttempt: false,
         logger: createSilentLogger(),
         signal: new AbortController().signal,
+        // run outside a runner: nothing records the job
+        completeIn: async () => {},
       },
       deps(),
     );
@@ -196,6 +198,8 @@ describe.each(BACKENDS)('reseller plan renewal on %s', (backend) => {
           isLastAttempt: false,
           logger: createSilentLogger(),
           signal: new AbortController().signal,
+          // run outside a runner: nothing records the job
+          completeIn: async () => {},
         },
         { app: t.app, notices: { resellerWalletCredited: async () => undefined } } as unknown as JobDeps,
       );

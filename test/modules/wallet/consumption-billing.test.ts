@@ -112,6 +112,8 @@ describe.each(BACKENDS)('billing by consumption on %s', (backend) => {
         isLastAttempt: false,
         logger: createSilentLogger(),
         signal: new AbortController().signal,
+        // run outside a runner: nothing records the job
+        completeIn: async () => {},
       },
       { app: t.app, notices: {} as JobDeps['notices'] },
     );
