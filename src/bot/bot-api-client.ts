@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Readable } from 'node:stream';
 import { GrammyError } from 'grammy';
 import type { Update } from 'grammy/types';
 
@@ -122,8 +123,45 @@ export function createBotApiClient(options: {
       req.end(body);
     });
 
+  /**
+   * A `fetch` for grammY's own client (`client.fetch` of every fleet bot): grammY keeps its
+   * transformers, timeouts and webhook replies, and its requests go over this keep-alive agent
+   * instead of node-fetch's machinery (Headers, Body, Response and their streams per call). It does
+   * what grammY asks of a fetch and no more: a POST with a JSON string or a multipart stream
+   * (uploads) as body, and an answer whose `json()` grammY reads whatever the status.
+   */
+  const fetch = (url: string, init: FetchInit = {}): Promise<FetchAnswer> =>
+    new Promise<FetchAnswer>((resolve, reject) => {
+      const body = init.body;
+      const headers: Record<string, string | number> = { ...init.headers };
+      if (typeof body === 'string') headers['content-length'] = Buffer.byteLength(body);
+      const req = request(
+        url,
+        { method: init.method ?? 'GET', headers, agent, ...(init.signal ? { signal: init.signal } : {}) },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', reject);
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            resolve({ status: res.statusCode ?? 0, json: async () => JSON.parse(text) as unknown });
+          });
+        },
+      );
+      req.on('error', reject);
+      if (body === undefined || typeof body === 'string') req.end(body);
+      else if (body instanceof Readable) {
+        body.on('error', (error) => req.destroy(error));
+        body.pipe(req);
+      } else {
+        req.destroy();
+        reject(new TypeError('a Bot API request body is a JSON string or a multipart stream'));
+      }
+    });
+
   return {
     call,
+    fetch,
     /**
      * A long poll: `getUpdates`, given up when not answered within its timeout and `graceMs`
      * (then made again by the caller).
@@ -133,6 +171,20 @@ export function createBotApiClient(options: {
     /** Closes the connections kept alive (shutdown). */
     close: () => agent.destroy(),
   };
+}
+
+/** What grammY's client passes its `fetch`. */
+interface FetchInit {
+  readonly method?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+  readonly signal?: AbortSignal;
+}
+
+/** The part of a fetch `Response` grammY's client reads. */
+interface FetchAnswer {
+  readonly status: number;
+  json(): Promise<unknown>;
 }
 
 export type BotApiClient = ReturnType<typeof createBotApiClient>;

@@ -8,7 +8,7 @@ import {
   type RunnerHandle,
   type UpdateSupplier,
 } from '@grammyjs/runner';
-import { Api, Bot, BotError, type Composer, GrammyError } from 'grammy';
+import { Api, type ApiClientOptions, Bot, BotError, type Composer, GrammyError } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import type { App } from '../app.js';
 import { floodNoticeKey, floodWaitNotice } from '../jobs/definitions/flood-wait-notice.js';
@@ -261,6 +261,8 @@ export function createFleet({ app, handler, translator, logger, options, metrics
       client: {
         apiRoot: options.apiRoot,
         canUseWebhookReply,
+        // grammY's client over the fleet's keep-alive agent, without node-fetch
+        fetch: client.fetch as unknown as NonNullable<ApiClientOptions['fetch']>,
       },
     });
     // installed first, so innermost: every request Telegram sees is counted, each retry included

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { GrammyError } from 'grammy';
+import { Api, type ApiClientOptions, GrammyError, HttpError, InputFile } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTelegramSim, type TelegramSim } from '../../sim/telegram/index.js';
 import { BotApiNetworkError, type CallOutcome, createBotApiClient } from '../../src/bot/bot-api-client.js';
@@ -111,6 +111,44 @@ describe('lean Bot API client', () => {
       client.close();
       await limited.close();
     }
+  });
+
+  it("carries grammY's own calls as its fetch: JSON, uploads, refusals and answers that are not JSON", async () => {
+    const bot = sim.addBot();
+    const user = sim.user();
+    user.start(bot);
+    const api = new Api(bot.token, {
+      apiRoot: sim.apiRoot,
+      fetch: poller.fetch as unknown as NonNullable<ApiClientOptions['fetch']>,
+    });
+    await expect(api.sendMessage(user.id, 'سلام')).resolves.toMatchObject({ text: 'سلام' });
+    // an upload is a multipart stream
+    const photo = await api.sendPhoto(user.id, new InputFile(Buffer.from('not really a jpeg'), 'p.jpg'), {
+      caption: 'عکس',
+    });
+    expect(photo.caption).toBe('عکس');
+    expect(photo.photo?.length).toBeGreaterThan(0);
+    user.blockBot(bot);
+    const refused = await api.sendMessage(user.id, 'hi').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(GrammyError);
+    expect((refused as GrammyError).error_code).toBe(403);
+
+    const server = createServer((socket) => {
+      socket.once('data', () =>
+        socket.end('HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html\r\ncontent-length: 5\r\n\r\noops!'),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const proxy = createBotApiClient({
+      apiRoot: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    });
+    const behind = new Api(bot.token, {
+      apiRoot: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+      fetch: proxy.fetch as unknown as NonNullable<ApiClientOptions['fetch']>,
+    });
+    await expect(behind.getMe()).rejects.toBeInstanceOf(HttpError);
+    proxy.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
   it('gives up a poll when asked (a runner stopping), without waiting for its timeout', async () => {
