@@ -10,8 +10,11 @@ export type SimFaultAction =
   | { kind: 'hang'; delayMs?: number }
   /** Destroy the connection without an answer; state untouched. */
   | { kind: 'drop' }
-  /** Apply the request for real, then never answer. */
-  | { kind: 'commit-then-hang' }
+  /**
+   * Apply the request for real, then never answer, or with `delayMs`, answer (what it applied)
+   * after that delay: a slow way back, during which the panel may change the user again.
+   */
+  | { kind: 'commit-then-hang'; delayMs?: number }
   /** Apply the request for real, then destroy the connection. */
   | { kind: 'commit-then-drop' };
 

@@ -671,6 +671,8 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
 
     const fault = faults.take(method, path);
     let commit: 'hang' | 'drop' | null = null;
+    /** With `commit-then-hang`: answer after this long instead of never. */
+    let answerAfterMs: number | undefined;
     if (fault) {
       entry.fault = fault.kind;
       switch (fault.kind) {
@@ -696,7 +698,8 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
           if (closed || req.socket.destroyed) return;
           break;
         case 'commit-then-hang':
-          commit = 'hang';
+          if (fault.delayMs === undefined) commit = 'hang';
+          else answerAfterMs = fault.delayMs;
           break;
         case 'commit-then-drop':
           commit = 'drop';
@@ -735,6 +738,10 @@ export async function startRemnawaveSim(opts: RemnawaveSimOptions = {}) {
       entry.outcome = 'committed-no-answer';
       req.socket.destroy();
       return;
+    }
+    if (answerAfterMs !== undefined) {
+      await wait(answerAfterMs);
+      if (closed || req.socket.destroyed) return;
     }
 
     if (text) {

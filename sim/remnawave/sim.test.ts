@@ -561,6 +561,20 @@ describe('remnawave sim: faults', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(90);
   });
 
+  it('commits a create and answers what it applied after a delay: the panel changed meanwhile', async () => {
+    sim.addFault({ kind: 'commit-then-hang', delayMs: 200, method: 'POST', path: '/api/users', times: 1 });
+    const slow = raw('POST', '/api/users', { username: 'slow_1', expireAt: future() });
+    await vi.waitFor(() => expect(sim.getUser('slow_1')).toBeDefined());
+    const created = sim.getUser('slow_1')!;
+    sim.advanceTime(1000);
+    expect((await raw('POST', `/api/users/${created.id}/actions/disable`)).status).toBe(200);
+    const answer = await slow;
+    expect(answer.status).toBe(201);
+    // the answer is the user as the create left it, not as it is now
+    expect((answer.json as { response: { status: string } }).response.status).toBe('ACTIVE');
+    expect(sim.getUser('slow_1')?.status).toBe('DISABLED');
+  });
+
   it('goes down with 503 or refused connections and comes back on the same port', async () => {
     await sim.setDown(true);
     const down = await raw('GET', '/api/nodes');

@@ -1,4 +1,5 @@
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { bots, customers, orders, type SubscriptionStatus, subscriptions } from '../../db/schema.js';
 import type { TenantDb } from '../../db/tenant-tx.js';
 import { orderActiveNotice } from '../../jobs/definitions/order-notice.js';
@@ -45,20 +46,33 @@ const statusFromPanel = (account: PanelAccount, now: Date): SubscriptionStatus =
  * What a subscription row keeps of the panel user it was just converged with, and the panel's time
  * of that state (`panel_event_at`, never moved back): a panel event sent before it (a traffic
  * sweep between two provisioning runs, the first run's own update) arrives late and is stale, so
- * it cannot put an older status or usage back over what provisioning stored.
+ * it cannot put an older status, usage or link back over what provisioning stored. The other way
+ * round too: an event about a later state (a revoked link, the user disabled), applied while
+ * provisioning waited for the panel's answer, keeps what it wrote, as the row's `panel_event_at`
+ * is then past the account's time.
  */
-const fromAccount = (account: PanelAccount, now: Date) => ({
-  panelUserId: account.id,
-  panelShortUuid: account.shortUuid,
-  subscriptionUrl: account.subscriptionUrl,
-  status: statusFromPanel(account, now),
-  usedTrafficBytes: account.usedTrafficBytes,
-  lostAt: null,
-  syncedAt: now,
-  ...(account.changedAt && {
-    panelEventAt: sql`greatest(${subscriptions.panelEventAt}, ${account.changedAt.toISOString()}::timestamptz)`,
-  }),
-});
+const fromAccount = (account: PanelAccount, now: Date) => {
+  const mirrored = {
+    status: statusFromPanel(account, now),
+    usedTrafficBytes: account.usedTrafficBytes,
+    panelShortUuid: account.shortUuid,
+    subscriptionUrl: account.subscriptionUrl,
+  };
+  const always = { panelUserId: account.id, lostAt: null, syncedAt: now };
+  if (!account.changedAt) return { ...always, ...mirrored };
+  const at = account.changedAt.toISOString();
+  const newer = sql`(${subscriptions.panelEventAt} IS NULL OR ${subscriptions.panelEventAt} <= ${at}::timestamptz)`;
+  const unlessNewer = (value: unknown, column: AnyPgColumn) =>
+    sql`CASE WHEN ${newer} THEN ${value} ELSE ${column} END`;
+  return {
+    ...always,
+    status: unlessNewer(mirrored.status, subscriptions.status),
+    usedTrafficBytes: sql`CASE WHEN ${newer} THEN ${mirrored.usedTrafficBytes}::bigint ELSE ${subscriptions.usedTrafficBytes} END`,
+    panelShortUuid: unlessNewer(mirrored.panelShortUuid, subscriptions.panelShortUuid),
+    subscriptionUrl: unlessNewer(mirrored.subscriptionUrl, subscriptions.subscriptionUrl),
+    panelEventAt: sql`greatest(${subscriptions.panelEventAt}, ${at}::timestamptz)`,
+  };
+};
 
 /**
  * The panel tag of a tenant whose `panel_tag` setting is empty: `RF` and the tenant id, within the

@@ -354,6 +354,44 @@ describe.each(BACKENDS)('panel events on %s', (backend) => {
     expect(await row(sub)).toMatchObject({ status: 'disabled', usedTrafficBytes: 2 * GIB });
   });
 
+  it('keeps what later events wrote while provisioning waited for the panel: the user disabled, the link revoked', async () => {
+    const s = services();
+    const { customer } = await s.customers.register({ telegramId: telegramId++, firstName: 'Leila' }, 'en');
+    await s.ledger.credit({ customerId: customer.id, amount: 1000, kind: 'admin_credit' });
+    const bought = await s.orders.purchasePlan({ customerId: customer.id, planId: plans.get(shop)! });
+    if (bought.status !== 'paid') throw new Error(bought.status);
+    const sub = (await s.subscriptions.getForCustomer(customer.id))!;
+    // the panel creates the user at once; its answer takes a while to come back
+    sim.addFault({ kind: 'commit-then-hang', delayMs: 500, method: 'POST', path: '/api/users', times: 1 });
+    const provisioning = s.subscriptions.provision(bought.order.id);
+    const deadline = Date.now() + 5_000;
+    while (!sim.getUser(sub.panelUsername)) {
+      if (Date.now() > deadline) throw new Error('the panel user was not created');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const created = sim.getUser(sub.panelUsername)!;
+    // meanwhile an admin disables the user and revokes its link on the panel; the events come first
+    sim.advanceTime(1000);
+    await panelApi('POST', `/api/users/${created.id}/actions/disable`);
+    sim.advanceTime(1000);
+    await panelApi('POST', `/api/users/${created.id}/actions/revoke`, {});
+    expect(await apply(lastEvent(sub.panelUsername, 'user.disabled'))).toMatchObject({ status: 'applied' });
+    expect(await apply(lastEvent(sub.panelUsername, 'user.revoked'))).toMatchObject({ status: 'applied' });
+
+    // the create's answer, older than both, provisions the order and takes nothing back
+    const provisioned = await provisioning;
+    expect(provisioned.status).toBe('active');
+    const now = sim.getUser(created.id)!;
+    expect(now.shortUuid).not.toBe(created.shortUuid);
+    expect(await row(sub)).toMatchObject({
+      panelUserId: created.id,
+      status: 'disabled',
+      panelShortUuid: now.shortUuid,
+      subscriptionUrl: now.subscriptionUrl,
+      panelEventAt: now.updatedAt,
+    });
+  });
+
   it('marks a deleted user lost once, alerts the admins and the operators, and forgets its late events', async () => {
     const { row: sub, user } = await subscribed();
     await panelApi('POST', `/api/users/${user.id}/actions/disable`);
