@@ -478,13 +478,7 @@ export function createApp(deps: AppDeps) {
         clock,
         secrets,
         tenants: platform.tenants,
-        shop: (shopId) => {
-          const shopTenant = db.tenant(shopId);
-          return {
-            tenant: shopTenant,
-            flags: createFeatureFlagsService({ tenant: shopTenant, cache: flagCache, bus }),
-          };
-        },
+        shop: (shopId) => ({ tenant: db.tenant(shopId), flags: forTenant(shopId).flags }),
       });
       return this.#resellers;
     }

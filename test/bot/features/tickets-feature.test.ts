@@ -55,6 +55,16 @@ describe.each(BACKENDS)('support tickets through the bot on %s', (backend) => {
     nextBotMessage(h, shop, user, wanted, () => user.pressButton(shop.bot, data));
   const botSays = (shop: ShopUnderTest, chat: SimUser | SimGroup, wanted: (m: SimMessage) => boolean) =>
     h.sim.waitForMessage(shop.bot, chat, (m) => m.fromBot && wanted(m), { timeoutMs: 15_000 });
+  /**
+   * Waits until the shop has recorded a ticket message it sent (the simulator shows it as soon as
+   * Telegram took it, a moment before): only then does a reply to it find its ticket. A person
+   * cannot answer that fast; a test can.
+   */
+  const recorded = (services: TenantServices, chat: SimUser | SimGroup, message: SimMessage) =>
+    eventually(
+      async () => (await services.tickets.findByDelivery(chat.id, message.messageId)) !== undefined,
+      'the ticket message recorded',
+    );
   const botMessagesIn = (shop: ShopUnderTest, chat: SimUser | SimGroup, since: number) =>
     h.sim.chat(shop.bot, chat).messages.filter((m) => m.fromBot && m.messageId > since);
 
@@ -124,6 +134,7 @@ describe.each(BACKENDS)('support tickets through the bot on %s', (backend) => {
     expect(textOf(photo)).toContain(`Ticket #${id} · the customer wrote`);
 
     // the admin answers by replying to the photo in the topic
+    await recorded(services, group, photo);
     const beforeAnswer = latestMessageId(h, shop, customer);
     admin.sendText(shop.bot, 'Please update the app and try again', {
       chat: group,
@@ -144,6 +155,7 @@ describe.each(BACKENDS)('support tickets through the bot on %s', (backend) => {
     expect((await services.tickets.get(id))?.status).toBe('answered');
 
     // the customer replies to the answer itself; the admins get it in the topic
+    await recorded(services, customer, answer);
     const beforeReply = latestMessageId(h, shop, group);
     customer.sendText(shop.bot, 'It works now, thanks', { replyTo: answer.messageId });
     const back = await botSays(
@@ -218,6 +230,7 @@ describe.each(BACKENDS)('support tickets through the bot on %s', (backend) => {
     const toSecond = await botSays(shop, second, (m) => textOf(m).includes(`New ticket #${id}`));
     expect(textOf(toFirst)).toContain('Cannot pay by card');
 
+    await recorded(services, second, toSecond);
     second.sendText(shop.bot, 'Send us the card number please', { replyTo: toSecond.messageId });
     await botSays(shop, customer, (m) => textOf(m).includes('Send us the card number please'));
     await botSays(shop, second, (m) => textOf(m).includes(`Sent to the customer (ticket #${id})`));
@@ -275,6 +288,8 @@ describe.each(BACKENDS)('support tickets through the bot on %s', (backend) => {
     // both admin chats started alike: the two deliveries carry the same message id
     expect(inB.messageId).toBe(inA.messageId);
 
+    await recorded(a.services, groupA, inA);
+    await recorded(b.services, groupB, inB);
     // B's admin answers in B's chat to that message id: B's ticket, never A's
     adminB.sendText(b.shop.bot, 'Answer from B', { chat: groupB, replyTo: inB.messageId });
     await botSays(b.shop, customerB, (m) => textOf(m).includes('Answer from B'));
@@ -368,6 +383,7 @@ describe.each(BACKENDS)('support tickets through the bot on %s', (backend) => {
     );
     const [ticket] = await services.tickets.findForCustomer(customerId);
     const toAdmins = keep(await botSays(shop, group, (m) => textOf(m).includes('اینترنتم')));
+    await recorded(services, group, toAdmins);
     admin.sendText(shop.bot, 'لطفاً برنامه را به‌روز کنید', { chat: group, replyTo: toAdmins.messageId });
     keep(await botSays(shop, customer, (m) => textOf(m).includes('لطفاً برنامه را به‌روز کنید')));
     keep(await botSays(shop, group, (m) => textOf(m).startsWith('✅')));
