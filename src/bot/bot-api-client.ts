@@ -1,4 +1,4 @@
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { GrammyError } from 'grammy';
@@ -85,31 +85,30 @@ export function createBotApiClient(options: {
           headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
         },
         (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', (error) =>
-            fail(new BotApiNetworkError(`${method} answer cut off`, { cause: error })),
+          readBody(
+            res,
+            (error) => fail(new BotApiNetworkError(`${method} answer cut off`, { cause: error })),
+            (text) => {
+              let answer: { ok: true; result: R } | Refusal;
+              try {
+                answer = JSON.parse(text);
+              } catch (error) {
+                fail(
+                  new BotApiNetworkError(`${method} answered HTTP ${res.statusCode} without JSON`, {
+                    cause: error,
+                  }),
+                );
+                return;
+              }
+              if (answer.ok) {
+                options.onCall?.(method, undefined);
+                resolve(answer.result);
+                return;
+              }
+              options.onCall?.(method, answer.error_code);
+              reject(new GrammyError(`Call to '${method}' failed!`, answer, method, { ...params }));
+            },
           );
-          res.on('end', () => {
-            let answer: { ok: true; result: R } | Refusal;
-            try {
-              answer = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-            } catch (error) {
-              fail(
-                new BotApiNetworkError(`${method} answered HTTP ${res.statusCode} without JSON`, {
-                  cause: error,
-                }),
-              );
-              return;
-            }
-            if (answer.ok) {
-              options.onCall?.(method, undefined);
-              resolve(answer.result);
-              return;
-            }
-            options.onCall?.(method, answer.error_code);
-            reject(new GrammyError(`Call to '${method}' failed!`, answer, method, { ...params }));
-          });
         },
       );
       req.on('timeout', () => req.destroy(new BotApiNetworkError(`${method} was not answered in time`)));
@@ -138,15 +137,10 @@ export function createBotApiClient(options: {
       const req = request(
         url,
         { method: init.method ?? 'GET', headers, agent, ...(init.signal ? { signal: init.signal } : {}) },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', reject);
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            resolve({ status: res.statusCode ?? 0, json: async () => JSON.parse(text) as unknown });
-          });
-        },
+        (res) =>
+          readBody(res, reject, (text) =>
+            resolve({ status: res.statusCode ?? 0, json: async () => JSON.parse(text) as unknown }),
+          ),
       );
       req.on('error', reject);
       if (body === undefined || typeof body === 'string') req.end(body);
@@ -171,6 +165,14 @@ export function createBotApiClient(options: {
     /** Closes the connections kept alive (shutdown). */
     close: () => agent.destroy(),
   };
+}
+
+/** Reads an answer's body as text: `done` with it, or `failed` when the answer is cut off. */
+function readBody(res: IncomingMessage, failed: (error: Error) => void, done: (text: string) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  res.on('error', failed);
+  res.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
 }
 
 /** What grammY's client passes its `fetch`. */

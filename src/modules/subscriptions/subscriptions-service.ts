@@ -67,7 +67,7 @@ const fromAccount = (account: PanelAccount, now: Date) => {
   return {
     ...always,
     status: unlessNewer(mirrored.status, subscriptions.status),
-    usedTrafficBytes: sql`CASE WHEN ${newer} THEN ${mirrored.usedTrafficBytes}::bigint ELSE ${subscriptions.usedTrafficBytes} END`,
+    usedTrafficBytes: unlessNewer(sql`${mirrored.usedTrafficBytes}::bigint`, subscriptions.usedTrafficBytes),
     panelShortUuid: unlessNewer(mirrored.panelShortUuid, subscriptions.panelShortUuid),
     subscriptionUrl: unlessNewer(mirrored.subscriptionUrl, subscriptions.subscriptionUrl),
     panelEventAt: sql`greatest(${subscriptions.panelEventAt}, ${at}::timestamptz)`,
