@@ -146,7 +146,17 @@ export function createJobRunner(deps: {
   /** The paced lane's runs (also in `inFlight`, which stop and drain wait for). */
   const pacedInFlight = new Set<Promise<void>>();
   let running = false;
-  let wake: (() => void) | undefined;
+  /**
+   * Ends the loop's sleep: a job enqueued, one finished (room to claim), stop. A wake-up that comes
+   * while the loop is claiming is kept, and the loop goes round again at once instead of sleeping a
+   * poll interval past it.
+   */
+  let woken = false;
+  let endSleep: (() => void) | undefined;
+  const wake = () => {
+    woken = true;
+    endSleep?.();
+  };
   let loop: Promise<void> | undefined;
   let unlisten: (() => Promise<void>) | undefined;
   let lastScheduleTick = 0;
@@ -340,7 +350,7 @@ export function createJobRunner(deps: {
       .catch((error: unknown) => logger.error({ err: error }, 'job bookkeeping failed'))
       .finally(() => {
         inFlight.delete(task);
-        wake?.();
+        wake();
       });
     inFlight.add(task);
   };
@@ -350,6 +360,7 @@ export function createJobRunner(deps: {
   const run = async () => {
     while (running) {
       lastTurnAt = Date.now();
+      woken = false;
       try {
         await tickSchedules();
         const pacedFree = pacedNames.length > 0 ? pacedConcurrency - pacedInFlight.size : 0;
@@ -366,7 +377,7 @@ export function createJobRunner(deps: {
             .finally(() => {
               inFlight.delete(task);
               pacedInFlight.delete(task);
-              wake?.();
+              wake();
             });
           inFlight.add(task);
           if (paced) pacedInFlight.add(task);
@@ -383,11 +394,15 @@ export function createJobRunner(deps: {
       }
       const wait = sleepMs;
       sleepMs = pollIntervalMs;
+      if (!running || woken) continue;
       await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, wait).unref();
+        const timer = setTimeout(resolve, wait).unref();
+        endSleep = () => {
+          clearTimeout(timer);
+          resolve();
+        };
       });
-      wake = undefined;
+      endSleep = undefined;
     }
   };
 
@@ -395,13 +410,13 @@ export function createJobRunner(deps: {
     async start(): Promise<void> {
       if (running) return;
       running = true;
-      unlisten = await queue.onEnqueue(() => wake?.());
+      unlisten = await queue.onEnqueue(wake);
       loop = run();
     },
     /** Stops claiming and waits for the jobs in flight (a job cut short is retried after its lease). */
     async stop(): Promise<void> {
       running = false;
-      wake?.();
+      wake();
       await loop;
       await Promise.allSettled([...inFlight]);
       await unlisten?.();
@@ -420,7 +435,7 @@ export function createJobRunner(deps: {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
         if (inFlight.size === 0 && (await store.countDue()) === 0) return;
-        wake?.();
+        wake();
         await sleep(20);
       }
       throw new Error(`jobs still due after ${timeoutMs} ms`);

@@ -440,6 +440,84 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
     ).toThrow(/two jobs are named "record"/);
   });
 
+  describe('waking up', () => {
+    /**
+     * A runner that polls once a minute, whose claim the test can hold after it read the queue: the
+     * loop is then busy, neither sleeping nor able to see what happens meanwhile.
+     */
+    const heldRunner = (options: { wakeForDelayedJobs?: boolean } = {}) => {
+      const queue = t.app.platform.jobs;
+      const claimed = gate();
+      const release = gate();
+      const notified = gate();
+      let hold = true;
+      const runner = createJobRunner({
+        queue: {
+          ...queue,
+          onEnqueue: (listener) =>
+            queue.onEnqueue(() => {
+              notified.open();
+              listener();
+            }),
+          store: {
+            ...queue.store,
+            claim: async (...args) => {
+              const jobs = await queue.store.claim(...args);
+              if (hold) {
+                hold = false;
+                claimed.open();
+                await release.opened;
+              }
+              return jobs;
+            },
+          },
+        },
+        logger: createSilentLogger(),
+        definitions,
+        jobDeps: { app: t.app, notices: noNotices },
+        options: { pollIntervalMs: 60_000, ...options },
+      });
+      return { runner, claimed: claimed.opened, notified: notified.opened, release: release.open };
+    };
+
+    beforeAll(async () => {
+      // the shared runner, polling every 50 ms, would take the jobs these tests enqueue
+      await runner.stop();
+    });
+    afterAll(async () => {
+      await runner.start();
+    });
+
+    it('runs a job enqueued while it was claiming at once, not a poll interval later', async () => {
+      // without the due-time look-ahead, only the enqueue's notification can bring the loop round
+      const held = heldRunner({ wakeForDelayedJobs: false });
+      await held.runner.start();
+      try {
+        await held.claimed;
+        await enqueue(shopA, 'record', { n: 501 });
+        await held.notified;
+        held.release();
+        await eventually(() => seen.some((s) => s.n === 501), 'the job enqueued during the claim ran');
+      } finally {
+        await held.runner.stop();
+      }
+    });
+
+    it('stops at once when stopped while claiming, without sleeping a poll interval first', async () => {
+      // nothing due soon either: only stop itself can end the loop's sleep
+      const held = heldRunner({ wakeForDelayedJobs: false });
+      await held.runner.start();
+      await held.claimed;
+      const stopping = held.runner.stop().then(() => 'stopped');
+      held.release();
+      const outcome = await Promise.race([
+        stopping,
+        new Promise((resolve) => setTimeout(resolve, 10_000, 'still asleep after 10 s')),
+      ]);
+      expect(outcome).toBe('stopped');
+    });
+  });
+
   describe('leases', () => {
     interface Run {
       readonly worker: string;
