@@ -545,7 +545,6 @@ export function createFleet({ app, handler, translator, logger, options, metrics
     return next;
   };
 
-  /** Brings one bot in line with the registry: start, stop, or restart with a new token. */
   /**
    * Brings one bot in line with the registry: `known` is what a reconcile read for the whole fleet
    * at once (an active tenant and its token); without it the tenant is read now.
@@ -715,21 +714,31 @@ export function createFleet({ app, handler, translator, logger, options, metrics
   };
 
   const reconcileRun = async (): Promise<void> => {
-    // the whole fleet in one query; a bot no longer in it (deactivated or removed) is read alone
-    const active = new Map((await tenants.findActiveWithTokens()).map((known) => [known.tenant.id, known]));
-    const ids = [...new Set([...active.keys(), ...entries.keys()])].filter((id) => {
+    // when each active tenant last changed, for the whole fleet in one light query
+    const versions = await tenants.activeVersions();
+    const ids = [...new Set([...versions.keys(), ...entries.keys()])].filter((id) => {
       // unchanged since this process applied it (a token change touches the row too), and not
       // waiting for another start: nothing to do, which is most of a large fleet every time
       const entry = entries.get(id);
-      const known = active.get(id);
+      const version = versions.get(id);
       return !(
         entry &&
-        known &&
+        version !== undefined &&
         entry.state !== 'failed' &&
         !refreshing.has(id) &&
-        entry.tenant.updatedAt.getTime() === known.tenant.updatedAt.getTime()
+        entry.tenant.updatedAt.getTime() === version
       );
     });
+    if (ids.length === 0) return;
+    // the changed ones in full in one query (every one at a first start); a bot no longer active
+    // (deactivated or removed) is read alone
+    const changed = ids.filter((id) => versions.has(id));
+    const active = new Map(
+      (await tenants.findActiveWithTokens(changed.length > 1000 ? undefined : changed)).map((known) => [
+        known.tenant.id,
+        known,
+      ]),
+    );
     const concurrency = options.startConcurrency ?? 32;
     for (let index = 0; index < ids.length && !stopping; index += concurrency) {
       await Promise.all(

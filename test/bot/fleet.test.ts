@@ -1,6 +1,9 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
+import { CHANGE_CHANNEL } from '../../src/db/change-bus.js';
 import { openDatabase } from '../../src/db/database.js';
+import { inPlatform } from '../../src/db/tenant-tx.js';
 import { createSecretBox } from '../../src/shared/crypto.js';
 import { createSilentLogger } from '../../src/shared/logger.js';
 import { BACKENDS, TEST_ENCRYPTION_KEY } from '../support/database.js';
@@ -63,6 +66,29 @@ describe.each(cases)('fleet on %s in %s mode', (backend, mode) => {
     user.sendText(bot, 'hello?');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(h.sim.calls({ botId: bot.id, method: 'sendMessage' }).filter((c) => c.seq > mark)).toHaveLength(0);
+  });
+
+  it('applies changes whose notifications it missed when it reconciles', async () => {
+    const stays = await h.addTenant('Stays');
+    const leaves = await h.addTenant('Leaves');
+    const returns = await h.addTenant('Returns');
+    await h.testApp.app.platform.tenants.deactivate(returns.id);
+    const running = (id: number) =>
+      h.platform.fleet.status().some((s) => s.botId === id && s.state === 'running');
+    await eventually(() => !running(returns.id), 'deactivated bot stopped', 2000);
+    // written behind the registry's back: no change notification reaches the fleet
+    await inPlatform(h.testApp.database.handle.db, async (tx) => {
+      await tx.execute(sql`update bots set is_active = false, updated_at = now() where id = ${leaves.id}`);
+      await tx.execute(sql`update bots set is_active = true, updated_at = now() where id = ${returns.id}`);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect([running(stays.id), running(leaves.id), running(returns.id)]).toEqual([true, true, false]);
+    // what the change bus announces when its connection came back and notifications may be lost
+    await inPlatform(h.testApp.database.handle.db, (tx) =>
+      tx.execute(sql`select pg_notify(${CHANGE_CHANNEL}, '')`),
+    );
+    await eventually(() => !running(leaves.id) && running(returns.id), 'the reconcile applied both', 3000);
+    expect(running(stays.id)).toBe(true);
   });
 
   it('switches to a new token of the same bot without a restart', async () => {

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, getTableColumns } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { ChangeBus } from '../../db/change-bus.js';
 import { isUniqueViolation } from '../../db/errors.js';
@@ -204,21 +204,28 @@ export function createTenantRegistry({ db, secrets, bus }: TenantRegistryDeps) {
       );
       return rows.map(toTenant);
     },
-    /** The decrypted Telegram token, for the fleet that runs the bot. */
     /**
-     * Every active tenant with its bot token, in one query: the fleet's reconcile reads the whole
-     * fleet at once rather than two transactions per bot.
+     * When each active tenant last changed (its `updatedAt` in ms), by id: what the fleet's
+     * reconcile compares every 30 s with what it runs, before it reads any tenant in full.
      */
+    async activeVersions(): Promise<Map<BotId, number>> {
+      const rows = await db.transaction((tx) =>
+        tx.select({ id: bots.id, updatedAt: bots.updatedAt }).from(bots).where(eq(bots.isActive, true)),
+      );
+      return new Map(rows.map((row) => [asBotId(row.id), row.updatedAt.getTime()]));
+    },
     /**
-     * Every active tenant, with its token opened only when asked for: the fleet's reconcile reads
-     * the whole fleet every 30 s and opens the tokens of the bots that changed alone.
+     * The active tenants (all of them, or those of `ids`) in one query, each token opened only when
+     * asked for: the fleet starts or refreshes the bots that changed without a transaction per bot.
      */
-    async findActiveWithTokens(): Promise<{ tenant: Tenant; openToken: () => string }[]> {
+    async findActiveWithTokens(
+      ids?: readonly BotId[],
+    ): Promise<{ tenant: Tenant; openToken: () => string }[]> {
       const rows = await db.transaction((tx) =>
         tx
           .select({ ...publicColumns, ciphertext: bots.tokenCiphertext })
           .from(bots)
-          .where(eq(bots.isActive, true))
+          .where(ids ? and(eq(bots.isActive, true), inArray(bots.id, [...ids])) : eq(bots.isActive, true))
           .orderBy(asc(bots.id)),
       );
       return rows.map(({ ciphertext, ...row }) => ({
@@ -226,6 +233,7 @@ export function createTenantRegistry({ db, secrets, bus }: TenantRegistryDeps) {
         openToken: () => secrets.open(ciphertext),
       }));
     },
+    /** The decrypted Telegram token, for the fleet that runs the bot. */
     async revealToken(id: BotId): Promise<string | undefined> {
       const [row] = await db.transaction((tx) =>
         tx.select({ ciphertext: bots.tokenCiphertext }).from(bots).where(eq(bots.id, id)),
