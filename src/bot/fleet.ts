@@ -1,13 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { autoRetry } from '@grammyjs/auto-retry';
-import {
-  createConcurrentSink,
-  createRunner,
-  createSource,
-  type RunnerHandle,
-  type UpdateSupplier,
-} from '@grammyjs/runner';
 import { Api, type ApiClientOptions, Bot, BotError, type Composer, GrammyError } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import type { App } from '../app.js';
@@ -24,6 +17,7 @@ import { languageFromTelegram, type Translator } from './i18n.js';
 import { movesMoney } from './middleware/pipeline.js';
 import { floodWaitSeconds } from './notices/notices.js';
 import { createPollLeases, type PollLeaseOptions, type PollLeases } from './poll-leases.js';
+import { type Poller, startPoller, type UpdateSource } from './poller.js';
 
 /** Updates the features need; pre-checkout queries must be asked for explicitly. */
 export const ALLOWED_UPDATES = [
@@ -99,7 +93,7 @@ interface Entry {
   token: string;
   state: BotState;
   bot: Bot<BotContext> | undefined;
-  runner: RunnerHandle | undefined;
+  poller: Poller | undefined;
   health: BotHealth;
   /** False while the last health change could not be written (database down): written again later. */
   healthRecorded: boolean;
@@ -192,17 +186,17 @@ export function createFleet({ app, handler, translator, logger, options, metrics
               .map((entry) => entry.tenant.id),
           startPolling: (botId) => {
             const entry = entries.get(botId);
-            if (entry?.state === 'running' && entry.bot && !entry.runner && !stopping)
+            if (entry?.state === 'running' && entry.bot && !entry.poller && !stopping)
               startPolling(entry, entry.bot);
           },
           stopPolling: async (botId) => {
             const entry = entries.get(botId);
-            const runner = entry?.runner;
-            if (!entry || !runner) return;
-            entry.runner = undefined;
-            if (runner.isRunning()) await runner.stop();
+            const poller = entry?.poller;
+            if (!entry || !poller) return;
+            entry.poller = undefined;
+            if (poller.isRunning()) await poller.stop();
           },
-          isPolling: (botId) => entries.get(botId)?.runner !== undefined,
+          isPolling: (botId) => entries.get(botId)?.poller !== undefined,
         })
       : undefined;
   const mayPoll = (entry: Entry) => !leases || leases.holds(entry.tenant.id);
@@ -249,9 +243,9 @@ export function createFleet({ app, handler, translator, logger, options, metrics
     if (entry.state === 'unauthorized') return;
     log.error({ botId: entry.tenant.id, err: error }, 'bot token rejected by Telegram (401); bot stopped');
     entry.state = 'unauthorized';
-    const runner = entry.runner;
-    entry.runner = undefined;
-    if (runner?.isRunning()) void runner.stop();
+    const poller = entry.poller;
+    entry.poller = undefined;
+    if (poller?.isRunning()) void poller.stop();
     await setHealth(entry, 'unauthorized', 'Telegram rejected the token (401): revoked or wrong');
   };
 
@@ -385,77 +379,72 @@ export function createFleet({ app, handler, translator, logger, options, metrics
    * only a stored update may be confirmed.
    * While the database is unreachable the same batch is fetched again after a pause.
    */
-  const inboxSupplier = (entry: Entry): UpdateSupplier<Update> => {
+  const inboxSource = (entry: Entry): UpdateSource<Update> => {
     let offset = 0;
     const updates = app.forTenant(entry.tenant.id).updates;
-    return {
-      async supply(batchSize, signal) {
-        let networkPauseMs = 100;
-        let databasePauseMs = 500;
-        for (;;) {
-          let batch: Update[];
-          try {
-            batch = await client.poll(
-              entry.token,
-              {
-                offset,
-                limit: Math.max(1, Math.min(batchSize, 100)),
-                // the longest Telegram holds a poll: an idle bot costs one request a minute or so
-                timeout: 50,
-                allowed_updates: ALLOWED_UPDATES,
-              },
-              signal as globalThis.AbortSignal,
-            );
-          } catch (error) {
-            if (signal.aborted || (error instanceof GrammyError && [401, 409].includes(error.error_code)))
-              throw error;
-            log.warn({ err: error, botId: entry.tenant.id }, 'getUpdates failed; trying again');
-            // a 429 says how long to wait
-            const retryAfterMs =
-              error instanceof GrammyError ? (error.parameters.retry_after ?? 0) * 1000 : 0;
-            await sleep(Math.max(networkPauseMs, retryAfterMs), undefined, {
-              signal: signal as globalThis.AbortSignal,
-            });
-            networkPauseMs = Math.min(networkPauseMs * 2, 30_000);
-            continue;
-          }
-          if (batch.length === 0) return batch;
-          // as the webhook route does: text PostgreSQL cannot store is taken with U+FFFD instead
-          for (const update of batch) scrubUnstorableInput(update);
-          try {
-            await updates.receive(batch as unknown as StoredUpdate[]);
-          } catch (error) {
-            if (!app.platform.isDatabaseUnavailable(error)) throw error;
-            log.warn(
-              { err: error, botId: entry.tenant.id, pauseMs: databasePauseMs },
-              'database unreachable: updates stay with Telegram until it is back',
-            );
-            await sleep(databasePauseMs, undefined, { signal: signal as globalThis.AbortSignal });
-            databasePauseMs = Math.min(databasePauseMs * 2, 10_000);
-            continue;
-          }
-          offset = batch.at(-1)!.update_id + 1;
-          return batch;
+    return async (limit, signal) => {
+      let networkPauseMs = 100;
+      let databasePauseMs = 500;
+      for (;;) {
+        let batch: Update[];
+        try {
+          batch = await client.poll(
+            entry.token,
+            {
+              offset,
+              limit: Math.min(limit, 100),
+              // the longest Telegram holds a poll: an idle bot costs one request a minute or so
+              timeout: 50,
+              allowed_updates: ALLOWED_UPDATES,
+            },
+            signal,
+          );
+        } catch (error) {
+          if (signal.aborted || (error instanceof GrammyError && [401, 409].includes(error.error_code)))
+            throw error;
+          log.warn({ err: error, botId: entry.tenant.id }, 'getUpdates failed; trying again');
+          // a 429 says how long to wait
+          const retryAfterMs = error instanceof GrammyError ? (error.parameters.retry_after ?? 0) * 1000 : 0;
+          await sleep(Math.max(networkPauseMs, retryAfterMs), undefined, {
+            signal,
+          });
+          networkPauseMs = Math.min(networkPauseMs * 2, 30_000);
+          continue;
         }
-      },
+        if (batch.length === 0) return batch;
+        // as the webhook route does: text PostgreSQL cannot store is taken with U+FFFD instead
+        for (const update of batch) scrubUnstorableInput(update);
+        try {
+          await updates.receive(batch as unknown as StoredUpdate[]);
+        } catch (error) {
+          if (!app.platform.isDatabaseUnavailable(error)) throw error;
+          log.warn(
+            { err: error, botId: entry.tenant.id, pauseMs: databasePauseMs },
+            'database unreachable: updates stay with Telegram until it is back',
+          );
+          await sleep(databasePauseMs, undefined, { signal });
+          databasePauseMs = Math.min(databasePauseMs * 2, 10_000);
+          continue;
+        }
+        offset = batch.at(-1)!.update_id + 1;
+        return batch;
+      }
     };
   };
 
   const startPolling = (entry: Entry, bot: Bot<BotContext>) => {
-    const source = createSource(inboxSupplier(entry));
-    const sink = createConcurrentSink<Update>(
-      { consume: (update) => bot.handleUpdate(update) },
-      async (error) => {
+    const poller = startPoller({
+      source: inboxSource(entry),
+      handle: (update) => bot.handleUpdate(update),
+      onError: async (error) => {
         await bot.errorHandler(error as BotError<BotContext>);
       },
-      { concurrency: 50 },
-    );
-    const runner = createRunner(source, sink);
-    runner.start();
-    entry.runner = runner;
-    runner.task()?.catch(async (error: unknown) => {
-      if (entry.runner !== runner || stopping) return;
-      entry.runner = undefined;
+      concurrency: 50,
+    });
+    entry.poller = poller;
+    poller.task.catch(async (error: unknown) => {
+      if (entry.poller !== poller || stopping) return;
+      entry.poller = undefined;
       if (isUnauthorized(error)) return markUnauthorized(entry, error);
       if (error instanceof GrammyError && error.error_code === 409) {
         // a webhook was left set (or another poller runs): take over once
@@ -466,7 +455,7 @@ export function createFleet({ app, handler, translator, logger, options, metrics
         await setHealth(entry, 'failing', healthNote(error));
       }
       setTimeout(() => {
-        if (entry.state === 'running' && !entry.runner && !stopping && mayPoll(entry))
+        if (entry.state === 'running' && !entry.poller && !stopping && mayPoll(entry))
           startPolling(entry, bot);
       }, 1000).unref();
     });
@@ -530,10 +519,10 @@ export function createFleet({ app, handler, translator, logger, options, metrics
   };
 
   const stopEntry = async (entry: Entry): Promise<void> => {
-    const runner = entry.runner;
-    entry.runner = undefined;
+    const poller = entry.poller;
+    entry.poller = undefined;
     entry.state = 'stopped';
-    if (runner?.isRunning()) await runner.stop();
+    if (poller?.isRunning()) await poller.stop();
   };
 
   /** Serialises work on one bot: a burst of changes to one tenant applies in order. */
@@ -590,7 +579,7 @@ export function createFleet({ app, handler, translator, logger, options, metrics
       token,
       state: 'starting',
       bot: undefined,
-      runner: undefined,
+      poller: undefined,
       health: tenant.healthStatus,
       healthRecorded: true,
       healthError: null,
@@ -604,7 +593,7 @@ export function createFleet({ app, handler, translator, logger, options, metrics
 
   /**
    * One refresh of a bot at a time. Two at once (a change event and an explicit refresh, or the
-   * periodic reconcile) would both find no entry and start two runners for one token; the one left
+   * periodic reconcile) would both find no entry and start two pollers for one token; the one left
    * out of `entries` kept polling and answering after the tenant was suspended.
    */
   const refreshing = new Map<BotId, Promise<void>>();
@@ -626,7 +615,7 @@ export function createFleet({ app, handler, translator, logger, options, metrics
     if (entry.state !== 'running' || !entry.bot) return;
     // a polled bot is asked for updates all the time, and a revoked token fails that poll: the
     // process polling it (this one, or the lease holder) learns it without a probe
-    if (options.mode === 'polling' && (entry.runner || !mayPoll(entry))) return;
+    if (options.mode === 'polling' && (entry.poller || !mayPoll(entry))) return;
     try {
       if (options.mode === 'webhook') {
         const info = await entry.bot.api.getWebhookInfo();
@@ -846,7 +835,7 @@ export function createFleet({ app, handler, translator, logger, options, metrics
         username: entry.tenant.username,
         state: entry.state,
         health: entry.health,
-        polling: entry.runner?.isRunning() ?? false,
+        polling: entry.poller?.isRunning() ?? false,
       }));
     },
 
