@@ -1,4 +1,9 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import {
+  type ClientRequest,
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingMessage,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { GrammyError } from 'grammy';
@@ -64,6 +69,30 @@ export function createBotApiClient(options: {
   const agentOf = (token: string) => agents[(Number.parseInt(token, 10) || 0) % AGENTS]!;
   const request = secure ? httpsRequest : httpRequest;
   const root = new URL(options.apiRoot);
+  /**
+   * The requests in flight of each signal, which its abort destroys: one listener per signal (a
+   * polled bot's lasts as long as its polling) instead of Node's per request (`signal` given to
+   * `http.request` adds an abort listener and a stream watcher to every long poll).
+   */
+  const bySignal = new WeakMap<AbortSignal, Set<ClientRequest>>();
+  const cancelOnAbort = (signal: AbortSignal, req: ClientRequest) => {
+    let requests = bySignal.get(signal);
+    if (!requests) {
+      const inFlight = new Set<ClientRequest>();
+      bySignal.set(signal, inFlight);
+      signal.addEventListener(
+        'abort',
+        () => {
+          for (const pending of inFlight) pending.destroy(abortReason(signal));
+          inFlight.clear();
+        },
+        { once: true },
+      );
+      requests = inFlight;
+    }
+    requests.add(req);
+    req.once('close', () => requests.delete(req));
+  };
   const basePath = root.pathname.replace(/\/$/, '');
 
   /**
@@ -78,6 +107,10 @@ export function createBotApiClient(options: {
     { signal, timeoutMs }: { readonly signal?: AbortSignal | undefined; readonly timeoutMs: number },
   ): Promise<R> =>
     new Promise<R>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(abortReason(signal));
+        return;
+      }
       const body = JSON.stringify(params);
       const fail = (error: Error) => {
         options.onCall?.(method, 'network');
@@ -91,7 +124,6 @@ export function createBotApiClient(options: {
           path: `${basePath}/bot${token}/${method}`,
           method: 'POST',
           agent: agentOf(token),
-          signal,
           timeout: timeoutMs,
           headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
         },
@@ -130,6 +162,7 @@ export function createBotApiClient(options: {
             : new BotApiNetworkError(`${method} failed: ${error.message}`, { cause: error }),
         ),
       );
+      if (signal) cancelOnAbort(signal, req);
       req.end(body);
     });
 
@@ -185,6 +218,12 @@ export function createBotApiClient(options: {
     },
   };
 }
+
+/** What an aborted call rejects with: the signal's reason when it is an error. */
+const abortReason = (signal: AbortSignal): Error =>
+  signal.reason instanceof Error
+    ? signal.reason
+    : new Error('the call was aborted', { cause: signal.reason });
 
 /** Reads an answer's body as text: `done` with it, or `failed` when the answer is cut off. */
 function readBody(res: IncomingMessage, failed: (error: Error) => void, done: (text: string) => void): void {

@@ -161,6 +161,26 @@ describe('lean Bot API client', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it('gives up every call of one signal when it aborts, and makes none once it has', async () => {
+    const bots = [sim.addBot(), sim.addBot()];
+    const controller = new AbortController();
+    const waiting = bots.map((bot) =>
+      poller.poll(bot.token, params(0, 30), controller.signal).catch((error: unknown) => error),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort(new Error('stopping'));
+    expect((await Promise.all(waiting)).map((error) => (error as Error).message)).toEqual([
+      'stopping',
+      'stopping',
+    ]);
+    const mark = sim.mark();
+    const late = await poller
+      .poll(bots[0]!.token, params(), controller.signal)
+      .catch((error: unknown) => error);
+    expect((late as Error).message).toBe('stopping');
+    expect(sim.calls({ since: mark })).toEqual([]);
+  });
+
   it('reports network trouble as a BotApiNetworkError, an answer that is not JSON too', async () => {
     const closed = createBotApiClient({ apiRoot: `http://127.0.0.1:${await freePort()}` });
     const refused = await closed.poll('1:x', params(), new AbortController().signal).catch((e: unknown) => e);
