@@ -5,7 +5,8 @@
  *
  * Messages from the parent: `rss`; `cpu` (CPU time of this process, and webhook updates answered,
  * database round trips, Bot API calls and new connections so far); `profile-start` /
- * `profile-stop` (a CPU profile of the window in between, written to `file`); `stop`.
+ * `profile-stop` (a CPU profile of the window in between, written to `file`, and with
+ * BENCH_PROFILE_ALLOC=1 a sampled allocation profile beside it, `.heapprofile`); `stop`.
  *
  * The product's modules are imported from BENCH_PRODUCT_ROOT (a file URL the parent sets): `src/`
  * when this file runs under `--import tsx` (the default), `dist/` with BENCH_FROM=dist, where the
@@ -146,12 +147,25 @@ process.on('message', (message: { type: string; file?: string }) => {
       await profiler.post('Profiler.enable');
       await profiler.post('Profiler.setSamplingInterval', { interval: 500 });
       await profiler.post('Profiler.start');
+      if (process.env.BENCH_PROFILE_ALLOC) {
+        // every sampled allocation, also those the collector has freed since: where the garbage comes from
+        await profiler.post('HeapProfiler.enable');
+        await profiler.post('HeapProfiler.startSampling', {
+          samplingInterval: 16_384,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        });
+      }
       process.send?.({ type: 'profile-started' });
     })();
   }
   if (message.type === 'profile-stop') {
     void (async () => {
       const { profile } = await profiler!.post('Profiler.stop');
+      if (process.env.BENCH_PROFILE_ALLOC) {
+        const heap = await profiler!.post('HeapProfiler.stopSampling');
+        await writeFile(message.file!.replace(/\.cpuprofile$/, '.heapprofile'), JSON.stringify(heap.profile));
+      }
       profiler!.disconnect();
       profiler = undefined;
       await writeFile(message.file!, JSON.stringify(profile));

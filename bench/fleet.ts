@@ -10,9 +10,11 @@
  * Options (environment): BENCH_TENANTS=1,100,1000  BENCH_USERS=200  BENCH_SECONDS=8  BENCH_RATE=500
  * BENCH_MODES=webhook,polling  BENCH_BASELINE=off (no bare grammY run)  BENCH_IDLE_SECONDS (the idle
  * CPU window: 5 in webhook mode, 60 in polling mode). Memory per idle tenant is counted from the 1-tenant run: keep 1 in BENCH_TENANTS.
- * BENCH_PROFILE=1 writes a CPU profile of the product process during the unpaced run to
+ * BENCH_PROFILE=1 writes a CPU profile of the product process during the unpaced run (BENCH_PROFILE=paced:
+ * the run at BENCH_RATE) to
  * /tmp/prof/fleet-<tenants>-<time>.cpuprofile; summarise it with
- * `npx tsx bench/profile-summary.ts FILE [top] [--cpu]`. BENCH_NODE_FLAGS="--flag ..." passes V8/Node
+ * `npx tsx bench/profile-summary.ts FILE [top] [--cpu]`; with BENCH_PROFILE_ALLOC=1 also the bytes
+ * allocated in that window by allocating function (`.heapprofile` beside it, the same summary). BENCH_NODE_FLAGS="--flag ..." passes V8/Node
  * flags to the product process (e.g. to try GC settings).
  *
  * BENCH_FROM=src (the default) runs the product from the TypeScript sources through tsx
@@ -64,6 +66,8 @@ const USERS = Number(process.env.BENCH_USERS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const PROFILE = Boolean(process.env.BENCH_PROFILE);
+/** The load whose profile is written: the unpaced one (BENCH_PROFILE=1), or the paced one (=paced). */
+const PROFILE_WINDOW = process.env.BENCH_PROFILE === 'paced' ? 'paced' : 'unpaced';
 const PROFILE_IDLE = Boolean(process.env.BENCH_PROFILE_IDLE);
 type Mode = 'webhook' | 'polling';
 const MODES = (process.env.BENCH_MODES ?? 'webhook,polling').split(',').map((mode) => {
@@ -467,16 +471,19 @@ async function exercise(
   const dueJobs = await settle(server, options.tenants, entry === SERVER ? options.database : undefined);
   const idle = await idleCpu(server, options.mode, PROFILE_IDLE && entry === SERVER);
   await load(options.sim, options.customers, 2, undefined); // warm-up
-  if (options.profile) {
+  const profiled = async <T>(window: 'unpaced' | 'paced', work: () => Promise<T>): Promise<T> => {
+    if (!options.profile || PROFILE_WINDOW !== window) return work();
     mkdirSync('/tmp/prof', { recursive: true });
     await server.profileStart();
-  }
-  const max = await measured(server, options.database, () =>
-    load(options.sim, options.customers, SECONDS, undefined),
+    const result = await work();
+    await server.profileStop(options.profile);
+    return result;
+  };
+  const max = await profiled('unpaced', () =>
+    measured(server, options.database, () => load(options.sim, options.customers, SECONDS, undefined)),
   );
-  if (options.profile) await server.profileStop(options.profile);
-  const paced = await measured(server, options.database, () =>
-    load(options.sim, options.customers, SECONDS, RATE),
+  const paced = await profiled('paced', () =>
+    measured(server, options.database, () => load(options.sim, options.customers, SECONDS, RATE)),
   );
   const busyRss = await server.rss();
   await server.stop();

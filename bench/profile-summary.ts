@@ -1,6 +1,8 @@
 /**
  * Summarises a V8 CPU profile (`.cpuprofile`, e.g. from `BENCH_PROFILE=1 npm run bench:fleet`):
  * self time by function and by file or package, and inclusive time for a few hot-path markers.
+ * A sampled allocation profile (`.heapprofile`, BENCH_PROFILE_ALLOC=1) reads the same way, in bytes
+ * allocated instead of time.
  *
  *   npx tsx bench/profile-summary.ts /tmp/prof/fleet-100-….cpuprofile [top=30] [--cpu]
  *
@@ -37,7 +39,31 @@ if (!file) {
 }
 const top = Number(process.argv.slice(3).find((arg) => /^\d+$/.test(arg)) ?? 30);
 const cpuOnly = process.argv.includes('--cpu');
-const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+interface HeapNode {
+  id: number;
+  callFrame: CallFrame;
+  selfSize: number;
+  children: HeapNode[];
+}
+/** An allocation profile as a CPU profile whose samples weigh bytes: one per allocating node. */
+function fromHeapProfile(head: HeapNode): Profile {
+  const flat: ProfileNode[] = [];
+  const samples: number[] = [];
+  const sizes: number[] = [];
+  const visit = (node: HeapNode) => {
+    flat.push({ id: node.id, callFrame: node.callFrame, children: node.children.map((child) => child.id) });
+    if (node.selfSize > 0) {
+      samples.push(node.id);
+      sizes.push(node.selfSize);
+    }
+    for (const child of node.children) visit(child);
+  };
+  visit(head);
+  return { nodes: flat, samples, timeDeltas: sizes, startTime: 0, endTime: 0 };
+}
+const heap = file.endsWith('.heapprofile');
+const raw = JSON.parse(readFileSync(file, 'utf8')) as Profile | { head: HeapNode };
+const profile = 'head' in raw ? fromHeapProfile(raw.head) : raw;
 const BLOCKING = new Set(['(idle)', 'writeBuffer', 'writev', 'writeUtf8String', 'writeLatin1String']);
 
 const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -129,18 +155,22 @@ profile.samples.forEach((id, index) => {
 });
 
 const pct = (value: number) => `${((value / total) * 100).toFixed(1).padStart(5)}%`;
-const ms = (value: number) => `${(value / 1000).toFixed(0).padStart(7)} ms`;
+const ms = (value: number) =>
+  heap ? `${(value / 1024 / 1024).toFixed(1).padStart(7)} MB` : `${(value / 1000).toFixed(0).padStart(7)} ms`;
 const show = (title: string, map: Map<string, number>, count = top) => {
   process.stdout.write(`\n${title}\n`);
   for (const [key, value] of [...map].sort((a, b) => b[1] - a[1]).slice(0, count))
     process.stdout.write(`${pct(value)} ${ms(value)}  ${key}\n`);
 };
 
+const what = heap ? 'bytes allocated' : 'time';
 process.stdout.write(
-  `${file}: ${(total / 1000).toFixed(0)} ms sampled over ${((profile.endTime - profile.startTime) / 1e6).toFixed(1)} s\n`,
+  heap
+    ? `${file}: ${ms(total).trim()} allocated (sampled)\n`
+    : `${file}: ${(total / 1000).toFixed(0)} ms sampled over ${((profile.endTime - profile.startTime) / 1e6).toFixed(1)} s\n`,
 );
-show('self time by package / source file', byArea, top);
-show('inclusive time by package / source file (on the stack)', inclusiveArea, top);
-show('self time by file', byFile, top);
-show('self time by function', byFunction, top);
-show('inclusive time by function (JavaScript frames)', inclusiveFunction, top);
+show(`self ${what} by package / source file`, byArea, top);
+show(`inclusive ${what} by package / source file (on the stack)`, inclusiveArea, top);
+show(`self ${what} by file`, byFile, top);
+show(`self ${what} by function`, byFunction, top);
+show(`inclusive ${what} by function (JavaScript frames)`, inclusiveFunction, top);
