@@ -1,5 +1,6 @@
-import type { CallbackQueryContext, Composer, Context } from 'grammy';
+import type { CallbackQueryContext, Context } from 'grammy';
 import { z } from 'zod';
+import type { BotComposer } from './composer.js';
 
 /*
  * Typed callback data. One definition per kind of button says how its data looks on the wire
@@ -179,7 +180,7 @@ export function callbackPrefix(prefix: string): { readonly pattern: RegExp; has(
  * pattern but not the values' rules (an id of 0) goes on to the next handler.
  */
 export function onPress<C extends Context, V>(
-  composer: Composer<C>,
+  composer: BotComposer<C>,
   button: CallbackData<V>,
   handler: (ctx: CallbackQueryContext<C>, values: V) => unknown,
 ): void {

@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { autoRetry } from '@grammyjs/auto-retry';
-import { Api, type ApiClientOptions, Bot, BotError, type Composer, GrammyError } from 'grammy';
+import { Api, type ApiClientOptions, Bot, BotError, GrammyError } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import type { App } from '../app.js';
 import { floodNoticeKey, floodWaitNotice } from '../jobs/definitions/flood-wait-notice.js';
@@ -12,6 +12,7 @@ import { scrubUnstorableInput } from '../shared/input-safety.js';
 import { type Logger, redactErrorValues } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
 import { createBotApiClient } from './bot-api-client.js';
+import type { BotComposer } from './composer.js';
 import type { BotContext } from './context.js';
 import { languageFromTelegram, type Translator } from './i18n.js';
 import { movesMoney } from './middleware/pipeline.js';
@@ -75,7 +76,7 @@ const isDeferred = (error: unknown): boolean =>
 
 export interface FleetDeps {
   readonly app: App;
-  readonly handler: Composer<BotContext>;
+  readonly handler: BotComposer<BotContext>;
   readonly translator: Translator;
   readonly logger: Logger;
   readonly options: FleetOptions;

@@ -1,6 +1,6 @@
-import { Composer } from 'grammy';
 import type { App } from '../app.js';
 import type { Logger } from '../shared/logger.js';
+import { BotComposer } from './composer.js';
 import type { BotContext } from './context.js';
 import { createAdminFeature } from './features/admin/admin-feature.js';
 import { createBannedCustomersGate } from './features/banned-customers.js';
@@ -36,8 +36,8 @@ export interface HandlerDeps {
  * The one middleware tree every tenant bot shares, built once. Features are mounted in this visible
  * order; the fallback is last.
  */
-export function createBotHandler(deps: HandlerDeps): Composer<BotContext> {
-  const handler = new Composer<BotContext>();
+export function createBotHandler(deps: HandlerDeps): BotComposer<BotContext> {
+  const handler = new BotComposer<BotContext>();
   handler.use(
     createPipeline({
       logger: deps.logger,

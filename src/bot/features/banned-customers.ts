@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { BotComposer } from '../composer.js';
 import type { BotContext } from '../context.js';
 import { isAdmin } from './is-admin.js';
 
@@ -10,8 +10,8 @@ import { isAdmin } from './is-admin.js';
  * money moves once whatever the state) and `my_chat_member` (blocking or unblocking the bot).
  * The shop's own admins are never stopped here.
  */
-export function createBannedCustomersGate(): Composer<BotContext> {
-  const gate = new Composer<BotContext>();
+export function createBannedCustomersGate(): BotComposer<BotContext> {
+  const gate = new BotComposer<BotContext>();
   gate.use(async (ctx, next) => {
     if (!ctx.customer?.isBlocked || isAdmin(ctx)) return next();
     if (ctx.message?.successful_payment !== undefined || ctx.myChatMember !== undefined) return next();

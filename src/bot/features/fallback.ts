@@ -1,11 +1,11 @@
-import { Composer } from 'grammy';
+import { BotComposer } from '../composer.js';
 import type { BotContext } from '../context.js';
 import { sendMainMenu } from './main-menu.js';
 import { continueOnboarding, start } from './onboarding.js';
 
 /** Last in line: a message nothing else took brings the customer back to where they can act. */
 export function createFallbackFeature() {
-  const feature = new Composer<BotContext>();
+  const feature = new BotComposer<BotContext>();
   feature.chatType('private').on('message', async (ctx) => {
     if (!ctx.customer) return start(ctx, '');
     if (await continueOnboarding(ctx)) await sendMainMenu(ctx);

@@ -1,6 +1,7 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import type { TenantServices } from '../../app.js';
 import { callbackPrefix, onPress } from '../callback-data.js';
+import { BotComposer } from '../composer.js';
 import type { BotContext } from '../context.js';
 import type { Translate } from '../i18n.js';
 import { adminHomeButton } from './admin/admin-ui.js';
@@ -96,8 +97,8 @@ export async function sendMainMenu(ctx: BotContext, greeting?: string): Promise<
  * The customers' main menu: every menu button first makes sure onboarding is complete, then goes
  * to its section.
  */
-export function createMainMenuFeature(): Composer<BotContext> {
-  const feature = new Composer<BotContext>();
+export function createMainMenuFeature(): BotComposer<BotContext> {
+  const feature = new BotComposer<BotContext>();
 
   feature.callbackQuery(anyMenuButton.pattern, async (ctx, next) => {
     if (!ctx.customer || !(await continueOnboarding(ctx))) {

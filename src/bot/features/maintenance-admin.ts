@@ -1,5 +1,6 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import { callbackData, oneOf, onPress, token } from '../callback-data.js';
+import { BotComposer } from '../composer.js';
 import type { BotContext } from '../context.js';
 import { answer, show, withHome } from './admin/admin-ui.js';
 import { formatMoment, maintenanceStateText } from './maintenance-texts.js';
@@ -41,7 +42,7 @@ async function showMaintenance(ctx: BotContext): Promise<void> {
   await show(ctx, parts.join('\n\n'), withHome(keyboard, ctx.t));
 }
 
-const composer = new Composer<BotContext>();
+const composer = new BotComposer<BotContext>();
 onPress(composer, maintenanceButton, async (ctx) => {
   await answer(ctx);
   await showMaintenance(ctx);

@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { BotComposer } from '../composer.js';
 import type { BotContext } from '../context.js';
 import { isAdmin } from './is-admin.js';
 import { RECEIPT_WINDOW_MS } from './payments/card-to-card.js';
@@ -33,7 +33,7 @@ export interface MaintenanceGateOptions {
  * Who passes: the shop's admins (in the master bot: the operators), the operators in any shop (they
  * check a shop before opening it again), and `my_chat_member` (a customer blocking the bot).
  */
-export function createMaintenanceGate(options: MaintenanceGateOptions = {}): Composer<BotContext> {
+export function createMaintenanceGate(options: MaintenanceGateOptions = {}): BotComposer<BotContext> {
   const everyMs = options.everyMs ?? BACK_SOON_EVERY_MS;
   const now = options.now ?? Date.now;
   /** `<bot id>:<user id>:<maintenance period>` → when they were last told, in the order they were told. */
@@ -53,7 +53,7 @@ export function createMaintenanceGate(options: MaintenanceGateOptions = {}): Com
     return true;
   };
 
-  const gate = new Composer<BotContext>();
+  const gate = new BotComposer<BotContext>();
   gate.use(async (ctx, next) => {
     if (ctx.myChatMember !== undefined || ctx.message?.successful_payment !== undefined) return next();
     if (isAdmin(ctx)) return next();

@@ -1,6 +1,7 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import { asBotId, type BotId } from '../../shared/ids.js';
 import { callbackData, id, oneOf, onPress } from '../callback-data.js';
+import { BotComposer } from '../composer.js';
 import type { BotContext } from '../context.js';
 import { formatNumber } from '../format.js';
 import { maintenanceStateText } from './maintenance-texts.js';
@@ -75,7 +76,7 @@ async function showShop(ctx: BotContext, deps: MasterDeps, botId: BotId): Promis
  * panel's home screen, and one shop's, from its card. Behind the panel's gate: operators only.
  */
 export const maintenanceMasterSection = (deps: MasterDeps): Section => {
-  const composer = new Composer<BotContext>();
+  const composer = new BotComposer<BotContext>();
   onPress(composer, platformButton, async (ctx) => {
     await ctx.answerCallbackQuery();
     await showPlatform(ctx, deps);

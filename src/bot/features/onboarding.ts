@@ -1,6 +1,7 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import type { Language } from '../../shared/language.js';
 import { callbackData, onPress } from '../callback-data.js';
+import { BotComposer } from '../composer.js';
 import type { BotContext } from '../context.js';
 import { LANGUAGES } from '../i18n.js';
 import { sendMainMenu } from './main-menu.js';
@@ -106,7 +107,7 @@ export async function start(ctx: BotContext, payload: string): Promise<void> {
 }
 
 export function createOnboardingFeature() {
-  const feature = new Composer<BotContext>();
+  const feature = new BotComposer<BotContext>();
   const privateChats = feature.chatType('private');
 
   privateChats.command('start', (ctx) => start(ctx, ctx.match.trim()));

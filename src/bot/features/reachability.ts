@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { BotComposer } from '../composer.js';
 import type { BotContext } from '../context.js';
 
 /**
@@ -7,7 +7,7 @@ import type { BotContext } from '../context.js';
  * (src/bot/notices/notices.ts), and /start clears it.
  */
 export function createReachabilityFeature() {
-  const feature = new Composer<BotContext>();
+  const feature = new BotComposer<BotContext>();
   feature.chatType('private').on('my_chat_member', async (ctx) => {
     const customer = ctx.customer;
     if (!customer) return;

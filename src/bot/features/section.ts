@@ -1,6 +1,6 @@
-import type { Composer } from 'grammy';
 import type { FeatureFlagsByKey } from '../../modules/feature-flags/feature-flags-service.js';
 import type { SettingValues } from '../../modules/settings/registry.js';
+import type { BotComposer } from '../composer.js';
 import type { Awaiting, AwaitingKind, AwaitingOf, BotContext } from '../context.js';
 import type { Translate } from '../i18n.js';
 
@@ -36,7 +36,7 @@ export interface Section {
   /** Its button on the menu's home screen, in the reader's language. */
   readonly button: (ctx: BotContext) => SectionButton | Promise<SectionButton>;
   /** Its buttons' handlers; the menu mounts it behind its gate, for button presses only. */
-  readonly composer: Composer<BotContext>;
+  readonly composer: BotComposer<BotContext>;
   /** The answers to the questions it asks. */
   readonly onText?: Answers;
 }
@@ -91,5 +91,5 @@ export interface MenuSection {
    * Its handlers, mounted after the check that onboarding is complete. A section whose feature is
    * switched off refuses politely, for a button an old message still shows.
    */
-  readonly composer?: Composer<BotContext>;
+  readonly composer?: BotComposer<BotContext>;
 }

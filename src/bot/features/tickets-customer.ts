@@ -1,7 +1,8 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import type { TicketContent, TicketId } from '../../modules/tickets/tickets-service.js';
 import { asTicketId } from '../../modules/tickets/tickets-service.js';
 import { onPress } from '../callback-data.js';
+import { BotComposer } from '../composer.js';
 import { awaitingOf, type BotContext, forgetAwaiting } from '../context.js';
 import { formatDate } from '../format.js';
 import { menuHomeButton } from './keyboards.js';
@@ -244,8 +245,8 @@ async function changeState(ctx: BotContext, id: TicketId, to: 'closed' | 'open')
  * reopen), a new ticket, and the message asked for. Every press is checked against the presser's
  * own tickets; while the shop takes no tickets, presses and messages are refused politely.
  */
-export function createCustomerTickets(): Composer<BotContext> {
-  const feature = new Composer<BotContext>();
+export function createCustomerTickets(): BotComposer<BotContext> {
+  const feature = new BotComposer<BotContext>();
   const buttons = [
     ticketNewButton,
     ticketListButton,

@@ -1,6 +1,7 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import type { Ticket, TicketId } from '../../modules/tickets/tickets-service.js';
 import { onPress } from '../callback-data.js';
+import { BotComposer } from '../composer.js';
 import type { BotContext } from '../context.js';
 import type { Translate } from '../i18n.js';
 import { isAdmin } from './is-admin.js';
@@ -93,8 +94,8 @@ async function changeAsAdmin(ctx: BotContext, id: TicketId, to: 'closed' | 'open
  * The message replied to is looked up by (chat, message id) among this shop's deliveries only, so a
  * reply in another shop's chat to a message with the same id finds nothing here.
  */
-export function createTicketsFeature(): Composer<BotContext> {
-  const feature = new Composer<BotContext>();
+export function createTicketsFeature(): BotComposer<BotContext> {
+  const feature = new BotComposer<BotContext>();
   const shops = feature.filter((ctx) => !ctx.shop.tenant.isMaster);
 
   shops.on('message', async (ctx, next) => {

@@ -1,8 +1,8 @@
 import { sequentialize } from '@grammyjs/runner';
-import { Composer } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { StoredUpdate } from '../../modules/updates/updates-service.js';
 import type { Logger } from '../../shared/logger.js';
+import { BotComposer } from '../composer.js';
 import { type BotContext, readSession } from '../context.js';
 import type { Translator } from '../i18n.js';
 
@@ -43,8 +43,8 @@ export function createPipeline({
   logger,
   translator,
   isDatabaseUnavailable,
-}: PipelineDeps): Composer<BotContext> {
-  const pipeline = new Composer<BotContext>();
+}: PipelineDeps): BotComposer<BotContext> {
+  const pipeline = new BotComposer<BotContext>();
 
   // Updates of one chat are handled one after another (sessions, onboarding order), chats in parallel.
   pipeline.use(sequentialize(sequenceKey));

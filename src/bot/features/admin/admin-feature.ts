@@ -1,5 +1,6 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import { onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import { isAdmin } from '../is-admin.js';
 import { menuHomeButton } from '../keyboards.js';
@@ -76,8 +77,8 @@ export async function showAdminHome(ctx: BotContext): Promise<void> {
  * looked up through the tenant-bound services, so another shop's id finds nothing. The master bot
  * has the operators' panel instead.
  */
-export function createAdminFeature(): Composer<BotContext> {
-  const feature = new Composer<BotContext>();
+export function createAdminFeature(): BotComposer<BotContext> {
+  const feature = new BotComposer<BotContext>();
   // the master bot's admins are the operators: their panel is /fleet
   feature
     .filter((ctx) => ctx.shop.tenant.isMaster)

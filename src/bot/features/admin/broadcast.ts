@@ -1,4 +1,4 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import {
   BUTTON_TEXT_MAX,
   CAPTION_MAX,
@@ -9,6 +9,7 @@ import type { Broadcast } from '../../../modules/broadcasts/broadcasts-service.j
 import { ADMIN_SEGMENTS, type AdminSegment, type Audience } from '../../../modules/broadcasts/segments.js';
 import type { Language } from '../../../shared/language.js';
 import { callbackData, integer, oneOf, onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { AwaitingOf, BotContext } from '../../context.js';
 import { formatNumber } from '../../format.js';
 import { broadcastMessage } from '../../notices/broadcast-message.js';
@@ -250,8 +251,8 @@ async function cancelBroadcast(ctx: BotContext, broadcastId: number): Promise<vo
   await answer(ctx, { text: ctx.t('broadcast-cancelled-toast') });
 }
 
-function createComposer(): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+function createComposer(): BotComposer<BotContext> {
+  const composer = new BotComposer<BotContext>();
   onPress(composer, broadcastsButton, async (ctx) => {
     await answer(ctx);
     await showBroadcasts(ctx);

@@ -1,8 +1,9 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import { formatCardNumber, maskCardNumber, normaliseCardNumber } from '../../../modules/cards/card-number.js';
 import type { PaymentCard } from '../../../modules/cards/cards-service.js';
 import { asCardId, type CardId } from '../../../shared/ids.js';
 import { callbackData, id, oneOf, onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import { type AwaitingOf, awaitingOf, type BotContext } from '../../context.js';
 import { formatNumber } from '../../format.js';
 import type { Section } from '../section.js';
@@ -154,8 +155,8 @@ async function finishCardCreation(
   await showCard(ctx, asCardId(created.value.id));
 }
 
-function cardsButtons(): Composer<BotContext> {
-  const buttons = new Composer<BotContext>();
+function cardsButtons(): BotComposer<BotContext> {
+  const buttons = new BotComposer<BotContext>();
   onPress(buttons, cardsButton, async (ctx) => {
     clearInput(ctx);
     await answer(ctx);

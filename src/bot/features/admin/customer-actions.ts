@@ -1,10 +1,11 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import type { Moderator } from '../../../modules/customers/block-customer.js';
 import type { Customer } from '../../../modules/customers/customers-service.js';
 import { MAX_MESSAGE_LENGTH } from '../../../modules/customers/message-customer.js';
 import { asCardPaymentId } from '../../../modules/payments/card-to-card.js';
 import { asCustomerId, type CustomerId } from '../../../shared/ids.js';
 import { callbackData, id, onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { AwaitingOf, BotContext } from '../../context.js';
 import { formatNumber } from '../../format.js';
 import { isAdmin } from '../is-admin.js';
@@ -61,10 +62,10 @@ export function addModerationRow(
 
 /** The customer card's ban, unban and message, as a composer and the answer to "type the message". */
 export function customerActions(deps: CustomerActionsDeps): {
-  composer: Composer<BotContext>;
+  composer: BotComposer<BotContext>;
   onText: Answers;
 } {
-  const composer = new Composer<BotContext>();
+  const composer = new BotComposer<BotContext>();
   const notFound = (ctx: BotContext) => showNotFound(ctx, 'adm-customer-not-found', deps.searchData);
 
   onPress(composer, blockButton, async (ctx, { customerId }) => {
@@ -161,8 +162,8 @@ export function customerActions(deps: CustomerActionsDeps): {
  * first, under the receipt; on Ban the customer is banned as from their card (their pending receipts,
  * this one too, are rejected). Anyone but this shop's admins gets an alert and changes nothing.
  */
-export function receiptBlockPresses(): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+export function receiptBlockPresses(): BotComposer<BotContext> {
+  const composer = new BotComposer<BotContext>();
   const buttons = [blockCustomerButton, confirmReceiptBlockButton, keepReceiptButton];
   composer.callbackQuery(
     buttons.map((button) => button.pattern),

@@ -1,9 +1,10 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import type { Customer } from '../../../modules/customers/customers-service.js';
 import type { Subscription } from '../../../modules/subscriptions/subscriptions-service.js';
 import { asCustomerId, asSubscriptionId, type CustomerId, type SubscriptionId } from '../../../shared/ids.js';
 import { MAX_MONEY } from '../../../shared/money.js';
 import { callbackData, id, onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import { type AwaitingOf, type BotContext, confirmingOf } from '../../context.js';
 import { formatDate, formatMoney, formatNumber, formatTraffic } from '../../format.js';
 import type { Section } from '../section.js';
@@ -346,8 +347,8 @@ const actions = customerActions({
   searchData: customersButton.build(),
 });
 
-function customersButtons(): Composer<BotContext> {
-  const buttons = new Composer<BotContext>();
+function customersButtons(): BotComposer<BotContext> {
+  const buttons = new BotComposer<BotContext>();
   buttons.use(actions.composer);
   onPress(buttons, customersButton, async (ctx) => {
     await answer(ctx);

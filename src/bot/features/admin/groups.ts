@@ -1,8 +1,9 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import { asGroupId, type GroupDetails, type GroupId } from '../../../modules/groups/groups-service.js';
 import { asCustomerId, asPlanId, type CustomerId, type PlanId } from '../../../shared/ids.js';
 import { MAX_MONEY } from '../../../shared/money.js';
 import { callbackData, id, integer, oneOf, onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { AwaitingOf, BotContext } from '../../context.js';
 import { formatNumber } from '../../format.js';
 import type { Section } from '../section.js';
@@ -205,8 +206,8 @@ async function showCustomerGroups(ctx: BotContext, customerId: CustomerId): Prom
   await show(ctx, ctx.t('adm-customer-group-pick', { group: current?.name ?? '–' }), keyboard);
 }
 
-function groupsButtons(): Composer<BotContext> {
-  const buttons = new Composer<BotContext>();
+function groupsButtons(): BotComposer<BotContext> {
+  const buttons = new BotComposer<BotContext>();
   onPress(buttons, groupsButton, async (ctx) => {
     clearInput(ctx);
     await answer(ctx);

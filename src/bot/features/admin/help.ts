@@ -1,4 +1,4 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import {
   HELP_LANGUAGES,
   HELP_OWN_PAGES_MAX,
@@ -14,6 +14,7 @@ import {
 } from '../../../modules/help/help-text.js';
 import type { Language } from '../../../shared/language.js';
 import { callbackData, oneOf, onPress, token } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { AwaitingOf, BotContext } from '../../context.js';
 import { formatNumber } from '../../format.js';
 import { defaultHelpTexts, helpPageIcon, readerText, readerTexts } from '../menu/help.js';
@@ -248,8 +249,8 @@ async function remove(ctx: BotContext, key: string): Promise<void> {
   await showPages(ctx);
 }
 
-function helpButtons(): Composer<BotContext> {
-  const buttons = new Composer<BotContext>();
+function helpButtons(): BotComposer<BotContext> {
+  const buttons = new BotComposer<BotContext>();
   onPress(buttons, helpPagesButton, async (ctx) => {
     clearInput(ctx);
     await answer(ctx);

@@ -1,4 +1,4 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import {
   PACK_AMOUNT_MAX,
   PACK_KINDS,
@@ -8,6 +8,7 @@ import {
 } from '../../../modules/packs/packs-service.js';
 import { asPackId, type PackId } from '../../../shared/ids.js';
 import { callbackData, id, oneOf, onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { AwaitingOf, BotContext } from '../../context.js';
 import { formatNumber } from '../../format.js';
 import type { Section } from '../section.js';
@@ -229,8 +230,8 @@ async function receivePackStep(
   await showPack(ctx, pack.id);
 }
 
-function packsButtons(): Composer<BotContext> {
-  const buttons = new Composer<BotContext>();
+function packsButtons(): BotComposer<BotContext> {
+  const buttons = new BotComposer<BotContext>();
   onPress(buttons, packsButton, async (ctx) => {
     clearInput(ctx);
     await answer(ctx);

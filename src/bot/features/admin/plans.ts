@@ -1,7 +1,8 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import { type Plan, type PlanPatch, planPatch } from '../../../modules/plans/plans-service.js';
 import { asPlanId, type PlanId } from '../../../shared/ids.js';
 import { callbackData, id, oneOf, onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import { type AwaitingOf, type BotContext, PLAN_FIELD_NAMES } from '../../context.js';
 import { formatNumber } from '../../format.js';
 import type { Section } from '../section.js';
@@ -250,8 +251,8 @@ async function receivePlanStep(
   await showPlan(ctx, created.value.id);
 }
 
-function plansButtons(): Composer<BotContext> {
-  const buttons = new Composer<BotContext>();
+function plansButtons(): BotComposer<BotContext> {
+  const buttons = new BotComposer<BotContext>();
   onPress(buttons, plansButton, async (ctx) => {
     clearInput(ctx);
     await answer(ctx);

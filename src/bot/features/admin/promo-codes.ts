@@ -1,4 +1,4 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import { asGroupId } from '../../../modules/groups/groups-service.js';
 import {
   asPromoCodeId,
@@ -13,6 +13,7 @@ import {
 import { asPlanId } from '../../../shared/ids.js';
 import { MAX_MONEY } from '../../../shared/money.js';
 import { callbackData, id, oneOf, onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { AwaitingOf, BotContext } from '../../context.js';
 import { formatDate, formatNumber } from '../../format.js';
 import type { Section } from '../section.js';
@@ -375,8 +376,8 @@ async function createCode(ctx: BotContext, input: PromoInput) {
   await showPromo(ctx, created.value.id);
 }
 
-function promoButtons(): Composer<BotContext> {
-  const buttons = new Composer<BotContext>();
+function promoButtons(): BotComposer<BotContext> {
+  const buttons = new BotComposer<BotContext>();
   onPress(buttons, promosButton, async (ctx) => {
     clearInput(ctx);
     await answer(ctx);

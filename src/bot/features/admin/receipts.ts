@@ -1,5 +1,6 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import { callbackData, onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import { formatNumber } from '../../format.js';
 import { adminViewContext, sendReceiptMessage } from '../payments/receipt-delivery.js';
@@ -54,8 +55,8 @@ async function showReceipts(ctx: BotContext): Promise<void> {
   }
 }
 
-function receiptsButtons(): Composer<BotContext> {
-  const buttons = new Composer<BotContext>();
+function receiptsButtons(): BotComposer<BotContext> {
+  const buttons = new BotComposer<BotContext>();
   onPress(buttons, receiptsButton, async (ctx) => {
     clearInput(ctx);
     await answer(ctx);

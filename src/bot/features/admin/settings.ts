@@ -1,9 +1,10 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import { z } from 'zod';
 import { isSettingKey, SETTING_KEYS, SETTINGS, type SettingKey } from '../../../modules/settings/registry.js';
 import type { Language } from '../../../shared/language.js';
 import type { Currency } from '../../../shared/money.js';
 import { callbackData, onPress, token } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import { formatMoney, formatNumber } from '../../format.js';
 import type { Translate } from '../../i18n.js';
@@ -416,8 +417,8 @@ async function receiveSetting(ctx: BotContext, key: string, text: string): Promi
   await replyWithCancel(ctx, settingInvalidText(settingKey, envOf(ctx)));
 }
 
-function settingsButtons(): Composer<BotContext> {
-  const buttons = new Composer<BotContext>();
+function settingsButtons(): BotComposer<BotContext> {
+  const buttons = new BotComposer<BotContext>();
   onPress(buttons, settingsButton, async (ctx) => {
     clearInput(ctx);
     await answer(ctx);

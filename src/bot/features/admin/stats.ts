@@ -1,6 +1,7 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import type { PaidOrders } from '../../../modules/stats/sales-stats.js';
 import { callbackData, onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import { formatMoney, formatNumber } from '../../format.js';
 import type { Section } from '../section.js';
@@ -38,8 +39,8 @@ async function showStats(ctx: BotContext): Promise<void> {
   );
 }
 
-function statsButtons(): Composer<BotContext> {
-  const buttons = new Composer<BotContext>();
+function statsButtons(): BotComposer<BotContext> {
+  const buttons = new BotComposer<BotContext>();
   onPress(buttons, statsButton, async (ctx) => {
     clearInput(ctx);
     await answer(ctx);

@@ -1,7 +1,8 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import { asTicketId, type TicketId } from '../../../modules/tickets/tickets-service.js';
 import { asCustomerId } from '../../../shared/ids.js';
 import { callbackData, id, oneOf, onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { AwaitingOf, BotContext } from '../../context.js';
 import { formatDate, formatNumber } from '../../format.js';
 import type { Section } from '../section.js';
@@ -136,8 +137,8 @@ async function receiveAnswer(
   await showTicket(ctx, asTicketId(ticketId));
 }
 
-function ticketsButtons(): Composer<BotContext> {
-  const buttons = new Composer<BotContext>();
+function ticketsButtons(): BotComposer<BotContext> {
+  const buttons = new BotComposer<BotContext>();
   onPress(buttons, ticketsButton, async (ctx) => {
     clearInput(ctx);
     await answer(ctx);

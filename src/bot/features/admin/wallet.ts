@@ -1,8 +1,9 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import type { WalletKindTotal } from '../../../modules/wallet/wallet-report.js';
 import type { WalletEntry } from '../../../modules/wallet/wallet-service.js';
 import type { Language } from '../../../shared/language.js';
 import { callbackData, integer, onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import { formatNumber, formatTraffic } from '../../format.js';
 import type { Translate } from '../../i18n.js';
@@ -242,8 +243,8 @@ async function receiveWarning(ctx: BotContext, text: string): Promise<void> {
   );
 }
 
-function walletButtons(): Composer<BotContext> {
-  const buttons = new Composer<BotContext>();
+function walletButtons(): BotComposer<BotContext> {
+  const buttons = new BotComposer<BotContext>();
   onPress(buttons, walletButton, async (ctx) => {
     clearInput(ctx);
     await answer(ctx);

@@ -1,7 +1,8 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import { telegramBotIdOfToken } from '../../../modules/tenants/tenant-registry.js';
 import { asBotId } from '../../../shared/ids.js';
 import { callbackData, onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import { formatId } from '../../format.js';
 import {
@@ -101,7 +102,7 @@ async function receiveToken(ctx: BotContext, deps: MasterDeps, text: string): Pr
 
 /** Adding a tenant from its bot token; the running fleet starts the new bot within a moment. */
 export const addTenantSection: PanelSection = (deps) => {
-  const buttons = new Composer<BotContext>();
+  const buttons = new BotComposer<BotContext>();
   onPress(buttons, addTenantButton, async (ctx) => {
     await ctx.answerCallbackQuery();
     await askForToken(ctx);

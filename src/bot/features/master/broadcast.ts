@@ -1,4 +1,4 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import type { App } from '../../../app.js';
 import {
   BUTTON_TEXT_MAX,
@@ -8,6 +8,7 @@ import {
 } from '../../../modules/broadcasts/broadcast-content.js';
 import type { Tenant } from '../../../modules/tenants/tenant-registry.js';
 import { callbackData, oneOf, onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { AwaitingOf, BotContext } from '../../context.js';
 import { broadcastMessage } from '../../notices/broadcast-message.js';
 import {
@@ -174,7 +175,7 @@ async function send(ctx: BotContext, deps: MasterDeps): Promise<void> {
 
 /** The operators' message to every shop's admins. */
 export const broadcastSection: PanelSection = (deps) => {
-  const buttons = new Composer<BotContext>();
+  const buttons = new BotComposer<BotContext>();
   onPress(buttons, broadcastButton, async (ctx) => {
     await ctx.answerCallbackQuery();
     clearInput(ctx);

@@ -1,5 +1,5 @@
-import { Composer } from 'grammy';
 import { callbackData, onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import {
   backToPanel,
@@ -35,7 +35,7 @@ async function showFleetStats(ctx: BotContext, deps: MasterDeps): Promise<void> 
 
 /** Fleet-wide figures: tenants and their health, customers, sales, wallets and traffic. */
 export const fleetStatsSection: PanelSection = (deps) => {
-  const buttons = new Composer<BotContext>();
+  const buttons = new BotComposer<BotContext>();
   onPress(buttons, statsButton, async (ctx) => {
     await ctx.answerCallbackQuery();
     await showFleetStats(ctx, deps);

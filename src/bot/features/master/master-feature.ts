@@ -1,5 +1,6 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import { onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import { isAdmin } from '../is-admin.js';
 import { maintenanceMasterSection } from '../maintenance-master.js';
@@ -56,13 +57,13 @@ async function homeKeyboard(ctx: BotContext, sections: SectionRows): Promise<Inl
  * master tenant is a shop too (a single-tenant installation's customers move into it). For an
  * operator the master bot is the panel: /start and plain messages open it.
  */
-export function createMasterFeature(deps: MasterDeps): Composer<BotContext> {
+export function createMasterFeature(deps: MasterDeps): BotComposer<BotContext> {
   const sections: SectionRows = SECTIONS.map((row) => row.map((section) => section(deps)));
   const answers = answersOf(sections);
   const showHome = async (ctx: BotContext) =>
     show(ctx, ctx.t('master-home'), await homeKeyboard(ctx, sections));
 
-  const feature = new Composer<BotContext>();
+  const feature = new BotComposer<BotContext>();
   const master = feature.filter((ctx) => ctx.shop.tenant.isMaster);
 
   const outsiders = master.filter((ctx) => !isAdmin(ctx));

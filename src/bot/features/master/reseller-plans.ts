@@ -1,4 +1,4 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import type { Customer } from '../../../modules/customers/customers-service.js';
 import { FEATURE_KEYS, type FeatureKey } from '../../../modules/feature-flags/features.js';
 import type { ResellerPlan } from '../../../modules/resellers/reseller-plans.js';
@@ -6,6 +6,7 @@ import type { ResellerSignup } from '../../../modules/resellers/signups.js';
 import { asCustomerId } from '../../../shared/ids.js';
 import type { Language } from '../../../shared/language.js';
 import { callbackData, integer, oneOf, onPress, token } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { AwaitingOf, BotContext } from '../../context.js';
 import { formatId, formatMoney } from '../../format.js';
 import {
@@ -211,7 +212,7 @@ async function receive(ctx: BotContext, awaiting: AwaitingOf<'operator-reseller-
 
 /** Reseller plans and the signups waiting for approval, in the operators' panel. */
 export const resellerPlansSection: PanelSection = () => {
-  const buttons = new Composer<BotContext>();
+  const buttons = new BotComposer<BotContext>();
   onPress(buttons, plansButton, async (ctx) => {
     clearInput(ctx);
     await ctx.answerCallbackQuery();

@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import { isAdmin } from '../is-admin.js';
 
@@ -8,8 +8,8 @@ import { isAdmin } from '../is-admin.js';
  * the shop's admins pass; in any other shop this costs nothing but for a first message, one read.
  * Mounted before onboarding, which registers new customers.
  */
-export function createCustomerCapGate(): Composer<BotContext> {
-  const gate = new Composer<BotContext>();
+export function createCustomerCapGate(): BotComposer<BotContext> {
+  const gate = new BotComposer<BotContext>();
   gate.use(async (ctx, next) => {
     if (ctx.customer || ctx.shop.tenant.isMaster || !ctx.from || ctx.chat?.type !== 'private' || isAdmin(ctx))
       return next();

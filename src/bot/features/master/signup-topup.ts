@@ -1,9 +1,10 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import { parseAmount } from '../../../modules/payments/top-up.js';
 import type { ResellerWalletTopUp } from '../../../modules/resellers/wallet-topups.js';
 import type { Tenant } from '../../../modules/tenants/tenant-registry.js';
 import { asBotId, type BotId } from '../../../shared/ids.js';
 import { onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import { awaitingOf, type BotContext, forgetAwaiting } from '../../context.js';
 import { formatMoney, MINOR_UNITS } from '../../format.js';
 import { backToMenu } from '../keyboards.js';
@@ -97,8 +98,8 @@ async function requestTopUp(ctx: BotContext, shop: Tenant, amount: number): Prom
  * master-shop balance, topped up with the master shop's own payment methods. The shop's wallet is
  * credited by a job once the money is in (src/modules/resellers/wallet-topups.ts).
  */
-export function createWalletTopUpFeature(deps: MasterDeps): Composer<BotContext> {
-  const feature = new Composer<BotContext>();
+export function createWalletTopUpFeature(deps: MasterDeps): BotComposer<BotContext> {
+  const feature = new BotComposer<BotContext>();
   const privateChats = feature.chatType('private');
 
   privateChats.command('start', async (ctx, next) => {

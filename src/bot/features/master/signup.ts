@@ -1,9 +1,10 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import type { FeatureKey } from '../../../modules/feature-flags/features.js';
 import type { ResellerPlan } from '../../../modules/resellers/reseller-plans.js';
 import type { ResellerSignup } from '../../../modules/resellers/signups.js';
 import { telegramBotIdOfToken } from '../../../modules/tenants/tenant-registry.js';
 import { onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import { awaitingOf, type BotContext, forgetAwaiting } from '../../context.js';
 import { formatMoney, formatNumber } from '../../format.js';
 import { backToMenu, menuHomeButton } from '../keyboards.js';
@@ -136,8 +137,8 @@ async function receiveToken(ctx: BotContext, deps: MasterDeps, planId: number, t
  * methods. The shop starts when the payment settles, or once an operator approves it
  * (reseller_approval_required). Also the wallet top-ups shops' admins pay here (signup-topup.ts).
  */
-export function createSignupFeature(deps: MasterDeps): Composer<BotContext> {
-  const feature = new Composer<BotContext>();
+export function createSignupFeature(deps: MasterDeps): BotComposer<BotContext> {
+  const feature = new BotComposer<BotContext>();
   const master = feature.filter((ctx) => ctx.shop.tenant.isMaster);
   master.use(createWalletTopUpFeature(deps));
 

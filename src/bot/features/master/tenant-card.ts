@@ -1,8 +1,9 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import { isFeatureKey } from '../../../modules/feature-flags/features.js';
 import { asBotId, type BotId } from '../../../shared/ids.js';
 import { MAX_MONEY } from '../../../shared/money.js';
 import { callbackData, id, integer, oneOf, onPress, token } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import { type AwaitingOf, type BotContext, confirmingOf } from '../../context.js';
 import { formatId } from '../../format.js';
 import { shopMaintenanceButton } from '../maintenance-master.js';
@@ -314,8 +315,8 @@ async function confirmTopUp(ctx: BotContext, deps: MasterDeps, id: BotId, messag
 }
 
 /** The tenant card's buttons: open, suspend or activate, features, price, top-up, wallet entries. */
-export function tenantCardButtons(deps: MasterDeps): Composer<BotContext> {
-  const buttons = new Composer<BotContext>();
+export function tenantCardButtons(deps: MasterDeps): BotComposer<BotContext> {
+  const buttons = new BotComposer<BotContext>();
   onPress(buttons, tenantButton, async (ctx, { botId }) => {
     await ctx.answerCallbackQuery();
     await showTenant(ctx, deps, botId);

@@ -1,6 +1,7 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import { asBotId } from '../../../shared/ids.js';
 import { onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import { formatId } from '../../format.js';
 import { addTenantButton } from './add-tenant.js';
@@ -63,7 +64,7 @@ async function showTenantList(ctx: BotContext, deps: MasterDeps, page: number): 
 
 /** The tenants, a page at a time, and each tenant's card behind its button. */
 export const tenantsSection: PanelSection = (deps) => {
-  const buttons = new Composer<BotContext>();
+  const buttons = new BotComposer<BotContext>();
   onPress(buttons, tenantListButton, async (ctx, { page }) => {
     await ctx.answerCallbackQuery();
     await showTenantList(ctx, deps, page);

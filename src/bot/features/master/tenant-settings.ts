@@ -1,8 +1,9 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import { z } from 'zod';
 import { isSettingKey, SETTING_KEYS, SETTINGS, type SettingKey } from '../../../modules/settings/registry.js';
 import { asBotId, type BotId } from '../../../shared/ids.js';
 import { callbackData, id, onPress, token } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { AwaitingOf, BotContext } from '../../context.js';
 import { formatId } from '../../format.js';
 import { candidateValues, groupLabelKey, settingLabelKey } from '../admin/settings.js';
@@ -204,7 +205,7 @@ export function createTenantSettings(deps: MasterDeps) {
     });
   }
 
-  const buttons = new Composer<BotContext>();
+  const buttons = new BotComposer<BotContext>();
   onPress(buttons, tenantSettingsButton, async (ctx, { botId: shop }) => {
     await ctx.answerCallbackQuery();
     await showGroups(ctx, shop);

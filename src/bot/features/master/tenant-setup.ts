@@ -1,8 +1,9 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import { type Tenant, telegramBotIdOfToken } from '../../../modules/tenants/tenant-registry.js';
 import { asBotId, type BotId } from '../../../shared/ids.js';
 import type { Currency } from '../../../shared/money.js';
 import { callbackData, id, integer, oneOf, onPress, token } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { AwaitingOf, BotContext } from '../../context.js';
 import { formatId } from '../../format.js';
 import { parseTypedInteger } from '../panel-ui.js';
@@ -765,7 +766,7 @@ export function createTenantSetup(deps: MasterDeps) {
     );
   }
 
-  const buttons = new Composer<BotContext>();
+  const buttons = new BotComposer<BotContext>();
   onPress(buttons, setupButton, async (ctx, values) => {
     await ctx.answerCallbackQuery();
     await showSetup(ctx, values.botId);

@@ -1,8 +1,9 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import { defaultTextsFrom, type HelpPageKind } from '../../../modules/help/default-pages.js';
 import { type HelpPage, type HelpService, pageText } from '../../../modules/help/help-service.js';
 import { formatHelpPage, type HelpText } from '../../../modules/help/help-text.js';
 import { callbackData, oneOf, onPress, token } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import type { Translator } from '../../i18n.js';
 import { menuHomeButton } from '../keyboards.js';
@@ -66,8 +67,8 @@ async function refusedWhenOff(ctx: BotContext): Promise<boolean> {
   return true;
 }
 
-function helpButtons(): Composer<BotContext> {
-  const buttons = new Composer<BotContext>();
+function helpButtons(): BotComposer<BotContext> {
+  const buttons = new BotComposer<BotContext>();
   const openList = async (ctx: BotContext, scope: Scope, inPlace: boolean) => {
     if (await refusedWhenOff(ctx)) return;
     await ctx.answerCallbackQuery();

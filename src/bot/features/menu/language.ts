@@ -1,6 +1,7 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import type { Language } from '../../../shared/language.js';
 import { callbackData, oneOf, onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import { LANGUAGES } from '../../i18n.js';
 import type { MenuSection } from '../section.js';
@@ -21,8 +22,8 @@ export const languageKeyboard = (languages: readonly Language[]) => {
   return keyboard;
 };
 
-function languageButtons(): Composer<BotContext> {
-  const buttons = new Composer<BotContext>();
+function languageButtons(): BotComposer<BotContext> {
+  const buttons = new BotComposer<BotContext>();
   onPress(buttons, languageMenuButton, async (ctx) => {
     await ctx.answerCallbackQuery();
     const available = await ctx.shop.services.settings.get('available_languages');

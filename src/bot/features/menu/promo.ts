@@ -1,6 +1,7 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import type { RedeemOutcome } from '../../../modules/promo/redeem-promo.js';
 import { callbackData, onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import { awaitingOf, type BotContext, forgetAwaiting } from '../../context.js';
 import { formatDate, formatMoney, formatNumber } from '../../format.js';
 import { backToMenu, menuHomeButton } from '../keyboards.js';
@@ -68,8 +69,8 @@ export async function redeemAndAnswer(ctx: BotContext, text: string): Promise<vo
   await ctx.reply(await outcomeText(ctx, outcome), { reply_markup: keyboard });
 }
 
-function createPromoFeature(): Composer<BotContext> {
-  const feature = new Composer<BotContext>();
+function createPromoFeature(): BotComposer<BotContext> {
+  const feature = new BotComposer<BotContext>();
 
   onPress(feature, promoMenuButton, async (ctx) => {
     if (!ctx.customer || !(await ctx.shop.services.promo.isEnabled())) {

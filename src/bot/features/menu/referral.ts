@@ -1,6 +1,6 @@
-import { Composer } from 'grammy';
 import type { ReferralTerms } from '../../../modules/referral/referral-terms.js';
 import { callbackData, onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import { formatMoney, formatNumber } from '../../format.js';
 import { backToMenu } from '../keyboards.js';
@@ -27,8 +27,8 @@ function termsLines(ctx: BotContext, terms: ReferralTerms): string[] {
   return lines;
 }
 
-function referralButtons(): Composer<BotContext> {
-  const buttons = new Composer<BotContext>();
+function referralButtons(): BotComposer<BotContext> {
+  const buttons = new BotComposer<BotContext>();
   onPress(buttons, referralButton, async (ctx) => {
     const services = ctx.shop.services;
     if (!(await services.flags.isEnabled('referral_program'))) {

@@ -1,5 +1,6 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import { callbackData, onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import { menuHomeButton } from '../keyboards.js';
 import type { MenuSection, MenuSwitches } from '../section.js';
@@ -20,8 +21,8 @@ export function supportOffers({ flags, settings }: MenuSwitches): { contact: boo
   };
 }
 
-function supportButtons(): Composer<BotContext> {
-  const buttons = new Composer<BotContext>();
+function supportButtons(): BotComposer<BotContext> {
+  const buttons = new BotComposer<BotContext>();
   onPress(buttons, supportButton, async (ctx) => {
     await ctx.answerCallbackQuery();
     const services = ctx.shop.services;

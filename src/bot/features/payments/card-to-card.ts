@@ -1,7 +1,8 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import type { ReceiptFile } from '../../../modules/payments/card-to-card.js';
 import { asCardId } from '../../../shared/ids.js';
 import { callbackData, onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import { awaitingOf, type BotContext, forgetAwaiting } from '../../context.js';
 import { formatMoney } from '../../format.js';
 import { backToMenu } from '../keyboards.js';
@@ -34,7 +35,7 @@ const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '
  * is the receipt, recorded as a pending payment with a tracking number and queued for the admins.
  */
 export function createCardToCardFeature() {
-  const feature = new Composer<BotContext>();
+  const feature = new BotComposer<BotContext>();
 
   onPress(feature, payButton.with({ method: 'card' }), async (ctx, values) => {
     const request = await paymentRequest(ctx, values);

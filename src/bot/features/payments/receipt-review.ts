@@ -1,4 +1,4 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
 import {
   asCardPaymentId,
@@ -7,6 +7,7 @@ import {
   type Reviewer,
 } from '../../../modules/payments/card-to-card.js';
 import { callbackData, id, onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import { awaitingOf, type BotContext, forgetAwaiting } from '../../context.js';
 import { formatMoney } from '../../format.js';
 import { receiptBlockPresses } from '../admin/customer-actions.js';
@@ -86,7 +87,7 @@ async function rejectPayment(
  * in the shop whose bot received the press only.
  */
 export function createReceiptReviewFeature() {
-  const feature = new Composer<BotContext>();
+  const feature = new BotComposer<BotContext>();
 
   const decisions = [approveButton, rejectButton, noReasonButton, keepButton, detailsButton];
   feature.callbackQuery(

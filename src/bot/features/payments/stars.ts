@@ -1,6 +1,6 @@
-import { Composer } from 'grammy';
 import type { PreCheckoutRefusal } from '../../../modules/payments/stars-payments.js';
 import { onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import { formatMoney, formatNumber } from '../../format.js';
 import { backToMenu } from '../keyboards.js';
@@ -22,7 +22,7 @@ const REFUSALS: Record<PreCheckoutRefusal, string> = {
  * Telegram requires of bots that sell.
  */
 export function createStarsFeature() {
-  const feature = new Composer<BotContext>();
+  const feature = new BotComposer<BotContext>();
 
   onPress(feature, payButton.with({ method: 'stars' }), async (ctx, pressed) => {
     const request = await paymentRequest(ctx, pressed);

@@ -1,9 +1,10 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import type { Customer } from '../../../modules/customers/customers-service.js';
 import type { PaymentMethod as ShopPaymentMethod } from '../../../modules/miniapp/miniapp-service.js';
 import { parseAmount } from '../../../modules/payments/top-up.js';
 import { asOrderId, type OrderId } from '../../../shared/ids.js';
 import { callbackData, id, integer, oneOf, onPress, optionalId } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import { awaitingOf, type BotContext, forgetAwaiting } from '../../context.js';
 import { formatMoney, MINOR_UNITS } from '../../format.js';
 import { backToMenu, menuHomeButton } from '../keyboards.js';
@@ -191,7 +192,7 @@ function exampleAmount(ctx: BotContext, amount: number): string {
  * missing amount (`payOrderButton`), recomputed from the order's price and the current balance.
  */
 function createTopUpFeature() {
-  const feature = new Composer<BotContext>();
+  const feature = new BotComposer<BotContext>();
 
   onPress(feature, topUpMenuButton, async (ctx) => {
     if (!ctx.customer || (await enabledMethods(ctx)).length === 0) {

@@ -1,6 +1,7 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import { ZARINPAL_MIN_TOMAN } from '../../../modules/payments/zarinpal-gateway.js';
 import { onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import { formatMoney } from '../../format.js';
 import { backToMenu, menuHomeButton } from '../keyboards.js';
@@ -14,7 +15,7 @@ import { payButton, paymentRequest } from './topup.js';
  * the customer is told here when the money is in.
  */
 export function createZarinpalFeature() {
-  const feature = new Composer<BotContext>();
+  const feature = new BotComposer<BotContext>();
 
   onPress(feature, payButton.with({ method: 'zp' }), async (ctx, pressed) => {
     const message = ctx.callbackQuery.message;

@@ -1,6 +1,6 @@
-import { Composer } from 'grammy';
 import { asSubscriptionId } from '../../../shared/ids.js';
 import { callbackData, id, oneOf, onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import { formatNumber } from '../../format.js';
 import { cardKeyboard } from './my-subscription.js';
@@ -27,7 +27,7 @@ export const autopayAction: SubscriptionAction = {
     };
   },
   composer: (() => {
-    const feature = new Composer<BotContext>();
+    const feature = new BotComposer<BotContext>();
     onPress(feature, autopayButton, async (ctx, { subscriptionId, to }) => {
       const services = ctx.shop.services;
       const customer = ctx.customer;

@@ -1,6 +1,7 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import { asPlanId, asSubscriptionId, type SubscriptionId } from '../../../shared/ids.js';
 import { callbackData, id, onPress, optionalId } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import { formatMoney, formatNumber } from '../../format.js';
 import { backToMenu, menuHomeButton } from '../keyboards.js';
@@ -97,7 +98,7 @@ async function startBuying(ctx: BotContext): Promise<void> {
  * delivering the press twice) buys once.
  */
 function createBuyFeature() {
-  const feature = new Composer<BotContext>();
+  const feature = new BotComposer<BotContext>();
 
   onPress(feature, buyMenuButton, async (ctx) => {
     await ctx.answerCallbackQuery();

@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import { helpGuidesButton } from '../menu/help.js';
 import type { SubscriptionAction } from './subscription-action.js';
@@ -12,5 +12,5 @@ export const connectionGuidesAction: SubscriptionAction = {
     if (!(await ctx.shop.services.flags.isEnabled('help_pages'))) return undefined;
     return { text: ctx.t('help-btn-guides'), data: helpGuidesButton.build() };
   },
-  composer: new Composer<BotContext>(),
+  composer: new BotComposer<BotContext>(),
 };

@@ -1,4 +1,4 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import {
   type Device,
   type DeviceList,
@@ -10,6 +10,7 @@ import { asSubscriptionId, type SubscriptionId } from '../../../shared/ids.js';
 import { scrubText } from '../../../shared/input-safety.js';
 import type { Language } from '../../../shared/language.js';
 import { callbackData, id, onPress, token } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import { formatDate, formatNumber } from '../../format.js';
 import type { Translate } from '../../i18n.js';
@@ -191,8 +192,8 @@ async function openList(ctx: BotContext, subscriptionId: SubscriptionId, how: 'r
   await showList(ctx, result.value, how);
 }
 
-function createDevicesComposer(): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+function createDevicesComposer(): BotComposer<BotContext> {
+  const composer = new BotComposer<BotContext>();
 
   onPress(composer, devicesButton, (ctx, { subscriptionId }) => openList(ctx, subscriptionId, 'reply'));
   onPress(composer, listButton, (ctx, { subscriptionId }) => openList(ctx, subscriptionId, 'edit'));

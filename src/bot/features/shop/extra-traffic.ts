@@ -1,10 +1,11 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import type { FeatureKey } from '../../../modules/feature-flags/features.js';
 import type { PurchaseOutcome } from '../../../modules/orders/orders-service.js';
 import type { Pack, PackKind } from '../../../modules/packs/packs-service.js';
 import type { Subscription } from '../../../modules/subscriptions/subscriptions-service.js';
 import { asPackId, asSubscriptionId, type PackId, type SubscriptionId } from '../../../shared/ids.js';
 import { callbackData, id, onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import { daysLeft, formatDate, formatMoney, formatNumber, formatTraffic } from '../../format.js';
 import { answerOrderPress } from './payment-offer.js';
@@ -186,8 +187,8 @@ function answerPurchase(ctx: BotContext, outcome: PurchaseOutcome): Promise<void
   });
 }
 
-function packsComposer(kind: PackKind): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+function packsComposer(kind: PackKind): BotComposer<BotContext> {
+  const composer = new BotComposer<BotContext>();
   onPress(composer, packsButton(kind), (ctx, { subscriptionId }) => showPacks(ctx, kind, subscriptionId));
   onPress(composer, packButton(kind), (ctx, { subscriptionId, packId }) =>
     showPack(ctx, kind, subscriptionId, packId),

@@ -1,7 +1,8 @@
-import { Composer, InlineKeyboard, InputFile } from 'grammy';
+import { InlineKeyboard, InputFile } from 'grammy';
 import type { Subscription } from '../../../modules/subscriptions/subscriptions-service.js';
 import { asSubscriptionId, type SubscriptionId } from '../../../shared/ids.js';
 import { onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import { daysLeft, formatNumber } from '../../format.js';
 import { menuHomeButton } from '../keyboards.js';
@@ -134,7 +135,7 @@ async function showSubscriptions(ctx: BotContext): Promise<void> {
 }
 
 function createMySubscriptionsFeature() {
-  const feature = new Composer<BotContext>();
+  const feature = new BotComposer<BotContext>();
   onPress(feature, subscriptionMenuButton, async (ctx) => {
     await ctx.answerCallbackQuery();
     await showSubscriptions(ctx);

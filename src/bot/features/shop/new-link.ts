@@ -1,8 +1,9 @@
-import { Composer, InlineKeyboard, InputFile } from 'grammy';
+import { InlineKeyboard, InputFile } from 'grammy';
 import { KEY_PATTERN, linkKey } from '../../../modules/subscriptions/devices.js';
 import type { Subscription } from '../../../modules/subscriptions/subscriptions-service.js';
 import { asSubscriptionId, type SubscriptionId } from '../../../shared/ids.js';
 import { callbackData, id, onPress, token } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import { formatNumber } from '../../format.js';
 import { menuHomeButton } from '../keyboards.js';
@@ -84,8 +85,8 @@ async function sendNewLink(ctx: BotContext, subscription: Subscription, renewed:
   await ctx.replyWithPhoto(new InputFile(await qrPng(url), 'subscription-qr.png'), { caption, reply_markup });
 }
 
-function createNewLinkComposer(): Composer<BotContext> {
-  const composer = new Composer<BotContext>();
+function createNewLinkComposer(): BotComposer<BotContext> {
+  const composer = new BotComposer<BotContext>();
 
   onPress(composer, newLinkButton, (ctx, { subscriptionId }) => askToConfirm(ctx, subscriptionId));
 

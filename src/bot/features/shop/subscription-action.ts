@@ -1,5 +1,5 @@
-import type { Composer } from 'grammy';
 import type { Subscription } from '../../../modules/subscriptions/subscriptions-service.js';
+import type { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import type { SectionButton } from '../section.js';
 
@@ -18,5 +18,5 @@ export interface SubscriptionAction {
    * Its handlers. Each press names the subscription by id: load it with
    * `services.subscriptions.getOwned(customer.id, id)` so a customer only reaches their own.
    */
-  readonly composer: Composer<BotContext>;
+  readonly composer: BotComposer<BotContext>;
 }

@@ -1,5 +1,5 @@
-import { Composer } from 'grammy';
 import { callbackData, onPress } from '../../callback-data.js';
+import { BotComposer } from '../../composer.js';
 import type { BotContext } from '../../context.js';
 import { backToMenu } from '../keyboards.js';
 import type { MenuSection } from '../section.js';
@@ -7,7 +7,7 @@ import type { MenuSection } from '../section.js';
 export const trialMenuButton = callbackData('menu:trial');
 
 function createTrialFeature() {
-  const feature = new Composer<BotContext>();
+  const feature = new BotComposer<BotContext>();
   onPress(feature, trialMenuButton, async (ctx) => {
     const services = ctx.shop.services;
     if (!ctx.customer || !(await services.flags.isEnabled('trial_subscription'))) {
