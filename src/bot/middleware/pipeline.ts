@@ -51,7 +51,19 @@ export function createPipeline({
 
   pipeline.use(async (ctx, next) => {
     Object.assign(ctx, { translator });
-    ctx.logger = logger.child({ botId: ctx.shop.tenant.id, updateId: ctx.update.update_id });
+    // the update's logger is made when something logs (most updates log nothing at info level)
+    let updateLogger: Logger | undefined;
+    Object.defineProperty(ctx, 'logger', {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        updateLogger ??= logger.child({ botId: ctx.shop.tenant.id, updateId: ctx.update.update_id });
+        return updateLogger;
+      },
+      set: (value: Logger) => {
+        updateLogger = value;
+      },
+    });
     const key = sessionKey(ctx);
     const from = ctx.from && !ctx.from.is_bot ? ctx.from : undefined;
     const updates = ctx.shop.services.updates;
@@ -92,7 +104,8 @@ export function createPipeline({
     }
     const changed = key !== undefined && JSON.stringify(ctx.session) !== before;
     await updates.finish(ctx.update.update_id, changed ? { key, data: ctx.session } : undefined);
-    ctx.logger.debug({ ms: Math.round(performance.now() - started) }, 'update handled');
+    if (logger.isLevelEnabled('debug'))
+      ctx.logger.debug({ ms: Math.round(performance.now() - started) }, 'update handled');
   });
 
   return pipeline;

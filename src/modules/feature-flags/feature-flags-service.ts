@@ -20,6 +20,12 @@ export type FeatureFlagsByKey = { readonly [K in FeatureKey]: FeatureFlag };
 
 export type FlagRows = ReadonlyMap<FeatureKey, { enabled: boolean; config: Record<string, unknown> }>;
 
+/**
+ * `getAll` of each cached load, built once: screens and gates ask for it on most updates, and the
+ * cache hands out the same rows until a change replaces them.
+ */
+const everyFlag = new WeakMap<FlagRows, FeatureFlagsByKey>();
+
 export interface FeatureFlagsDeps {
   readonly tenant: TenantDb;
   readonly cache: TenantCache<FlagRows>;
@@ -83,7 +89,14 @@ export function createFeatureFlagsService({ tenant, cache, bus }: FeatureFlagsDe
     /** Every feature at once, from one load, for screens that weigh several switches. */
     async getAll(): Promise<FeatureFlagsByKey> {
       const rows = await load();
-      return Object.fromEntries(FEATURE_KEYS.map((key) => [key, toFlag(key, rows)])) as FeatureFlagsByKey;
+      let all = everyFlag.get(rows);
+      if (all === undefined) {
+        all = Object.freeze(
+          Object.fromEntries(FEATURE_KEYS.map((key) => [key, toFlag(key, rows)])),
+        ) as FeatureFlagsByKey;
+        everyFlag.set(rows, all);
+      }
+      return all;
     },
     async set(
       key: string,

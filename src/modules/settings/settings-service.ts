@@ -16,6 +16,12 @@ import {
 
 export type SettingRows = ReadonlyMap<string, unknown>;
 
+/**
+ * `getAll` of each cached load, built once (every key checked against its schema): most updates ask
+ * for it, and the cache hands out the same rows until a change replaces them.
+ */
+const everySetting = new WeakMap<SettingRows, SettingValues>();
+
 /** Who is changing a setting: tenant admins may change only the keys marked tenant-editable. */
 export type SettingActor = 'operator' | 'tenant';
 
@@ -90,9 +96,14 @@ export function createSettingsService({ tenant, cache, bus }: SettingsDeps) {
     },
     async getAll(): Promise<SettingValues> {
       const rows = await load();
-      return Object.fromEntries(
-        SETTING_KEYS.map((key) => [key, effective(key, rows).value]),
-      ) as SettingValues;
+      let all = everySetting.get(rows);
+      if (all === undefined) {
+        all = Object.freeze(
+          Object.fromEntries(SETTING_KEYS.map((key) => [key, effective(key, rows).value])),
+        ) as SettingValues;
+        everySetting.set(rows, all);
+      }
+      return all;
     },
     async list(): Promise<SettingView[]> {
       const rows = await load();

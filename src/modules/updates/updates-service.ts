@@ -35,8 +35,14 @@ export type StoredUpdate = { readonly update_id: number } & Record<string, unkno
  * would show them; nothing else changes.
  */
 function updateJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' ? scrubText(item) : item));
+  const json = JSON.stringify(value);
+  // JSON.stringify writes a NUL as \u0000 and a lone surrogate as \udXXX, and nothing else so: text
+  // without either escape has nothing to scrub (most updates), and skips the slower replacer pass
+  return ESCAPED_UNSTORABLE.test(json)
+    ? JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' ? scrubText(item) : item))
+    : json;
 }
+const ESCAPED_UNSTORABLE = /\\u(?:0000|d[89a-f])/i;
 
 interface AdmissionRow {
   readonly attempts: number | null;
