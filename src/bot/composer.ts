@@ -103,7 +103,7 @@ export class BotComposer<C extends Context> extends Composer<C> {
     ...middleware: Array<Middleware<C>>
   ): Composer<C> {
     const composer = new BotComposer<C>(...middleware);
-    this.use(behind(predicate, composer.middleware(), false));
+    (listOf.get(this) as StepList<C>).steps.push(behind(predicate, composer.middleware(), false));
     return composer;
   }
 
@@ -112,7 +112,7 @@ export class BotComposer<C extends Context> extends Composer<C> {
     ...middleware: Array<Middleware<C>>
   ): Composer<C> {
     const composer = new BotComposer<C>(...middleware);
-    this.use(behind(predicate, composer.middleware(), true));
+    (listOf.get(this) as StepList<C>).steps.push(behind(predicate, composer.middleware(), true));
     return composer;
   }
 }
