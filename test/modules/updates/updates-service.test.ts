@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantServices } from '../../../src/app.js';
 import {
@@ -284,7 +285,18 @@ describe.each(BACKENDS)('update admission on %s', (backend) => {
   });
 
   it('builds scripts only from safe literals', async () => {
-    for (const value of ["it's", 'back\\slash', "\\'; drop table customers; --", 'فارسی', '']) {
+    const json = JSON.stringify({ text: 'a "quote", a \\ and it\'s\n', name: 'علی' });
+    for (const value of [
+      "it's",
+      'back\\slash',
+      "\\'; drop table customers; --",
+      'فارسی',
+      '',
+      "''",
+      '\\',
+      json,
+    ]) {
+      expect(textLiteral(value)).toBe(pg.escapeLiteral(value));
       const [row] = await runScript<{ v: string }>(
         t.database.handle.db,
         `SELECT 1; SELECT ${textLiteral(value)} AS v`,
