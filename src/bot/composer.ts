@@ -6,49 +6,68 @@ const isPromise = (value: unknown): value is PromiseLike<unknown> =>
   typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 
 /**
- * The middleware behind a filter: `run` (a composer's) when `predicate` holds, else straight on. A
- * synchronous predicate (every filter query, command, callback data and chat type is one) costs a
- * call; only a predicate that returns a promise is waited for.
+ * A filter registered on a composer: `run` (the composer `filter` returned) when `predicate` holds
+ * (fails, with `negate`), else on to the next step.
  */
-function behind<C extends Context>(
-  predicate: (ctx: C) => unknown,
-  run: MiddlewareFn<C>,
-  negate: boolean,
-): MiddlewareFn<C> {
-  return (ctx, next) => {
-    const verdict = predicate(ctx);
-    if (!isPromise(verdict)) return Boolean(verdict) !== negate ? run(ctx, next) : next();
-    return verdict.then((holds) => (Boolean(holds) !== negate ? run(ctx, next) : next()));
-  };
+interface FilterStep<C extends Context> {
+  readonly predicate: (ctx: C) => unknown;
+  readonly run: MiddlewareFn<C>;
+  readonly negate: boolean;
 }
+type Step<C extends Context> = MiddlewareFn<C> | FilterStep<C>;
 
 const asFunction = <C extends Context>(middleware: Middleware<C>): MiddlewareFn<C> =>
   typeof middleware === 'function' ? middleware : (ctx, next) => middleware.middleware()(ctx, next);
 
 /**
- * Runs `steps` from `index` on, then `next`: each step gets a `next` that runs the rest (once: a
- * second call throws, as grammY's does).
+ * Runs `steps` from `index` on, then `next`. A filter whose synchronous predicate fails (every
+ * filter query, command, callback data and chat type is one) is passed over in the loop: an update
+ * that matches none of a feature's filters costs their predicates' calls and nothing more. Only a
+ * predicate that returns a promise is waited for.
  */
 function runSteps<C extends Context>(
-  steps: readonly MiddlewareFn<C>[],
+  steps: readonly Step<C>[],
   index: number,
   ctx: C,
   next: NextFunction,
 ): Promise<unknown> {
-  const step = steps[index];
-  if (step === undefined) return next();
+  for (let at = index; at < steps.length; at++) {
+    const step = steps[at] as Step<C>;
+    if (typeof step === 'function') return runStep(step, steps, at, ctx, next);
+    const verdict = step.predicate(ctx);
+    if (isPromise(verdict)) {
+      return Promise.resolve(verdict).then((holds) =>
+        Boolean(holds) !== step.negate
+          ? runStep(step.run, steps, at, ctx, next)
+          : runSteps(steps, at + 1, ctx, next),
+      );
+    }
+    if (Boolean(verdict) !== step.negate) return runStep(step.run, steps, at, ctx, next);
+  }
+  return next();
+}
+
+/** Runs one step, whose `next` runs the steps after it (once: a second call throws, as grammY's does). */
+function runStep<C extends Context>(
+  middleware: MiddlewareFn<C>,
+  steps: readonly Step<C>[],
+  at: number,
+  ctx: C,
+  next: NextFunction,
+): Promise<unknown> {
   let called = false;
-  const result = step(ctx, () => {
+  const result = middleware(ctx, () => {
     if (called) return Promise.reject(new Error('`next` already called before!'));
     called = true;
-    return runSteps(steps, index + 1, ctx, next) as Promise<void>;
+    return runSteps(steps, at + 1, ctx, next) as Promise<void>;
   });
-  return isPromise(result) ? (result as Promise<unknown>) : Promise.resolve(result);
+  // a native promise comes back as it is; anything else is wrapped
+  return Promise.resolve(result);
 }
 
 /** A composer's middleware, in order, and the function that runs them. */
 interface StepList<C extends Context> {
-  readonly steps: MiddlewareFn<C>[];
+  readonly steps: Step<C>[];
   readonly run: MiddlewareFn<C>;
 }
 /**
@@ -58,6 +77,7 @@ interface StepList<C extends Context> {
  */
 // biome-ignore lint/suspicious/noExplicitAny: one map for composers of every context type
 const listOf = new WeakMap<Composer<any>, StepList<any>>();
+const listOfComposer = <C extends Context>(composer: BotComposer<C>) => listOf.get(composer) as StepList<C>;
 
 /**
  * grammY's `Composer`, lighter per update. Every update goes through the bot's whole tree (about
@@ -65,9 +85,10 @@ const listOf = new WeakMap<Composer<any>, StepList<any>>();
  * matched or not: `filter` (which `on`, `command`, `callbackQuery`, `hears`, `chatType` and the rest
  * go through) builds a new Composer, an array and a chain of promises per update (`branch` →
  * `lazy`), and `use` nests an async closure per registered middleware. In bench:fleet that was two
- * thirds of the bytes an update allocated (docs/benchmarks.md). Here a filter is one function, a
- * composer's middleware is a list run in order, and the composers `use` and `filter` return are
- * these too, so chains (`filter(...).chatType(...).callbackQuery(...)`) stay light all the way down.
+ * thirds of the bytes an update allocated (docs/benchmarks.md). Here a composer's middleware is a
+ * list run in order, a filter that does not match is passed over in that loop, and the composers
+ * `use` and `filter` return are these too, so chains (`filter(...).chatType(...).callbackQuery(...)`)
+ * stay light all the way down.
  *
  * The bot's features build their middleware with this class, never grammY's `Composer` (Biome's
  * `noRestrictedImports` says so); the behaviour is grammY's: the same predicates, the same order,
@@ -81,12 +102,12 @@ export class BotComposer<C extends Context> extends Composer<C> {
   }
 
   override middleware(): MiddlewareFn<C> {
-    return (listOf.get(this) as StepList<C>).run;
+    return listOfComposer(this).run;
   }
 
   override use(...middleware: Array<Middleware<C>>): Composer<C> {
     const composer = new BotComposer<C>(...middleware);
-    (listOf.get(this) as StepList<C>).steps.push(composer.middleware());
+    listOfComposer(this).steps.push(composer.middleware());
     return composer;
   }
 
@@ -103,7 +124,7 @@ export class BotComposer<C extends Context> extends Composer<C> {
     ...middleware: Array<Middleware<C>>
   ): Composer<C> {
     const composer = new BotComposer<C>(...middleware);
-    (listOf.get(this) as StepList<C>).steps.push(behind(predicate, composer.middleware(), false));
+    listOfComposer(this).steps.push({ predicate, run: composer.middleware(), negate: false });
     return composer;
   }
 
@@ -112,7 +133,7 @@ export class BotComposer<C extends Context> extends Composer<C> {
     ...middleware: Array<Middleware<C>>
   ): Composer<C> {
     const composer = new BotComposer<C>(...middleware);
-    (listOf.get(this) as StepList<C>).steps.push(behind(predicate, composer.middleware(), true));
+    listOfComposer(this).steps.push({ predicate, run: composer.middleware(), negate: true });
     return composer;
   }
 }
