@@ -1,4 +1,6 @@
 // Assembles the simulator and exposes the typed test API (`TelegramSim`).
+
+import { setMaxListeners } from 'node:events';
 import { Agent as HttpAgent, type Server } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -45,12 +47,18 @@ export async function startTelegramSim(opts: TelegramSimOptions = {}): Promise<T
   return sim;
 }
 
+function withoutListenerCap(controller: AbortController): AbortController {
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
+
 class TelegramSimImpl implements TelegramSim {
   private readonly agents = {
     http: new HttpAgent({ keepAlive: true }),
     https: new HttpsAgent({ keepAlive: true }),
   };
-  private readonly closing = new AbortController();
+  /** Every wait (one per customer waiting for a reply in a load) listens to it: no listener cap. */
+  private readonly closing = withoutListenerCap(new AbortController());
   private readonly world: World;
   private readonly log: CallLog;
   private readonly faults = new FaultRegistry();
