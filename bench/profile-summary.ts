@@ -8,8 +8,8 @@
  *
  * The profile samples wall time: a thread descheduled inside a socket write (the kernel runs the
  * woken PostgreSQL backend first on a busy machine) shows up as `writeBuffer`/`writev` time it did
- * not spend on the CPU. `--cpu` drops samples whose leaf is such a write or `(idle)`, which is
- * closer to where the CPU goes.
+ * not spend on the CPU. `--cpu` drops samples whose leaf is such a write or `(idle)`, and those of
+ * the profiler's own inspector session, which is closer to where the product's CPU goes.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -67,16 +67,22 @@ const profile = 'head' in raw ? fromHeapProfile(raw.head) : raw;
 const BLOCKING = new Set(['(idle)', 'writeBuffer', 'writev', 'writeUtf8String', 'writeLatin1String']);
 
 const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+const parent = new Map<number, number>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+/** The profiler's own work: the bench server asking the inspector for the profile (`dispatch`). */
+const inInspector = (id: number): boolean => {
+  for (let node: number | undefined = id; node !== undefined; node = parent.get(node))
+    if (nodes.get(node)!.callFrame.url === 'node:inspector') return true;
+  return false;
+};
 if (cpuOnly) {
   const keep = profile.samples.map((id) => {
     const frame = nodes.get(id)!.callFrame;
-    return !(frame.url === '' && BLOCKING.has(frame.functionName));
+    return !(frame.url === '' && BLOCKING.has(frame.functionName)) && !inInspector(id);
   });
   profile.samples = profile.samples.filter((_, index) => keep[index]);
   profile.timeDeltas = profile.timeDeltas.filter((_, index) => keep[index]);
 }
-const parent = new Map<number, number>();
-for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
 
 // Self time per node: each sample's delta belongs to the node sampled.
 const self = new Map<number, number>();
