@@ -49,7 +49,7 @@ import { createSubscriptionsService } from './modules/subscriptions/subscription
 import type { VpnPanel } from './modules/subscriptions/vpn-panel.js';
 import { createTenantRegistry } from './modules/tenants/tenant-registry.js';
 import { createTicketsService } from './modules/tickets/tickets-service.js';
-import { createUnfinishedUpdates, createUpdatesService } from './modules/updates/updates-service.js';
+import { createFleetUpdates, createUpdatesService } from './modules/updates/updates-service.js';
 import { createConsumptionBillingService } from './modules/wallet/consumption-billing.js';
 import { findOperatorContact } from './modules/wallet/operator-contact.js';
 import { panelUsage } from './modules/wallet/panel-usage.js';
@@ -123,8 +123,8 @@ export function createApp(deps: AppDeps) {
     jobs: createJobQueue(database),
     /** Operator reports across tenants (one tenant-bound transaction per tenant). */
     stats: createFleetStats({ db }),
-    /** Updates whose handling was cut short, for the fleet's recovery sweep. */
-    updates: createUnfinishedUpdates({ db }),
+    /** Updates across shops: those whose handling was cut short (recovery sweep), and retention. */
+    updates: createFleetUpdates({ db }),
     /** Several processes on one PostgreSQL: poll leases per bot and the claim to set a webhook. */
     coordination: createFleetCoordination({ db }),
     /**

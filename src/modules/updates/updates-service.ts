@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { customers, processedUpdates, type UpdateState, updateInbox } from '../../db/schema.js';
 import { integerLiteral, preparedStatement, rowFromJson, textLiteral } from '../../db/script.js';
 import type { PlatformDb, TenantDb } from '../../db/tenant-tx.js';
@@ -233,36 +233,6 @@ export function createUpdatesService({ tenant }: { tenant: TenantDb }) {
       if (!row) return undefined;
       return row.held ?? { state: 'done', payload: null, attempts: 0, leaseUntil: null };
     },
-
-    /**
-     * Forgets update ids seen before `before` (Telegram gives up redelivering within a day) that
-     * are no longer in the inbox, and inbox rows a week older than that (given up, or stuck).
-     */
-    async prune(before: Date): Promise<number> {
-      return tenant.transaction(async (tx) => {
-        const stale = await tx
-          .delete(updateInbox)
-          .where(
-            and(
-              eq(updateInbox.botId, botId),
-              lt(updateInbox.receivedAt, new Date(before.getTime() - 7 * 86_400_000)),
-            ),
-          )
-          .returning({ updateId: updateInbox.updateId });
-        const seen = await tx
-          .delete(processedUpdates)
-          .where(
-            and(
-              eq(processedUpdates.botId, botId),
-              lt(processedUpdates.receivedAt, before),
-              sql`NOT EXISTS (SELECT 1 FROM ${updateInbox} i
-                   WHERE i.bot_id = ${processedUpdates.botId} AND i.update_id = ${processedUpdates.updateId})`,
-            ),
-          )
-          .returning({ updateId: processedUpdates.updateId });
-        return stale.length + seen.length;
-      });
-    },
   };
 }
 
@@ -276,12 +246,28 @@ export interface UnfinishedUpdate {
 }
 
 /**
- * Across tenants: updates whose handling was cut short (the process died, the database went away)
- * and whose lease has run out, oldest lease first. Only unfinished updates are visible to a
- * platform transaction (migrations/0011_update_inbox.sql).
+ * Updates across tenants, for the platform: the recovery sweep's and the retention's.
  */
-export function createUnfinishedUpdates({ db }: { db: PlatformDb }) {
+export function createFleetUpdates({ db }: { db: PlatformDb }) {
   return {
+    /**
+     * Forgets, in every shop, update ids received before `before` (Telegram redelivers for 24 hours
+     * at most) unless their update is still in the inbox, and inbox rows a week older than that. One
+     * call for the whole fleet, through `prune_updates` (migrations/0033): a platform transaction
+     * sees no shop's updates itself. Returns how many rows went.
+     */
+    async prune(before: Date): Promise<number> {
+      const result = await db.transaction((tx) =>
+        tx.execute(sql`SELECT prune_updates(${before.toISOString()}::timestamptz)::int AS removed`),
+      );
+      return (result as unknown as { rows: { removed: number }[] }).rows[0]?.removed ?? 0;
+    },
+
+    /**
+     * Updates whose handling was cut short (the process died, the database went away) and whose
+     * lease has run out, oldest lease first. Only unfinished updates are visible to a platform
+     * transaction (migrations/0011_update_inbox.sql).
+     */
     async find(limit = 100): Promise<UnfinishedUpdate[]> {
       const rows = await db.transaction((tx) =>
         tx

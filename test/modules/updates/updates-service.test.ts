@@ -272,15 +272,33 @@ describe.each(BACKENDS)('update admission on %s', (backend) => {
       expect(await b.updates.get(update.update_id)).toMatchObject({ state: 'done' });
     });
 
-    it('prunes finished updates and keeps unfinished ones', async () => {
-      const shop = await freshShop();
-      const done = { update_id: nextUpdateId++ };
-      const open = { update_id: nextUpdateId++ };
-      for (const update of [done, open])
-        await shop.updates.admit({ update, sessionKey: undefined, telegramId: undefined });
-      await shop.updates.finish(done.update_id);
-      expect(await shop.updates.prune(new Date(Date.now() + 60_000))).toBe(1);
-      expect(await shop.updates.get(open.update_id)).toMatchObject({ state: 'handling' });
+    it("prunes every shop's finished updates in one platform call, keeps unfinished ones and, in a shop's own transaction, nothing", async () => {
+      const shops = [await freshShop(), await freshShop()];
+      const done = shops.map(() => ({ update_id: nextUpdateId++ }));
+      const open = shops.map(() => ({ update_id: nextUpdateId++ }));
+      for (const [index, shop] of shops.entries()) {
+        for (const update of [done[index]!, open[index]!])
+          await shop.updates.admit({ update, sessionKey: undefined, telegramId: undefined });
+        await shop.updates.finish(done[index]!.update_id);
+      }
+      const later = new Date(Date.now() + 60_000);
+      // a tenant's transaction gets nothing from the function, not even its own shop's rows
+      const inShop = await inTenantStatement<{ removed: number }>(
+        t.database.handle.db,
+        shops[0]!.botId,
+        `SELECT prune_updates('${later.toISOString()}'::timestamptz)::int AS removed`,
+      );
+      expect(inShop[0]?.removed).toBe(0);
+      for (const [index, shop] of shops.entries())
+        expect(await shop.updates.get(done[index]!.update_id)).toMatchObject({ state: 'done' });
+      // the platform's retention: a clock before the updates keeps everything, one after them
+      // forgets the finished ones, and the ids of those still in hand stay
+      expect(await t.app.platform.updates.prune(new Date(Date.now() - 60_000))).toBe(0);
+      expect(await t.app.platform.updates.prune(later)).toBeGreaterThanOrEqual(2);
+      for (const [index, shop] of shops.entries()) {
+        expect(await shop.updates.get(done[index]!.update_id)).toBeUndefined();
+        expect(await shop.updates.get(open[index]!.update_id)).toMatchObject({ state: 'handling' });
+      }
     });
   });
 
