@@ -38,11 +38,14 @@ export const planSubscriptionNotices = defineJob({
   },
 });
 
-/** Daily, per shop: forgets notice claims no planning or panel event can make again. */
+/**
+ * Daily, per shop: forgets notice claims no planning or panel event can make again. A claim goes
+ * with its subscription (ON DELETE CASCADE), so a shop without any has none to forget.
+ */
 export const pruneSubscriptionNotices = defineJob({
   name: 'prune-subscription-notices',
   payload: z.object({}),
-  schedule: { everyMs: 24 * 60 * 60_000 },
+  schedule: { everyMs: 24 * 60 * 60_000, only: 'with-subscriptions' },
   maxAttempts: 3,
   handler: async ({ botId, logger }, { app }) => {
     const pruned = await app.forTenant(botId).lifecycle.pruneNotices();
