@@ -1,5 +1,5 @@
 import { Api, Composer, Context } from 'grammy';
-import type { Update, UserFromGetMe } from 'grammy/types';
+import type { Chat, Update, UserFromGetMe } from 'grammy/types';
 import { describe, expect, it } from 'vitest';
 import { BotComposer } from '../../src/bot/composer.js';
 
@@ -13,13 +13,17 @@ const me: UserFromGetMe = {
   supports_inline_queries: false,
   can_connect_to_business: false,
   has_main_web_app: false,
+  has_topics_enabled: false,
+  allows_users_to_create_topics: false,
+  can_manage_bots: false,
+  supports_join_request_queries: false,
 };
 const api = new Api('42:test');
-const chat = { id: 7, type: 'private' as const, first_name: 'Ali' };
-const group = { id: -9, type: 'group' as const, title: 'Staff' };
+const chat: Chat.PrivateChat = { id: 7, type: 'private', first_name: 'Ali' };
+const group: Chat.GroupChat = { id: -9, type: 'group', title: 'Staff' };
 const from = { id: 7, is_bot: false, first_name: 'Ali' };
 
-const message = (text: string, at = chat): Update => ({
+const message = (text: string, at: Chat.PrivateChat | Chat.GroupChat = chat): Update => ({
   update_id: 1,
   message: {
     message_id: 1,
