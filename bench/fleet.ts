@@ -9,7 +9,7 @@
  *
  * Options (environment): BENCH_TENANTS=1,100,1000  BENCH_USERS=200  BENCH_SECONDS=8  BENCH_RATE=500
  * BENCH_MODES=webhook,polling  BENCH_BASELINE=off (no bare grammY run)  BENCH_IDLE_SECONDS (the idle
- * CPU window: 5 in webhook mode, 60 in polling mode). Memory per idle tenant is counted from the 1-tenant run: keep 1 in BENCH_TENANTS.
+ * CPU window: 5 in webhook mode, two long polls' length in polling mode). Memory per idle tenant is counted from the 1-tenant run: keep 1 in BENCH_TENANTS.
  * BENCH_PROFILE=1 writes a CPU profile of the product process during the unpaced run (BENCH_PROFILE=paced:
  * the run at BENCH_RATE) to
  * /tmp/prof/fleet-<tenants>-<time>.cpuprofile; summarise it with
@@ -392,20 +392,31 @@ interface Idle {
   readonly apiCalls: number;
 }
 
+/** How long a long poll lasts when nothing comes: the product asks for 50 s, bare grammY for 30 s. */
+const LONG_POLL_SECONDS = { product: 50, bare: 30 };
+
 /**
  * What the process does a second with no updates, over BENCH_IDLE_SECONDS (default 5 s in webhook
- * mode, 60 s in polling mode: longer than a long poll, 50 s in the product and 30 s in bare grammY,
- * so every bot's poll is renewed in the window). BENCH_PROFILE_IDLE=1 writes a CPU profile of the
- * product over the window to /tmp/prof.
+ * mode; in polling mode two long polls' length, 100 s for the product and 60 s for bare grammY).
+ * Every bot starts polling at the (re)start, so the polls end in waves one poll length apart: a
+ * window of whole poll lengths holds the same number of waves wherever it starts, one that is not
+ * holds one wave or two (a 60 s window read the product's idle as 167 or 333 polls a second, by
+ * chance, where the steady rate is 200). BENCH_PROFILE_IDLE=1 writes a CPU profile of the product
+ * over the window to /tmp/prof.
  */
-async function idleCpu(server: ServerHandle, mode: Mode, profile: boolean): Promise<Idle> {
+async function idleCpu(
+  server: ServerHandle,
+  mode: Mode,
+  profile: boolean,
+  pollSeconds: number,
+): Promise<Idle> {
   if (profile) {
     mkdirSync('/tmp/prof', { recursive: true });
     await server.profileStart();
   }
   const before = await server.cpu();
   const started = performance.now();
-  const window = IDLE_SECONDS ?? (mode === 'polling' ? 60 : 5);
+  const window = IDLE_SECONDS ?? (mode === 'polling' ? 2 * pollSeconds : 5);
   await new Promise((resolve) => setTimeout(resolve, window * 1000));
   const after = await server.cpu();
   const seconds = (performance.now() - started) / 1000;
@@ -469,7 +480,12 @@ async function exercise(
   // What remains idle is the process's own background work (job queue, health probes, long polls).
   // the bare bots have no jobs: the product's left in the database are not theirs to wait for
   const dueJobs = await settle(server, options.tenants, entry === SERVER ? options.database : undefined);
-  const idle = await idleCpu(server, options.mode, PROFILE_IDLE && entry === SERVER);
+  const idle = await idleCpu(
+    server,
+    options.mode,
+    PROFILE_IDLE && entry === SERVER,
+    entry === SERVER ? LONG_POLL_SECONDS.product : LONG_POLL_SECONDS.bare,
+  );
   await load(options.sim, options.customers, 2, undefined); // warm-up
   const profiled = async <T>(window: 'unpaced' | 'paced', work: () => Promise<T>): Promise<T> => {
     if (!options.profile || PROFILE_WINDOW !== window) return work();
