@@ -34,6 +34,27 @@ export const movesMoney = (update: Update): boolean =>
   update.message?.document !== undefined;
 
 /**
+ * `logger.child(bindings())`, made when it is first used: most updates log nothing at info level,
+ * and a pino child costs its bindings' serialisation on every update. A plain object property (not
+ * an accessor defined on the context, which would give every context a shape of its own).
+ */
+function lazyChild(logger: Logger, bindings: () => Record<string, unknown>): Logger {
+  let child: Logger | undefined;
+  const real = () => {
+    child ??= logger.child(bindings());
+    return child;
+  };
+  return new Proxy({} as Logger, {
+    get: (_target, property) => {
+      const value = Reflect.get(real(), property) as unknown;
+      return typeof value === 'function' ? value.bind(real()) : value;
+    },
+    set: (_target, property, value) => Reflect.set(real(), property, value),
+    has: (_target, property) => Reflect.has(real(), property),
+  });
+}
+
+/**
  * Middleware every update passes before the features: ordering per chat, then in one round trip the
  * claim of the update in the inbox, the persisted session and the customer; a child logger and the
  * language. The claim is finished (with the session) only once the features are done with the
@@ -51,19 +72,7 @@ export function createPipeline({
 
   pipeline.use(async (ctx, next) => {
     Object.assign(ctx, { translator });
-    // the update's logger is made when something logs (most updates log nothing at info level)
-    let updateLogger: Logger | undefined;
-    Object.defineProperty(ctx, 'logger', {
-      configurable: true,
-      enumerable: true,
-      get: () => {
-        updateLogger ??= logger.child({ botId: ctx.shop.tenant.id, updateId: ctx.update.update_id });
-        return updateLogger;
-      },
-      set: (value: Logger) => {
-        updateLogger = value;
-      },
-    });
+    ctx.logger = lazyChild(logger, () => ({ botId: ctx.shop.tenant.id, updateId: ctx.update.update_id }));
     const key = sessionKey(ctx);
     const from = ctx.from && !ctx.from.is_bot ? ctx.from : undefined;
     const updates = ctx.shop.services.updates;

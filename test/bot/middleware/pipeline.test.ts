@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../../support/database.js';
 import { eventually, type FleetHarness, startFleetHarness } from '../../support/fleet.js';
+import { testLogs } from '../../support/log-capture.js';
 import { hasButton } from '../../support/shop.js';
 
 /**
@@ -45,5 +46,18 @@ describe.each(BACKENDS)('ordering per bot and chat on %s', (backend) => {
 
     expect(quickAfter).toBeLessThan(slowAfter);
     expect(quickAfter).toBeLessThan(2500);
+  });
+
+  it("logs an update's lines with its shop and update id (the child logger made on first use)", async () => {
+    const shop = await h.addTenant('Logged shop');
+    const user = h.sim.user({ firstName: 'Sara', languageCode: 'en' });
+    const { updateId } = user.start(shop.bot);
+    await h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot && hasButton(m, 'menu:buy'));
+    const handled = () =>
+      testLogs.lines
+        .map((line) => JSON.parse(line) as { msg?: string; botId?: number; updateId?: number })
+        .find((entry) => entry.msg === 'update handled' && entry.updateId === updateId);
+    await eventually(async () => handled() !== undefined, 'the update logged');
+    expect(handled()).toMatchObject({ botId: shop.id, updateId });
   });
 });
