@@ -84,8 +84,8 @@ const listOfComposer = <C extends Context>(composer: BotComposer<C>) => listOf.g
  * 15 features, each with its filters), and grammY's composer allocates for every step it passes,
  * matched or not: `filter` (which `on`, `command`, `callbackQuery`, `hears`, `chatType` and the rest
  * go through) builds a new Composer, an array and a chain of promises per update (`branch` →
- * `lazy`), and `use` nests an async closure per registered middleware. In bench:fleet that was two
- * thirds of the bytes an update allocated (docs/benchmarks.md). Here a composer's middleware is a
+ * `lazy`), and `use` nests an async closure per registered middleware. In bench:fleet that was half
+ * of the bytes an update allocated (docs/benchmarks.md). Here a composer's middleware is a
  * list run in order, a filter that does not match is passed over in that loop, and the composers
  * `use` and `filter` return are these too, so chains (`filter(...).chatType(...).callbackQuery(...)`)
  * stay light all the way down.
