@@ -32,9 +32,15 @@ describe('the job list', () => {
     expect(narrowed('with-subscriptions')).toEqual([
       'autopay-renewals',
       'plan-subscription-notices',
+      'prune-subscription-notices',
       'sync-traffic',
     ]);
     expect(narrowed('reseller-shops')).toEqual(['reseller-renewal']);
+  });
+
+  it('forgets old update ids in one job for the whole fleet, not one per shop', () => {
+    const prune = ALL_JOBS.find((job) => job.name === 'prune-updates');
+    expect(prune && isPlatformJob(prune)).toBe(true);
   });
 
   it('narrows Zarinpal reconciliation to shops with Zarinpal on', () => {
