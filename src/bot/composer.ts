@@ -106,9 +106,7 @@ export class BotComposer<C extends Context> extends Composer<C> {
   }
 
   override use(...middleware: Array<Middleware<C>>): Composer<C> {
-    const composer = new BotComposer<C>(...middleware);
-    listOfComposer(this).steps.push(composer.middleware());
-    return composer;
+    return addComposer(this, middleware);
   }
 
   override filter<D extends C>(
@@ -123,17 +121,29 @@ export class BotComposer<C extends Context> extends Composer<C> {
     predicate: (ctx: C) => MaybePromise<boolean>,
     ...middleware: Array<Middleware<C>>
   ): Composer<C> {
-    const composer = new BotComposer<C>(...middleware);
-    listOfComposer(this).steps.push({ predicate, run: composer.middleware(), negate: false });
-    return composer;
+    return addComposer(this, middleware, { predicate, negate: false });
   }
 
   override drop(
     predicate: (ctx: C) => MaybePromise<boolean>,
     ...middleware: Array<Middleware<C>>
   ): Composer<C> {
-    const composer = new BotComposer<C>(...middleware);
-    listOfComposer(this).steps.push({ predicate, run: composer.middleware(), negate: true });
-    return composer;
+    return addComposer(this, middleware, { predicate, negate: true });
   }
+}
+
+/**
+ * A new composer of `middleware` as `parent`'s next step: run every time (`use`), or only when
+ * `guard`'s predicate holds (`filter`) or fails (`drop`). Returned, as grammY's methods return it,
+ * for more middleware to be registered on it.
+ */
+function addComposer<C extends Context>(
+  parent: BotComposer<C>,
+  middleware: Array<Middleware<C>>,
+  guard?: { readonly predicate: (ctx: C) => unknown; readonly negate: boolean },
+): Composer<C> {
+  const composer = new BotComposer<C>(...middleware);
+  const run = composer.middleware();
+  listOfComposer(parent).steps.push(guard ? { ...guard, run } : run);
+  return composer;
 }

@@ -29,6 +29,9 @@ const MAX_LEASE_SECONDS = 3600;
 /** A Telegram update as it is stored: any JSON object with its id. */
 export type StoredUpdate = { readonly update_id: number } & Record<string, unknown>;
 
+/** How JSON.stringify writes a NUL (\u0000) and a lone surrogate (\udXXX). */
+const ESCAPED_UNSTORABLE = /\\u(?:0000|d[89a-f])/i;
+
 /**
  * The update as JSON that PostgreSQL's jsonb accepts: it refuses the escapes of NUL and of lone
  * UTF-16 surrogates, which a Telegram message may carry. They become U+FFFD, as a lossy decoder
@@ -42,7 +45,6 @@ function updateJson(value: unknown): string {
     ? JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' ? scrubText(item) : item))
     : json;
 }
-const ESCAPED_UNSTORABLE = /\\u(?:0000|d[89a-f])/i;
 
 interface AdmissionRow {
   readonly attempts: number | null;
