@@ -52,6 +52,10 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
 subscribe('http.client.request.start', () => {
   counts.apiCalls += 1;
 });
+// long polls go over connections of their own (src/bot/long-poll.ts), which publish each one here
+subscribe('remnafleet:long-poll', () => {
+  counts.apiCalls += 1;
+});
 subscribe('net.client.socket', () => {
   counts.connections += 1;
 });

@@ -7,15 +7,6 @@ import {
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { GrammyError } from 'grammy';
-import type { Update } from 'grammy/types';
-
-/** What a long poll asks for besides the offset. */
-export interface LongPollParams {
-  readonly offset: number;
-  readonly limit: number;
-  readonly timeout: number;
-  readonly allowed_updates: readonly string[];
-}
 
 /** Telegram's answer when it refuses a call. */
 interface Refusal {
@@ -41,18 +32,19 @@ export type CallOutcome = number | 'network' | undefined;
 
 /**
  * Keep-alive agents the bots are spread over. An agent finds a socket it frees in its list of
- * sockets in use, one per bot in a long poll: with one agent for 10,000 polled bots that search was
- * a sixth of an idle fleet's CPU (docs/benchmarks.md).
+ * sockets in use (a linear search): spread, each list stays short however many calls are in
+ * flight. (Long polls, one per polled bot, once made the lists 10,000 long and the search a sixth
+ * of an idle fleet's CPU; they have connections of their own now: src/bot/long-poll.ts.)
  */
 const AGENTS = 64;
 
 /**
  * Bot API calls with JSON parameters over Node's HTTP client and keep-alive agents, without
- * grammY's client, for the two things a fleet does in bulk: long polls (an idle polled fleet does
- * nearly nothing else: one per bot every 50 s, 200 a second at 10,000 bots) and broadcast sends
- * (2,500 a second for 100 shops). grammY's general client (node-fetch, an AbortController and its
- * transformers per call) costs about three times as much per call (docs/benchmarks.md); everything
- * else a bot calls still goes through grammY, with its auto-retry. A refusal is a `GrammyError`,
+ * grammY's client, for what a fleet sends in bulk: broadcasts (2,500 a second for 100 shops).
+ * grammY's general client (node-fetch, an AbortController and its transformers per call) costs
+ * about three times as much per call (docs/benchmarks.md); everything else a bot calls still goes
+ * through grammY, with its auto-retry, and through `fetch` below. Long polls have a connection
+ * per bot of their own (src/bot/long-poll.ts). A refusal is a `GrammyError`,
  * as grammY throws it, so callers handle 401, 403, 409 and 429 the same way; `onCall` records
  * each call for the metrics. The token is in the path, as the Bot API wants it, and never in an
  * error from here.
@@ -71,8 +63,8 @@ export function createBotApiClient(options: {
   const root = new URL(options.apiRoot);
   /**
    * The requests in flight of each signal, which its abort destroys: one listener per signal (a
-   * polled bot's lasts as long as its polling) instead of Node's per request (`signal` given to
-   * `http.request` adds an abort listener and a stream watcher to every long poll).
+   * broadcast run's lasts as long as the run) instead of Node's per request (`signal` given to
+   * `http.request` adds an abort listener and a stream watcher to every request).
    */
   const bySignal = new WeakMap<AbortSignal, Set<ClientRequest>>();
   const cancelOnAbort = (signal: AbortSignal, req: ClientRequest) => {
@@ -206,12 +198,6 @@ export function createBotApiClient(options: {
   return {
     call,
     fetch,
-    /**
-     * A long poll: `getUpdates`, given up when not answered within its timeout and `graceMs`
-     * (then made again by the caller).
-     */
-    poll: (token: string, params: LongPollParams, signal: AbortSignal, graceMs = 30_000): Promise<Update[]> =>
-      call<Update[]>(token, 'getUpdates', params, { signal, timeoutMs: params.timeout * 1000 + graceMs }),
     /** Closes the connections kept alive (shutdown). */
     close: () => {
       for (const agent of agents) agent.destroy();
@@ -220,7 +206,7 @@ export function createBotApiClient(options: {
 }
 
 /** What an aborted call rejects with: the signal's reason when it is an error. */
-const abortReason = (signal: AbortSignal): Error =>
+export const abortReason = (signal: AbortSignal): Error =>
   signal.reason instanceof Error
     ? signal.reason
     : new Error('the call was aborted', { cause: signal.reason });

@@ -15,6 +15,7 @@ import { createBotApiClient } from './bot-api-client.js';
 import type { BotComposer } from './composer.js';
 import type { BotContext } from './context.js';
 import { languageFromTelegram, type Translator } from './i18n.js';
+import { type LongPollConnection, openLongPollConnection } from './long-poll.js';
 import { movesMoney } from './middleware/pipeline.js';
 import { floodWaitSeconds } from './notices/notices.js';
 import { createPollLeases, type PollLeaseOptions, type PollLeases } from './poll-leases.js';
@@ -169,7 +170,7 @@ export function createFleet({ app, handler, translator, logger, options, metrics
   let recoveryTimer: NodeJS.Timeout | undefined;
   let recovering = false;
   const coordination = app.platform.coordination;
-  /** The bots' calls made in bulk, long polls and broadcast sends, through a lean client of their own. */
+  /** Broadcast sends and grammY's calls (its `fetch`), over keep-alive agents; long polls have connections of their own. */
   const client = createBotApiClient({
     apiRoot: options.apiRoot,
     onCall: (method, outcome) => metrics?.telegramCall(method, outcome),
@@ -375,12 +376,12 @@ export function createFleet({ app, handler, translator, logger, options, metrics
   };
 
   /**
-   * getUpdates (through the lean client, src/bot/bot-api-client.ts), then the batch is stored in the inbox
+   * getUpdates (over the bot's long-poll connection, src/bot/long-poll.ts), then the batch is stored in the inbox
    * before the offset moves past it: Telegram forgets an update once a later call confirms it, so
    * only a stored update may be confirmed.
    * While the database is unreachable the same batch is fetched again after a pause.
    */
-  const inboxSource = (entry: Entry): UpdateSource<Update> => {
+  const inboxSource = (entry: Entry, connection: LongPollConnection): UpdateSource<Update> => {
     let offset = 0;
     const updates = app.forTenant(entry.tenant.id).updates;
     return async (limit, signal) => {
@@ -389,8 +390,7 @@ export function createFleet({ app, handler, translator, logger, options, metrics
       for (;;) {
         let batch: Update[];
         try {
-          batch = await client.poll(
-            entry.token,
+          batch = await connection.poll(
             {
               offset,
               limit: Math.min(limit, 100),
@@ -434,8 +434,13 @@ export function createFleet({ app, handler, translator, logger, options, metrics
   };
 
   const startPolling = (entry: Entry, bot: Bot<BotContext>) => {
+    const connection = openLongPollConnection({
+      apiRoot: options.apiRoot,
+      token: entry.token,
+      onCall: (method, outcome) => metrics?.telegramCall(method, outcome),
+    });
     const poller = startPoller({
-      source: inboxSource(entry),
+      source: inboxSource(entry, connection),
       handle: (update) => bot.handleUpdate(update),
       onError: async (error) => {
         await bot.errorHandler(error as BotError<BotContext>);
@@ -443,6 +448,8 @@ export function createFleet({ app, handler, translator, logger, options, metrics
       concurrency: 50,
     });
     entry.poller = poller;
+    const closeConnection = () => connection.close();
+    poller.task.then(closeConnection, closeConnection);
     poller.task.catch(async (error: unknown) => {
       if (entry.poller !== poller || stopping) return;
       entry.poller = undefined;

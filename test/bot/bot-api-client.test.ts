@@ -12,7 +12,7 @@ const params = (offset = 0, timeout = 0) => ({
   allowed_updates: ['message', 'callback_query'],
 });
 
-/** The fleet's lean client (long polls, broadcast sends), against the Telegram simulator. */
+/** The fleet's lean client (broadcast sends, grammY's fetch), against the Telegram simulator. */
 describe('lean Bot API client', () => {
   let sim: TelegramSim;
   const calls: CallOutcome[] = [];
@@ -33,22 +33,9 @@ describe('lean Bot API client', () => {
     await sim.close();
   });
 
-  it('waits for an update and hands it over; the next offset confirms it', async () => {
-    const bot = sim.addBot();
-    const user = sim.user();
-    const waiting = poller.poll(bot.token, params(0, 30), new AbortController().signal);
-    setTimeout(() => user.sendText(bot, 'salam'), 50);
-    const [update] = await waiting;
-    expect(update?.message?.text).toBe('salam');
-    expect(await poller.poll(bot.token, params(update!.update_id + 1), new AbortController().signal)).toEqual(
-      [],
-    );
-    expect(calls.slice(-2)).toEqual([undefined, undefined]);
-  });
-
   it("throws Telegram's refusal as grammY does: a revoked token is a GrammyError 401", async () => {
     const refused = await poller
-      .poll('123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', params(), new AbortController().signal)
+      .call('123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'getMe', {}, { timeoutMs: 5_000 })
       .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(GrammyError);
     expect((refused as GrammyError).error_code).toBe(401);
@@ -151,21 +138,14 @@ describe('lean Bot API client', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  it('gives up a poll when asked (a runner stopping), without waiting for its timeout', async () => {
-    const bot = sim.addBot();
-    const controller = new AbortController();
-    const started = Date.now();
-    const waiting = poller.poll(bot.token, params(0, 30), controller.signal).catch((error: unknown) => error);
-    setTimeout(() => controller.abort(), 50);
-    expect(await waiting).toBeInstanceOf(Error);
-    expect(Date.now() - started).toBeLessThan(10_000);
-  });
-
   it('gives up every call of one signal when it aborts, and makes none once it has', async () => {
     const bots = [sim.addBot(), sim.addBot()];
     const controller = new AbortController();
+    // a long poll through the general client: a call that stays in flight until aborted
     const waiting = bots.map((bot) =>
-      poller.poll(bot.token, params(0, 30), controller.signal).catch((error: unknown) => error),
+      poller
+        .call(bot.token, 'getUpdates', params(0, 30), { signal: controller.signal, timeoutMs: 60_000 })
+        .catch((error: unknown) => error),
     );
     await new Promise((resolve) => setTimeout(resolve, 50));
     controller.abort(new Error('stopping'));
@@ -175,7 +155,7 @@ describe('lean Bot API client', () => {
     ]);
     const mark = sim.mark();
     const late = await poller
-      .poll(bots[0]!.token, params(), controller.signal)
+      .call(bots[0]!.token, 'getMe', {}, { signal: controller.signal, timeoutMs: 5_000 })
       .catch((error: unknown) => error);
     expect((late as Error).message).toBe('stopping');
     expect(sim.calls({ since: mark })).toEqual([]);
@@ -183,7 +163,7 @@ describe('lean Bot API client', () => {
 
   it('reports network trouble as a BotApiNetworkError, an answer that is not JSON too', async () => {
     const closed = createBotApiClient({ apiRoot: `http://127.0.0.1:${await freePort()}` });
-    const refused = await closed.poll('1:x', params(), new AbortController().signal).catch((e: unknown) => e);
+    const refused = await closed.call('1:x', 'getMe', {}, { timeoutMs: 5_000 }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(BotApiNetworkError);
     closed.close();
 
@@ -195,7 +175,7 @@ describe('lean Bot API client', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address() as { port: number };
     const proxy = createBotApiClient({ apiRoot: `http://127.0.0.1:${address.port}` });
-    const garbled = await proxy.poll('1:x', params(), new AbortController().signal).catch((e: unknown) => e);
+    const garbled = await proxy.call('1:x', 'getMe', {}, { timeoutMs: 5_000 }).catch((e: unknown) => e);
     expect(garbled).toBeInstanceOf(BotApiNetworkError);
     expect((garbled as Error).message).toContain('502');
     proxy.close();
