@@ -67,8 +67,10 @@ export function openLongPollConnection(options: {
   const head = `POST ${path} HTTP/1.1\r\nHost: ${root.host}\r\nContent-Type: application/json\r\nContent-Length: `;
 
   let socket: Socket | undefined;
-  /** How long past the poll's own timeout its answer may take. */
-  let grace = 30_000;
+  /** The last request written, kept while the polls ask the same (an idle bot's always do). */
+  let last: { readonly params: LongPollParams; readonly request: Buffer } | undefined;
+  /** The socket's idle timeout as set. */
+  let socketTimeoutMs = 0;
   /** Answers read on the current socket: one that has answered before may have been closed idle. */
   let answered = 0;
   let closed = false;
@@ -77,7 +79,9 @@ export function openLongPollConnection(options: {
   let pending:
     | {
         readonly params: LongPollParams;
-        readonly body: string;
+        /** The request as it goes on the wire. */
+        readonly request: Buffer;
+        readonly timeoutMs: number;
         readonly resolve: (updates: Update[]) => void;
         readonly reject: (error: Error) => void;
         /** Sent on a socket that had answered before, and nothing of its answer read yet. */
@@ -299,8 +303,9 @@ export function openLongPollConnection(options: {
     );
   };
 
-  const connect = (timeoutMs: number): Socket => {
+  const connect = (): Socket => {
     answered = 0;
+    socketTimeoutMs = 0;
     const target = secure
       ? connectTls({
           host,
@@ -310,7 +315,6 @@ export function openLongPollConnection(options: {
         })
       : connectTcp({ host, port });
     target.setNoDelay(true);
-    target.setTimeout(timeoutMs);
     target.on('data', (data: Buffer) => onData(target, data));
     target.on('end', () => onEnd(target));
     target.on('error', (error) => onEnd(target, error));
@@ -326,11 +330,28 @@ export function openLongPollConnection(options: {
 
   const send = () => {
     const poll = pending!;
-    const timeoutMs = poll.params.timeout * 1000 + grace;
-    if (socket) socket.setTimeout(timeoutMs);
-    else socket = connect(timeoutMs);
+    if (!socket) socket = connect();
+    if (socketTimeoutMs !== poll.timeoutMs) {
+      socket.setTimeout(poll.timeoutMs);
+      socketTimeoutMs = poll.timeoutMs;
+    }
     poll.retryable = answered > 0;
-    socket.write(`${head}${Buffer.byteLength(poll.body)}\r\n\r\n${poll.body}`);
+    socket.write(poll.request);
+  };
+
+  /** The request asking for `params`: the last one again when it asked the same. */
+  const requestFor = (params: LongPollParams): Buffer => {
+    const same =
+      last &&
+      last.params.offset === params.offset &&
+      last.params.limit === params.limit &&
+      last.params.timeout === params.timeout &&
+      last.params.allowed_updates === params.allowed_updates;
+    if (same) return last!.request;
+    const body = JSON.stringify(params);
+    const request = Buffer.from(`${head}${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    last = { params: { ...params }, request };
+    return request;
   };
 
   return {
@@ -362,8 +383,14 @@ export function openLongPollConnection(options: {
             { once: true },
           );
         }
-        grace = graceMs;
-        pending = { params, body: JSON.stringify(params), resolve, reject, retryable: false };
+        pending = {
+          params,
+          request: requestFor(params),
+          timeoutMs: params.timeout * 1000 + graceMs,
+          resolve,
+          reject,
+          retryable: false,
+        };
         if (longPollChannel.hasSubscribers) longPollChannel.publish(undefined);
         send();
       });
