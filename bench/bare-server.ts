@@ -8,7 +8,8 @@
  * button in the webhook response (as the product's `canUseWebhookReply` does) and sends a message
  * with the other button. Webhook mode serves the product's route shape (`POST /tg/:botId` on
  * Fastify, the bot's secret header checked by grammY's `webhookCallback`); polling mode runs every
- * bot with @grammyjs/runner as the product does.
+ * bot with @grammyjs/runner, grammY's own way to poll many bots (the product has a polling loop and
+ * long-poll connections of its own: src/bot/poller.ts, src/bot/long-poll.ts).
  *
  * The bots come from the JSON file BENCH_BOTS_FILE (`[{ id, token, username, firstName }]`); the
  * messages from the parent are those of bench/fleet-server.ts (`rss`, `cpu`, `stop`). Imports
@@ -16,9 +17,22 @@
  */
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { type RunnerHandle, run } from '@grammyjs/runner';
 import Fastify from 'fastify';
 import { Bot, InlineKeyboard, webhookCallback } from 'grammy';
+
+// Garbage collection so far, as bench/fleet-server.ts counts it
+const gc = { ms: 0, fullMs: 0, full: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gc.ms += entry.duration;
+    if ((entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+      gc.fullMs += entry.duration;
+      gc.full += 1;
+    }
+  }
+}).observe({ entryTypes: ['gc'] });
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -132,6 +146,7 @@ process.on('message', (message: { type: string }) => {
       queries: 0,
       apiCalls: 0,
       connections: 0,
+      gc: { ...gc },
     });
   }
   if (message.type === 'stop') {

@@ -17,6 +17,7 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import pg from 'pg';
 import type * as AppModule from '../src/app.js';
 import type * as DatabaseModule from '../src/db/database.js';
@@ -56,6 +57,18 @@ subscribe('http.client.request.start', () => {
 subscribe('remnafleet:long-poll', () => {
   counts.apiCalls += 1;
 });
+// Garbage collection so far, from the runtime's own timing of each collection: all of it, and the
+// full (mark-compact) collections apart, whose pauses grow with the heap
+const gc = { ms: 0, fullMs: 0, full: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gc.ms += entry.duration;
+    if ((entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+      gc.fullMs += entry.duration;
+      gc.full += 1;
+    }
+  }
+}).observe({ entryTypes: ['gc'] });
 subscribe('net.client.socket', () => {
   counts.connections += 1;
 });
@@ -141,7 +154,14 @@ process.on('message', (message: { type: string; file?: string }) => {
   if (message.type === 'cpu') {
     void updates().then((handled) => {
       const { user, system } = process.cpuUsage();
-      process.send?.({ type: 'cpu', userUs: user, systemUs: system, updates: handled, ...counts });
+      process.send?.({
+        type: 'cpu',
+        userUs: user,
+        systemUs: system,
+        updates: handled,
+        ...counts,
+        gc: { ...gc },
+      });
     });
   }
   if (message.type === 'profile-start') {

@@ -159,6 +159,8 @@ interface CpuSample {
   queries: number;
   apiCalls: number;
   connections: number;
+  /** Garbage collection so far: milliseconds in all, and in full (mark-compact) collections and how many. */
+  gc: { ms: number; fullMs: number; full: number };
 }
 
 interface ServerHandle {
@@ -390,6 +392,10 @@ interface Idle {
   /** Database round trips and Bot API requests a second. */
   readonly queries: number;
   readonly apiCalls: number;
+  /** Garbage collection milliseconds a second, of them in full collections, and full collections in the window. */
+  readonly gc: number;
+  readonly fullGc: number;
+  readonly fullCollections: number;
 }
 
 /** How long a long poll lasts when nothing comes: the product asks for 50 s, bare grammY for 30 s. */
@@ -429,6 +435,9 @@ async function idleCpu(
     cpu: (after.userUs - before.userUs + after.systemUs - before.systemUs) / 1000 / seconds,
     queries: (after.queries - before.queries) / seconds,
     apiCalls: (after.apiCalls - before.apiCalls) / seconds,
+    gc: (after.gc.ms - before.gc.ms) / seconds,
+    fullGc: (after.gc.fullMs - before.gc.fullMs) / seconds,
+    fullCollections: after.gc.full - before.gc.full,
   };
 }
 
@@ -518,6 +527,9 @@ async function exercise(
 
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
 const corePercent = (msPerSecond: number) => `${fixed(msPerSecond / 10, 1)}% of a core`;
+/** The garbage collector's part of an idle window (its pauses on the main thread, as the runtime times them). */
+const gcShare = (idle: Idle) =>
+  `garbage collection ${fixed(idle.gc, 1)} ms/s, ${fixed(idle.fullGc, 1)} ms/s of it in ${idle.fullCollections} full collections`;
 
 function report(
   tenants: number,
@@ -550,7 +562,7 @@ function report(
       `bare grammY   ${fixed(bare.paced.cpuPerUpdate)} ms CPU per update at ${RATE}/s, ${fixed(bare.max.cpuPerUpdate)} ms unpaced (${fixed(bare.max.count / bare.max.seconds, 0)} updates/s, p99 ${fixed(percentile(bare.paced.latencies, 99), 1)} ms at ${RATE}/s); ratio bare/product ${fixed(bare.paced.cpuPerUpdate / paced.cpuPerUpdate)} at ${RATE}/s, ${fixed(bare.max.cpuPerUpdate / max.cpuPerUpdate)} unpaced; load average ${fixed(bare.max.loadAverage, 1)}`,
     );
   print(
-    `idle          product ${fixed(product.idle.cpu, 1)} ms CPU/s (${corePercent(product.idle.cpu)}; ${fixed(product.idle.queries, 1)} database round trips/s, ${fixed(product.idle.apiCalls, 1)} Bot API requests/s${product.dueJobs > 0 ? `; ${product.dueJobs} start-up jobs still due` : ''})${bare ? `, bare grammY ${fixed(bare.idle.cpu, 1)} ms CPU/s (${corePercent(bare.idle.cpu)})` : ''}`,
+    `idle          product ${fixed(product.idle.cpu, 1)} ms CPU/s (${corePercent(product.idle.cpu)}; ${fixed(product.idle.queries, 1)} database round trips/s, ${fixed(product.idle.apiCalls, 1)} Bot API requests/s; ${gcShare(product.idle)}${product.dueJobs > 0 ? `; ${product.dueJobs} start-up jobs still due` : ''})${bare ? `, bare grammY ${fixed(bare.idle.cpu, 1)} ms CPU/s (${corePercent(bare.idle.cpu)}; ${gcShare(bare.idle)})` : ''}`,
   );
   if (product.profileFile) print(`profile       ${product.profileFile}`);
   const perTenant =
