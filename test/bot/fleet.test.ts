@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
+import { firstPollSeconds } from '../../src/bot/fleet.js';
 import { CHANGE_CHANNEL } from '../../src/db/change-bus.js';
 import { openDatabase } from '../../src/db/database.js';
 import { inPlatform } from '../../src/db/tenant-tx.js';
@@ -30,6 +31,29 @@ describe.each(cases)('fleet on %s in %s mode', (backend, mode) => {
     }
     expect(h.platform.fleet.status().filter((s) => s.state === 'running')).toHaveLength(3);
   });
+
+  it.runIf(mode === 'polling')(
+    "spreads its bots' polls: a bot's first long poll is held a part of 50 s by its id, the next ones 50 s",
+    async () => {
+      const shop = await h.addTenant('Spread');
+      const polls = () =>
+        h.sim
+          .calls({ botId: shop.bot, method: 'getUpdates' })
+          .map((call) => (call.params as { timeout?: number }).timeout);
+      // an update ends the first poll (the simulator records a call when it answers it); the polls
+      // after it are held the whole 50 s
+      const user = h.sim.user({ firstName: 'Spread' });
+      user.start(shop.bot);
+      await h.sim.waitForMessage(shop.bot, user, (m) => m.fromBot);
+      // and another update the second
+      user.sendText(shop.bot, 'سلام');
+      await eventually(() => polls().length >= 2, 'later polls', 2000);
+      expect(polls()[0]).toBe(firstPollSeconds(shop.id));
+      expect(polls().slice(1)).toEqual(polls().slice(1).map(() => 50));
+      // bot ids in a row start their polls a second apart
+      expect([1, 2, 49, 50, 51].map(firstPollSeconds)).toEqual([2, 3, 50, 1, 2]);
+    },
+  );
 
   it('treats the same Telegram user in two tenants as two customers', async () => {
     const [a, b] = await Promise.all([h.addTenant('ShopA'), h.addTenant('ShopB')]);
