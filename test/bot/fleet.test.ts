@@ -49,7 +49,7 @@ describe.each(cases)('fleet on %s in %s mode', (backend, mode) => {
       user.sendText(shop.bot, 'سلام');
       await eventually(() => polls().length >= 2, 'later polls', 2000);
       expect(polls()[0]).toBe(firstPollSeconds(shop.id));
-      expect(polls().slice(1)).toEqual(polls().slice(1).map(() => 50));
+      expect(new Set(polls().slice(1))).toEqual(new Set([50]));
       // bot ids in a row start their polls a second apart
       expect([1, 2, 49, 50, 51].map(firstPollSeconds)).toEqual([2, 3, 50, 1, 2]);
     },
