@@ -9,7 +9,7 @@ import { abortReason, BotApiNetworkError, type CallOutcome } from './bot-api-cli
  * Published with each long poll sent (nothing is built when no one listens): the benchmark counts
  * the Bot API requests of a polled fleet with it, as it counts `http.request`'s with Node's own channel.
  */
-export const longPollChannel = channel('remnafleet:long-poll');
+const longPollChannel = channel('remnafleet:long-poll');
 
 /** The longest header block accepted from the Bot API (its real answers have a few hundred bytes). */
 const MAX_HEAD_BYTES = 64 * 1024;
@@ -120,13 +120,13 @@ export function openLongPollConnection(options: {
     settle({ error });
   };
 
-  const drop = (target: Socket | undefined, error?: Error) => {
+  const drop = (target: Socket | undefined) => {
     if (!target) return;
     if (target === socket) {
       socket = undefined;
       resetResponse();
     }
-    target.destroy(error);
+    target.destroy();
   };
 
   /** The answer is complete: hand over its updates or Telegram's refusal. */
