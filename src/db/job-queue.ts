@@ -291,17 +291,20 @@ export function createJobStore(db: Database) {
     },
 
     /**
-     * Milliseconds until the next queued job is due (0 when one is due now), undefined when none is
-     * queued: an idle runner sleeps until then rather than a whole poll interval, so a delayed job
-     * (a retry, a broadcast's next second) runs when it is due.
+     * Milliseconds until the next job is due (0 when one is due now), undefined when none is queued
+     * or running: an idle runner sleeps until then rather than a whole poll interval, so a delayed
+     * job (a retry, a broadcast's next second) runs when it is due, and a running job whose worker
+     * died is taken when its lease runs out.
      */
     async msUntilNextDue(): Promise<number | undefined> {
       const result = await inPlatform(db, (tx) =>
         tx.execute(sql`
-          SELECT (extract(epoch FROM min(run_at) - now()) * 1000)::float8 AS ms
-            FROM jobs WHERE status = 'queued'`),
+          SELECT (extract(epoch FROM least(
+                    (SELECT min(run_at) FROM jobs WHERE status = 'queued'),
+                    (SELECT min(locked_until) FROM jobs WHERE status = 'running')) - now()) * 1000)::float8 AS ms`),
       );
       // no greatest(0, ...) in SQL: it ignores NULL, so an empty queue would read as "due now"
+      // (least ignores NULL too, and is NULL only when both are)
       const ms = rowsOf<{ ms: number | null }>(result)[0]?.ms;
       return ms === null || ms === undefined ? undefined : Math.max(0, Number(ms));
     },
@@ -366,11 +369,16 @@ export function createJobStore(db: Database) {
 
 export type JobStore = ReturnType<typeof createJobStore>;
 
-/** What a runner needs: the store, and a wake-up call on every enqueue. */
+/**
+ * What a runner needs: the store, a wake-up call on every enqueue (and once after the listening
+ * connection comes back, since notifications sent while it was down are lost), and whether
+ * enqueues are heard right now.
+ */
 export function createJobQueue(database: DatabaseHandle) {
   return {
     store: createJobStore(database.db),
     onEnqueue: (listener: () => void) => database.listen(JOBS_CHANNEL, listener),
+    isListening: () => database.isListening(),
   };
 }
 

@@ -27,12 +27,22 @@ export interface JobRunnerOptions {
    * `concurrency` (default 128): a run mostly waits for its bot's pace, and holds no slot between runs.
    */
   readonly pacedConcurrency?: number;
-  /** Fallback poll when no notification arrives (default 1 s): delayed retries become due silently. */
+  /**
+   * The longest the loop sleeps while enqueues are heard (default 15 s). It wakes on every enqueue
+   * (a notification), when the next job is due (a delayed one, or a running one whose lease runs
+   * out: its worker may have died) and when a schedule's window opens; the poll itself only finds
+   * what another process put off without waking anyone, such as a retry whose worker then died.
+   */
   readonly pollIntervalMs?: number;
   /**
+   * The longest the loop sleeps while enqueues are not heard (the listening connection is down;
+   * default 1 s, or `pollIntervalMs` when shorter).
+   */
+  readonly unheardPollIntervalMs?: number;
+  /**
    * Wake when the next delayed job (a retry, a notice at its moment, a broadcast's next second) is
-   * due rather than at the next poll (default true). Tests that need a quiet process between
-   * notifications turn it off.
+   * due, or a schedule's window opens, rather than at the next poll (default true). Tests that need
+   * a quiet process between notifications turn it off.
    */
   readonly wakeForDelayedJobs?: boolean;
   readonly overrides?: Readonly<Record<string, JobOverride>>;
@@ -99,7 +109,8 @@ export function createJobRunner(deps: {
   const options = deps.options ?? {};
   const concurrency = options.concurrency ?? 4;
   const pacedConcurrency = options.pacedConcurrency ?? DEFAULT_PACED_CONCURRENCY;
-  const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const pollIntervalMs = options.pollIntervalMs ?? 15_000;
+  const unheardPollIntervalMs = Math.min(pollIntervalMs, options.unheardPollIntervalMs ?? 1000);
   const wakeForDelayedJobs = options.wakeForDelayedJobs ?? true;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const heartbeatMs = options.heartbeatMs ?? Math.round(leaseMs / 3);
@@ -355,12 +366,24 @@ export function createJobRunner(deps: {
     inFlight.add(task);
   };
 
-  /** How long the loop sleeps next: a poll interval, or less when a delayed job is due sooner. */
-  let sleepMs = pollIntervalMs;
+  /** Milliseconds until the next schedule's window opens (its enqueue, or a platform job's run). */
+  const msUntilNextWindow = (now: number): number => {
+    let next = Number.POSITIVE_INFINITY;
+    for (const { name, everyMs } of [...schedules, ...platformJobs]) {
+      const window = Math.floor(now / everyMs);
+      // a window this process has not done yet (the tick waits a second between its rounds)
+      const opens = doneWindows.get(name) === window ? (window + 1) * everyMs : lastScheduleTick + 1000;
+      next = Math.min(next, opens - now);
+    }
+    return next;
+  };
+
   const run = async () => {
     while (running) {
       lastTurnAt = Date.now();
       woken = false;
+      /** How long the loop sleeps next: a poll interval, or less when something is due sooner. */
+      let wait = unheardPollIntervalMs;
       try {
         await tickSchedules();
         const pacedFree = pacedNames.length > 0 ? pacedConcurrency - pacedInFlight.size : 0;
@@ -384,16 +407,17 @@ export function createJobRunner(deps: {
         }
         // a full batch suggests more are due: look again at once
         if (jobs.length > 0 && jobs.length === free) continue;
-        // with room to spare, wake when the next delayed job is due rather than a poll later
-        if (wakeForDelayedJobs && free > jobs.length) {
-          const dueMs = await store.msUntilNextDue();
-          if (dueMs !== undefined) sleepMs = Math.min(pollIntervalMs, Math.max(5, Math.ceil(dueMs)));
+        // a missed notification is only caught by the poll: poll often while none can be heard
+        if (queue.isListening()) wait = pollIntervalMs;
+        if (wakeForDelayedJobs) {
+          // with room to spare, wake when the next job is due rather than a poll later
+          const dueMs = free > jobs.length ? await store.msUntilNextDue() : undefined;
+          const soonest = Math.min(dueMs ?? Number.POSITIVE_INFINITY, msUntilNextWindow(Date.now()));
+          wait = Math.min(wait, Math.max(5, Math.ceil(soonest)));
         }
       } catch (error) {
         logger.error({ err: error }, 'job runner loop failed; retrying');
       }
-      const wait = sleepMs;
-      sleepMs = pollIntervalMs;
       if (!running || woken) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, wait).unref();
@@ -424,11 +448,11 @@ export function createJobRunner(deps: {
     },
     /**
      * `alive` while the loop goes round (it waits at most a poll interval between turns; a turn
-     * stuck on the database for 30 s or ten polls is `stalled`), `stopped` before start or after stop.
+     * stuck on the database for 30 s or two polls is `stalled`), `stopped` before start or after stop.
      */
     state(): 'alive' | 'stalled' | 'stopped' {
       if (!running) return 'stopped';
-      return Date.now() - lastTurnAt <= Math.max(30_000, 10 * pollIntervalMs) ? 'alive' : 'stalled';
+      return Date.now() - lastTurnAt <= Math.max(30_000, 2 * pollIntervalMs) ? 'alive' : 'stalled';
     },
     /** Runs until no job is due (tests and the demo). */
     async drain(timeoutMs = 30_000): Promise<void> {

@@ -6,7 +6,12 @@ import { createJobStore, enqueueJob, type JobQueue } from '../../src/db/job-queu
 import { inPlatform, inTenant } from '../../src/db/tenant-tx.js';
 import { defineJob, definePlatformJob, PermanentJobError, RetryLater } from '../../src/jobs/define.js';
 import { enqueue as enqueueThrough } from '../../src/jobs/enqueue.js';
-import { createJobRunner, DEFAULT_LEASE_MS, type JobRunner } from '../../src/jobs/runner.js';
+import {
+  createJobRunner,
+  DEFAULT_LEASE_MS,
+  type JobRunner,
+  type JobRunnerOptions,
+} from '../../src/jobs/runner.js';
 import type { BotId } from '../../src/shared/ids.js';
 import { createLogger, createSilentLogger } from '../../src/shared/logger.js';
 import { addCustomer, addSubscription, DAY } from '../modules/lifecycle/lifecycle-fixtures.js';
@@ -230,6 +235,23 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
     );
   });
 
+  it("tells when a running job's lease runs out: its worker may have died", async () => {
+    await runner.stop();
+    try {
+      const store = createJobStore(t.database.handle.db);
+      await enqueue(shopA, 'record', { n: 98 });
+      const [claimed] = await store.claim(10, 20_000);
+      expect(claimed?.name).toBe('record');
+      const ms = await store.msUntilNextDue();
+      expect(ms).toBeGreaterThan(10_000);
+      expect(ms).toBeLessThanOrEqual(20_000);
+      expect(await store.complete(claimed!)).toBe(true);
+      expect(await store.msUntilNextDue()).toBeUndefined();
+    } finally {
+      await runner.start();
+    }
+  });
+
   it('takes a job again when its worker died holding the lease', async () => {
     await runner.stop();
     const store = createJobStore(t.database.handle.db);
@@ -429,6 +451,36 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
     expect((await t.app.platform.jobs.store.counts('fleet-sweep')).done).toBe(0);
   });
 
+  it("wakes when a schedule's window opens, not at its next poll", async () => {
+    const windows: number[] = [];
+    const quiet = createJobRunner({
+      queue: t.app.platform.jobs,
+      logger: createSilentLogger(),
+      definitions: [
+        definePlatformJob({
+          name: 'window-sweep',
+          everyMs: 1100,
+          handler: async ({ windowStart }) => {
+            windows.push(windowStart.getTime());
+          },
+        }),
+      ],
+      jobDeps: { app: t.app, notices: noNotices },
+      // no notification announces a window: without the wake-up, one window a minute
+      options: { pollIntervalMs: 60_000 },
+    });
+    await quiet.start();
+    try {
+      await eventually(() => windows.length >= 3, 'three windows', 6000);
+    } finally {
+      await quiet.stop();
+    }
+    // one after the other, each as it opened
+    expect(windows.slice(1).map((window, i) => window - windows[i]!)).toEqual(
+      windows.slice(1).map(() => 1100),
+    );
+  });
+
   it('refuses two definitions with one name', () => {
     expect(() =>
       createJobRunner({
@@ -503,6 +555,39 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
       }
     });
 
+    it('looks at the queue once a poll interval while enqueues are heard, often while they are not', async () => {
+      const looks = { heard: 0, unheard: 0 };
+      const counting = (hearing: keyof typeof looks) => {
+        const queue = t.app.platform.jobs;
+        return createJobRunner({
+          queue: {
+            ...queue,
+            isListening: () => hearing === 'heard',
+            store: {
+              ...queue.store,
+              claim: (...args) => {
+                looks[hearing] += 1;
+                return queue.store.claim(...args);
+              },
+            },
+          },
+          logger: createSilentLogger(),
+          definitions,
+          jobDeps: { app: t.app, notices: noNotices },
+          options: { pollIntervalMs: 60_000, unheardPollIntervalMs: 100, wakeForDelayedJobs: false },
+        });
+      };
+      const runners = [counting('heard'), counting('unheard')];
+      await Promise.all(runners.map((r) => r.start()));
+      try {
+        await eventually(() => looks.unheard >= 5, 'the unheard runner looked five times', 5000);
+      } finally {
+        await Promise.all(runners.map((r) => r.stop()));
+      }
+      // nothing was enqueued meanwhile: the runner that hears enqueues looked once, at its start
+      expect(looks.heard).toBe(1);
+    });
+
     it('stops at once when stopped while claiming, without sleeping a poll interval first', async () => {
       // nothing due soon either: only stop itself can end the loop's sleep
       const held = heldRunner({ wakeForDelayedJobs: false });
@@ -564,13 +649,14 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
       queue: JobQueue,
       lease: { leaseMs: number; heartbeatMs: number } | undefined,
       logger = createSilentLogger(),
+      options: JobRunnerOptions = {},
     ) =>
       createJobRunner({
         queue,
         logger,
         definitions: [longJob(name)],
         jobDeps: { app: t.app, notices: noNotices },
-        options: { pollIntervalMs: 20, concurrency: 1, ...lease },
+        options: { pollIntervalMs: 20, concurrency: 1, ...lease, ...options },
       });
     let started: JobRunner[] = [];
     const start = async (runner: JobRunner) => {
@@ -633,6 +719,25 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
         { worker: 'heir', attempt: 2 },
       ]);
       expect(await jobState(2)).toMatchObject({ status: 'done', attempts: 2 });
+    });
+
+    it("takes a dead worker's job when its lease runs out, though it polls once a minute", async () => {
+      const lease = { leaseMs: 500, heartbeatMs: 100 };
+      await enqueue(shopA, 'long', { n: 6 });
+      const link = sever();
+      await start(worker('lost', link.queue, lease));
+      await eventually(() => runsOf(6).length === 1, 'first run started');
+      link.cut();
+      // its first look finds the job leased, and reads when the lease runs out
+      await start(
+        worker('sleepy heir', t.app.platform.jobs, lease, createSilentLogger(), { pollIntervalMs: 60_000 }),
+      );
+      gateOf('sleepy heir', 6).open();
+      await eventually(async () => (await jobState(6)).status === 'done', 'taken over and done', 5000);
+      expect(runsOf(6)).toEqual([
+        { worker: 'lost', attempt: 1 },
+        { worker: 'sleepy heir', attempt: 2 },
+      ]);
     });
 
     it('keeps a job that runs longer than the lease while its worker is alive', async () => {
