@@ -722,7 +722,21 @@ export function createFleet({ app, handler, translator, logger, options, metrics
     return run;
   };
 
+  /**
+   * The registry's digest as of the last reconcile that left every bot as stored (none failed,
+   * none refreshing, every refresh done): while it reads the same, there is nothing to apply.
+   */
+  let appliedDigest: string | undefined;
+  const anyFailed = () => {
+    for (const entry of entries.values()) if (entry.state === 'failed') return true;
+    return false;
+  };
+
   const reconcileRun = async (): Promise<void> => {
+    // read before the versions: a change after it makes the next reconcile's digest differ
+    const digest = await tenants.activeDigest();
+    if (digest === appliedDigest && refreshing.size === 0 && !anyFailed()) return;
+    appliedDigest = undefined;
     // when each active tenant last changed, for the whole fleet in one light query
     const versions = await tenants.activeVersions();
     const ids = [...new Set([...versions.keys(), ...entries.keys()])].filter((id) => {
@@ -738,7 +752,10 @@ export function createFleet({ app, handler, translator, logger, options, metrics
         entry.tenant.updatedAt.getTime() === version
       );
     });
-    if (ids.length === 0) return;
+    if (ids.length === 0) {
+      appliedDigest = digest;
+      return;
+    }
     // the changed ones in full in one query (every one at a first start); a bot no longer active
     // (deactivated or removed) is read alone
     const changed = ids.filter((id) => versions.has(id));
@@ -749,17 +766,18 @@ export function createFleet({ app, handler, translator, logger, options, metrics
       ]),
     );
     const concurrency = options.startConcurrency ?? 32;
+    let refreshed = true;
     for (let index = 0; index < ids.length && !stopping; index += concurrency) {
       await Promise.all(
-        ids
-          .slice(index, index + concurrency)
-          .map((id) =>
-            refresh(id, active.get(id)).catch((error: unknown) =>
-              log.error({ err: error, botId: id }, 'could not refresh bot'),
-            ),
-          ),
+        ids.slice(index, index + concurrency).map((id) =>
+          refresh(id, active.get(id)).catch((error: unknown) => {
+            refreshed = false;
+            log.error({ err: error, botId: id }, 'could not refresh bot');
+          }),
+        ),
       );
     }
+    if (refreshed && !stopping) appliedDigest = digest;
   };
 
   return {

@@ -115,6 +115,49 @@ describe.each(cases)('fleet on %s in %s mode', (backend, mode) => {
     expect(running(stays.id)).toBe(true);
   });
 
+  it('reads no tenant when it reconciles a registry that has not changed since it applied it', async () => {
+    const shop = await h.addTenant('Unchanged');
+    const tenants = h.testApp.app.platform.tenants;
+    const reads = { digests: 0, versions: 0 };
+    const { activeDigest, activeVersions } = tenants;
+    tenants.activeDigest = () => {
+      reads.digests += 1;
+      return activeDigest();
+    };
+    tenants.activeVersions = () => {
+      reads.versions += 1;
+      return activeVersions();
+    };
+    const reconcile = async () => {
+      const before = { ...reads };
+      // what the change bus announces when notifications may have been lost: a reconcile
+      await inPlatform(h.testApp.database.handle.db, (tx) =>
+        tx.execute(sql`select pg_notify(${CHANGE_CHANNEL}, '')`),
+      );
+      await eventually(() => reads.digests > before.digests, 'reconciled', 3000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return { versions: reads.versions - before.versions };
+    };
+    try {
+      await reconcile(); // whatever the tests before left to apply
+      expect(await reconcile()).toEqual({ versions: 0 });
+      // a change behind the registry's back: the digest differs, the versions are read and applied
+      await inPlatform(h.testApp.database.handle.db, (tx) =>
+        tx.execute(sql`update bots set is_active = false, updated_at = now() where id = ${shop.id}`),
+      );
+      expect(await reconcile()).toEqual({ versions: 1 });
+      await eventually(
+        () => !h.platform.fleet.status().some((s) => s.botId === shop.id),
+        'the reconcile stopped it',
+        3000,
+      );
+      expect(await reconcile()).toEqual({ versions: 0 });
+    } finally {
+      tenants.activeDigest = activeDigest;
+      tenants.activeVersions = activeVersions;
+    }
+  });
+
   it('switches to a new token of the same bot without a restart', async () => {
     const shop = await h.addTenant('Rotated');
     const user = h.sim.user({ firstName: 'Rota' });

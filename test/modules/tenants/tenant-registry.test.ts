@@ -211,6 +211,30 @@ describe.each(BACKENDS)('tenant registry on %s', (backend) => {
       expect((await tenants().findAll({ limit: 1000 })).map((tenant) => tenant.id)).toContain(b);
     });
 
+    it('digests which tenants are active and when each last changed, and nothing else', async () => {
+      const id = (await createTenant(t.app, 'Digested')).tenant.id;
+      const first = await tenants().activeDigest();
+      expect(first).toMatch(/^\d+:[0-9a-f]{32}$/);
+      expect(await tenants().activeDigest()).toBe(first);
+      // an inactive tenant is not in it, whatever happens to it
+      const other = (await createTenant(t.app, 'Dormant')).tenant.id;
+      await tenants().deactivate(other);
+      const withoutOther = await tenants().activeDigest();
+      await inPlatform(t.database.handle.db, (tx) =>
+        tx.update(bots).set({ name: 'Still dormant', updatedAt: new Date() }).where(eq(bots.id, other)),
+      );
+      expect(await tenants().activeDigest()).toBe(withoutOther);
+      // a change to an active one, its deactivation and its return all show
+      expectOk(await tenants().update(id, { name: 'Renamed' }));
+      const renamed = await tenants().activeDigest();
+      expect(renamed).not.toBe(withoutOther);
+      await tenants().deactivate(id);
+      const deactivated = await tenants().activeDigest();
+      expect(deactivated).not.toBe(renamed);
+      await tenants().activate(id);
+      expect([renamed, deactivated]).not.toContain(await tenants().activeDigest());
+    });
+
     it('activate brings a deactivated tenant back', async () => {
       const id = (await createTenant(t.app)).tenant.id;
       expect((await tenants().deactivate(id))?.isActive).toBe(false);
