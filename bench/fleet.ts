@@ -404,11 +404,13 @@ const LONG_POLL_SECONDS = { product: 50, bare: 30 };
 /**
  * What the process does a second with no updates, over BENCH_IDLE_SECONDS (default 5 s in webhook
  * mode; in polling mode two long polls' length, 100 s for the product and 60 s for bare grammY).
- * Every bot starts polling at the (re)start, so the polls end in waves one poll length apart: a
- * window of whole poll lengths holds the same number of waves wherever it starts, one that is not
- * holds one wave or two (a 60 s window read the product's idle as 167 or 333 polls a second, by
- * chance, where the steady rate is 200). BENCH_PROFILE_IDLE=1 writes a CPU profile of the product
- * over the window to /tmp/prof.
+ * Bare grammY's bots all start polling at the restart, so their polls end in waves one poll length
+ * apart: a window of whole poll lengths holds the same number of waves wherever it starts, one that
+ * is not holds one wave or two (a 60 s window once read 167 or 333 polls a second, by chance, where
+ * the steady rate was 200); the product spreads its bots' first polls over one poll length. The
+ * window begins soon after the start, so it also holds V8's memory reducer's first round (three
+ * full collections about 80 s after the start, once); a longer BENCH_IDLE_SECONDS reads the steady
+ * idle. BENCH_PROFILE_IDLE=1 writes a CPU profile of the product over the window to /tmp/prof.
  */
 async function idleCpu(
   server: ServerHandle,
