@@ -213,9 +213,10 @@ export function createTenantRegistry({ db, secrets, bus }: TenantRegistryDeps) {
       const [row] = await db.transaction((tx) =>
         tx
           .select({
-            digest: sql<string>`count(*)::text || ':' || coalesce(md5(string_agg(
+            // sha256, not md5: a server in FIPS mode refuses md5()
+            digest: sql<string>`count(*)::text || ':' || coalesce(encode(sha256(convert_to(string_agg(
               ${bots.id}::text || '@' || (extract(epoch FROM ${bots.updatedAt}) * 1000000)::bigint::text,
-              ',' ORDER BY ${bots.id})), '')`,
+              ',' ORDER BY ${bots.id}), 'UTF8')), 'hex'), '')`,
           })
           .from(bots)
           .where(eq(bots.isActive, true)),

@@ -214,7 +214,7 @@ describe.each(BACKENDS)('tenant registry on %s', (backend) => {
     it('digests which tenants are active and when each last changed, and nothing else', async () => {
       const id = (await createTenant(t.app, 'Digested')).tenant.id;
       const first = await tenants().activeDigest();
-      expect(first).toMatch(/^\d+:[0-9a-f]{32}$/);
+      expect(first).toMatch(/^\d+:[0-9a-f]{64}$/);
       expect(await tenants().activeDigest()).toBe(first);
       // an inactive tenant is not in it, whatever happens to it
       const other = (await createTenant(t.app, 'Dormant')).tenant.id;
