@@ -278,6 +278,35 @@ async function load(
   };
 }
 
+/** The user and system CPU milliseconds a /proc `stat` file gives its process or thread. */
+function statCpuMs(file: string): number {
+  // fields after the command name: state is 3rd, utime 14th and stime 15th (clock ticks, 100/s)
+  const stat = readFileSync(file, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * CPU milliseconds a process has used so far on its main thread and on its other threads (V8's
+ * helpers: concurrent marking and sweeping, compilation; libuv's pool), from /proc; undefined
+ * where there is none.
+ */
+function threadCpuMs(pid: number | undefined): { main: number; others: number } | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    let main = 0;
+    let others = 0;
+    for (const thread of readdirSync(`/proc/${pid}/task`)) {
+      const ms = statCpuMs(`/proc/${pid}/task/${thread}/stat`);
+      if (Number(thread) === pid) main += ms;
+      else others += ms;
+    }
+    return { main, others };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * CPU milliseconds the PostgreSQL backends serving `database` have used so far (read from /proc;
  * undefined when PostgreSQL runs elsewhere). Backends that exit during a window are lost, so this
@@ -292,12 +321,7 @@ async function postgresCpuMs(database: string): Promise<Map<number, number> | un
       [database],
     );
     const cpu = new Map<number, number>();
-    for (const { pid } of rows) {
-      // fields after the command name: state is 3rd, utime 14th and stime 15th (clock ticks, 100/s)
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
-    }
+    for (const { pid } of rows) cpu.set(pid, statCpuMs(`/proc/${pid}/stat`));
     return cpu;
   } catch {
     return undefined;
@@ -396,6 +420,8 @@ interface Idle {
   readonly gc: number;
   readonly fullGc: number;
   readonly fullCollections: number;
+  /** CPU milliseconds a second off the main thread (V8's helper threads, libuv's pool); undefined without /proc. */
+  readonly otherThreads: number | undefined;
 }
 
 /** How long a long poll lasts when nothing comes: the product asks for 50 s, bare grammY for 30 s. */
@@ -409,7 +435,7 @@ const LONG_POLL_SECONDS = { product: 50, bare: 30 };
  * is not holds one wave or two (a 60 s window once read 167 or 333 polls a second, by chance, where
  * the steady rate was 200); the product spreads its bots' first polls over one poll length. The
  * window begins soon after the start, so it also holds V8's memory reducer's first round (three
- * full collections about 80 s after the start, once); a longer BENCH_IDLE_SECONDS reads the steady
+ * full collections about 90 s after the start, once); a longer BENCH_IDLE_SECONDS reads the steady
  * idle. BENCH_PROFILE_IDLE=1 writes a CPU profile of the product over the window to /tmp/prof.
  */
 async function idleCpu(
@@ -423,10 +449,12 @@ async function idleCpu(
     await server.profileStart();
   }
   const before = await server.cpu();
+  const threadsBefore = threadCpuMs(server.child.pid);
   const started = performance.now();
   const window = IDLE_SECONDS ?? (mode === 'polling' ? 2 * pollSeconds : 5);
   await new Promise((resolve) => setTimeout(resolve, window * 1000));
   const after = await server.cpu();
+  const threadsAfter = threadCpuMs(server.child.pid);
   const seconds = (performance.now() - started) / 1000;
   if (profile) {
     const file = `/tmp/prof/idle-${mode}-${Date.now()}.cpuprofile`;
@@ -440,6 +468,8 @@ async function idleCpu(
     gc: (after.gc.ms - before.gc.ms) / seconds,
     fullGc: (after.gc.fullMs - before.gc.fullMs) / seconds,
     fullCollections: after.gc.full - before.gc.full,
+    otherThreads:
+      threadsBefore && threadsAfter ? (threadsAfter.others - threadsBefore.others) / seconds : undefined,
   };
 }
 
@@ -529,9 +559,12 @@ async function exercise(
 
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
 const corePercent = (msPerSecond: number) => `${fixed(msPerSecond / 10, 1)}% of a core`;
-/** The garbage collector's part of an idle window (its pauses on the main thread, as the runtime times them). */
+/**
+ * The garbage collector's part of an idle window (its pauses on the main thread, as the runtime
+ * times them) and the CPU off the main thread (V8's helper threads mark and sweep concurrently).
+ */
 const gcShare = (idle: Idle) =>
-  `garbage collection ${fixed(idle.gc, 1)} ms/s, ${fixed(idle.fullGc, 1)} ms/s of it in ${idle.fullCollections} full collections`;
+  `garbage collection ${fixed(idle.gc, 1)} ms/s, ${fixed(idle.fullGc, 1)} ms/s of it in ${idle.fullCollections} full collections${idle.otherThreads === undefined ? '' : `; ${fixed(idle.otherThreads, 1)} ms/s off the main thread`}`;
 
 function report(
   tenants: number,
