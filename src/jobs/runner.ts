@@ -366,10 +366,12 @@ export function createJobRunner(deps: {
     inFlight.add(task);
   };
 
+  /** Everything that runs by windows: the schedules and the platform jobs. */
+  const windowed: readonly { name: string; everyMs: number }[] = [...schedules, ...platformJobs];
   /** Milliseconds until the next schedule's window opens (its enqueue, or a platform job's run). */
   const msUntilNextWindow = (now: number): number => {
     let next = Number.POSITIVE_INFINITY;
-    for (const { name, everyMs } of [...schedules, ...platformJobs]) {
+    for (const { name, everyMs } of windowed) {
       const window = Math.floor(now / everyMs);
       // a window this process has not done yet (the tick waits a second between its rounds)
       const opens = doneWindows.get(name) === window ? (window + 1) * everyMs : lastScheduleTick + 1000;
