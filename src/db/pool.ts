@@ -11,7 +11,7 @@ import pg from 'pg';
  *
  * A transaction's BEGIN travels with its first statement (`mergeBegin`): one round trip less for
  * every transaction, which is most of the platform's database work (a tenant transaction is BEGIN,
- * `set_config('app.bot_id')`, its statements and COMMIT).
+ * `SET LOCAL app.bot_id`, its statements and COMMIT).
  */
 export class ServicePool extends pg.Pool {
   override connect(): Promise<pg.PoolClient>;
@@ -53,7 +53,7 @@ const merging = new WeakSet<pg.PoolClient>();
 /**
  * The text of a query that may travel in one simple-protocol message with others: a string or a
  * plain `{ text }` config without parameters, name (a prepared statement) or callback. Drizzle
- * sends its BEGIN, COMMIT and our `set_config` calls this way.
+ * sends its BEGIN, COMMIT and our `SET LOCAL` statements this way.
  */
 function simpleText(config: unknown, values: unknown, callback: unknown): string | undefined {
   if (callback !== undefined || typeof values === 'function') return undefined;
@@ -68,7 +68,7 @@ function simpleText(config: unknown, values: unknown, callback: unknown): string
 
 /**
  * Holds a client's BEGIN back and sends it with the next query in one message (`BEGIN;<query>`)
- * when that query has no parameters (a tenant transaction's `set_config` is written so), or just
+ * when that query has no parameters (a tenant transaction's `SET LOCAL app.bot_id` is written so), or just
  * before it otherwise: PostgreSQL runs a simple-protocol message's statements in order, and BEGIN
  * makes them one explicit transaction with what follows. Once per client (clients are reused).
  */

@@ -23,10 +23,18 @@ export type PlatformTx = Transaction & { readonly [platformBrand]: true };
 const bindTenant = (tx: Transaction, botId: BotId): TenantTx =>
   Object.defineProperty(tx, 'botId', { value: botId, enumerable: false }) as unknown as TenantTx;
 
+/**
+ * The statement that binds a transaction to its tenant: `app.bot_id` for as long as the transaction
+ * lasts, which the row-level security policies read. `SET LOCAL` rather than `set_config()`: it
+ * answers with no row for the driver to describe and parse. A literal, not a parameter, so it
+ * travels with the BEGIN or the statement after it in one message.
+ */
+const bindTo = (botId: BotId) => `SET LOCAL app.bot_id = '${integerLiteral(botId)}'`;
+
 export function inTenant<T>(db: Database, botId: BotId, work: (tx: TenantTx) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    // a literal, not a parameter: it travels with the BEGIN in one message (src/db/pool.ts)
-    await tx.execute(sql.raw(`select set_config('app.bot_id', '${integerLiteral(botId)}', true)`));
+    // travels with the BEGIN in one message (src/db/pool.ts)
+    await tx.execute(sql.raw(bindTo(botId)));
     return work(bindTenant(tx, botId));
   });
 }
@@ -66,11 +74,7 @@ export function tenantDb(db: Database, botId: BotId): TenantDb {
  * Returns the statement's rows as the driver parses them (use json for anything but plain values).
  */
 export function inTenantStatement<Row>(db: Database, botId: BotId, statement: string): Promise<Row[]> {
-  return runScript<Row>(
-    db,
-    `SELECT set_config('app.bot_id', '${integerLiteral(botId)}', true);
-${statement}`,
-  );
+  return runScript<Row>(db, `${bindTo(botId)};\n${statement}`);
 }
 
 /**
@@ -83,17 +87,12 @@ export function inTenantPrepared<Row>(
   statement: PreparedStatement,
   args: readonly string[],
 ): Promise<Row[]> {
-  return runPrepared<Row>(
-    db,
-    `SELECT set_config('app.bot_id', '${integerLiteral(botId)}', true)`,
-    statement,
-    args,
-  );
+  return runPrepared<Row>(db, bindTo(botId), statement, args);
 }
 
 export function inPlatform<T>(db: Database, work: (tx: PlatformTx) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('app.platform', 'on', true)`);
+    await tx.execute(sql.raw("SET LOCAL app.platform = 'on'"));
     return work(tx as PlatformTx);
   });
 }

@@ -55,7 +55,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)('the service pool on postgres', ()
       inTenant(t.database.handle.db, botId, (tx) => tx.execute(sql`SELECT count(*) FROM customers`)),
     );
     expect(sent).toHaveLength(3);
-    expect(sent[0]).toMatch(/^BEGIN;select set_config\('app\.bot_id', '\d+', true\)$/);
+    expect(sent[0]).toMatch(/^BEGIN;SET LOCAL app\.bot_id = '\d+'$/);
     expect(sent[1]).toContain('FROM customers');
     expect(sent[2]).toBe('commit');
   });
