@@ -83,7 +83,13 @@ const ADMIT = preparedStatement(
      (SELECT row_to_json(c) FROM customers c WHERE c.bot_id = $1 AND c.telegram_id = $4) AS customer`,
 );
 
-/** Takes the handled update out of the inbox and saves the chat's session if it changed. */
+/**
+ * Takes the handled update out of the inbox and saves the chat's session if it changed. Committed
+ * asynchronously: a database crash that undoes it undoes both, so the update is handled again from
+ * the session it was first handled from, as after this process dying between the handler and the
+ * finish (the inbox's at-least-once). The admission stays synchronous: an update answered early (a
+ * webhook reply) must not be forgotten.
+ */
 const FINISH = preparedStatement(
   'rf_finish_update',
   ['bigint', 'bigint', 'text', 'jsonb'],
@@ -97,6 +103,7 @@ const FINISH = preparedStatement(
      RETURNING 1
    )
    SELECT (SELECT count(*) FROM finished)::int AS finished`,
+  { asyncCommit: true },
 );
 
 async function admit(

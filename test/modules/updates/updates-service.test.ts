@@ -158,6 +158,23 @@ describe.each(BACKENDS)('update admission on %s', (backend) => {
     ).toEqual({ duplicate: false, attempt: 1, session: undefined, customer: undefined });
   });
 
+  it('commits asynchronously only the statements marked so, and only their own transaction', async () => {
+    const db = t.database.handle.db;
+    const setting = 'SELECT current_setting($1) AS v';
+    const lazy = preparedStatement('rf_test_lazy_commit', ['text'], setting, { asyncCommit: true });
+    const plain = preparedStatement('rf_test_plain_commit', ['text'], setting);
+    const shop = await freshShop();
+    for (let i = 0; i < 3; i += 1) {
+      expect(await inTenantPrepared(db, shop.botId, lazy, [textLiteral('synchronous_commit')])).toEqual([
+        { v: 'off' },
+      ]);
+      expect(await inTenantPrepared(db, shop.botId, plain, [textLiteral('synchronous_commit')])).toEqual([
+        { v: 'on' },
+      ]);
+    }
+    expect(await runScript(db, `SELECT current_setting('synchronous_commit') AS v`)).toEqual([{ v: 'on' }]);
+  });
+
   describe('the inbox', () => {
     /** Ends the claim's lease now, as if its time had passed. */
     const expireLease = (shop: TenantServices, updateId: number) =>
