@@ -6,24 +6,34 @@ const isPromise = (value: unknown): value is PromiseLike<unknown> =>
   typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 
 /**
- * A filter registered on a composer: `run` (the composer `filter` returned) when `predicate` holds
- * (fails, with `negate`), else on to the next step.
+ * A composer registered on another (`use`, or `filter` and `drop` with `predicate`): its steps run
+ * in place, as if written into the parent's list, when the predicate holds (fails, with `negate`)
+ * or there is none; else on to the parent's next step. The list is the composer's own, so what is
+ * registered on it later runs too.
  */
-interface FilterStep<C extends Context> {
-  readonly predicate: (ctx: C) => unknown;
-  readonly run: MiddlewareFn<C>;
+interface NestedStep<C extends Context> {
+  readonly steps: readonly Step<C>[];
+  readonly predicate: ((ctx: C) => unknown) | undefined;
   readonly negate: boolean;
 }
-type Step<C extends Context> = MiddlewareFn<C> | FilterStep<C>;
+type Step<C extends Context> = MiddlewareFn<C> | NestedStep<C>;
 
-const asFunction = <C extends Context>(middleware: Middleware<C>): MiddlewareFn<C> =>
-  typeof middleware === 'function' ? middleware : (ctx, next) => middleware.middleware()(ctx, next);
+/** A registered middleware as a step: a BotComposer's list nested, anything else called. */
+const asStep = <C extends Context>(middleware: Middleware<C>): Step<C> => {
+  if (typeof middleware === 'function') return middleware;
+  const list = listOf.get(middleware as Composer<C>) as StepList<C> | undefined;
+  return list
+    ? { steps: list.steps, predicate: undefined, negate: false }
+    : (ctx, next) => middleware.middleware()(ctx, next);
+};
 
 /**
- * Runs `steps` from `index` on, then `next`. A filter whose synchronous predicate fails (every
- * filter query, command, callback data and chat type is one) is passed over in the loop: an update
- * that matches none of a feature's filters costs their predicates' calls and nothing more. Only a
- * predicate that returns a promise is waited for.
+ * Runs `steps` from `index` on, then `next`. A nested composer is entered in this loop, without a
+ * middleware call, a `next` and a promise of its own (most of the tree's steps are composers that
+ * only hold others); a filter whose synchronous predicate fails (every filter query, command,
+ * callback data and chat type is one) is passed over: an update that matches none of a feature's
+ * filters costs their predicates' calls and nothing more. Only a predicate that returns a promise
+ * is waited for.
  */
 function runSteps<C extends Context>(
   steps: readonly Step<C>[],
@@ -34,17 +44,31 @@ function runSteps<C extends Context>(
   for (let at = index; at < steps.length; at++) {
     const step = steps[at] as Step<C>;
     if (typeof step === 'function') return runStep(step, steps, at, ctx, next);
+    if (step.predicate === undefined) return runNested(step, steps, at, ctx, next);
     const verdict = step.predicate(ctx);
     if (isPromise(verdict)) {
       return Promise.resolve(verdict).then((holds) =>
         Boolean(holds) !== step.negate
-          ? runStep(step.run, steps, at, ctx, next)
+          ? runNested(step, steps, at, ctx, next)
           : runSteps(steps, at + 1, ctx, next),
       );
     }
-    if (Boolean(verdict) !== step.negate) return runStep(step.run, steps, at, ctx, next);
+    if (Boolean(verdict) !== step.negate) return runNested(step, steps, at, ctx, next);
   }
   return next();
+}
+
+/** Runs a nested composer's steps, then the steps after it (`next` itself when it is the last). */
+function runNested<C extends Context>(
+  nested: NestedStep<C>,
+  steps: readonly Step<C>[],
+  at: number,
+  ctx: C,
+  next: NextFunction,
+): Promise<unknown> {
+  const after: NextFunction =
+    at + 1 < steps.length ? () => runSteps(steps, at + 1, ctx, next) as Promise<void> : next;
+  return runSteps(nested.steps, 0, ctx, after);
 }
 
 /** Runs one step, whose `next` runs the steps after it (once: a second call throws, as grammY's does). */
@@ -86,7 +110,8 @@ const listOfComposer = <C extends Context>(composer: BotComposer<C>) => listOf.g
  * go through) builds a new Composer, an array and a chain of promises per update (`branch` →
  * `lazy`), and `use` nests an async closure per registered middleware. In bench:fleet that was half
  * of the bytes an update allocated (docs/benchmarks.md). Here a composer's middleware is a
- * list run in order, a filter that does not match is passed over in that loop, and the composers
+ * list run in order, a composer registered on another (a feature on the bot, the composer a filter
+ * guards) is entered in the same loop, a filter that does not match is passed over, and the composers
  * `use` and `filter` return are these too, so chains (`filter(...).chatType(...).callbackQuery(...)`)
  * stay light all the way down.
  *
@@ -97,7 +122,7 @@ const listOfComposer = <C extends Context>(composer: BotComposer<C>) => listOf.g
 export class BotComposer<C extends Context> extends Composer<C> {
   constructor(...middleware: Array<Middleware<C>>) {
     super();
-    const steps = middleware.map(asFunction);
+    const steps = middleware.map(asStep);
     listOf.set(this, { steps, run: (ctx, next) => runSteps(steps, 0, ctx, next) });
   }
 
@@ -143,7 +168,10 @@ function addComposer<C extends Context>(
   guard?: { readonly predicate: (ctx: C) => unknown; readonly negate: boolean },
 ): Composer<C> {
   const composer = new BotComposer<C>(...middleware);
-  const run = composer.middleware();
-  listOfComposer(parent).steps.push(guard ? { ...guard, run } : run);
+  listOfComposer(parent).steps.push({
+    steps: listOfComposer(composer).steps,
+    predicate: guard?.predicate,
+    negate: guard?.negate ?? false,
+  });
   return composer;
 }

@@ -1,4 +1,4 @@
-import { Api, Composer, Context } from 'grammy';
+import { Api, Composer, Context, type Middleware } from 'grammy';
 import type { Chat, Update, UserFromGetMe } from 'grammy/types';
 import { describe, expect, it } from 'vitest';
 import { BotComposer } from '../../src/bot/composer.js';
@@ -99,6 +99,25 @@ function tree(root: Composer<Context>, trace: string[]): Composer<Context> {
       await next();
     },
   );
+  // a feature: a composer of the same kind mounted as an object, holding another as its last step
+  // and given to a third's constructor, as the bot's features are built
+  const Kind = root.constructor as new (...middleware: Middleware<Context>[]) => Composer<Context>;
+  const inner = new Kind();
+  inner.on('message:text', (_ctx, next) => {
+    trace.push('inner text');
+    return next();
+  });
+  const feature = new Kind(async (_ctx, next) => {
+    trace.push('feature');
+    await next();
+    trace.push('feature, after');
+  });
+  feature.callbackQuery('adm:home', (_ctx, next) => {
+    trace.push('feature adm');
+    return next();
+  });
+  feature.use(new Kind(inner));
+  root.use(feature);
   root.hears('stop', () => {
     trace.push('stopped');
   });
