@@ -5,6 +5,7 @@ import { parseBody, readBody } from './body-parser.js';
 import type { Dispatcher, DispatchResponse } from './dispatcher.js';
 import { decodeJsonFields } from './params.js';
 import type { World } from './state.js';
+import { telegramJson } from './util.js';
 
 const API_PATH = /^\/bot([^/]+)\/([^/]+)\/?$/;
 const FILE_PATH = /^\/file\/bot([^/]+)\/(.+)$/;
@@ -133,7 +134,7 @@ function serveFile(world: World, token: string, filePath: string, res: ServerRes
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const json = JSON.stringify(body);
+  const json = telegramJson(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
   res.end(json);
 }

@@ -24,6 +24,17 @@ export const refId = (ref: number | { readonly id: number }): number =>
 
 export const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
 
+/**
+ * JSON as the Bot API writes it (webhook bodies and every answer): each character beyond ASCII as
+ * a `\uXXXX` escape, so Persian text comes as `\u06xx` escapes and an emoji as the escapes of its
+ * surrogate pair (tdlib's JsonBuilder, which the Bot API server serialises with).
+ */
+export const telegramJson = (value: unknown): string =>
+  JSON.stringify(value).replace(
+    /[\u0080-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+
 /** Minimal synchronous signal; listeners may unsubscribe while being notified. */
 export class Emitter<T> {
   private readonly listeners = new Set<(value: T) => void>();

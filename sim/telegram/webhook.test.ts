@@ -22,6 +22,8 @@ afterEach(async () => {
 
 interface Delivery {
   update: Update;
+  /** The body as it was sent. */
+  text: string;
   headers: IncomingHttpHeaders;
   at: number;
 }
@@ -33,8 +35,10 @@ async function endpoint(respond: (delivery: Delivery, res: ServerResponse) => vo
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
       const delivery = {
-        update: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Update,
+        update: JSON.parse(text) as Update,
+        text,
         headers: req.headers,
         at: Date.now(),
       };
@@ -135,6 +139,32 @@ describe('webhooks', () => {
     await fetch(`${sim.apiRoot}/bot${info.token}/setWebhook?url=${encodeURIComponent(hook.url)}`);
     await until(() => hook.deliveries.length === 1 && sim.pendingUpdateCount(info) === 0);
     expect(hook.deliveries[0]?.update.message?.text).toBe('queued');
+  });
+
+  it('writes every character beyond ASCII as an escape, in webhook bodies and in answers, as the Bot API does', async () => {
+    const info = sim.addBot();
+    const hook = await endpoint((_d, res) => ok(res));
+    await fetch(`${sim.apiRoot}/bot${info.token}/setWebhook?url=${encodeURIComponent(hook.url)}`);
+    const user = sim.user({ firstName: 'علی' });
+    user.sendText(info, 'سلام 😀');
+    await until(() => hook.deliveries.length === 1);
+    const [delivery] = hook.deliveries;
+    expect(delivery?.text).toMatch(/^[\x20-\x7e]+$/);
+    expect(delivery?.text).toContain('"text":"\\u0633\\u0644\\u0627\\u0645 \\ud83d\\ude00"');
+    expect(delivery?.text).toContain('"first_name":"\\u0639\\u0644\\u06cc"');
+    expect(delivery?.update.message?.text).toBe('سلام 😀');
+
+    const answer = await fetch(`${sim.apiRoot}/bot${info.token}/sendMessage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ chat_id: user.id, text: 'خوش آمدید 🎉' }),
+    });
+    const text = await answer.text();
+    expect(text).toMatch(/^[\x20-\x7e]+$/);
+    expect(text).toContain(
+      '"text":"\\u062e\\u0648\\u0634 \\u0622\\u0645\\u062f\\u06cc\\u062f \\ud83c\\udf89"',
+    );
+    expect((JSON.parse(text) as { result: { text: string } }).result.text).toBe('خوش آمدید 🎉');
   });
 
   it('is sequential per chat and concurrent across chats', async () => {

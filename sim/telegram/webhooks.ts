@@ -3,7 +3,7 @@
 import { type Agent, type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { PendingUpdate, UpdateQueue } from './updates.js';
-import { nowSeconds } from './util.js';
+import { nowSeconds, telegramJson } from './util.js';
 
 export interface WebhookConfig {
   readonly url: string;
@@ -114,7 +114,7 @@ export class WebhookDelivery {
   private attempt(config: WebhookConfig, key: string, entry: PendingUpdate): void {
     const generation = this.generation;
     this.activeRequests++;
-    void this.post(config, JSON.stringify(entry.update)).then((result) => {
+    void this.post(config, telegramJson(entry.update)).then((result) => {
       if (generation !== this.generation) return;
       this.activeRequests--;
       if (result.ok) this.delivered(key, entry, result.reply);
