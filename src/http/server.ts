@@ -4,6 +4,7 @@ import type { Update } from 'grammy/types';
 import { z } from 'zod';
 import type { App } from '../app.js';
 import type { Fleet } from '../bot/fleet.js';
+import { storeAsReceived } from '../modules/updates/updates-service.js';
 import { scrubUnstorableInput } from '../shared/input-safety.js';
 import type { Logger } from '../shared/logger.js';
 import { type ApiOptions, apiPlugin } from './api/index.js';
@@ -67,33 +68,55 @@ export function createServer({ fleet, app, logger, api, panelWebhook, monitoring
     });
   });
 
-  // One route for every bot, by numeric tenant id; the per-bot secret header proves the sender.
-  server.post('/tg/:botId', async (request, reply) => {
-    const params = botIdParam.safeParse(request.params);
-    const body = update.safeParse(request.body);
-    if (!params.success || !body.success) return reply.code(400).send({ ok: false });
-    // Telegram delivers an update until it is accepted, so text PostgreSQL cannot store is taken
-    // with a replacement character rather than refused (or failing the handler on every delivery).
-    if (!scrubUnstorableInput(body.data)) return reply.code(400).send({ ok: false });
-    const secret = request.headers['x-telegram-bot-api-secret-token'];
-    // A webhook reply (the update's answerCallbackQuery) goes out as the response body at once;
-    // the update is still handled to completion before this handler returns.
-    let replied = false;
-    const outcome = await fleet.handleWebhook(
-      params.data.botId,
-      typeof secret === 'string' ? secret : undefined,
-      body.data as unknown as Update,
-      (json) => {
-        replied = true;
-        void reply.code(200).type('application/json').send(json);
+  void server.register(async (webhooks) => {
+    // The update's JSON as it came, for the inbox (`storeAsReceived`): Fastify's own parser, with
+    // its defences against prototype poisoning, which keeps the text it parsed.
+    const parseJson = webhooks.getDefaultJsonParser('error', 'error');
+    const bodyText = new WeakMap<object, string>();
+    webhooks.addContentTypeParser(
+      'application/json',
+      { parseAs: 'string' },
+      (request, text: string, done) => {
+        // synchronous: it answers through `done` before it returns
+        void parseJson(request, text, (error, parsed) => {
+          // a leading byte order mark is dropped by the parser but refused by PostgreSQL
+          if (!error && text.charCodeAt(0) !== 0xfeff) bodyText.set(request, text);
+          done(error, parsed);
+        });
       },
     );
-    if (replied) return reply;
-    // The same answer whether the bot exists or not, so the route cannot be used to list the shops.
-    if (outcome === 'unknown_bot' || outcome === 'forbidden') return reply.code(401).send({ ok: false });
-    // Telegram sends the update again later; by then the database is back
-    if (outcome === 'deferred') return reply.code(503).send({ ok: false });
-    return reply.code(200).send({ ok: true });
+
+    // One route for every bot, by numeric tenant id; the per-bot secret header proves the sender.
+    webhooks.post('/tg/:botId', async (request, reply) => {
+      const params = botIdParam.safeParse(request.params);
+      const body = update.safeParse(request.body);
+      if (!params.success || !body.success) return reply.code(400).send({ ok: false });
+      // Telegram delivers an update until it is accepted, so text PostgreSQL cannot store is taken
+      // with a replacement character rather than refused (or failing the handler on every delivery).
+      const scrubbed = scrubUnstorableInput(body.data);
+      if (scrubbed === 'too deep') return reply.code(400).send({ ok: false });
+      const text = bodyText.get(request);
+      if (scrubbed === 'unchanged' && text !== undefined) storeAsReceived(body.data, text);
+      const secret = request.headers['x-telegram-bot-api-secret-token'];
+      // A webhook reply (the update's answerCallbackQuery) goes out as the response body at once;
+      // the update is still handled to completion before this handler returns.
+      let replied = false;
+      const outcome = await fleet.handleWebhook(
+        params.data.botId,
+        typeof secret === 'string' ? secret : undefined,
+        body.data as unknown as Update,
+        (json) => {
+          replied = true;
+          void reply.code(200).type('application/json').send(json);
+        },
+      );
+      if (replied) return reply;
+      // The same answer whether the bot exists or not, so the route cannot be used to list the shops.
+      if (outcome === 'unknown_bot' || outcome === 'forbidden') return reply.code(401).send({ ok: false });
+      // Telegram sends the update again later; by then the database is back
+      if (outcome === 'deferred') return reply.code(503).send({ ok: false });
+      return reply.code(200).send({ ok: true });
+    });
   });
 
   // Outside /api (which answers its own error shape), a body over the limit is read to its end

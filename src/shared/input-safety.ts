@@ -90,36 +90,68 @@ export function findUnstorableInput(value: unknown, maxDepth = MAX_INPUT_DEPTH):
   return problems;
 }
 
+/** What `scrubUnstorableInput` did: nothing to scrub, scrubbed, or refused for its nesting. */
+export type ScrubOutcome = 'unchanged' | 'scrubbed' | 'too deep';
+
 /**
  * Scrubs, in place, every string of parsed JSON (keys included) that PostgreSQL would refuse: for
- * input we must take rather than refuse (Telegram delivers an update until it is accepted). False,
- * and nothing to rely on, when the input nests beyond `maxDepth`, which nothing legitimate does.
+ * input we must take rather than refuse (Telegram delivers an update until it is accepted).
+ * `too deep`, and nothing to rely on, when the input nests beyond `maxDepth`, which nothing
+ * legitimate does; `unchanged` when every string stores as it is (most input).
  */
-export function scrubUnstorableInput(value: unknown, maxDepth = MAX_INPUT_DEPTH): boolean {
-  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
-  for (let item = stack.pop(); item; item = stack.pop()) {
-    const { value: current, depth } = item;
-    if (Array.isArray(current)) {
-      if (current.length > 0 && depth >= maxDepth) return false;
-      current.forEach((child, index) => {
-        if (typeof child === 'string') current[index] = scrubText(child);
-        else stack.push({ value: child, depth: depth + 1 });
-      });
-    } else if (isPlainObject(current)) {
-      const entries = Object.entries(current);
-      if (entries.length > 0 && depth >= maxDepth) return false;
-      for (const [key, child] of entries) {
-        const clean = typeof child === 'string' ? scrubText(child) : child;
-        const cleanKey = scrubText(key);
-        if (cleanKey !== key) {
-          delete current[key];
-          current[cleanKey] = clean;
-        } else if (clean !== child) {
-          current[key] = clean;
+export function scrubUnstorableInput(value: unknown, maxDepth = MAX_INPUT_DEPTH): ScrubOutcome {
+  const outcome = scrubIn(value, 0, maxDepth);
+  return outcome === TOO_DEEP ? 'too deep' : outcome === SCRUBBED ? 'scrubbed' : 'unchanged';
+}
+
+const UNCHANGED = 0;
+const SCRUBBED = 1;
+const TOO_DEEP = 2;
+
+/**
+ * `scrubUnstorableInput` below `depth`: recursive, which `maxDepth` bounds (a level deeper with
+ * anything in it is refused before it is entered), and allocating only for what it replaces.
+ */
+function scrubIn(value: unknown, depth: number, maxDepth: number): number {
+  let outcome = UNCHANGED;
+  if (Array.isArray(value)) {
+    if (value.length > 0 && depth >= maxDepth) return TOO_DEEP;
+    for (let index = 0; index < value.length; index++) {
+      const child: unknown = value[index];
+      if (typeof child === 'string') {
+        const clean = scrubText(child);
+        if (clean !== child) {
+          value[index] = clean;
+          outcome = SCRUBBED;
         }
-        stack.push({ value: clean, depth: depth + 1 });
+      } else if (typeof child === 'object' && child !== null) {
+        const inner = scrubIn(child, depth + 1, maxDepth);
+        if (inner === TOO_DEEP) return TOO_DEEP;
+        outcome |= inner;
+      }
+    }
+  } else if (isPlainObject(value)) {
+    const keys = Object.keys(value);
+    if (keys.length > 0 && depth >= maxDepth) return TOO_DEEP;
+    for (const key of keys) {
+      const child = value[key];
+      let clean = child;
+      if (typeof child === 'string') clean = scrubText(child);
+      else if (typeof child === 'object' && child !== null) {
+        const inner = scrubIn(child, depth + 1, maxDepth);
+        if (inner === TOO_DEEP) return TOO_DEEP;
+        outcome |= inner;
+      }
+      const cleanKey = scrubText(key);
+      if (cleanKey !== key) {
+        delete value[key];
+        value[cleanKey] = clean;
+        outcome = SCRUBBED;
+      } else if (clean !== child) {
+        value[key] = clean;
+        outcome = SCRUBBED;
       }
     }
   }
-  return true;
+  return outcome;
 }

@@ -74,6 +74,29 @@ describe.each(BACKENDS)('public routes of a running fleet on %s', (backend) => {
     expect(h.platform.fleet.status().find((s) => s.botId === shop.id)?.health).not.toBe('failing');
   });
 
+  it('takes an update whose JSON starts with a byte order mark', async () => {
+    const shop = await h.addTenant('Marked');
+    const user = h.sim.user({ firstName: 'Sara' });
+    const secret = createHmac('sha256', TEST_ENCRYPTION_KEY).update(`webhook:${shop.id}`).digest('base64url');
+    const update = {
+      update_id: 900_001,
+      message: {
+        message_id: 1,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: user.id, type: 'private', first_name: 'Sara' },
+        from: { id: user.id, is_bot: false, first_name: 'Sara' },
+        text: '/start',
+        entities: [{ type: 'bot_command', offset: 0, length: 6 }],
+      },
+    };
+    const answer = await post(`${h.platform.url}/tg/${shop.id}`, `\uFEFF${JSON.stringify(update)}`, {
+      'x-telegram-bot-api-secret-token': secret,
+    });
+    expect(answer.status).toBe(200);
+    const customer = await h.testApp.app.forTenant(shop.id).customers.getByTelegramId(user.id);
+    expect(customer?.firstName).toBe('Sara');
+  });
+
   it('refuses an update nested absurdly deep with a 400, not a 500', async () => {
     const shop = await h.addTenant('Deep');
     const depth = 50_000;

@@ -32,12 +32,26 @@ export type StoredUpdate = { readonly update_id: number } & Record<string, unkno
 /** How JSON.stringify writes a NUL (\u0000) and a lone surrogate (\udXXX). */
 const ESCAPED_UNSTORABLE = /\\u(?:0000|d[89a-f])/i;
 
+/** The JSON text updates came in as, where it stores as it is (`storeAsReceived`). */
+const receivedJson = new WeakMap<object, string>();
+
+/**
+ * Says that `update` was parsed from `json`, and that the text stores in jsonb as it is: the inbox
+ * then takes this text instead of writing the update out again. Only for text whose parse left
+ * nothing to scrub (`scrubUnstorableInput` said `unchanged`), so the two hold the same.
+ */
+export function storeAsReceived(update: object, json: string): void {
+  receivedJson.set(update, json);
+}
+
 /**
  * The update as JSON that PostgreSQL's jsonb accepts: it refuses the escapes of NUL and of lone
  * UTF-16 surrogates, which a Telegram message may carry. They become U+FFFD, as a lossy decoder
  * would show them; nothing else changes.
  */
 function updateJson(value: unknown): string {
+  const received = typeof value === 'object' && value !== null ? receivedJson.get(value) : undefined;
+  if (received !== undefined) return received;
   const json = JSON.stringify(value);
   // JSON.stringify writes a NUL as \u0000 and a lone surrogate as \udXXX, and nothing else so: text
   // without either escape has nothing to scrub (most updates), and skips the slower replacer pass

@@ -10,6 +10,7 @@ import {
   textLiteral,
 } from '../../../src/db/script.js';
 import { inPlatform, inTenantPrepared, inTenantStatement } from '../../../src/db/tenant-tx.js';
+import { type StoredUpdate, storeAsReceived } from '../../../src/modules/updates/updates-service.js';
 import { BACKENDS, createTenant, createTestApp, type TestApp } from '../../support/database.js';
 
 let nextTelegramId = 6_000_000_000;
@@ -173,6 +174,33 @@ describe.each(BACKENDS)('update admission on %s', (backend) => {
       ]);
     }
     expect(await runScript(db, `SELECT current_setting('synchronous_commit') AS v`)).toEqual([{ v: 'on' }]);
+  });
+
+  it('stores an update as the text it was received in, when told so, and writes it out otherwise', async () => {
+    const shop = await freshShop();
+    const payloadOf = async (updateId: number) =>
+      inTenantStatement<{ big: string; text: string }>(
+        t.database.handle.db,
+        shop.botId,
+        `SELECT payload->>'big' AS big, payload->'message'->>'text' AS text FROM update_inbox
+          WHERE update_id = ${integerLiteral(updateId)}`,
+      );
+    // a number beyond what a JavaScript number holds exactly shows which text was stored
+    const received = (updateId: number) =>
+      `{"update_id":${updateId},"big":12345678901234567891,"message":{"text":"\\u0633\\u0644\\u0627\\u0645 \\ud83d\\ude00"}}`;
+    const asReceived = nextUpdateId++;
+    const update = JSON.parse(received(asReceived)) as StoredUpdate;
+    storeAsReceived(update, received(asReceived));
+    await shop.updates.admit({ update, sessionKey: undefined, telegramId: undefined });
+    expect(await payloadOf(asReceived)).toEqual([{ big: '12345678901234567891', text: 'سلام 😀' }]);
+
+    const rewritten = nextUpdateId++;
+    await shop.updates.admit({
+      update: JSON.parse(received(rewritten)) as StoredUpdate,
+      sessionKey: undefined,
+      telegramId: undefined,
+    });
+    expect(await payloadOf(rewritten)).toEqual([{ big: '12345678901234567000', text: 'سلام 😀' }]);
   });
 
   describe('the inbox', () => {
