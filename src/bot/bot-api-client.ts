@@ -167,7 +167,11 @@ export function createBotApiClient(options: {
    */
   const fetch = (url: string, init: FetchInit = {}): Promise<FetchAnswer> =>
     new Promise<FetchAnswer>((resolve, reject) => {
-      const body = init.body;
+      const { body, signal } = init;
+      if (signal?.aborted) {
+        reject(abortReason(signal));
+        return;
+      }
       const headers: Record<string, string | number> = { ...init.headers };
       if (typeof body === 'string') headers['content-length'] = Buffer.byteLength(body);
       const req = request(
@@ -177,7 +181,6 @@ export function createBotApiClient(options: {
           headers,
           // grammY asks for `${apiRoot}/bot${token}/${method}`: the token's bot id picks the agent
           agent: agentOf(url.slice(url.lastIndexOf('/bot') + 4)),
-          ...(init.signal ? { signal: init.signal } : {}),
         },
         (res) =>
           readBody(res, reject, (text) =>
@@ -185,6 +188,13 @@ export function createBotApiClient(options: {
           ),
       );
       req.on('error', reject);
+      // grammY's signal of this call (its timeout): one listener, gone with the request, instead of
+      // what `signal` given to `http.request` adds (a listener and a watcher of the stream's end)
+      if (signal) {
+        const abort = () => req.destroy(abortReason(signal));
+        signal.addEventListener('abort', abort, { once: true });
+        req.once('close', () => signal.removeEventListener('abort', abort));
+      }
       if (body === undefined || typeof body === 'string') req.end(body);
       else if (body instanceof Readable) {
         body.on('error', (error) => req.destroy(error));

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { Api, type ApiClientOptions, GrammyError, HttpError, InputFile } from 'grammy';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTelegramSim, type TelegramSim } from '../../sim/telegram/index.js';
 import { BotApiNetworkError, type CallOutcome, createBotApiClient } from '../../src/bot/bot-api-client.js';
 import { freePort } from '../support/database.js';
@@ -136,6 +136,30 @@ describe('lean Bot API client', () => {
     await expect(behind.getMe()).rejects.toBeInstanceOf(HttpError);
     proxy.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it("ends grammY's request when grammY gives up waiting for it", async () => {
+    const closed: boolean[] = [];
+    // reads the request and never answers
+    const silent = createServer((socket) => {
+      socket.resume();
+      socket.on('close', () => closed.push(true));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const apiRoot = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
+    const client = createBotApiClient({ apiRoot });
+    const api = new Api('1:x', {
+      apiRoot,
+      timeoutSeconds: 0.2,
+      fetch: client.fetch as unknown as NonNullable<ApiClientOptions['fetch']>,
+    });
+    const failed = await api.getMe().catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(HttpError);
+    expect(String((failed as HttpError).error)).toMatch(/timed out after 0.2 seconds/);
+    // the connection is closed, not left waiting for an answer nobody reads
+    await vi.waitFor(() => expect(closed).toEqual([true]));
+    client.close();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
   });
 
   it('gives up every call of one signal when it aborts, and makes none once it has', async () => {
