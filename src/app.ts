@@ -49,7 +49,11 @@ import { createSubscriptionsService } from './modules/subscriptions/subscription
 import type { VpnPanel } from './modules/subscriptions/vpn-panel.js';
 import { createTenantRegistry } from './modules/tenants/tenant-registry.js';
 import { createTicketsService } from './modules/tickets/tickets-service.js';
-import { createFleetUpdates, createUpdatesService } from './modules/updates/updates-service.js';
+import {
+  createFinishQueue,
+  createFleetUpdates,
+  createUpdatesService,
+} from './modules/updates/updates-service.js';
 import { createConsumptionBillingService } from './modules/wallet/consumption-billing.js';
 import { findOperatorContact } from './modules/wallet/operator-contact.js';
 import { panelUsage } from './modules/wallet/panel-usage.js';
@@ -115,6 +119,13 @@ export function createApp(deps: AppDeps) {
       flagCache.invalidate(event.botId);
       settingsCache.invalidate(event.botId);
     }
+  });
+
+  // handled updates' finishes, sent together every few milliseconds across the shops
+  const finishes = createFinishQueue({
+    db,
+    onError: (error, count) =>
+      logger.warn({ err: error, finishes: count }, 'could not finish handled updates; trying again'),
   });
 
   const platform = {
@@ -352,7 +363,7 @@ export function createApp(deps: AppDeps) {
       return this.#panelEvents;
     }
     get updates() {
-      this.#updates ??= createUpdatesService({ tenant: this.#tenant });
+      this.#updates ??= createUpdatesService({ tenant: this.#tenant, finishes });
       return this.#updates;
     }
     /** Expiry and traffic notices: the daily planning, the claims at a sync and the send-time check. */
@@ -506,7 +517,11 @@ export function createApp(deps: AppDeps) {
     /** Subscribes to changes made by other processes. */
     start: () => bus.start(),
     events: { subscribe: bus.subscribe },
-    stop: () => bus.stop(),
+    /** Sends the finishes still waiting, then stops hearing changes (before the database closes). */
+    async stop() {
+      await finishes.close();
+      await bus.stop();
+    },
   };
 }
 

@@ -72,6 +72,9 @@ export interface PreparedStatement {
   readonly asyncCommit: boolean;
 }
 
+/** Makes the transaction it runs in commit asynchronously (see `preparedStatement`). */
+export const ASYNC_COMMIT = 'SET LOCAL synchronous_commit = off';
+
 /**
  * `asyncCommit`: the statement's transaction commits without waiting for its WAL to reach the disk
  * (`synchronous_commit = off` for that transaction alone): a flush less, most of a small write's
@@ -106,7 +109,7 @@ export async function runPrepared<Row>(
   statement: PreparedStatement,
   args: readonly string[],
 ): Promise<Row[]> {
-  const commit = statement.asyncCommit ? 'SET LOCAL synchronous_commit = off;\n' : '';
+  const commit = statement.asyncCommit ? `${ASYNC_COMMIT};\n` : '';
   const execute = `${prelude};\n${commit}EXECUTE ${statement.name}(${args.join(', ')})`;
   const attempt = (connection: Connection) => {
     let prepared = preparedOn.get(connection);

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { BotId } from '../shared/ids.js';
 import type { Database, Transaction } from './database.js';
-import { integerLiteral, type PreparedStatement, runPrepared, runScript } from './script.js';
+import { ASYNC_COMMIT, integerLiteral, type PreparedStatement, runPrepared, runScript } from './script.js';
 
 declare const tenantBrand: unique symbol;
 declare const platformBrand: unique symbol;
@@ -105,11 +105,37 @@ export function inPlatform<T>(db: Database, work: (tx: PlatformTx) => Promise<T>
 export interface PlatformDb {
   transaction<T>(work: (tx: PlatformTx) => Promise<T>): Promise<T>;
   tenant(botId: BotId): TenantDb;
+  /** `inTenantsStatements` on this database (work the platform batches across shops). */
+  tenantsStatements(parts: readonly TenantStatement[], options?: { asyncCommit?: boolean }): Promise<void>;
+}
+
+/** A statement to run for one tenant: literals from script.ts's helpers only. */
+export interface TenantStatement {
+  readonly botId: BotId;
+  readonly statement: string;
+}
+
+/**
+ * Statements of several tenants in one message: one round trip and one transaction, each statement
+ * run with `app.bot_id` set to its own tenant, so row-level security holds it to that tenant's rows
+ * as in `inTenantStatement`. For work the platform gathers across shops (the inbox's finishes);
+ * `asyncCommit` as in script.ts's `preparedStatement`.
+ */
+export async function inTenantsStatements(
+  db: Database,
+  parts: readonly TenantStatement[],
+  { asyncCommit = false }: { asyncCommit?: boolean } = {},
+): Promise<void> {
+  if (parts.length === 0) return;
+  const statements = parts.map(({ botId, statement }) => `${bindTo(botId)};\n${statement}`);
+  if (asyncCommit) statements.unshift(ASYNC_COMMIT);
+  await runScript(db, statements.join(';\n'));
 }
 
 export function platformDb(db: Database): PlatformDb {
   return {
     transaction: (work) => inPlatform(db, work),
     tenant: (botId) => tenantDb(db, botId),
+    tenantsStatements: (parts, options) => inTenantsStatements(db, parts, options),
   };
 }

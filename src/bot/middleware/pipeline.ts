@@ -111,8 +111,11 @@ export function createPipeline({
       }
       throw error;
     }
-    const changed = key !== undefined && JSON.stringify(ctx.session) !== before;
-    await updates.finish(ctx.update.update_id, changed ? { key, data: ctx.session } : undefined);
+    // a changed session is saved before the chat's next update is admitted; without one the
+    // finish goes a few milliseconds later with other shops' (`FinishQueue`)
+    if (key !== undefined && JSON.stringify(ctx.session) !== before)
+      await updates.finish(ctx.update.update_id, { key, data: ctx.session });
+    else updates.finishLater(ctx.update.update_id, admission.attempt);
     if (logger.isLevelEnabled('debug'))
       ctx.logger.debug({ ms: Math.round(performance.now() - started) }, 'update handled');
   });

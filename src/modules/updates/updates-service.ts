@@ -144,7 +144,120 @@ async function admit(
   };
 }
 
-export function createUpdatesService({ tenant }: { tenant: TenantDb }) {
+/**
+ * The finishes of handled updates whose session did not change (most: a button that shows a menu),
+ * gathered across the process's shops and sent a few milliseconds later, together: one round trip
+ * and one transaction (committed asynchronously, as FINISH) for all of them, instead of one each
+ * while the update waits. Until it is sent, a finish is in this process only: if the process dies
+ * first, its update is handled again once the lease has run out, as when it dies between the
+ * handler and an awaited finish. Each delete names the attempt it finishes, so a late one cannot
+ * take an update another handler has claimed again since.
+ */
+export interface FinishQueue {
+  add(botId: BotId, updateId: number, attempt: number): void;
+  /** Sends what is waiting now (tests, shutdown). */
+  flush(): Promise<void>;
+  /** Sends what is waiting, once, and sends each later finish at once. */
+  close(): Promise<void>;
+}
+
+/** How long a finish waits for others to go with it. */
+const FINISH_DELAY_MS = 5;
+/** The most finishes one transaction carries. */
+const FINISH_BATCH = 500;
+/** The longest a failed batch waits before it is tried again. */
+const MAX_FINISH_RETRY_MS = 10_000;
+
+interface QueuedFinish {
+  readonly botId: BotId;
+  readonly updateId: number;
+  readonly attempt: number;
+  /** When it was queued (ms): one whose lease has run out is left to the recovery sweep. */
+  readonly at: number;
+}
+
+export function createFinishQueue({
+  db,
+  onError,
+}: {
+  db: PlatformDb;
+  /** A batch that failed; it is tried again, backing off, while its leases last. */
+  onError: (error: unknown, finishes: number) => void;
+}): FinishQueue {
+  let waiting: QueuedFinish[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let sending: Promise<void> | undefined;
+  let retryMs = 0;
+  let closed = false;
+
+  const send = async (batch: readonly QueuedFinish[]): Promise<void> => {
+    const byBot = new Map<BotId, string[]>();
+    for (const { botId, updateId, attempt } of batch) {
+      const pairs = byBot.get(botId) ?? [];
+      pairs.push(`(${integerLiteral(updateId)}, ${integerLiteral(attempt)})`);
+      byBot.set(botId, pairs);
+    }
+    await db.tenantsStatements(
+      [...byBot].map(([botId, pairs]) => ({
+        botId,
+        statement: `DELETE FROM update_inbox WHERE bot_id = ${integerLiteral(botId)} AND state = 'handling'
+                       AND (update_id, attempts) IN (${pairs.join(', ')})`,
+      })),
+      { asyncCommit: true },
+    );
+  };
+
+  /** Sends up to a batch of what waits; a failed batch goes back to wait, unless `once`. */
+  const sendWaiting = async (once: boolean): Promise<void> => {
+    const batch = waiting.slice(0, FINISH_BATCH);
+    waiting = waiting.slice(batch.length);
+    try {
+      await send(batch);
+      retryMs = 0;
+    } catch (error) {
+      onError(error, batch.length);
+      if (once) return;
+      const leaseStart = Date.now() - UPDATE_LEASE_SECONDS * 1000;
+      waiting = [...batch.filter((finish) => finish.at > leaseStart), ...waiting];
+      retryMs = Math.min(Math.max(retryMs * 2, 250), MAX_FINISH_RETRY_MS);
+    }
+  };
+
+  const schedule = (delayMs: number) => {
+    if (timer || sending || waiting.length === 0) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      sending = sendWaiting(false).finally(() => {
+        sending = undefined;
+        schedule(waiting.length >= FINISH_BATCH ? 0 : retryMs || FINISH_DELAY_MS);
+      });
+    }, delayMs);
+  };
+
+  return {
+    add(botId, updateId, attempt) {
+      waiting.push({ botId, updateId, attempt, at: Date.now() });
+      if (closed) void sendWaiting(true);
+      else schedule(retryMs || FINISH_DELAY_MS);
+    },
+    async flush() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await sending;
+      while (waiting.length > 0) await sendWaiting(true);
+      schedule(FINISH_DELAY_MS);
+    },
+    async close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await sending;
+      while (waiting.length > 0) await sendWaiting(true);
+    },
+  };
+}
+
+export function createUpdatesService({ tenant, finishes }: { tenant: TenantDb; finishes: FinishQueue }) {
   const { botId } = tenant;
   const byId = (updateId: number) =>
     and(eq(processedUpdates.botId, botId), eq(processedUpdates.updateId, updateId));
@@ -178,6 +291,14 @@ export function createUpdatesService({ tenant }: { tenant: TenantDb }) {
         session ? textLiteral(updateJson(session.data)) : 'NULL',
       ]);
       return (row?.finished ?? 0) > 0;
+    },
+
+    /**
+     * `finish` without a session to save, sent a few milliseconds later with other shops' finishes
+     * (`FinishQueue`); `attempt` is the one the admission gave.
+     */
+    finishLater(updateId: number, attempt: number): void {
+      finishes.add(botId, updateId, attempt);
     },
 
     /**

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TenantServices } from '../../../src/app.js';
 import {
   integerLiteral,
@@ -9,8 +9,12 @@ import {
   runScript,
   textLiteral,
 } from '../../../src/db/script.js';
-import { inPlatform, inTenantPrepared, inTenantStatement } from '../../../src/db/tenant-tx.js';
-import { type StoredUpdate, storeAsReceived } from '../../../src/modules/updates/updates-service.js';
+import { inPlatform, inTenantPrepared, inTenantStatement, platformDb } from '../../../src/db/tenant-tx.js';
+import {
+  createFinishQueue,
+  type StoredUpdate,
+  storeAsReceived,
+} from '../../../src/modules/updates/updates-service.js';
 import { BACKENDS, createTenant, createTestApp, type TestApp } from '../../support/database.js';
 
 let nextTelegramId = 6_000_000_000;
@@ -235,6 +239,80 @@ describe.each(BACKENDS)('update admission on %s', (backend) => {
         duplicate: true,
       });
       expect(await shop.updates.finish(update.update_id)).toBe(false);
+    });
+
+    it('finishes updates of several shops in one go, each in its own shop and only the attempt it names', async () => {
+      const a = await freshShop();
+      const b = await freshShop();
+      const admitted = async (shop: TenantServices) => {
+        const update = { update_id: nextUpdateId++ };
+        await shop.updates.admit({ update, sessionKey: undefined, telegramId: undefined });
+        return update.update_id;
+      };
+      const [first, second, reclaimed] = [await admitted(a), await admitted(a), await admitted(a)];
+      const ofB = await admitted(b);
+      const notB = await admitted(b);
+      // handled again since: the first attempt's late finish must leave the second's claim alone
+      await expireLease(a, reclaimed);
+      await a.updates.admit({
+        update: { update_id: reclaimed },
+        sessionKey: undefined,
+        telegramId: undefined,
+      });
+      const errors: number[] = [];
+      const queue = createFinishQueue({
+        db: platformDb(t.database.handle.db),
+        onError: (_error, count) => errors.push(count),
+      });
+      queue.add(a.botId, first, 1);
+      queue.add(b.botId, ofB, 1);
+      queue.add(a.botId, reclaimed, 1);
+      // shop a naming shop b's update: row-level security keeps it to shop a's rows
+      queue.add(a.botId, notB, 1);
+      await queue.flush();
+      const state = async (shop: TenantServices, updateId: number) =>
+        (await shop.updates.get(updateId))?.state;
+      expect(await state(a, first)).toBe('done');
+      expect(await state(b, ofB)).toBe('done');
+      expect(await a.updates.get(reclaimed)).toMatchObject({ state: 'handling', attempts: 2 });
+      expect(await state(b, notB)).toBe('handling');
+      // without a flush, sent a few milliseconds later
+      queue.add(a.botId, second, 1);
+      await vi.waitFor(async () => expect(await state(a, second)).toBe('done'));
+      await queue.close();
+      expect(errors).toEqual([]);
+    });
+
+    it('tries a batch of finishes again when it fails, and sends at once after closing', async () => {
+      const shop = await freshShop();
+      const admitted = async () => {
+        const update = { update_id: nextUpdateId++ };
+        await shop.updates.admit({ update, sessionKey: undefined, telegramId: undefined });
+        return update.update_id;
+      };
+      const real = platformDb(t.database.handle.db);
+      let failures = 1;
+      const errors: number[] = [];
+      const queue = createFinishQueue({
+        db: {
+          ...real,
+          tenantsStatements: (parts, options) =>
+            failures-- > 0
+              ? Promise.reject(new Error('connection lost'))
+              : real.tenantsStatements(parts, options),
+        },
+        onError: (_error, count) => errors.push(count),
+      });
+      const [one, two] = [await admitted(), await admitted()];
+      queue.add(shop.botId, one, 1);
+      queue.add(shop.botId, two, 1);
+      await vi.waitFor(async () => expect((await shop.updates.get(two))?.state).toBe('done'), 5_000);
+      expect((await shop.updates.get(one))?.state).toBe('done');
+      expect(errors).toEqual([2]);
+      await queue.close();
+      const late = await admitted();
+      queue.add(shop.botId, late, 1);
+      await vi.waitFor(async () => expect((await shop.updates.get(late))?.state).toBe('done'));
     });
 
     it('hands an unfinished update to one handler again once its lease has run out', async () => {
