@@ -121,7 +121,7 @@ export function createApp(deps: AppDeps) {
     }
   });
 
-  // handled updates' finishes, sent together every few milliseconds across the shops
+  // handled updates' finishes, sent together across the shops about 20 ms after the first
   const finishes = createFinishQueue({
     db,
     onError: (error, count) =>
