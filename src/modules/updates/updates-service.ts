@@ -155,7 +155,7 @@ async function admit(
  */
 export interface FinishQueue {
   add(botId: BotId, updateId: number, attempt: number): void;
-  /** Sends what is waiting now (tests, shutdown). */
+  /** Sends what is waiting now, rather than after the delay (tests). */
   flush(): Promise<void>;
   /** Sends what is waiting, once, and sends each later finish at once. */
   close(): Promise<void>;
