@@ -112,7 +112,7 @@ export function createPipeline({
       throw error;
     }
     // a changed session is saved before the chat's next update is admitted; without one the
-    // finish goes a few milliseconds later with other shops' (`FinishQueue`)
+    // finish goes about 20 ms later with other shops' (`FinishQueue`)
     if (key !== undefined && JSON.stringify(ctx.session) !== before)
       await updates.finish(ctx.update.update_id, { key, data: ctx.session });
     else updates.finishLater(ctx.update.update_id, admission.attempt);

@@ -146,7 +146,7 @@ async function admit(
 
 /**
  * The finishes of handled updates whose session did not change (most: a button that shows a menu),
- * gathered across the process's shops and sent a few milliseconds later, together: one round trip
+ * gathered across the process's shops and sent about 20 ms later, together: one round trip
  * and one transaction (committed asynchronously, as FINISH) for all of them, instead of one each
  * while the update waits. Until it is sent, a finish is in this process only: if the process dies
  * first, its update is handled again once the lease has run out, as when it dies between the
@@ -234,25 +234,24 @@ export function createFinishQueue({
     }, delayMs);
   };
 
+  /** Sends everything waiting now, each batch once, after the send in flight. */
+  const drain = async () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    await sending;
+    while (waiting.length > 0) await sendWaiting(true);
+  };
+
   return {
     add(botId, updateId, attempt) {
       waiting.push({ botId, updateId, attempt, at: Date.now() });
       if (closed) void sendWaiting(true);
       else schedule(retryMs || FINISH_DELAY_MS);
     },
-    async flush() {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      await sending;
-      while (waiting.length > 0) await sendWaiting(true);
-      schedule(FINISH_DELAY_MS);
-    },
+    flush: drain,
     async close() {
       closed = true;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      await sending;
-      while (waiting.length > 0) await sendWaiting(true);
+      await drain();
     },
   };
 }
@@ -294,7 +293,7 @@ export function createUpdatesService({ tenant, finishes }: { tenant: TenantDb; f
     },
 
     /**
-     * `finish` without a session to save, sent a few milliseconds later with other shops' finishes
+     * `finish` without a session to save, sent about 20 ms later with other shops' finishes
      * (`FinishQueue`); `attempt` is the one the admission gave.
      */
     finishLater(updateId: number, attempt: number): void {
