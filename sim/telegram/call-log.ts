@@ -6,7 +6,9 @@ import { Emitter, refId } from './util.js';
 export class CallLog {
   private entries: CallRecord[] = [];
   private seq = 0;
-  readonly appended = new Emitter<CallRecord>();
+  /** Every call as it is logged, and each bot's own calls (a waiter naming its bot hears only those). */
+  private readonly appended = new Emitter<CallRecord>();
+  private readonly appendedByBot = new Map<number, Emitter<CallRecord>>();
 
   constructor(
     readonly enabled: boolean,
@@ -15,7 +17,26 @@ export class CallLog {
 
   /** Whether anyone will look at a record; lets the hot path skip building it. */
   get wanted(): boolean {
-    return this.enabled || this.appended.size > 0;
+    return this.enabled || this.appended.size > 0 || this.appendedByBot.size > 0;
+  }
+
+  /**
+   * Calls `listener` with each call logged from now on, of bot `botId` only when given: a
+   * benchmark waits for hundreds of bots' replies at once, and each call then wakes only the
+   * waiters of its own bot instead of all of them.
+   */
+  onAppended(botId: number | undefined, listener: (record: CallRecord) => void): () => void {
+    if (botId === undefined) return this.appended.on(listener);
+    let emitter = this.appendedByBot.get(botId);
+    if (!emitter) {
+      emitter = new Emitter<CallRecord>();
+      this.appendedByBot.set(botId, emitter);
+    }
+    const off = emitter.on(listener);
+    return () => {
+      off();
+      if (emitter.size === 0 && this.appendedByBot.get(botId) === emitter) this.appendedByBot.delete(botId);
+    };
   }
 
   nextSeq(): number {
@@ -35,6 +56,7 @@ export class CallLog {
       }
     }
     this.appended.emit(record);
+    if (record.botId !== undefined) this.appendedByBot.get(record.botId)?.emit(record);
   }
 
   list(filter: CallFilter = {}): CallRecord[] {

@@ -249,7 +249,7 @@ class TelegramSimImpl implements TelegramSim {
     return waitUntil({
       probe: () => found,
       subscribe: (wake) =>
-        this.log.appended.on((record) => {
+        this.log.onAppended(botId, (record) => {
           if (found === undefined && matchesCall(record, filter)) {
             found = record;
             wake();

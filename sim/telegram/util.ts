@@ -24,16 +24,32 @@ export const refId = (ref: number | { readonly id: number }): number =>
 
 export const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
 
+const NON_ASCII = /[\u0080-\uffff]/;
+/** `\uXXXX` for each UTF-16 code unit met so far: an update repeats the same few hundred letters. */
+const ESCAPES: string[] = [];
+const escapeUnit = (unit: number): string => (ESCAPES[unit] ??= `\\u${unit.toString(16).padStart(4, '0')}`);
+
 /**
  * JSON as the Bot API writes it (webhook bodies and every answer): each character beyond ASCII as
  * a `\uXXXX` escape, so Persian text comes as `\u06xx` escapes and an emoji as the escapes of its
- * surrogate pair (tdlib's JsonBuilder, which the Bot API server serialises with).
+ * surrogate pair (tdlib's JsonBuilder, which the Bot API server serialises with). Runs for every
+ * update and answer, so it copies ASCII runs whole instead of calling back per character.
  */
-export const telegramJson = (value: unknown): string =>
-  JSON.stringify(value).replace(
-    /[\u0080-\uffff]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+export function telegramJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  const first = json.search(NON_ASCII);
+  if (first < 0) return json;
+  let out = json.slice(0, first);
+  let from = first;
+  for (let i = first; i < json.length; i++) {
+    const unit = json.charCodeAt(i);
+    if (unit < 0x80) continue;
+    if (from < i) out += json.slice(from, i);
+    out += escapeUnit(unit);
+    from = i + 1;
+  }
+  return from < json.length ? out + json.slice(from) : out;
+}
 
 /** Minimal synchronous signal; listeners may unsubscribe while being notified. */
 export class Emitter<T> {
