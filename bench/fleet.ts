@@ -8,7 +8,7 @@
  * postgresql://postgres@127.0.0.1:5432/test (a scratch database is created and dropped).
  *
  * Options (environment): BENCH_TENANTS=1,100,1000  BENCH_USERS=200  BENCH_SECONDS=8  BENCH_RATE=500
- * BENCH_MODES=webhook,polling  BENCH_BASELINE=off (no bare grammY run)  BENCH_IDLE_SECONDS (the idle
+ * BENCH_MODES=webhook,polling  BENCH_BASELINE=off (no bare grammY run)  BENCH_ROUNDS=3 (see below)  BENCH_IDLE_SECONDS (the idle
  * CPU window: 5 in webhook mode, two long polls' length in polling mode). Memory per idle tenant is counted from the 1-tenant run: keep 1 in BENCH_TENANTS.
  * BENCH_PROFILE=1 writes a CPU profile of the product process during the unpaced run (BENCH_PROFILE=paced:
  * the run at BENCH_RATE) to
@@ -24,6 +24,15 @@
  * source. For that mode bench/fleet-server.ts is transpiled (TypeScript's transpileModule, types
  * dropped) to node_modules/.cache/remnafleet-bench/fleet-server.mjs and forked from there. Only
  * the product process changes: this process (setup and the simulator) always runs through tsx.
+ *
+ * Rounds: bare grammY's own CPU per update moves by a third between runs on a shared machine, so
+ * a single pair's ratio carries that noise. After the first round (the product, then bare grammY,
+ * each with start-up, idle and memory figures) BENCH_ROUNDS - 1 more rounds restart each side and
+ * run the same two loads again, the side going first alternating, and the ratio printed is the
+ * median of the rounds' ratios, beside each round's; the product's unpaced throughput likewise.
+ * Before each further start of the product in webhook mode the benchmark clears the webhook
+ * fingerprints it keeps (bare grammY's start pointed every webhook at itself), so the product sets
+ * them again as after a change outside the fleet.
  *
  * "CPU per update" is the product process's own CPU time (user + system, `process.cpuUsage()` in
  * the child) divided by the webhook updates it answered in the same window. It moves far less than
@@ -76,6 +85,9 @@ const MODES = (process.env.BENCH_MODES ?? 'webhook,polling').split(',').map((mod
   return mode as Mode;
 });
 const BASELINE = process.env.BENCH_BASELINE !== 'off';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1)
+  throw new Error(`BENCH_ROUNDS must be a whole number of at least 1, not ${process.env.BENCH_ROUNDS}`);
 const IDLE_SECONDS = process.env.BENCH_IDLE_SECONDS ? Number(process.env.BENCH_IDLE_SECONDS) : undefined;
 const FROM = process.env.BENCH_FROM ?? 'src';
 if (FROM !== 'src' && FROM !== 'dist') throw new Error(`BENCH_FROM must be src or dist, not ${FROM}`);
@@ -475,7 +487,11 @@ async function idleCpu(
 
 type Customer = { bot: SimBot; user: SimUser; started: boolean };
 
-interface Run {
+type Measured = Awaited<ReturnType<typeof measured<Awaited<ReturnType<typeof load>>>>>;
+/** The unpaced load and the load at BENCH_RATE on one started process. */
+type Windows = { max: Measured; paced: Measured };
+
+interface Run extends Windows {
   cold: ServerHandle['ready'] | undefined;
   ready: ServerHandle['ready'];
   idleRss: number;
@@ -483,8 +499,6 @@ interface Run {
   idle: Idle;
   /** Jobs still due when the idle window began (settling gave up). */
   dueJobs: number;
-  max: Awaited<ReturnType<typeof measured<Awaited<ReturnType<typeof load>>>>>;
-  paced: Awaited<ReturnType<typeof measured<Awaited<ReturnType<typeof load>>>>>;
   profileFile: string | undefined;
 }
 
@@ -527,21 +541,7 @@ async function exercise(
     PROFILE_IDLE && entry === SERVER,
     entry === SERVER ? LONG_POLL_SECONDS.product : LONG_POLL_SECONDS.bare,
   );
-  await load(options.sim, options.customers, 2, undefined); // warm-up
-  const profiled = async <T>(window: 'unpaced' | 'paced', work: () => Promise<T>): Promise<T> => {
-    if (!options.profile || PROFILE_WINDOW !== window) return work();
-    mkdirSync('/tmp/prof', { recursive: true });
-    await server.profileStart();
-    const result = await work();
-    await server.profileStop(options.profile);
-    return result;
-  };
-  const max = await profiled('unpaced', () =>
-    measured(server, options.database, () => load(options.sim, options.customers, SECONDS, undefined)),
-  );
-  const paced = await profiled('paced', () =>
-    measured(server, options.database, () => load(options.sim, options.customers, SECONDS, RATE)),
-  );
+  const { max, paced } = await loadWindows(server, options);
   const busyRss = await server.rss();
   await server.stop();
   return {
@@ -557,6 +557,54 @@ async function exercise(
   };
 }
 
+/** A 2 s warm-up, then the unpaced load and the load at BENCH_RATE, each measured. */
+async function loadWindows(
+  server: ServerHandle,
+  options: { profile: string | undefined; database: string; sim: TelegramSim; customers: Customer[] },
+): Promise<Windows> {
+  await load(options.sim, options.customers, 2, undefined); // warm-up
+  const profiled = async <T>(window: 'unpaced' | 'paced', work: () => Promise<T>): Promise<T> => {
+    if (!options.profile || PROFILE_WINDOW !== window) return work();
+    mkdirSync('/tmp/prof', { recursive: true });
+    await server.profileStart();
+    const result = await work();
+    await server.profileStop(options.profile);
+    return result;
+  };
+  const max = await profiled('unpaced', () =>
+    measured(server, options.database, () => load(options.sim, options.customers, SECONDS, undefined)),
+  );
+  const paced = await profiled('paced', () =>
+    measured(server, options.database, () => load(options.sim, options.customers, SECONDS, RATE)),
+  );
+  return { max, paced };
+}
+
+/**
+ * One further round of one side: the process started again at a new address (in webhook mode it
+ * sets every webhook again, as a service that moved does: the other side's start pointed them at
+ * itself), settled, then the same two loads.
+ */
+async function rematch(
+  entry: Awaited<ReturnType<typeof serverEntry>>,
+  env: Record<string, string>,
+  options: { database: string; sim: TelegramSim; customers: Customer[]; tenants: number },
+): Promise<Windows> {
+  const server = await startServer({ ...env, BENCH_PORT: String(await freePort()) }, entry);
+  try {
+    await settle(server, options.tenants, entry === SERVER ? options.database : undefined);
+    return await loadWindows(server, { ...options, profile: undefined });
+  } finally {
+    await server.stop();
+  }
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
 const corePercent = (msPerSecond: number) => `${fixed(msPerSecond / 10, 1)}% of a core`;
 /**
@@ -566,11 +614,48 @@ const corePercent = (msPerSecond: number) => `${fixed(msPerSecond / 10, 1)}% of 
 const gcShare = (idle: Idle) =>
   `garbage collection ${fixed(idle.gc, 1)} ms/s, ${fixed(idle.fullGc, 1)} ms/s of it in ${idle.fullCollections} full collections${idle.otherThreads === undefined ? '' : `; ${fixed(idle.otherThreads, 1)} ms/s off the main thread`}`;
 
+const list = (values: readonly number[], digits: number) =>
+  values.map((value) => fixed(value, digits)).join(', ');
+
+/**
+ * The ratio bare/product of CPU per update, at BENCH_RATE and unpaced, as the median of the
+ * rounds' ratios (each round's product beside the same round's bare grammY), and the product's
+ * unpaced throughput by round. One line each when there was a single round.
+ */
+function reportRounds(product: readonly Windows[], bare: readonly Windows[] | undefined) {
+  const throughput = product.map(({ max }) => max.count / max.seconds);
+  if (product.length > 1)
+    print(
+      `rounds        product unpaced ${fixed(median(throughput), 0)} updates/s (median of ${product.length} rounds: ${list(throughput, 0)}); CPU per update at ${RATE}/s ${list(
+        product.map(({ paced }) => paced.cpuPerUpdate),
+        2,
+      )} ms${
+        bare
+          ? `, bare grammY ${list(
+              bare.map(({ paced }) => paced.cpuPerUpdate),
+              2,
+            )} ms`
+          : ''
+      }`,
+    );
+  if (!bare) return;
+  const ratios = (window: keyof Windows) =>
+    product.map((round, index) => bare[index]![window].cpuPerUpdate / round[window].cpuPerUpdate);
+  const atRate = ratios('paced');
+  const unpaced = ratios('max');
+  const each = (values: number[]) =>
+    values.length > 1 ? ` (median of ${values.length} rounds: ${list(values, 2)})` : '';
+  print(
+    `ratio         bare/product ${fixed(median(atRate))} at ${RATE}/s${each(atRate)}, ${fixed(median(unpaced))} unpaced${each(unpaced)}`,
+  );
+}
+
 function report(
   tenants: number,
   mode: Mode,
   product: Run,
   bare: Run | undefined,
+  rounds: { product: Windows[]; bare: Windows[] },
   perTenantBase: number | undefined,
 ) {
   const { cold, ready, max, paced } = product;
@@ -594,8 +679,9 @@ function report(
   );
   if (bare)
     print(
-      `bare grammY   ${fixed(bare.paced.cpuPerUpdate)} ms CPU per update at ${RATE}/s, ${fixed(bare.max.cpuPerUpdate)} ms unpaced (${fixed(bare.max.count / bare.max.seconds, 0)} updates/s, p99 ${fixed(percentile(bare.paced.latencies, 99), 1)} ms at ${RATE}/s); ratio bare/product ${fixed(bare.paced.cpuPerUpdate / paced.cpuPerUpdate)} at ${RATE}/s, ${fixed(bare.max.cpuPerUpdate / max.cpuPerUpdate)} unpaced; load average ${fixed(bare.max.loadAverage, 1)}`,
+      `bare grammY   ${fixed(bare.paced.cpuPerUpdate)} ms CPU per update at ${RATE}/s, ${fixed(bare.max.cpuPerUpdate)} ms unpaced (${fixed(bare.max.count / bare.max.seconds, 0)} updates/s, p99 ${fixed(percentile(bare.paced.latencies, 99), 1)} ms at ${RATE}/s); load average ${fixed(bare.max.loadAverage, 1)}`,
     );
+  reportRounds([product, ...rounds.product], bare ? [bare, ...rounds.bare] : undefined);
   print(
     `idle          product ${fixed(product.idle.cpu, 1)} ms CPU/s (${corePercent(product.idle.cpu)}; ${fixed(product.idle.queries, 1)} database round trips/s, ${fixed(product.idle.apiCalls, 1)} Bot API requests/s; ${gcShare(product.idle)}${product.dueJobs > 0 ? `; ${product.dueJobs} start-up jobs still due` : ''})${bare ? `, bare grammY ${fixed(bare.idle.cpu, 1)} ms CPU/s (${corePercent(bare.idle.cpu)}; ${gcShare(bare.idle)})` : ''}`,
   );
@@ -694,11 +780,23 @@ async function benchmark(tenants: number): Promise<void> {
       const bare = BASELINE
         ? await exercise(BARE, env, { ...common, cold: false, profile: undefined })
         : undefined;
+      // further rounds, the side going first alternating so that a drift of the machine's speed
+      // falls on both
+      const rounds: { product: Windows[]; bare: Windows[] } = { product: [], bare: [] };
+      for (let round = 2; round <= ROUNDS; round += 1) {
+        const order = !BASELINE
+          ? (['product'] as const)
+          : round % 2 === 0
+            ? (['bare', 'product'] as const)
+            : (['product', 'bare'] as const);
+        for (const side of order)
+          rounds[side].push(await rematch(side === 'product' ? SERVER : BARE, env, common));
+      }
       print(
         `\n== ${tenants} tenant${tenants === 1 ? '' : 's'}, ${mode} mode (${USERS} concurrent customers; setup ${fixed(setupSeconds, 1)} s)`,
       );
       if (tenants === 1) oneTenantRss.set(mode, product.idleRss);
-      report(tenants, mode, product, bare, oneTenantRss.get(mode));
+      report(tenants, mode, product, bare, rounds, oneTenantRss.get(mode));
     }
   } finally {
     rmSync(botsFile, { force: true });
@@ -708,7 +806,7 @@ async function benchmark(tenants: number): Promise<void> {
 }
 
 print(
-  `Remnafleet fleet benchmark: ${MODES.join(' and ')} mode, PostgreSQL at ${new URL(ADMIN_URL).host}, Node ${process.version}, product from ${FROM === 'dist' ? 'dist/ (node --enable-source-maps)' : 'src/ (node --import tsx)'}${BASELINE ? ', against bare grammY bots' : ''}`,
+  `Remnafleet fleet benchmark: ${MODES.join(' and ')} mode, PostgreSQL at ${new URL(ADMIN_URL).host}, Node ${process.version}, product from ${FROM === 'dist' ? 'dist/ (node --enable-source-maps)' : 'src/ (node --import tsx)'}${BASELINE ? ', against bare grammY bots' : ''}${ROUNDS > 1 ? `, ${ROUNDS} rounds` : ''}`,
 );
 print('latency = from the update entering the simulator to the bot reply reaching it');
 for (const tenants of TENANT_COUNTS) await benchmark(tenants);
