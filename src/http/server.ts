@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import Fastify, { LogController } from 'fastify';
 import type { Update } from 'grammy/types';
 import { z } from 'zod';
@@ -42,8 +42,10 @@ const update = z.object({ update_id: z.number().int().nonnegative() }).passthrou
 export function createServer({ fleet, app, logger, api, panelWebhook, monitoring, miniApp }: ServerDeps) {
   const server = Fastify({
     loggerInstance: logger.child({ component: 'http' }),
-    // unguessable and unique across processes: error bodies and logs carry it
-    genReqId: () => `req_${randomBytes(12).toString('base64url')}`,
+    // unguessable and unique across processes: error bodies and logs carry it. A random UUID
+    // draws on entropy Node caches for 128 of them; 12 bytes from randomBytes per request cost
+    // ten times as much, a call into OpenSSL for every webhook
+    genReqId: () => `req_${randomUUID()}`,
     // a line per webhook request would drown the logs at fleet scale; handlers log what matters
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
