@@ -7,6 +7,7 @@ import type { App } from '../app.js';
 import { floodNoticeKey, floodWaitNotice } from '../jobs/definitions/flood-wait-notice.js';
 import type { BotHealth, Tenant } from '../modules/tenants/tenant-registry.js';
 import type { StoredUpdate } from '../modules/updates/updates-service.js';
+import { forEachConcurrently } from '../shared/concurrency.js';
 import type { BotId } from '../shared/ids.js';
 import { scrubUnstorableInput } from '../shared/input-safety.js';
 import { type Logger, redactErrorValues } from '../shared/logger.js';
@@ -765,18 +766,17 @@ export function createFleet({ app, handler, translator, logger, options, metrics
         known,
       ]),
     );
-    const concurrency = options.startConcurrency ?? 32;
     let refreshed = true;
-    for (let index = 0; index < ids.length && !stopping; index += concurrency) {
-      await Promise.all(
-        ids.slice(index, index + concurrency).map((id) =>
-          refresh(id, active.get(id)).catch((error: unknown) => {
-            refreshed = false;
-            log.error({ err: error, botId: id }, 'could not refresh bot');
-          }),
-        ),
-      );
-    }
+    await forEachConcurrently(
+      ids,
+      options.startConcurrency ?? 32,
+      (id) =>
+        refresh(id, active.get(id)).catch((error: unknown) => {
+          refreshed = false;
+          log.error({ err: error, botId: id }, 'could not refresh bot');
+        }),
+      () => stopping,
+    );
     if (refreshed && !stopping) appliedDigest = digest;
   };
 

@@ -2,6 +2,7 @@ import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import { bots, subscriptions } from '../../db/schema.js';
 import type { TenantDb } from '../../db/tenant-tx.js';
 import { type Clock, systemClock } from '../../shared/clock.js';
+import { forEachConcurrently } from '../../shared/concurrency.js';
 import { asSubscriptionId, type SubscriptionId } from '../../shared/ids.js';
 
 /** What the sync needs of the panel; `createRemnawaveClient` fits it as it is. */
@@ -50,7 +51,6 @@ export async function syncTenantTraffic(deps: TrafficSyncDeps): Promise<TrafficS
   const { botId } = tenant;
   const clock = deps.clock ?? systemClock;
   const { isMissing } = deps;
-  const concurrency = Math.max(1, deps.concurrency ?? 8);
 
   const linked = await tenant.transaction((tx) =>
     tx
@@ -69,29 +69,24 @@ export async function syncTenantTraffic(deps: TrafficSyncDeps): Promise<TrafficS
   const errors: unknown[] = [];
   let missing = 0;
   let failed = 0;
-  let cursor = 0;
-  const worker = async () => {
-    for (let index = cursor++; index < linked.length; index = cursor++) {
-      const subscription = linked[index]!;
-      try {
-        const user = await panel.getUserById(subscription.panelUserId!);
-        usages.push({
-          id: subscription.id,
-          used: Math.max(0, Math.trunc(user.usedTrafficBytes)),
-          before: subscription.used,
-          lifetime: Math.max(0, Math.trunc(user.lifetimeUsedTrafficBytes)),
-        });
-      } catch (error) {
-        if (isMissing(error)) {
-          missing += 1;
-        } else {
-          failed += 1;
-          if (errors.length < 5) errors.push(error);
-        }
+  await forEachConcurrently(linked, deps.concurrency ?? 8, async (subscription) => {
+    try {
+      const user = await panel.getUserById(subscription.panelUserId!);
+      usages.push({
+        id: subscription.id,
+        used: Math.max(0, Math.trunc(user.usedTrafficBytes)),
+        before: subscription.used,
+        lifetime: Math.max(0, Math.trunc(user.lifetimeUsedTrafficBytes)),
+      });
+    } catch (error) {
+      if (isMissing(error)) {
+        missing += 1;
+      } else {
+        failed += 1;
+        if (errors.length < 5) errors.push(error);
       }
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, linked.length) }, worker));
+  });
 
   const syncedAt = clock.now();
   for (let start = 0; start < usages.length; start += WRITE_BATCH) {
