@@ -202,5 +202,10 @@ describe.each(BACKENDS)('poll leases on %s', (backend) => {
     expect(await coordination.claimWebhook(botId, 'fingerprint-1')).toBe(true);
     // a new token, url or secret is a new fingerprint: set again
     expect(await coordination.claimWebhook(botId, 'fingerprint-2')).toBe(true);
+    // each bot's claim is its own: another's leaves this one's recorded
+    const other = bots[1]!;
+    expect(await coordination.claimWebhook(other, "it's $t$ 2")).toBe(true);
+    expect(await coordination.claimWebhook(other, "it's $t$ 2")).toBe(false);
+    expect(await coordination.claimWebhook(botId, 'fingerprint-2')).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { integerLiteral, textLiteral } from '../../db/script.js';
 import type { PlatformDb } from '../../db/tenant-tx.js';
 import type { BotId } from '../../shared/ids.js';
 
@@ -182,13 +183,11 @@ export function createFleetCoordination({ db }: { db: PlatformDb }) {
      * setWebhook and, should that fail, `unclaimWebhook`.
      */
     async claimWebhook(botId: BotId, fingerprint: string): Promise<boolean> {
-      const rows = await db.transaction(async (tx) =>
-        rowsOf<{ id: unknown }>(
-          await tx.execute(sql`
-            UPDATE bots SET webhook_fingerprint = ${fingerprint}
-             WHERE id = ${botId} AND webhook_fingerprint IS DISTINCT FROM ${fingerprint}
-            RETURNING id`),
-        ),
+      // one statement in the bot's own transaction: a first start claims every bot's webhook
+      const rows = await db.tenant(botId).statement(
+        `UPDATE bots SET webhook_fingerprint = ${textLiteral(fingerprint)}
+          WHERE id = ${integerLiteral(botId)} AND webhook_fingerprint IS DISTINCT FROM ${textLiteral(fingerprint)}
+          RETURNING id`,
       );
       return rows.length > 0;
     },

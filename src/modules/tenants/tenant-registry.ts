@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ChangeBus } from '../../db/change-bus.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { type BotHealth, bots } from '../../db/schema.js';
+import { integerLiteral, textLiteral } from '../../db/script.js';
 
 export type { BotHealth };
 
@@ -279,20 +280,27 @@ export function createTenantRegistry({ db, secrets, bus }: TenantRegistryDeps) {
         .then(() => undefined),
     /**
      * Records the bot's health when it changes (a revoked token, a failing handler, recovery).
-     * Not announced: health is reported, not a reason to restart anything.
+     * Not announced: health is reported, not a reason to restart anything. One statement in the
+     * bot's own transaction (one round trip): a fleet's first start records every bot's health,
+     * 10,000 writes at 10,000 shops.
      */
     setHealth: (id: BotId, status: BotHealth, error: string | null = null) =>
       db
-        .transaction((tx) =>
-          tx
-            .update(bots)
-            .set({ healthStatus: status, healthError: error, healthChangedAt: new Date() })
-            .where(eq(bots.id, id)),
+        .tenant(id)
+        .statement(
+          `UPDATE bots SET health_status = ${textLiteral(status)},
+             health_error = ${error === null ? 'NULL' : textLiteral(error)}, health_changed_at = now()
+           WHERE id = ${integerLiteral(id)}`,
         )
         .then(() => undefined),
+    /** As `setHealth`: a first start in polling mode forgets every bot's webhook. */
     setWebhookFingerprint: (id: BotId, fingerprint: string | null) =>
       db
-        .transaction((tx) => tx.update(bots).set({ webhookFingerprint: fingerprint }).where(eq(bots.id, id)))
+        .tenant(id)
+        .statement(
+          `UPDATE bots SET webhook_fingerprint = ${fingerprint === null ? 'NULL' : textLiteral(fingerprint)}
+           WHERE id = ${integerLiteral(id)}`,
+        )
         .then(() => undefined),
     activate: (id: BotId) => change(id, { isActive: true }),
     deactivate: (id: BotId) => change(id, { isActive: false }),
