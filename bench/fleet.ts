@@ -29,10 +29,10 @@
  * a single pair's ratio carries that noise. After the first round (the product, then bare grammY,
  * each with start-up, idle and memory figures) BENCH_ROUNDS - 1 more rounds restart each side and
  * run the same two loads again, the side going first alternating, and the ratio printed is the
- * median of the rounds' ratios, beside each round's; the product's unpaced throughput likewise.
- * Before each further start of the product in webhook mode the benchmark clears the webhook
- * fingerprints it keeps (bare grammY's start pointed every webhook at itself), so the product sets
- * them again as after a change outside the fleet.
+ * median of the rounds' ratios, beside each round's; the product's unpaced throughput and p99 at
+ * BENCH_RATE likewise (the lines above the `rounds` line are round 1's).
+ * A further start is at a new address, so in webhook mode each side sets every webhook again (the
+ * other side's start pointed them at itself), as a service that moved does.
  *
  * "CPU per update" is the product process's own CPU time (user + system, `process.cpuUsage()` in
  * the child) divided by the webhook updates it answered in the same window. It moves far less than
@@ -620,23 +620,20 @@ const list = (values: readonly number[], digits: number) =>
 /**
  * The ratio bare/product of CPU per update, at BENCH_RATE and unpaced, as the median of the
  * rounds' ratios (each round's product beside the same round's bare grammY), and the product's
- * unpaced throughput by round. One line each when there was a single round.
+ * unpaced throughput and p99 at BENCH_RATE by round with their medians (with a single round, the
+ * lines above hold those).
  */
 function reportRounds(product: readonly Windows[], bare: readonly Windows[] | undefined) {
   const throughput = product.map(({ max }) => max.count / max.seconds);
+  const p99 = product.map(({ paced }) => percentile(paced.latencies, 99));
+  const cpu = (side: readonly Windows[]) =>
+    list(
+      side.map(({ paced }) => paced.cpuPerUpdate),
+      2,
+    );
   if (product.length > 1)
     print(
-      `rounds        product unpaced ${fixed(median(throughput), 0)} updates/s (median of ${product.length} rounds: ${list(throughput, 0)}); CPU per update at ${RATE}/s ${list(
-        product.map(({ paced }) => paced.cpuPerUpdate),
-        2,
-      )} ms${
-        bare
-          ? `, bare grammY ${list(
-              bare.map(({ paced }) => paced.cpuPerUpdate),
-              2,
-            )} ms`
-          : ''
-      }`,
+      `rounds        product unpaced ${fixed(median(throughput), 0)} updates/s (median of ${product.length} rounds: ${list(throughput, 0)}); p99 at ${RATE}/s ${fixed(median(p99), 1)} ms (${list(p99, 1)}); CPU per update at ${RATE}/s ${cpu(product)} ms${bare ? `, bare grammY ${cpu(bare)} ms` : ''}`,
     );
   if (!bare) return;
   const ratios = (window: keyof Windows) =>
