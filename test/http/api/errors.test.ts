@@ -30,9 +30,7 @@ describe.each(BACKENDS)('API errors and auth on %s', (backend) => {
   it('gives every request its own id, in the header and in error bodies', async () => {
     const first = await h.call('GET', '/api/v1/me', {});
     const second = await h.call('GET', '/api/v1/me', {});
-    expect(first.body.error.requestId).toMatch(
-      /^req_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
-    );
+    expect(first.body.error.requestId).toMatch(/^req_[\w-]{16}$/);
     expect(first.body.error.requestId).not.toBe(second.body.error.requestId);
   });
 
