@@ -183,7 +183,8 @@ export function createFleetCoordination({ db }: { db: PlatformDb }) {
      * setWebhook and, should that fail, `unclaimWebhook`.
      */
     async claimWebhook(botId: BotId, fingerprint: string): Promise<boolean> {
-      // one statement in the bot's own transaction: a first start claims every bot's webhook
+      // one statement in the bot's own transaction, as the unclaim: a first start claims every
+      // bot's webhook
       const rows = await db.tenant(botId).statement(
         `UPDATE bots SET webhook_fingerprint = ${textLiteral(fingerprint)}
           WHERE id = ${integerLiteral(botId)} AND webhook_fingerprint IS DISTINCT FROM ${textLiteral(fingerprint)}
@@ -194,10 +195,9 @@ export function createFleetCoordination({ db }: { db: PlatformDb }) {
 
     /** The claimed setWebhook failed: the next start (here or elsewhere) sets it. */
     async unclaimWebhook(botId: BotId, fingerprint: string): Promise<void> {
-      await db.transaction((tx) =>
-        tx.execute(sql`
-          UPDATE bots SET webhook_fingerprint = NULL
-           WHERE id = ${botId} AND webhook_fingerprint = ${fingerprint}`),
+      await db.tenant(botId).statement(
+        `UPDATE bots SET webhook_fingerprint = NULL
+          WHERE id = ${integerLiteral(botId)} AND webhook_fingerprint = ${textLiteral(fingerprint)}`,
       );
     },
   };
